@@ -1,0 +1,34 @@
+# Every target installs what it needs: a fresh clone has only python3, pip, venv and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint samples bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Audits the bundled demo account. The demo is built to be at risk / in breach, so exit codes 1 and 2
+# are the expected outcome here; 3 (the audit could not be completed) still fails the target.
+run: install
+	$(BIN)/healthcheck audit sample_reports/ --format table || test $$? -le 2
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check healthcheck tests scripts
+	$(BIN)/ruff format --check healthcheck tests scripts
+	$(BIN)/mypy
+
+samples: install
+	$(BIN)/python scripts/make_samples.py sample_reports
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

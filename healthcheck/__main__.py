@@ -1,0 +1,5 @@
+"""Allow `python -m healthcheck`."""
+
+from healthcheck.cli import main
+
+main()
