@@ -1,0 +1,234 @@
+"""Loading: paths (files, folders, zips) to typed, de-duplicated frames per report kind, with an input summary.
+
+The seam the rest of the tool uses is `load_inputs`. Problems with one file never stop the others: they are
+collected (SPEC 6) and the audit goes on with what could be read.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from healthcheck.errors import InputError, InputProblem
+from healthcheck.loaders.kinds import SELLER_PERFORMANCE
+from healthcheck.loaders.normalize import typed_frame
+from healthcheck.loaders.reader import LINE_FIELD, read_table
+from healthcheck.marketplaces import Marketplace
+
+FILE_FIELD = "_file"
+# Files in a folder or archive that are plainly not reports are passed over with a note, not an error.
+REPORT_SUFFIXES = {"", ".txt", ".tsv", ".csv", ".tab", ".json", ".zip"}
+
+
+@dataclass
+class InputFile:
+    """What one input contributed: the `inputs` entries of the JSON report (SPEC 5.2)."""
+
+    path: str
+    kind: str | None = None
+    encoding: str | None = None
+    rows: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def used_rows(self) -> int:
+        return self.rows - sum(self.skipped.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "encoding": self.encoding,
+            "rows": self.rows,
+            "used_rows": self.used_rows,
+            "skipped": dict(sorted(self.skipped.items())),
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass
+class LoadResult:
+    inputs: list[InputFile]
+    problems: list[InputProblem]
+    frames: dict[str, pd.DataFrame]  # kind -> rows of every file of that kind, `_file` indexes `inputs`
+    fields: dict[str, set[str]]  # kind -> fields at least one file of that kind carried
+    seller_performance: list[tuple[str, dict[str, Any]]]
+    notes: list[str]
+
+    def has(self, kind: str) -> bool:
+        return kind in self.frames
+
+    def frame(self, kind: str) -> pd.DataFrame | None:
+        return self.frames.get(kind)
+
+
+def iter_sources(paths: Sequence[Path], notes: list[str], problems: list[InputProblem]) -> Iterator[tuple[str, bytes]]:
+    """Yield (label, bytes) for every file named, found in a folder, or inside a zip."""
+    for path in paths:
+        label = str(path)
+        if path.is_dir():
+            found = False
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = child.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                if child.suffix.lower() not in REPORT_SUFFIXES:
+                    notes.append(f"{child}: not a report file ({child.suffix}), skipped")
+                    continue
+                found = True
+                yield from _expand(child, str(child), notes, problems)
+            if not found:
+                problems.append(
+                    InputProblem(
+                        "no_reports",
+                        label,
+                        "the folder holds no report files; download reports from Seller Central into it",
+                    )
+                )
+        elif path.exists():
+            yield from _expand(path, label, notes, problems)
+        else:
+            problems.append(InputProblem("unreadable", label, "no such file or folder; check the path"))
+
+
+def _expand(path: Path, label: str, notes: list[str], problems: list[InputProblem]) -> Iterator[tuple[str, bytes]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(InputProblem("unreadable", label, f"cannot be read: {exc.strerror or exc}"))
+        return
+    if path.suffix.lower() == ".zip" or data[:4] == b"PK\x03\x04":
+        yield from _zip_members(data, label, notes, problems)
+    else:
+        yield label, data
+
+
+def _zip_members(
+    data: bytes, label: str, notes: list[str], problems: list[InputProblem]
+) -> Iterator[tuple[str, bytes]]:
+    """Each member is its own input, named `archive.zip/member.txt`; nothing is ever extracted to disk."""
+    import io
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        problems.append(InputProblem("bad_archive", label, f"not a readable zip archive ({exc}); re-download it"))
+        return
+    if not members:
+        problems.append(InputProblem("bad_archive", label, "the zip archive is empty"))
+        return
+    for member in members:
+        name = member.filename
+        member_label = f"{label}/{name}"
+        suffix = Path(name).suffix.lower()
+        if Path(name).name.startswith(".") or suffix not in REPORT_SUFFIXES or suffix == ".zip":
+            notes.append(f"{member_label}: not a report file, skipped")
+            continue
+        try:
+            yield member_label, archive.read(member)
+        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
+            problems.append(InputProblem("bad_archive", member_label, f"cannot be read from the archive: {exc}"))
+
+
+def _load_json(label: str, data: bytes, info: InputFile) -> dict[str, Any]:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(InputProblem("bad_json", label, f"not valid JSON ({exc}); re-download the report")) from None
+    if not isinstance(document, dict) or "performanceMetrics" not in document:
+        raise InputError(
+            InputProblem(
+                "unknown_header",
+                label,
+                "a JSON file without `performanceMetrics`: only the GET_V2_SELLER_PERFORMANCE_REPORT JSON is read",
+            )
+        )
+    info.kind = SELLER_PERFORMANCE
+    info.encoding = "utf-8"
+    info.rows = 1
+    return document
+
+
+def load_inputs(paths: Sequence[Path], *, marketplace: Marketplace, encoding: str | None = None) -> LoadResult:
+    """Read every input; one bad file is reported and the rest still load."""
+    inputs: list[InputFile] = []
+    problems: list[InputProblem] = []
+    notes: list[str] = []
+    parts: dict[str, list[pd.DataFrame]] = {}
+    fields: dict[str, set[str]] = {}
+    performance: list[tuple[str, dict[str, Any]]] = []
+    for label, data in iter_sources(paths, notes, problems):
+        info = InputFile(label)
+        inputs.append(info)
+        try:
+            if data.lstrip()[:1] == b"{" or label.lower().endswith(".json"):
+                performance.append((label, _load_json(label, data, info)))
+                continue
+            table = read_table(data, label, marketplace=marketplace.code, encoding=encoding)
+            info.kind = table.kind.kind
+            info.encoding = table.encoding
+            typed = typed_frame(
+                table,
+                label,
+                timezone=marketplace.timezone,
+                feedback_date_format=marketplace.feedback_date_format,
+            )
+        except InputError as exc:
+            problems.append(exc.problem)
+            continue
+        info.rows = table.rows
+        bad = sum(1 for p in table.problems if p.type == "bad_row" and p.line is not None)
+        if bad:
+            info.skipped["bad_row"] += bad
+        info.warnings.extend(table.warnings)
+        problems.extend(table.problems)
+        typed[FILE_FIELD] = len(inputs) - 1
+        parts.setdefault(table.kind.kind, []).append(typed)
+        fields.setdefault(table.kind.kind, set()).update(c for c in typed.columns if not c.startswith("_"))
+    frames = {kind: _deduplicate(kind, pd.concat(chunks, ignore_index=True), inputs) for kind, chunks in parts.items()}
+    return LoadResult(inputs, problems, frames, fields, performance, notes)
+
+
+def _deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.DataFrame:
+    """Overlapping downloads must never double count (SPEC 1.5); every dropped row is counted."""
+    value_columns = [c for c in frame.columns if not c.startswith("_")]
+    drop = frame.duplicated(subset=value_columns, keep="first")
+    key: list[str] | None = None
+    if kind == "all_orders":
+        item = frame["order_item_id"] if "order_item_id" in frame else pd.Series("", index=frame.index)
+        sku = frame["sku"] if "sku" in frame else pd.Series("", index=frame.index)
+        frame = frame.assign(_key=frame["order_id"] + "\x1f" + item.where(item != "", "sku:" + sku))
+        key = ["_key"]
+    elif kind == "order_report":
+        key = ["order_id", "order_item_id"]
+    if key is not None:
+        remaining = frame.loc[~drop]
+        if "last_updated" in remaining:
+            order = remaining.sort_values(["last_updated", FILE_FIELD, LINE_FIELD], na_position="first", kind="stable")
+        else:
+            order = remaining.sort_values([FILE_FIELD, LINE_FIELD], kind="stable")
+        superseded = order.duplicated(subset=key, keep="last")
+        conflicting = superseded[superseded].index
+        drop.loc[conflicting] = True
+        if len(conflicting):
+            for file_index, count in frame.loc[conflicting, FILE_FIELD].value_counts().items():
+                inputs[int(file_index)].warnings.append(
+                    f"{count} row(s) are older versions of order items found again in a later download "
+                    "(the later last-updated-date wins)"
+                )
+    if bool(drop.any()):
+        for file_index, count in frame.loc[drop, FILE_FIELD].value_counts().items():
+            inputs[int(file_index)].skipped["duplicate"] += int(count)
+    frame = frame.loc[~drop]
+    if "_key" in frame:
+        frame = frame.drop(columns="_key")
+    return frame.reset_index(drop=True)
