@@ -1,0 +1,345 @@
+"""What to do about it (SPEC 5.3): each action names the orders and SKUs that call for it.
+
+An action appears whenever orders call for it, even while its metric is still ok: that is when acting is cheapest.
+Wording follows Amazon's own guidance for each metric.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from healthcheck.metrics.base import MetricResult, Status, Window
+from healthcheck.metrics.cancellation import BUYER_REASON_PATTERN, EXPIRY_BUSINESS_DAYS
+from healthcheck.metrics.late_shipment import lsr_frame
+from healthcheck.metrics.tracking import packages
+from healthcheck.model import AFN, MFN, AuditData, local_dates, lookup
+from healthcheck.shipcal import add_operating_days, operating_days_between
+
+FEEDBACK_REMOVAL_DAYS = 90
+CLAIM_RESPONSE_HOURS = 72
+CLAIM_APPEAL_DAYS = 30
+
+# Feedback about the product alone, or with profanity, qualifies for removal; words about the seller's
+# service mean it is about the seller and stays.
+_SERVICE_WORDS = re.compile(
+    r"\b(seller|ship(ped|ping)?|deliver(y|ed)?|arriv(e|ed)|late|package|packag(ing)?|refund|respon\w*|"
+    r"service|communicat\w*|never (came|received)|tracking|wrong item|missing)\b",
+    re.IGNORECASE,
+)
+_PRODUCT_WORDS = re.compile(
+    r"\b(product|item|quality|broke|broken|defective|size|colou?r|fit|cheap|flimsy|smell|material|"
+    r"doesn'?t work|stopped working|not as described|small|large|works?)\b",
+    re.IGNORECASE,
+)
+_PROFANITY = re.compile(r"\b(fuck\w*|shit\w*|crap|damn|bullshit|ass(hole)?|bastard|bitch)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    metric_id: str
+    title: str
+    detail: str
+    order_ids: tuple[str, ...] = ()
+    skus: tuple[str, ...] = ()
+    priority: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "metric_id": self.metric_id,
+            "priority": self.priority,
+            "title": self.title,
+            "detail": self.detail,
+            "order_ids": list(self.order_ids),
+            "skus": list(self.skus),
+        }
+
+
+def _ids(values: pd.Series) -> tuple[str, ...]:
+    return tuple(sorted({str(v) for v in values}))
+
+
+def _sku_counts(orders: pd.DataFrame) -> list[tuple[str, int]]:
+    """SKUs by how many of these orders carry them, most first."""
+    exploded = orders[["order_id", "skus"]].explode("skus").dropna(subset=["skus"])
+    counts = exploded.groupby("skus")["order_id"].nunique().sort_values(ascending=False, kind="stable")
+    return [(str(k), int(v)) for k, v in counts.items()]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def cancellation_actions(data: AuditData, result: MetricResult, as_of: dt.date) -> list[Action]:
+    orders = data.orders
+    counted = orders.loc[orders["order_id"].isin(result.measurement.order_ids)]
+    if counted.empty:
+        return []
+    by_buyer = counted["cancel_reason"].str.contains(BUYER_REASON_PATTERN, case=False, regex=True)
+    actions: list[Action] = []
+    appeal = counted.loc[by_buyer]
+    if not appeal.empty:
+        actions.append(
+            Action(
+                "appeal_buyer_cancellation",
+                result.id,
+                f"Appeal {_plural(len(appeal), 'cancellation')} the buyer asked for",
+                "Your own records say the buyer asked to cancel, but the request did not come through Amazon's "
+                "Request Cancellation button, so it counts against you. Contact Seller Support with the buyer's "
+                "message as evidence and ask for the cancellation to be excluded; next time ask the buyer to use "
+                "Request Cancellation in Your Orders.",
+                _ids(appeal["order_id"]),
+                tuple(s for s, _ in _sku_counts(appeal)),
+            )
+        )
+    stock = counted.loc[~by_buyer]
+    if not stock.empty:
+        skus = _sku_counts(stock)
+        worst = ", ".join(f"{sku} ({n})" for sku, n in skus[:3])
+        actions.append(
+            Action(
+                "relist_or_fix_stock",
+                result.id,
+                f"Fix the stock behind {_plural(len(stock), 'seller cancellation')}",
+                f"Seller cancellations concentrate on {worst or 'unknown SKUs'}. Update inventory several times a "
+                "day when you also sell these SKUs elsewhere, set the listing inactive or its quantity to 0 until "
+                "restocked, check price submissions for errors, and consider FBA for SKUs that keep running out.",
+                _ids(stock["order_id"]),
+                tuple(s for s, _ in skus),
+            )
+        )
+    return actions
+
+
+def overdue_action(data: AuditData, as_of: dt.date) -> list[Action]:
+    """Unconfirmed orders due by the end of as_of: ship now, the ones nearest Amazon's auto-cancel first."""
+    orders = data.orders
+    due = orders.loc[
+        (orders["channel"] == MFN)
+        & ~orders["cancelled"]
+        & ~orders["shipped"]
+        & orders["conf_ts"].isna()
+        & orders["ship_by_date"].notna()
+        & (orders["ship_by_date"] <= pd.Timestamp(as_of))
+    ]
+    if due.empty:
+        return []
+    expiry = add_operating_days(due["ship_by_date"].astype("datetime64[us]"), EXPIRY_BUSINESS_DAYS, data.calendar)
+    due = due.assign(expiry=expiry.to_numpy()).sort_values(["expiry", "ship_by_date", "order_id"], kind="stable")
+    soon = int(
+        (
+            operating_days_between(pd.Series(pd.Timestamp(as_of), index=due.index), due["expiry"], data.calendar) <= 2
+        ).sum()
+    )
+    first = due.iloc[0]
+    return [
+        Action(
+            "ship_overdue_orders",
+            "late_shipment_rate_10d",
+            f"Ship now: {_plural(len(due), 'order')} due or overdue, unconfirmed",
+            f"These orders are unconfirmed at their ship-by date; each already counts as late. Ship and confirm "
+            f"them today, most urgent first: {first['order_id']} was due {first['ship_by_date']:%Y-%m-%d}. "
+            f"{soon} of them are within 2 business days of Amazon cancelling them "
+            f"({EXPIRY_BUSINESS_DAYS} business days past the ship-by date), which would also count as a "
+            "cancellation.",
+            tuple(str(v) for v in due["order_id"]),
+            tuple(s for s, _ in _sku_counts(due)),
+        )
+    ]
+
+
+def handling_time_action(data: AuditData, window: Window, as_of: dt.date) -> list[Action]:
+    """Per SKU, the handling time that would have kept the late confirmations on time."""
+    frame = lsr_frame(data, window, as_of)
+    late = frame.loc[frame["late_confirmed"]]
+    if late.empty:
+        return []
+    tz = data.marketplace.timezone
+    purchase_day = late["purchase_date"].astype("datetime64[us]")
+    confirm_day = local_dates(late["conf_ts"], tz).astype("datetime64[us]")
+    needed = operating_days_between(purchase_day, confirm_day, data.calendar).fillna(0).astype("int64")
+    late = late.assign(needed=needed.to_numpy()).explode("skus")
+    per_sku = late.groupby("skus").agg(
+        orders=("order_id", "nunique"), needed=("needed", "max"), current=("handling_days", "max")
+    )
+    per_sku = per_sku.sort_values(["orders", "needed"], ascending=False, kind="stable")
+    advice = "; ".join(
+        f"{sku}: {int(r.orders)} late, handling {int(r.current)} -> {max(int(r.needed), int(r.current) + 1)} days"
+        for sku, r in per_sku.head(5).iterrows()
+    )
+    return [
+        Action(
+            "lengthen_handling_time",
+            "late_shipment_rate_10d",
+            f"Lengthen the handling time where {_plural(int(late['order_id'].nunique()), 'shipment')} ran late",
+            f"Handling time that would have kept them on time, by SKU: {advice}. Confirm shipment as soon as "
+            "the label is bought; enable weekend operating days only if you really ship then; plan for holidays "
+            "with closed dates.",
+            _ids(late["order_id"]),
+            tuple(str(s) for s in per_sku.index),
+        )
+    ]
+
+
+def tracking_action(data: AuditData, result: MetricResult) -> list[Action]:
+    pk = packages(data)
+    if pk.empty:
+        return []
+    pk = pk.loc[result.window.contains(pk["conf_date"])]
+    bad = pk.loc[~pk["valid"]]
+    late_scan = pk.loc[pk["first_scan_ts"].notna() & (pk["first_scan_ts"] > pk["conf_ts"] + pd.Timedelta(hours=48))]
+    if bad.empty and late_scan.empty:
+        return []
+    missing = int((bad["tracking_number"] == "").sum())
+    parts = []
+    if not bad.empty:
+        parts.append(
+            f"{missing} package(s) have no tracking number and {len(bad) - missing} a carrier Amazon does not "
+            "integrate with (e.g. `Other`): enter the tracking number and choose the carrier from Amazon's list, "
+            "or buy labels through Buy Shipping."
+        )
+    if not late_scan.empty:
+        parts.append(
+            f"{len(late_scan)} package(s) had no carrier scan within 48 hours of confirmation: hand parcels to "
+            "the carrier the day you confirm them."
+        )
+    return [
+        Action(
+            "fix_tracking",
+            result.id,
+            f"Fix tracking on {_plural(int(pd.concat([bad, late_scan])['order_id'].nunique()), 'order')}",
+            " ".join(parts),
+            _ids(pd.concat([bad["order_id"], late_scan["order_id"]])),
+        )
+    ]
+
+
+def feedback_removal_action(data: AuditData, as_of: dt.date) -> list[Action]:
+    feedback = data.loaded.frame("feedback")
+    if feedback is None or feedback.empty:
+        return []
+    since = pd.Timestamp(as_of - dt.timedelta(days=FEEDBACK_REMOVAL_DAYS))
+    negative = feedback.loc[(feedback["rating"].astype("Int64") <= 2) & (feedback["feedback_date"] >= since)]
+    if negative.empty:
+        return []
+    comments = (
+        negative["comments"].fillna("").astype("str") if "comments" in negative else pd.Series("", index=negative.index)
+    )
+    fba = lookup(negative["order_id"], data.orders.set_index("order_id")["channel"]) == AFN
+    product_only = comments.str.contains(_PRODUCT_WORDS) & ~comments.str.contains(_SERVICE_WORDS)
+    profane = comments.str.contains(_PROFANITY)
+    qualifies = negative.loc[product_only | fba | profane]
+    if qualifies.empty:
+        return []
+    return [
+        Action(
+            "request_feedback_removal",
+            "order_defect_rate_mfn" if not bool(fba.loc[qualifies.index].all()) else "order_defect_rate_afn",
+            f"Request removal of {_plural(len(qualifies), 'negative feedback')}",
+            "Amazon removes feedback that is only a product review, that is about an FBA order's delivery "
+            "(Amazon takes responsibility for it), or that contains obscene language. In Feedback Manager, "
+            f"choose Request Removal for each order listed (within {FEEDBACK_REMOVAL_DAYS} days of the feedback).",
+            _ids(qualifies["order_id"]),
+        )
+    ]
+
+
+def claims_action(data: AuditData, as_of: dt.date) -> list[Action]:
+    claims = data.loaded.frame("claims")
+    if claims is None or claims.empty:
+        return []
+    open_claims = claims.loc[claims["status"].isin({"open", "under-investigation"})]
+    since = pd.Timestamp(as_of - dt.timedelta(days=CLAIM_APPEAL_DAYS))
+    appealable = claims.loc[(claims["status"] == "granted-seller-funded") & (claims["claim_date"] >= since)]
+    if open_claims.empty and appealable.empty:
+        return []
+    parts = []
+    if not open_claims.empty:
+        parts.append(
+            f"{_plural(len(open_claims), 'claim')} open: respond in Seller Central within {CLAIM_RESPONSE_HOURS} "
+            "hours with tracking and proof of delivery, or refund the buyer if the claim is fair."
+        )
+    if not appealable.empty:
+        parts.append(
+            f"{_plural(len(appealable), 'claim')} granted against you in the last {CLAIM_APPEAL_DAYS} days: "
+            "appeal within 30 days of the decision if you shipped on time with valid tracking."
+        )
+    return [
+        Action(
+            "respond_to_claims",
+            "order_defect_rate_mfn",
+            "Respond to A-to-z claims",
+            " ".join(parts),
+            _ids(pd.concat([open_claims["order_id"], appealable["order_id"]])),
+        )
+    ]
+
+
+def plan_of_action(results: list[MetricResult]) -> list[Action]:
+    breached = [r for r in results if r.status is Status.BREACH]
+    if not breached:
+        return []
+    names = ", ".join(r.spec.title.lower() for r in breached)
+    return [
+        Action(
+            "plan_of_action",
+            r.id,
+            f"Prepare a plan of action for the {r.spec.title.lower()}",
+            f"The {names} {'is' if len(breached) == 1 else 'are'} over Amazon's target. If Amazon asks for a plan "
+            "of action, state (1) the root cause, found in the orders listed here; (2) what you have already "
+            "done about each of those orders; (3) the changes that keep it from happening again: "
+            f"{r.spec.advice} Keep it short, factual and specific to your account.",
+            r.measurement.problem_order_ids,
+        )
+        for r in breached
+    ]
+
+
+_SEVERITY = {Status.BREACH: 0, Status.AT_RISK: 1, Status.OK: 2, Status.NOT_EVALUATED: 3}
+_URGENCY = {
+    "ship_overdue_orders": 0,
+    "respond_to_claims": 1,
+    "appeal_buyer_cancellation": 2,
+    "relist_or_fix_stock": 3,
+    "lengthen_handling_time": 4,
+    "fix_tracking": 5,
+    "request_feedback_removal": 6,
+    "plan_of_action": 7,
+}
+
+
+def build_actions(data: AuditData, results: list[MetricResult], as_of: dt.date) -> list[Action]:
+    """Every action the data calls for, the worst metric's first, numbered by priority."""
+    by_id = {r.id: r for r in results}
+    actions: list[Action] = []
+    if data.has_order_data:
+        if "cancellation_rate" in by_id:
+            actions += cancellation_actions(data, by_id["cancellation_rate"], as_of)
+        if data.has("ship_confirmations") or data.has("order_report"):
+            actions += overdue_action(data, as_of)
+        if data.has("ship_confirmations") and "late_shipment_rate_30d" in by_id:
+            actions += handling_time_action(data, by_id["late_shipment_rate_30d"].window, as_of)
+    if data.has("ship_confirmations") and "valid_tracking_rate" in by_id:
+        actions += tracking_action(data, by_id["valid_tracking_rate"])
+    actions += feedback_removal_action(data, as_of)
+    actions += claims_action(data, as_of)
+    actions += plan_of_action(results)
+
+    def rank(action: Action) -> tuple[int, int]:
+        metric = by_id.get(action.metric_id)
+        severity = _SEVERITY[metric.status] if metric else 3
+        if action.metric_id.startswith("late_shipment_rate"):
+            severity = min(_SEVERITY[r.status] for r in results if r.id.startswith("late_shipment_rate"))
+        return severity, _URGENCY.get(action.id, 9)
+
+    ranked = sorted(actions, key=rank)
+    return [
+        Action(a.id, a.metric_id, a.title, a.detail, a.order_ids, a.skus, priority=i)
+        for i, a in enumerate(ranked, start=1)
+    ]

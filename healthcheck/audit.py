@@ -1,0 +1,172 @@
+"""The audit, end to end: inputs to a frozen `AuditReport` (SPEC 2, 4, 5.2). No printing, no exiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from healthcheck import __version__
+from healthcheck.actions import Action, build_actions
+from healthcheck.config import Config
+from healthcheck.errors import InputProblem
+from healthcheck.loaders import LoadResult, load_inputs
+from healthcheck.marketplaces import (
+    DEFAULT_MARKETPLACE,
+    Marketplace,
+    get_marketplace,
+    marketplace_for_sales_channel,
+)
+from healthcheck.metrics import MetricResult, evaluate, resolve
+from healthcheck.model import AuditData, build_audit_data
+from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
+from healthcheck.shipcal import OperatingCalendar
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    generated_at: dt.datetime
+    as_of: dt.date
+    as_of_source: str  # "option", "latest purchase date" or "today"
+    marketplace: Marketplace
+    metrics: tuple[MetricResult, ...]
+    actions: tuple[Action, ...]
+    inputs: tuple[dict[str, Any], ...]
+    unmatched_defects: tuple[dict[str, str], ...]
+    errors: tuple[InputProblem, ...]
+    warnings: tuple[str, ...]
+    seller_performance: tuple[tuple[str, dict[str, Any]], ...]
+
+    @property
+    def status(self) -> OverallStatus:
+        return overall_status(self.metrics, bool(self.errors))
+
+    def exit_code(self, fail_on: FailOn = FailOn.AT_RISK) -> ExitCode:
+        return exit_code(self.status, fail_on)
+
+    def to_dict(self, fail_on: FailOn = FailOn.AT_RISK) -> dict[str, Any]:
+        """The JSON document of SPEC 5.2, keys in the contract's order."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "healthcheck", "version": __version__},
+            "generated_at": self.generated_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "as_of": self.as_of.isoformat(),
+            "marketplace": self.marketplace.code,
+            "status": str(self.status),
+            "exit_code": int(self.exit_code(fail_on)),
+            "metrics": [m.to_dict() for m in self.metrics],
+            "actions": [a.to_dict() for a in self.actions],
+            "inputs": list(self.inputs),
+            "unmatched_defects": list(self.unmatched_defects),
+            "errors": [e.to_dict() for e in self.errors],
+            "as_of_source": self.as_of_source,
+            "warnings": list(self.warnings),
+        }
+
+
+def resolve_marketplace(option: str | None, config: Config) -> Marketplace:
+    """The option wins over the config file; US when neither says (SPEC 2)."""
+    return get_marketplace(option or config.marketplace or DEFAULT_MARKETPLACE)
+
+
+def calendar_for(marketplace: Marketplace, config: Config) -> OperatingCalendar:
+    return OperatingCalendar(
+        country=marketplace.holiday_country,
+        operating_days=config.operating_days,
+        closed_dates=config.closed_dates,
+        cutoff=config.order_cutoff,
+    )
+
+
+def default_as_of(data: AuditData, today: dt.date) -> tuple[dt.date, str]:
+    """The latest local purchase date in the order data; today when there is none (SPEC 2, decided)."""
+    dates = data.orders["purchase_date"].dropna()
+    if dates.empty:
+        return today, "today"
+    return dates.max().date(), "latest purchase date"
+
+
+def _marketplace_warnings(loaded: LoadResult, marketplace: Marketplace, given: bool) -> list[str]:
+    """Suggest the marketplace the files' sales channels point to, or warn of a mismatch."""
+    channels: Counter[str] = Counter()
+    for kind in ("all_orders", "order_report", "fba_shipments"):
+        frame = loaded.frame(kind)
+        if frame is not None and "sales_channel" in frame:
+            channels.update(frame["sales_channel"].dropna().astype("str").str.strip().value_counts().to_dict())
+    codes: Counter[str] = Counter()
+    for channel, count in channels.items():
+        code = marketplace_for_sales_channel(channel)
+        if code:
+            codes[code] += count
+    if not codes:
+        return []
+    top, _ = codes.most_common(1)[0]
+    if top == marketplace.code:
+        return []
+    if given:
+        return [
+            f"the files' sales channels point to marketplace {top}, but the audit uses {marketplace.code}: "
+            f"check --marketplace"
+        ]
+    return [
+        f"the files' sales channels point to marketplace {top}; the audit used the default {marketplace.code}. "
+        f"Pass --marketplace {top} for its time zone, holidays and date formats"
+    ]
+
+
+def run_audit(
+    paths: Sequence[Path],
+    *,
+    config: Config,
+    marketplace: str | None = None,
+    as_of: dt.date | None = None,
+    encoding: str | None = None,
+    strict: bool = False,
+    now: dt.datetime | None = None,
+) -> AuditReport:
+    """Load, model, evaluate every metric, and recommend actions."""
+    now = now or dt.datetime.now(dt.UTC)
+    market = resolve_marketplace(marketplace, config)
+    loaded = load_inputs(paths, marketplace=market, encoding=encoding)
+    calendar = calendar_for(market, config)
+    data = build_audit_data(loaded, market, config, calendar)
+    if as_of is not None:
+        effective_as_of, source = as_of, "option"
+    else:
+        effective_as_of, source = default_as_of(data, now.astimezone(dt.UTC).date())
+    specs = resolve(config)
+    results = [evaluate(spec, data, effective_as_of) for spec in specs]
+    actions = build_actions(data, results, effective_as_of)
+    problems = list(loaded.problems)
+    if not loaded.inputs and not problems:
+        problems.append(InputProblem("no_reports", ", ".join(map(str, paths)), "no report files were found"))
+    if strict:
+        # SPEC 5.5: with --strict a metric left unevaluated for lack of input is an error, not a quiet gap.
+        problems += [
+            InputProblem("missing_input", "(inputs)", f"{r.id} was not evaluated: {r.measurement.reason}")
+            for r in results
+            if r.measurement.reason is not None
+        ]
+    warnings = [
+        *data.warnings,
+        *_marketplace_warnings(loaded, market, bool(marketplace or config.marketplace)),
+    ]
+    warnings += loaded.notes
+    return AuditReport(
+        generated_at=now,
+        as_of=effective_as_of,
+        as_of_source=source,
+        marketplace=market,
+        metrics=tuple(results),
+        actions=tuple(actions),
+        inputs=tuple(i.to_dict() for i in loaded.inputs),
+        unmatched_defects=tuple(data.unmatched_defects),
+        errors=tuple(problems),
+        warnings=tuple(warnings),
+        seller_performance=tuple(loaded.seller_performance),
+    )

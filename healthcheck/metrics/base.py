@@ -1,0 +1,176 @@
+"""What a metric is (a spec) and what evaluating it gives (a frozen result), SPEC 4 and 5.2."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from healthcheck.outcome import Status
+
+if TYPE_CHECKING:
+    from healthcheck.model import AuditData
+
+
+class Direction(StrEnum):
+    LOWER_IS_BETTER = "lower_is_better"
+    HIGHER_IS_BETTER = "higher_is_better"
+
+
+class Basis(StrEnum):
+    PURCHASE_DATE = "purchase_date"
+    EXPECTED_SHIP_DATE = "expected_ship_date"
+    CONFIRMATION_DATE = "confirmation_date"
+    PROMISED_DELIVERY_DATE = "promised_delivery_date"
+    RECEIVED_DATE = "received_date"
+
+
+@dataclass(frozen=True)
+class Window:
+    start: dt.date
+    end: dt.date
+    days: int
+    basis: Basis
+
+    @classmethod
+    def ending(cls, end: dt.date, days: int, basis: Basis) -> Window:
+        """N local dates E-N+1 .. E, both ends included (SPEC 2)."""
+        return cls(end - dt.timedelta(days=days - 1), end, days, basis)
+
+    def contains(self, days: pd.Series) -> pd.Series:
+        """Mask of local-midnight datetimes inside the window."""
+        return days.between(pd.Timestamp(self.start), pd.Timestamp(self.end), inclusive="both")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "days": self.days,
+            "basis": str(self.basis),
+        }
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What a compute function found; the status is decided from it by the spec's thresholds."""
+
+    numerator: int = 0
+    denominator: int = 0
+    details: Mapping[str, Any] = field(default_factory=dict)
+    order_ids: tuple[str, ...] = ()  # every order in the numerator, sorted
+    # Orders that hurt the metric: for higher-is-better metrics these are NOT the numerator's orders.
+    problem_order_ids: tuple[str, ...] = ()
+    first_data_date: dt.date | None = None
+    notes: tuple[str, ...] = ()
+    reason: str | None = None  # set when the metric could not be evaluated
+
+    @classmethod
+    def not_evaluated(cls, reason: str, first_data_date: dt.date | None = None) -> Measurement:
+        return cls(reason=reason, first_data_date=first_data_date)
+
+
+ComputeFn = Callable[["AuditData", Window, dt.date], Measurement]
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric's whole definition: read this to know what the number means."""
+
+    id: str
+    title: str
+    short: str  # the nagios perfdata label
+    direction: Direction
+    target: float | None
+    at_risk: float | None
+    window_days: int
+    basis: Basis
+    compute: ComputeFn
+    population: str
+    numerator: str
+    advice: str
+    end_lag_days: int = 0  # the window ends this many days before as_of
+    informational: bool = False  # no target: never changes the status or the exit code
+
+    def window(self, as_of: dt.date) -> Window:
+        return Window.ending(as_of - dt.timedelta(days=self.end_lag_days), self.window_days, self.basis)
+
+    def with_overrides(self, **changes: Any) -> MetricSpec:
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def classify(self, rate: float | None) -> Status:
+        """SPEC 4: lower-is-better breaches at >= target; higher-is-better breaches below target."""
+        if rate is None:
+            return Status.NOT_EVALUATED
+        if self.informational or self.target is None:
+            return Status.OK
+        at_risk = self.at_risk if self.at_risk is not None else self.target
+        if self.direction is Direction.LOWER_IS_BETTER:
+            if rate >= self.target:
+                return Status.BREACH
+            return Status.AT_RISK if rate >= at_risk else Status.OK
+        if rate < self.target:
+            return Status.BREACH
+        return Status.AT_RISK if rate < at_risk else Status.OK
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    spec: MetricSpec
+    window: Window
+    measurement: Measurement
+    status: Status
+    rate: float | None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def coverage_complete(self) -> bool:
+        first = self.measurement.first_data_date
+        return first is not None and first <= self.window.start
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.measurement
+        evaluated = self.status is not Status.NOT_EVALUATED
+        return {
+            "id": self.spec.id,
+            "title": self.spec.title,
+            "status": str(self.status),
+            "rate": self.rate,
+            "numerator": m.numerator if evaluated else None,
+            "denominator": m.denominator if evaluated else None,
+            "target": self.spec.target,
+            "at_risk_threshold": self.spec.at_risk,
+            "direction": str(self.spec.direction),
+            "window": self.window.to_dict(),
+            "coverage": {
+                "first_data_date": m.first_data_date.isoformat() if m.first_data_date else None,
+                "complete": self.coverage_complete,
+            },
+            "details": dict(m.details),
+            "order_ids": list(m.order_ids),
+            "reason": m.reason,
+            "problem_order_ids": list(m.problem_order_ids),
+            "notes": list(m.notes),
+        }
+
+
+def evaluate(spec: MetricSpec, data: AuditData, as_of: dt.date) -> MetricResult:
+    window = spec.window(as_of)
+    measurement = spec.compute(data, window, as_of)
+    if measurement.reason is None and measurement.denominator == 0:
+        measurement = dataclasses.replace(
+            measurement, reason=f"no {spec.population} in the window {window.start} to {window.end}"
+        )
+    rate = None if measurement.reason is not None else measurement.numerator / measurement.denominator
+    return MetricResult(spec, window, measurement, spec.classify(rate), rate)
+
+
+def sorted_ids(values: pd.Series) -> tuple[str, ...]:
+    return tuple(sorted({str(v) for v in values}))

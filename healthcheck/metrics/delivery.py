@@ -1,0 +1,56 @@
+"""On-Time Delivery Rate, by units and promised delivery date (SPEC 4.5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
+from healthcheck.model import AFN, AuditData, first_date, local_dates, lookup
+
+
+def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
+    first = first_date(data.orders["purchase_date"])
+    if not data.has("ship_confirmations"):
+        return Measurement.not_evaluated("no ship confirmations (with delivered-at) were given", first)
+    rows = data.confirmations
+    rows = rows.loc[(rows["channel"] != AFN) & (rows["tracking_number"] != "") & rows["delivered_ts"].notna()]
+    if rows.empty:
+        return Measurement.not_evaluated("the ship confirmations carry no delivery time (delivered-at)", first)
+    promised = lookup(rows["order_id"], data.orders.set_index("order_id")["latest_delivery_ts"])
+    if bool(promised.isna().all()):
+        return Measurement.not_evaluated(
+            "no promised delivery date (latest-delivery-date from an order report) for the delivered packages",
+            first,
+        )
+    rows = rows.assign(promised=promised).loc[promised.notna()]
+    rows = rows.loc[window.contains(local_dates(rows["promised"], data.marketplace.timezone))]
+    units = rows["quantity"].fillna(1).astype("int64")
+    on_time = rows["delivered_ts"] <= rows["promised"]
+    return Measurement(
+        numerator=int(units[on_time].sum()),
+        denominator=int(units.sum()),
+        details={"late_units": int(units[~on_time].sum()), "late_packages": int((~on_time).sum())},
+        order_ids=sorted_ids(rows.loc[on_time, "order_id"]),
+        problem_order_ids=sorted_ids(rows.loc[~on_time, "order_id"]),
+        first_data_date=first,
+    )
+
+
+ON_TIME_DELIVERY_RATE = MetricSpec(
+    id="on_time_delivery_rate",
+    title="On-time delivery rate",
+    short="otdr",
+    direction=Direction.HIGHER_IS_BETTER,
+    target=0.90,
+    at_risk=0.92,
+    window_days=14,
+    basis=Basis.PROMISED_DELIVERY_DATE,
+    end_lag_days=7,
+    compute=compute,
+    population="seller-fulfilled units with tracking and a delivery time, promised",
+    numerator="units delivered by the latest promised delivery date",
+    advice=(
+        "Set transit times in your shipping templates to what the carrier really achieves, ship early in the "
+        "handling window, and use faster services for regions that arrive late."
+    ),
+)

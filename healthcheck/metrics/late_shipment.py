@@ -1,0 +1,79 @@
+"""Late Shipment Rate over 10 and 30 days, by expected-ship-date (SPEC 4.3)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
+from healthcheck.model import MFN, AuditData, first_date
+
+
+def lsr_frame(data: AuditData, window: Window, as_of: dt.date) -> pd.DataFrame:
+    """The window's MFN orders with their outcome flags; shared with the actions and the trend."""
+    orders = data.orders
+    candidates = orders.loc[
+        (orders["channel"] == MFN) & ~orders["cancelled_full"] & window.contains(orders["ship_by_date"])
+    ]
+    confirmed = candidates["conf_ts"].notna()
+    unknown = ~confirmed & candidates["shipped"]
+    past_due = ~confirmed & ~candidates["shipped"] & (candidates["ship_by_date"] < pd.Timestamp(as_of))
+    late_confirmed = confirmed & (candidates["conf_ts"] > candidates["ship_by_deadline"])
+    return candidates.assign(
+        counted=confirmed | past_due,
+        late_confirmed=late_confirmed,
+        late_unconfirmed=past_due,
+        late=late_confirmed | past_due,
+        unknown_confirmation=unknown,
+    )
+
+
+def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
+    first = first_date(data.orders["purchase_date"])
+    if not data.has("ship_confirmations"):
+        return Measurement.not_evaluated("no ship confirmations were given, so no confirmation time is known", first)
+    if not data.has_order_data:
+        return Measurement.not_evaluated("no order report was given", first)
+    frame = lsr_frame(data, window, as_of)
+    ids = sorted_ids(frame.loc[frame["late"], "order_id"])
+    notes: tuple[str, ...] = ()
+    computed = int((frame["counted"] & (frame["ship_by_source"] == "computed")).sum())
+    if computed:
+        notes = (f"{computed} ship-by date(s) computed from the handling time (no latest-ship-date given)",)
+    return Measurement(
+        numerator=len(ids),
+        denominator=int(frame["counted"].sum()),
+        details={
+            "late_confirmed": int(frame["late_confirmed"].sum()),
+            "late_unconfirmed": int(frame["late_unconfirmed"].sum()),
+            "unknown_confirmation": int(frame["unknown_confirmation"].sum()),
+        },
+        order_ids=ids,
+        problem_order_ids=ids,
+        first_data_date=first,
+        notes=notes,
+    )
+
+
+LSR_10D = MetricSpec(
+    id="late_shipment_rate_10d",
+    title="Late shipment rate (10 days)",
+    short="lsr_10d",
+    direction=Direction.LOWER_IS_BETTER,
+    target=0.04,
+    at_risk=0.032,
+    window_days=10,
+    basis=Basis.EXPECTED_SHIP_DATE,
+    compute=compute,
+    population="seller-fulfilled orders due to ship (confirmed, or unconfirmed and past due)",
+    numerator="orders confirmed after the ship-by deadline, or still unconfirmed past it",
+    advice=(
+        "Confirm shipment as soon as the label is bought; lengthen the handling time for the SKUs that run "
+        "late; enable weekend operating days only if you ship then; plan for holidays."
+    ),
+)
+LSR_30D = dataclasses.replace(
+    LSR_10D, id="late_shipment_rate_30d", title="Late shipment rate (30 days)", short="lsr_30d", window_days=30
+)

@@ -1,0 +1,80 @@
+"""Order Defect Rate, per fulfilment channel (SPEC 4.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from healthcheck.metrics.base import Basis, ComputeFn, Direction, Measurement, MetricSpec, Window, sorted_ids
+from healthcheck.model import AFN, MFN, AuditData, first_date
+
+DEFECT_SOURCES = ("feedback", "claims", "mfn_returns")
+DEFECT_DETAILS = {
+    "negative_feedback": "negative_feedback",
+    "a_to_z_claim": "a_to_z_claims",
+    "chargeback": "chargebacks",
+}
+
+
+def _compute(channel: str) -> ComputeFn:
+    def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
+        first = first_date(data.orders["purchase_date"])
+        if not any(data.has(kind) for kind in DEFECT_SOURCES):
+            return Measurement.not_evaluated("no feedback, claims or returns file was given", first)
+        orders = data.orders
+        population = orders.loc[(orders["channel"] == channel) & window.contains(orders["purchase_date"]), "order_id"]
+        defects = data.defects.loc[data.defects["order_id"].isin(population)]
+        details = {
+            name: int(defects.loc[defects["defect"] == defect, "order_id"].nunique())
+            for defect, name in DEFECT_DETAILS.items()
+        }
+        defective = defects["order_id"]
+        ids = sorted_ids(defective)
+        return Measurement(
+            numerator=len(ids),
+            denominator=int(population.nunique()),
+            details=details,
+            order_ids=ids,
+            problem_order_ids=ids,
+            first_data_date=first,
+        )
+
+    return compute
+
+
+_ADVICE = (
+    "Answer every A-to-z claim within 72 hours and appeal granted ones within 30 days; request removal of "
+    "feedback that is about the product or about FBA delivery; contact buyers who leave 1-2 stars; look at "
+    "the SKUs behind the defects for listing or quality problems."
+)
+
+ODR_MFN = MetricSpec(
+    id="order_defect_rate_mfn",
+    title="Order defect rate (seller-fulfilled)",
+    short="odr_mfn",
+    direction=Direction.LOWER_IS_BETTER,
+    target=0.01,
+    at_risk=0.008,
+    window_days=60,
+    basis=Basis.PURCHASE_DATE,
+    end_lag_days=14,
+    compute=_compute(MFN),
+    population="seller-fulfilled orders (cancelled ones included) purchased",
+    numerator="orders with 1-2 star feedback, a counting A-to-z claim or a service chargeback (once per order)",
+    advice=_ADVICE,
+)
+
+ODR_AFN = MetricSpec(
+    id="order_defect_rate_afn",
+    title="Order defect rate (FBA)",
+    short="odr_afn",
+    direction=Direction.LOWER_IS_BETTER,
+    target=0.01,
+    at_risk=0.008,
+    window_days=60,
+    basis=Basis.PURCHASE_DATE,
+    end_lag_days=14,
+    compute=_compute(AFN),
+    population="FBA orders purchased",
+    numerator="orders with 1-2 star feedback, a counting A-to-z claim or a service chargeback (once per order)",
+    advice=_ADVICE,
+)

@@ -1,0 +1,431 @@
+"""The audit's view of an account: one row per order, per package, per defect, built once from the loaded files.
+
+Everything a metric needs about an order (channel, cancellation, ship-by deadline, confirmation time) is derived
+here, vectorised, so that each metric in `metrics/` is a short filter-and-count over these frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from healthcheck.config import Config
+from healthcheck.loaders import FILE_FIELD, LoadResult
+from healthcheck.marketplaces import Marketplace
+from healthcheck.shipcal import OperatingCalendar, ship_by_dates
+
+CANCELLED = {"cancelled", "canceled"}
+MFN = "MFN"
+AFN = "AFN"
+_CHANNELS = {"merchant": MFN, "mfn": MFN, "amazon": AFN, "afn": AFN}
+NON_AMAZON = "non-amazon"
+
+# SPEC 4.1: claim status words.
+COUNTING_STATUSES = frozenset(
+    {"granted-seller-funded", "refunded-by-seller", "cancelled-after-claim", "open", "under-investigation"}
+)
+NOT_COUNTING_STATUSES = frozenset({"denied", "withdrawn", "granted-amazon-funded"})
+_CLAIM_TYPES = {
+    "a-to-z": "a_to_z_claim",
+    "atoz": "a_to_z_claim",
+    "a-z": "a_to_z_claim",
+    "a-to-z-guarantee": "a_to_z_claim",
+    "chargeback": "chargeback",
+    "service-chargeback": "chargeback",
+    "charge-back": "chargeback",
+}
+
+
+@dataclass
+class AuditData:
+    """The frames every metric reads. Times are UTC instants; `*_date` columns are local calendar days."""
+
+    marketplace: Marketplace
+    config: Config
+    calendar: OperatingCalendar
+    orders: pd.DataFrame  # one row per order
+    confirmations: pd.DataFrame  # ship-confirmation rows with `conf_ts` and the order's channel
+    defects: pd.DataFrame  # order_id, defect ('negative_feedback' | 'a_to_z_claim' | 'chargeback'), source
+    unmatched_defects: list[dict[str, str]]
+    loaded: LoadResult
+    buyer_request_known: bool
+    warnings: list[str] = field(default_factory=list)
+
+    def has(self, kind: str) -> bool:
+        return self.loaded.has(kind)
+
+    @property
+    def has_order_data(self) -> bool:
+        return not self.orders.empty
+
+
+def local_dates(instants: pd.Series, timezone: str) -> pd.Series:
+    """Local calendar day of each instant, as naive midnight datetimes (comparable with window bounds)."""
+    return instants.dt.tz_convert(timezone).dt.tz_localize(None).dt.normalize()
+
+
+def end_of_local_day(days: pd.Series, timezone: str) -> pd.Series:
+    """23:59:59.999999 local on each day, as UTC instants (SPEC 3: the deadline is the end of that day)."""
+    next_midnight = (days + pd.Timedelta(days=1)).dt.tz_localize(timezone, ambiguous=False, nonexistent="shift_forward")
+    return (next_midnight - pd.Timedelta(microseconds=1)).dt.tz_convert("UTC")
+
+
+def lookup(keys: pd.Series, mapping: pd.Series) -> pd.Series:
+    """Values of `mapping` (indexed by key) for each key; faster than map, and safe on empty mappings."""
+    mapping = mapping[~mapping.index.duplicated(keep="first")]
+    return pd.Series(mapping.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=mapping.dtype)
+
+
+def _col(frame: pd.DataFrame, name: str, default: Any = pd.NA) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series(default, index=frame.index)
+
+
+def _lower(values: pd.Series) -> pd.Series:
+    return values.astype("str").str.strip().str.lower()
+
+
+def _bool(values: pd.Series) -> pd.Series:
+    return values.astype("boolean").fillna(False).astype(bool)
+
+
+def build_orders(
+    loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar
+) -> pd.DataFrame:
+    """Merge the order rows of every order source into one row per order (SPEC 1.5, 4)."""
+    tz = marketplace.timezone
+    parts: list[pd.DataFrame] = []
+    all_orders = loaded.frame("all_orders")
+    if all_orders is not None:
+        status = _lower(all_orders["order_status"])
+        item_status = _lower(all_orders["item_status"])
+        parts.append(
+            pd.DataFrame(
+                {
+                    "order_id": all_orders["order_id"],
+                    "purchase_ts": all_orders["purchase_ts"],
+                    "channel": _lower(all_orders["fulfillment_channel"]).map(_CHANNELS),
+                    "source_rank": 0,
+                    "sales_channel": _lower(_col(all_orders, "sales_channel", "")),
+                    "sku": _col(all_orders, "sku", ""),
+                    "status_known": True,
+                    "order_cancelled": status.isin(CANCELLED),
+                    "item_cancelled": item_status.isin(CANCELLED) | status.isin(CANCELLED),
+                    "shipped": status.str.startswith("shipped") | (status == "partiallyshipped"),
+                    "ship_by_ts": pd.Series(pd.NaT, index=all_orders.index, dtype="datetime64[us, UTC]"),
+                    "latest_delivery_ts": pd.Series(pd.NaT, index=all_orders.index, dtype="datetime64[us, UTC]"),
+                    "buyer_requested": False,
+                }
+            )
+        )
+    report = loaded.frame("order_report")
+    if report is not None:
+        empty_ts = pd.Series(pd.NaT, index=report.index, dtype="datetime64[us, UTC]")
+        parts.append(
+            pd.DataFrame(
+                {
+                    "order_id": report["order_id"],
+                    "purchase_ts": report["purchase_ts"],
+                    "channel": MFN,
+                    "source_rank": 1,
+                    "sales_channel": _lower(_col(report, "sales_channel", "")),
+                    "sku": _col(report, "sku", ""),
+                    "status_known": False,
+                    "order_cancelled": False,
+                    "item_cancelled": False,
+                    "shipped": _col(report, "quantity_shipped", 0).fillna(0).astype("int64") > 0,
+                    "ship_by_ts": _col(report, "ship_by_ts", pd.NaT).astype("datetime64[us, UTC]")
+                    if "ship_by_ts" in report
+                    else empty_ts,
+                    "latest_delivery_ts": report["latest_delivery_ts"].astype("datetime64[us, UTC]")
+                    if "latest_delivery_ts" in report
+                    else empty_ts,
+                    "buyer_requested": _bool(_col(report, "buyer_requested")),
+                }
+            )
+        )
+    fba = loaded.frame("fba_shipments")
+    if fba is not None:
+        empty_ts = pd.Series(pd.NaT, index=fba.index, dtype="datetime64[us, UTC]")
+        parts.append(
+            pd.DataFrame(
+                {
+                    "order_id": fba["order_id"],
+                    "purchase_ts": _col(fba, "purchase_ts", pd.NaT).astype("datetime64[us, UTC]")
+                    if "purchase_ts" in fba
+                    else empty_ts,
+                    "channel": AFN,
+                    "source_rank": 2,
+                    "sales_channel": _lower(_col(fba, "sales_channel", "")),
+                    "sku": _col(fba, "sku", ""),
+                    "status_known": False,
+                    "order_cancelled": False,
+                    "item_cancelled": False,
+                    "shipped": True,
+                    "ship_by_ts": empty_ts,
+                    "latest_delivery_ts": empty_ts,
+                    "buyer_requested": False,
+                }
+            )
+        )
+    if not parts:
+        return _empty_orders()
+    items = pd.concat(parts, ignore_index=True)
+    items["purchase_ts"] = items["purchase_ts"].astype("datetime64[us, UTC]")
+    items["sku"] = items["sku"].fillna("").astype("str")
+    handling = items["sku"].map(dict(config.handling_days_by_sku)).fillna(config.handling_days).astype("int64")
+    items["handling_days"] = handling
+    items["non_amazon"] = items["sales_channel"] == NON_AMAZON
+    items = items.sort_values("source_rank", kind="stable")
+    grouped = items.groupby("order_id", sort=True)
+    orders = pd.DataFrame(
+        {
+            "purchase_ts": grouped["purchase_ts"].min(),
+            "channel": grouped["channel"].first(),
+            "non_amazon": grouped["non_amazon"].any(),
+            "status_known": grouped["status_known"].any(),
+            "order_cancelled": grouped["order_cancelled"].any(),
+            "any_item_cancelled": grouped["item_cancelled"].any(),
+            # Only All Orders rows say an item was cancelled: fullness is judged on them alone.
+            "all_items_cancelled": items.loc[items["status_known"]].groupby("order_id")["item_cancelled"].all(),
+            "shipped": grouped["shipped"].any(),
+            "explicit_ship_by_ts": grouped["ship_by_ts"].max(),
+            "latest_delivery_ts": grouped["latest_delivery_ts"].max(),
+            "buyer_requested": grouped["buyer_requested"].any(),
+            "handling_days": grouped["handling_days"].max(),
+            "skus": grouped["sku"].agg(lambda s: tuple(sorted({v for v in s if v}))),
+        }
+    )
+    orders["all_items_cancelled"] = orders["all_items_cancelled"].astype("boolean").fillna(False).astype(bool)
+    orders.index.name = "order_id"
+    orders = orders.reset_index()
+    orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
+    _apply_cancellations(orders, loaded)
+    _apply_ship_by(orders, tz, calendar)
+    return orders
+
+
+def _empty_orders() -> pd.DataFrame:
+    columns = {
+        "order_id": "str",
+        "purchase_ts": "datetime64[us, UTC]",
+        "channel": "object",
+        "non_amazon": bool,
+        "status_known": bool,
+        "order_cancelled": bool,
+        "any_item_cancelled": bool,
+        "all_items_cancelled": bool,
+        "shipped": bool,
+        "explicit_ship_by_ts": "datetime64[us, UTC]",
+        "latest_delivery_ts": "datetime64[us, UTC]",
+        "buyer_requested": bool,
+        "handling_days": "int64",
+        "skus": "object",
+        "purchase_date": "datetime64[us]",
+        "cancelled": bool,
+        "cancelled_full": bool,
+        "cancel_reason": "str",
+        "ship_by_deadline": "datetime64[us, UTC]",
+        "ship_by_date": "datetime64[us]",
+        "ship_by_source": "str",
+        "conf_ts": "datetime64[us, UTC]",
+    }
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult) -> None:
+    """Combine order statuses with the seller's cancellation log (SPEC 4.2)."""
+    log = loaded.frame("cancellations")
+    in_log = pd.Series(False, index=orders.index)
+    reason = pd.Series("", index=orders.index, dtype="str")
+    if log is not None and not log.empty:
+        by_order = log.groupby("order_id")
+        ids = orders["order_id"]
+        in_log = ids.isin(log["order_id"])
+        buyer = _bool(_col(log, "buyer_requested")) | (_col(log, "cancelled_by", "").astype("str") == "buyer")
+        flagged = set(log.loc[buyer, "order_id"])
+        orders["buyer_requested"] = orders["buyer_requested"] | ids.isin(flagged)
+        reasons = by_order["cancel_reason"].agg(lambda s: "; ".join(sorted({str(v) for v in s if v})))
+        reason = lookup(ids, reasons).fillna("").astype("str")
+    orders["cancel_reason"] = reason
+    orders["cancelled"] = orders["any_item_cancelled"] | in_log
+    # The cancellation log is order-grain: it makes an order cancelled in full only where no All Orders row
+    # says which of its items shipped.
+    orders["cancelled_full"] = (
+        orders["order_cancelled"]
+        | (orders["status_known"] & orders["all_items_cancelled"])
+        | (in_log & ~orders["status_known"])
+    )
+
+
+def _apply_ship_by(orders: pd.DataFrame, timezone: str, calendar: OperatingCalendar) -> None:
+    """The ship-by deadline: Amazon's own where a report gives it, else computed from handling time (SPEC 3)."""
+    explicit = orders["explicit_ship_by_ts"]
+    need = explicit.isna() & orders["purchase_ts"].notna() & (orders["channel"] == MFN)
+    deadline = explicit.copy()
+    if bool(need.any()):
+        local_purchase = orders.loc[need, "purchase_ts"].dt.tz_convert(timezone).dt.tz_localize(None)
+        days = ship_by_dates(local_purchase, orders.loc[need, "handling_days"], calendar)
+        deadline[need] = end_of_local_day(days.astype("datetime64[us]"), timezone)
+    orders["ship_by_deadline"] = deadline.astype("datetime64[us, UTC]")
+    orders["ship_by_date"] = local_dates(orders["ship_by_deadline"], timezone)
+    orders["ship_by_source"] = np.where(explicit.notna(), "report", np.where(need, "computed", ""))
+
+
+def build_confirmations(loaded: LoadResult, orders: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """Ship-confirmation rows with their confirmation instant and the order's channel."""
+    frame = loaded.frame("ship_confirmations")
+    if frame is None:
+        return pd.DataFrame(
+            {
+                "order_id": pd.Series(dtype="str"),
+                "conf_ts": pd.Series(dtype="datetime64[us, UTC]"),
+                "tracking_number": pd.Series(dtype="str"),
+                "carrier_code": pd.Series(dtype="str"),
+                "carrier_name": pd.Series(dtype="str"),
+                "quantity": pd.Series(dtype="Int64"),
+                "delivered_ts": pd.Series(dtype="datetime64[us, UTC]"),
+                "first_scan_ts": pd.Series(dtype="datetime64[us, UTC]"),
+                "channel": pd.Series(dtype="object"),
+                FILE_FIELD: pd.Series(dtype="int64"),
+            }
+        )
+    out = frame.copy()
+    confirmed = _col(out, "confirmed_ts", pd.NaT).astype("datetime64[us, UTC]")
+    out["conf_ts"] = confirmed.fillna(out["ship_ts"].astype("datetime64[us, UTC]"))
+    for name in ("tracking_number", "carrier_code", "carrier_name"):
+        out[name] = _col(out, name, "").fillna("").astype("str").str.strip()
+    for name in ("delivered_ts", "first_scan_ts"):
+        out[name] = _col(out, name, pd.NaT).astype("datetime64[us, UTC]")
+    out["quantity"] = _col(out, "quantity").astype("Int64")
+    out["channel"] = lookup(out["order_id"], orders.set_index("order_id")["channel"])
+    out["conf_date"] = local_dates(out["conf_ts"], timezone)
+    return out
+
+
+def build_defects(loaded: LoadResult) -> tuple[pd.DataFrame, list[str]]:
+    """Every ODR defect event as (order_id, defect, source), with warnings for unknown claim statuses."""
+    warnings: list[str] = []
+    parts: list[pd.DataFrame] = []
+    feedback = loaded.frame("feedback")
+    if feedback is not None:
+        negative = feedback.loc[feedback["rating"].astype("Int64") <= 2, ["order_id"]]
+        parts.append(negative.assign(defect="negative_feedback", source="feedback"))
+    claims = loaded.frame("claims")
+    if claims is not None:
+        kind = claims["claim_type"].map(_CLAIM_TYPES)
+        unknown_type = sorted(set(claims.loc[kind.isna(), "claim_type"]))
+        if unknown_type:
+            warnings.append(
+                f"claims: claim-type {', '.join(repr(t) for t in unknown_type)} is not `a-to-z` or `chargeback`; "
+                "those rows were counted as A-to-z claims"
+            )
+        kind = kind.fillna("a_to_z_claim")
+        status = claims["status"]
+        unknown = ~status.isin(COUNTING_STATUSES | NOT_COUNTING_STATUSES)
+        if bool(unknown.any()):
+            words = ", ".join(repr(w) for w in sorted(set(status[unknown])))
+            warnings.append(
+                f"claims: unknown status {words} counted as a defect (known: "
+                f"{', '.join(sorted(COUNTING_STATUSES | NOT_COUNTING_STATUSES))})"
+            )
+        fraud = (kind == "chargeback") & (_col(claims, "reason", "").astype("str") == "fraud")
+        counts = (status.isin(COUNTING_STATUSES) | unknown) & ~fraud
+        parts.append(
+            pd.DataFrame({"order_id": claims.loc[counts, "order_id"], "defect": kind[counts], "source": "claims"})
+        )
+    returns = loaded.frame("mfn_returns")
+    if returns is not None:
+        claimed = returns.loc[_bool(returns["a_to_z_claim"]), ["order_id"]]
+        if not claimed.empty:
+            warnings.append(
+                f"mfn_returns: {len(claimed)} return(s) carry an A-to-z claim with no status; counted as "
+                "defects (list them in a claims file with their status to refine)"
+            )
+        parts.append(claimed.assign(defect="a_to_z_claim", source="mfn_returns"))
+    if not parts:
+        return pd.DataFrame(
+            {
+                "order_id": pd.Series(dtype="str"),
+                "defect": pd.Series(dtype="str"),
+                "source": pd.Series(dtype="str"),
+            }
+        ), warnings
+    defects = pd.concat(parts, ignore_index=True)
+    defects["order_id"] = defects["order_id"].astype("str")
+    return defects, warnings
+
+
+def count_per_file(frame: pd.DataFrame, mask: pd.Series) -> Iterable[tuple[int, int]]:
+    """(file index, rows) for the rows selected by mask: how skip reasons reach the input summary."""
+    if FILE_FIELD not in frame.columns or not bool(mask.any()):
+        return []
+    counts = frame.loc[mask, FILE_FIELD].value_counts()
+    return [(int(k), int(v)) for k, v in counts.items()]
+
+
+def build_audit_data(
+    loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar
+) -> AuditData:
+    """Derive the audit frames and account for every row that will not be used (SPEC 1.5)."""
+    orders = build_orders(loaded, marketplace, config, calendar)
+    excluded = set(orders.loc[orders["non_amazon"], "order_id"])
+    known = set(orders["order_id"])
+    for kind, frame in loaded.frames.items():
+        if "order_id" not in frame.columns:
+            continue
+        mask = frame["order_id"].isin(excluded)
+        for file_index, count in count_per_file(frame, mask):
+            loaded.inputs[file_index].skipped["excluded_non_amazon"] += count
+        if kind == "cancellations":
+            unmatched = ~frame["order_id"].isin(known)
+            for file_index, count in count_per_file(frame, unmatched):
+                loaded.inputs[file_index].skipped["unmatched_order"] += count
+    confirmations = build_confirmations(loaded, orders, marketplace.timezone)
+    confirmations = confirmations.loc[~confirmations["order_id"].isin(excluded)]
+    # SPEC 4.3: an order's confirmation time is that of its earliest ship-confirmation row.
+    first_confirmation = confirmations.groupby("order_id")["conf_ts"].min()
+    orders["conf_ts"] = lookup(orders["order_id"], first_confirmation).astype("datetime64[us, UTC]")
+    outside = ~confirmations["order_id"].isin(known)
+    if bool(outside.any()) and known:
+        for file_index, count in count_per_file(confirmations, outside):
+            loaded.inputs[file_index].warnings.append(
+                f"{count} row(s) are for orders not in the order data: they count in the valid tracking rate only"
+            )
+    defects, warnings = build_defects(loaded)
+    defects = defects.loc[~defects["order_id"].isin(excluded)]
+    unmatched_mask = ~defects["order_id"].isin(known)
+    unmatched = (
+        defects.loc[unmatched_mask, ["order_id", "source"]]
+        .drop_duplicates()
+        .sort_values(["order_id", "source"])
+        .to_dict("records")
+    )
+    buyer_request_known = "buyer_requested" in loaded.fields.get("order_report", set()) or bool(
+        {"buyer_requested", "cancelled_by"} & loaded.fields.get("cancellations", set())
+    )
+    return AuditData(
+        marketplace=marketplace,
+        config=config,
+        calendar=calendar,
+        orders=orders.loc[~orders["non_amazon"]].reset_index(drop=True),
+        confirmations=confirmations.reset_index(drop=True),
+        defects=defects.loc[~unmatched_mask].reset_index(drop=True),
+        unmatched_defects=[{"order_id": str(r["order_id"]), "source": str(r["source"])} for r in unmatched],
+        loaded=loaded,
+        buyer_request_known=buyer_request_known,
+        warnings=warnings,
+    )
+
+
+def first_date(values: pd.Series) -> dt.date | None:
+    """Earliest day in a series of local-midnight datetimes, for coverage."""
+    if values.empty or values.isna().all():
+        return None
+    return pd.Timestamp(values.min()).date()

@@ -1,0 +1,66 @@
+"""Overall status and exit codes (SPEC 5.5): the monitoring-plugin convention, in one place.
+
+Priority: UNKNOWN (3) > BREACH (2) > AT RISK (1) > OK (0). `--fail-on` only lowers 1 and 2; nothing lowers 3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from healthcheck.metrics.base import MetricResult
+
+
+class Status(StrEnum):
+    """A metric's status (SPEC 4)."""
+
+    OK = "ok"
+    AT_RISK = "at_risk"
+    BREACH = "breach"
+    NOT_EVALUATED = "not_evaluated"
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    AT_RISK = 1
+    BREACH = 2
+    UNKNOWN = 3
+
+
+class OverallStatus(StrEnum):
+    OK = "ok"
+    AT_RISK = "at_risk"
+    BREACH = "breach"
+    UNKNOWN = "unknown"
+
+
+class FailOn(StrEnum):
+    AT_RISK = "at-risk"
+    BREACH = "breach"
+    NEVER = "never"
+
+
+def overall_status(results: Iterable[MetricResult], has_errors: bool) -> OverallStatus:
+    """The worst metric status, or unknown when the audit could not be completed."""
+    if has_errors:
+        return OverallStatus.UNKNOWN
+    statuses = {r.status for r in results if not r.spec.informational}
+    if Status.BREACH in statuses:
+        return OverallStatus.BREACH
+    if Status.AT_RISK in statuses:
+        return OverallStatus.AT_RISK
+    return OverallStatus.OK
+
+
+def exit_code(status: OverallStatus, fail_on: FailOn) -> ExitCode:
+    if status is OverallStatus.UNKNOWN:
+        return ExitCode.UNKNOWN
+    if fail_on is FailOn.NEVER:
+        return ExitCode.OK
+    if status is OverallStatus.BREACH:
+        return ExitCode.BREACH
+    if status is OverallStatus.AT_RISK and fail_on is FailOn.AT_RISK:
+        return ExitCode.AT_RISK
+    return ExitCode.OK
