@@ -1,0 +1,292 @@
+"""The command line: the only module that prints or exits.
+
+Exit codes follow SPEC 5.5: 0 ok, 1 at risk, 2 breach, 3 unknown. Click's own usage errors would exit 2, which a
+monitoring system reads as BREACH, so `main` runs the app in non-standalone mode and maps them to 3.
+Heavy modules (pandas, the audit) are imported inside the commands so `--help` is instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from healthcheck import __version__
+from healthcheck.errors import ConfigError, HealthcheckError
+from healthcheck.outcome import ExitCode, FailOn, OverallStatus
+from healthcheck.report import Format
+
+app = typer.Typer(
+    name="healthcheck",
+    help="Audit Amazon seller account health from Seller Central reports, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_DEBUG = {"enabled": False}
+
+
+def _fail(message: str, *, hint: str | None = None) -> NoReturn:
+    """Friendly error on stderr and exit 3 (the audit could not be completed)."""
+    typer.echo(f"healthcheck: error: {message}", err=True)
+    if hint:
+        typer.echo(f"  fix: {hint}", err=True)
+    raise typer.Exit(int(ExitCode.UNKNOWN))
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        _fail(f"{option} {value!r} is not a date", hint=f"write it as YYYY-MM-DD, e.g. {option} 2024-05-01")
+
+
+def _use_color(no_color: bool, output: Path | None) -> bool:
+    if no_color or os.environ.get("NO_COLOR") or output is not None:
+        return False
+    return sys.stdout.isatty()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """A failed run never leaves half a file: write beside the target, then rename over it."""
+    directory = path.resolve().parent
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _load_config(path: Path | None):  # type: ignore[no-untyped-def]
+    from healthcheck.config import load_config
+    from healthcheck.metrics import METRIC_IDS
+
+    return load_config(path, cwd=Path.cwd(), metric_ids=METRIC_IDS)
+
+
+@app.command()
+def audit(
+    paths: Annotated[list[Path], typer.Argument(help="Report files, folders or .zip archives.", show_default=False)],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Audit as of this day (YYYY-MM-DD); default: latest purchase date."),
+    ] = None,
+    marketplace: Annotated[
+        str | None,
+        typer.Option("--marketplace", "-m", help="Marketplace code: US, UK, DE, JP, ... (default US)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="Config file (default: ./healthcheck.toml if present)."),
+    ] = None,
+    fmt: Annotated[
+        Format | None,
+        typer.Option("--format", "-f", help="Output format (default: table on a terminal, markdown otherwise)."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest status that makes the exit code non-zero.")
+    ] = FailOn.AT_RISK,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Force the input encoding (e.g. cp1252, cp932).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when everything is ok (cron).")] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")] = False,
+    show_pii: Annotated[
+        bool, typer.Option("--show-pii", help="Allow buyer names and addresses in the output.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A metric left unevaluated for lack of input is an error.")
+    ] = False,
+    width: Annotated[int | None, typer.Option("--width", help="Table width in columns (default 110).")] = None,
+) -> None:
+    """Recompute every account-health metric from the reports and say what to do."""
+    from healthcheck.audit import run_audit
+    from healthcheck.report import render
+
+    as_of_date = _parse_date(as_of, "--as-of")
+    if encoding:
+        import codecs
+
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            _fail(f"--encoding {encoding!r} is not a known encoding", hint="use e.g. utf-8, cp1252 or cp932")
+    settings = _load_config(config)
+    report = run_audit(
+        paths, config=settings, marketplace=marketplace, as_of=as_of_date, encoding=encoding, strict=strict
+    )
+    chosen = fmt or (Format.TABLE if sys.stdout.isatty() and output is None else Format.MARKDOWN)
+    color = _use_color(no_color, output) and chosen is Format.TABLE
+    text = render(report, chosen, fail_on=fail_on, color=color, width=width, show_pii=show_pii)
+    if output is not None:
+        try:
+            write_atomically(output, text)
+        except OSError as exc:
+            _fail(
+                f"cannot write {output}: {exc.strerror or exc}",
+                hint="check the folder exists and is writable",
+            )
+    elif not (quiet and report.status is OverallStatus.OK):
+        typer.echo(text, nl=False)
+    if report.errors:
+        for error in report.errors:
+            where = error.path + (f", line {error.line}" if error.line else "")
+            typer.echo(f"healthcheck: {error.title.lower()}: {where}: {error.message}", err=True)
+    raise typer.Exit(int(report.exit_code(fail_on)))
+
+
+@app.command()
+def shipby(
+    purchases: Annotated[list[str], typer.Argument(help="Purchase times, e.g. 2024-11-27T22:10:00+00:00.")],
+    sku: Annotated[str | None, typer.Option("--sku", help="Use this SKU's handling time from the config.")] = None,
+    handling_days: Annotated[
+        int | None, typer.Option("--handling-days", min=0, max=30, help="Override the handling time.")
+    ] = None,
+    marketplace: Annotated[str | None, typer.Option("--marketplace", "-m", help="Marketplace code.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Config file.")] = None,
+) -> None:
+    """Show the expected ship date Amazon computes for a purchase, day by day."""
+    from healthcheck.audit import calendar_for, resolve_marketplace
+    from healthcheck.shipcal import explain_ship_by
+
+    settings = _load_config(config)
+    market = resolve_marketplace(marketplace, settings)
+    calendar = calendar_for(market, settings)
+    days = handling_days
+    if days is None:
+        days = settings.handling_days_by_sku.get(sku, settings.handling_days) if sku else settings.handling_days
+    for raw in purchases:
+        try:
+            moment = dt.datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        except ValueError:
+            _fail(f"{raw!r} is not a timestamp", hint="write it as 2024-11-27T22:10:00+00:00")
+        if moment.tzinfo is None:
+            from zoneinfo import ZoneInfo
+
+            moment = moment.replace(tzinfo=ZoneInfo(market.timezone))
+        result = explain_ship_by(moment, days, calendar, market.timezone)
+        source = f"SKU {sku}" if sku and handling_days is None and sku in settings.handling_days_by_sku else "default"
+        typer.echo(f"purchase:      {raw}")
+        typer.echo(f"local time:    {result.purchase_local:%Y-%m-%d %H:%M %Z} ({market.code}, {market.timezone})")
+        typer.echo(f"handling time: {days} business day(s) ({source})")
+        steps = [(day, "counted", "") for day in result.counted_days]
+        steps += [(s.day, "skipped", f": {s.reason}") for s in result.skipped]
+        for day, what, why in sorted(steps, key=lambda step: (step[0], step[1] == "counted")):
+            typer.echo(f"  {what:<8} {day:%a %Y-%m-%d}{why}")
+        typer.echo(
+            f"ship by:       {result.ship_by:%a %Y-%m-%d} (deadline {result.deadline_local:%Y-%m-%d %H:%M:%S %Z})"
+        )
+        if len(purchases) > 1:
+            typer.echo("")
+
+
+@app.command()
+def explain(
+    metric_id: Annotated[str, typer.Argument(help="A metric id, e.g. late_shipment_rate_10d.")],
+) -> None:
+    """Explain a metric: definition, window, population, target and what to do."""
+    from healthcheck.metrics import METRIC_IDS, get_spec
+    from healthcheck.report.text import percent
+
+    if metric_id not in METRIC_IDS:
+        _fail(f"unknown metric {metric_id!r}", hint=f"use one of: {', '.join(METRIC_IDS)}")
+    spec = get_spec(metric_id)
+    sign = "under" if spec.direction.value == "lower_is_better" else "at least"
+    lag = (
+        f", ending {spec.end_lag_days} days before the as-of date"
+        if spec.end_lag_days
+        else ", ending on the as-of date"
+    )
+    typer.echo(f"{spec.id}: {spec.title}")
+    typer.echo(f"  window:      {spec.window_days} days by {spec.basis.value.replace('_', ' ')}{lag}")
+    typer.echo(f"  population:  {spec.population} in the window")
+    typer.echo(f"  numerator:   {spec.numerator}")
+    if spec.target is not None:
+        typer.echo(f"  target:      {sign} {percent(spec.target)} (at risk from {percent(spec.at_risk)})")
+    typer.echo(f"  what to do:  {spec.advice}")
+
+
+@app.command("init-config")
+def init_config(
+    path: Annotated[Path, typer.Argument(help="Where to write it.")] = Path("healthcheck.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented config file with every default."""
+    from healthcheck.config import default_config_text
+    from healthcheck.metrics.registry import metric_defaults
+
+    if path.exists() and not force:
+        _fail(f"{path} already exists", hint="pass --force to overwrite it, or name another file")
+    write_atomically(path, default_config_text(metric_defaults()))
+    typer.echo(f"wrote {path}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"healthcheck {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")] = False,
+) -> None:
+    """Audit Amazon seller account health from Seller Central reports, offline."""
+    _DEBUG["enabled"] = debug
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """The CLI framework's own errors (bad option, missing argument) carry a message and an exit code."""
+    return callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the app; every failure that is not a metric status exits 3."""
+    args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    debug = "--debug" in args
+    try:
+        result = app(args=args, prog_name="healthcheck", standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except typer.Abort:
+        typer.echo("healthcheck: aborted", err=True)
+        code = int(ExitCode.UNKNOWN)
+    except ConfigError as exc:
+        typer.echo(f"healthcheck: config error: {exc}", err=True)
+        typer.echo("  fix: correct the value, or run `healthcheck init-config` for a commented example", err=True)
+        code = int(ExitCode.UNKNOWN)
+    except HealthcheckError as exc:
+        typer.echo(f"healthcheck: error: {exc}", err=True)
+        code = int(ExitCode.UNKNOWN)
+    except Exception as exc:  # nothing but a metric status may exit 1 or 2
+        if _is_usage_error(exc):
+            typer.echo(f"healthcheck: error: {exc.format_message()}", err=True)  # type: ignore[attr-defined]
+            typer.echo("  fix: see `healthcheck --help` (or `healthcheck COMMAND --help`)", err=True)
+        else:
+            if debug:
+                traceback.print_exc()
+            typer.echo(f"healthcheck: internal error: {type(exc).__name__}: {exc}", err=True)
+            typer.echo("  rerun with --debug for a traceback, and report it with the command you ran", err=True)
+        code = int(ExitCode.UNKNOWN)
+    else:
+        code = result if isinstance(result, int) else 0
+    if argv is None:
+        sys.exit(code)
+    return code

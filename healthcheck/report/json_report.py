@@ -1,0 +1,12 @@
+"""`--format json`: the schema-version-1 document of SPEC 5.2."""
+
+from __future__ import annotations
+
+import json
+
+from healthcheck.audit import AuditReport
+from healthcheck.outcome import FailOn
+
+
+def render_json(report: AuditReport, *, fail_on: FailOn) -> str:
+    return json.dumps(report.to_dict(fail_on), indent=2, ensure_ascii=False) + "\n"
