@@ -282,22 +282,20 @@ def claims_action(data: AuditData, as_of: dt.date) -> list[Action]:
 
 
 def plan_of_action(results: list[MetricResult]) -> list[Action]:
-    breached = [r for r in results if r.status is Status.BREACH]
-    if not breached:
-        return []
-    names = ", ".join(r.spec.title.lower() for r in breached)
+    """One outline per metric in breach: what Seller Support expects to read."""
     return [
         Action(
             "plan_of_action",
             r.id,
             f"Prepare a plan of action for the {r.spec.title.lower()}",
-            f"The {names} {'is' if len(breached) == 1 else 'are'} over Amazon's target. If Amazon asks for a plan "
-            "of action, state (1) the root cause, found in the orders listed here; (2) what you have already "
-            "done about each of those orders; (3) the changes that keep it from happening again: "
-            f"{r.spec.advice} Keep it short, factual and specific to your account.",
+            f"The {r.spec.title.lower()} is over Amazon's target. If Amazon asks for a plan of action, state "
+            "(1) the root cause, found in the orders listed here; (2) what you have already done about each of "
+            f"those orders; (3) the changes that keep it from happening again: {r.spec.advice} Keep it short, "
+            "factual and specific to your account.",
             r.measurement.problem_order_ids,
         )
-        for r in breached
+        for r in results
+        if r.status is Status.BREACH
     ]
 
 

@@ -17,7 +17,8 @@ from healthcheck.report.text import (
     window_text,
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# Enough to keep text literal: no emphasis, code, links, images, tables breaks or HTML tags.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~]|<(?=[A-Za-z/!?]))")
 
 
 def md(value: object) -> str:

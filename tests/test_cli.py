@@ -1,0 +1,223 @@
+"""The command line: formats, options and exit codes (SPEC 5.1, 5.5)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from healthcheck.cli import app, main
+from healthcheck.metrics import METRIC_IDS
+
+TINY = Path(__file__).parent / "data" / "tiny"
+AS_OF = "2024-05-10"
+runner = CliRunner()
+
+
+def audit(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["audit", str(TINY), "--as-of", AS_OF, *args])
+    return result.exit_code, result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+def test_every_format_renders_the_tiny_account(fmt: str) -> None:
+    code, out = audit("--format", fmt)
+    assert code == 2
+    assert "late_shipment_rate_10d" in out or "Late shipment rate (10 days)" in out
+
+
+def test_json_is_the_contract_document() -> None:
+    code, out = audit("--format", "json")
+    doc = json.loads(out)
+    assert list(doc)[:12] == [
+        "schema_version",
+        "tool",
+        "generated_at",
+        "as_of",
+        "marketplace",
+        "status",
+        "exit_code",
+        "metrics",
+        "actions",
+        "inputs",
+        "unmatched_defects",
+        "errors",
+    ]
+    assert doc["exit_code"] == code == 2
+    assert [m["id"] for m in doc["metrics"]] == list(METRIC_IDS)
+    lsr = next(m for m in doc["metrics"] if m["id"] == "late_shipment_rate_10d")
+    assert (lsr["numerator"], lsr["denominator"], lsr["status"]) == (1, 2, "breach")
+    assert lsr["order_ids"] == ["111-0000002-0000002"]
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "expected"),
+    [("at-risk", 2), ("breach", 2), ("never", 0)],
+)
+def test_fail_on_sets_the_exit_code(fail_on: str, expected: int) -> None:
+    code, out = audit("--format", "json", "--fail-on", fail_on)
+    assert code == expected
+    doc = json.loads(out)
+    assert doc["status"] == "breach"
+    assert doc["exit_code"] == expected
+
+
+def test_quiet_prints_nothing_when_ok(tmp_path: Path) -> None:
+    account = tmp_path / "ok"
+    account.mkdir()
+    shutil.copy(TINY / "all_orders.txt", account / "all_orders.txt")
+    # Only the first order: confirmed on time, so every evaluated metric is ok.
+    lines = (TINY / "ship_confirmations.txt").read_text().splitlines()
+    (account / "ship_confirmations.txt").write_text("\n".join(lines[:2]) + "\n")
+    lines = (TINY / "all_orders.txt").read_text().splitlines()
+    (account / "all_orders.txt").write_text("\n".join([lines[0], lines[1]]) + "\n")
+    result = runner.invoke(app, ["audit", str(account), "--as-of", AS_OF, "--quiet", "--format", "markdown"])
+    assert result.exit_code == 0
+    assert result.output == ""
+
+
+def test_quiet_still_reports_a_breach() -> None:
+    code, out = audit("--quiet", "--format", "markdown")
+    assert code == 2
+    assert "BREACH" in out
+
+
+def test_output_file_is_written(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    code, out = audit("--format", "json", "--output", str(target))
+    assert code == 2
+    assert out == ""
+    assert json.loads(target.read_text())["status"] == "breach"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_no_color_and_default_markdown_when_piped() -> None:
+    code, out = audit()
+    assert code == 2
+    assert out.startswith("# healthcheck: BREACH")
+    assert "\x1b[" not in out
+
+
+def test_table_has_no_escape_codes_without_a_terminal() -> None:
+    code, out = audit("--format", "table", "--width", "100")
+    assert code == 2
+    assert "\x1b[" not in out
+    assert "Late shipment rate (10 days)" in out
+
+
+def test_untrusted_names_print_literally(tmp_path: Path) -> None:
+    folder = tmp_path / "acct"
+    folder.mkdir()
+    shutil.copy(TINY / "all_orders.txt", folder / "[bold]x[red].txt")
+    result = runner.invoke(app, ["audit", str(folder), "--as-of", AS_OF, "--format", "table", "--width", "300"])
+    assert "[bold]x[red].txt" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["audit", str(TINY), "--bogus"],
+        ["audit"],
+        ["audit", str(TINY), "--format", "pdf"],
+        ["audit", str(TINY), "--fail-on", "sometimes"],
+        ["no-such-command"],
+    ],
+)
+def test_usage_errors_exit_3_not_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 3
+    assert "error" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--as-of", "05/10/2024"], "--as-of"),
+        (["--marketplace", "XX"], "marketplace"),
+        (["--encoding", "klingon"], "--encoding"),
+    ],
+)
+def test_bad_option_values_exit_3(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", str(TINY), *args]) == 3
+    assert message in capsys.readouterr().err
+
+
+def test_bad_config_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "healthcheck.toml"
+    config.write_text('handling_days = "two"\n')
+    assert main(["audit", str(TINY), "--config", str(config)]) == 3
+    assert "handling_days" in capsys.readouterr().err
+
+
+def test_unreadable_input_exits_3_and_still_reports(tmp_path: Path) -> None:
+    bad = tmp_path / "mystery.txt"
+    bad.write_text("foo\tbar\n1\t2\n")
+    result = runner.invoke(app, ["audit", str(TINY), str(bad), "--as-of", AS_OF, "--format", "json"])
+    assert result.exit_code == 3
+    doc = json.loads(result.stdout)
+    assert doc["status"] == "unknown"
+    assert doc["errors"][0]["path"] == str(bad)
+    lsr = next(m for m in doc["metrics"] if m["id"] == "late_shipment_rate_10d")
+    assert lsr["numerator"] == 1
+
+
+def test_strict_makes_missing_inputs_an_error() -> None:
+    code, out = audit("--format", "json", "--strict")
+    assert code == 3
+    assert any("order_defect_rate_mfn" in e["message"] for e in json.loads(out)["errors"])
+
+
+@pytest.mark.parametrize("metric_id", METRIC_IDS)
+def test_explain_every_metric(metric_id: str) -> None:
+    result = runner.invoke(app, ["explain", metric_id])
+    assert result.exit_code == 0
+    assert metric_id in result.output
+    assert "window:" in result.output
+
+
+def test_explain_unknown_metric_exits_3() -> None:
+    assert runner.invoke(app, ["explain", "nope"]).exit_code == 3
+
+
+def test_init_config_writes_every_default(tmp_path: Path) -> None:
+    target = tmp_path / "healthcheck.toml"
+    result = runner.invoke(app, ["init-config", str(target)])
+    assert result.exit_code == 0
+    settings = tomllib.loads(target.read_text())
+    assert settings["handling_days"] == 2
+    assert set(settings["metrics"]) == set(METRIC_IDS)
+    assert runner.invoke(app, ["init-config", str(target)]).exit_code == 3
+
+
+def test_shipby_explains_the_days() -> None:
+    result = runner.invoke(app, ["shipby", "2024-11-27T22:10:00+00:00"])
+    assert result.exit_code == 0
+    assert "holiday: Thanksgiving Day" in result.output
+    assert "ship by:       Mon 2024-12-02" in result.output
+
+
+def _cli() -> list[str]:
+    exe = Path(sys.executable).parent / "healthcheck"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "healthcheck"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["audit", str(TINY), "--as-of", AS_OF], 2),
+        (["audit", str(TINY), "--as-of", AS_OF, "--fail-on", "never"], 0),
+        (["audit", str(TINY), "--nope"], 3),
+        (["audit", str(TINY / "missing")], 3),
+    ],
+)
+def test_real_process_exit_codes(args: list[str], code: int) -> None:
+    env = {**os.environ, "NO_COLOR": "1"}
+    done = subprocess.run([*_cli(), *args], capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
