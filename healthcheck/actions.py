@@ -17,7 +17,7 @@ from healthcheck.metrics.base import MetricResult, Status, Window
 from healthcheck.metrics.cancellation import BUYER_REASON_PATTERN, EXPIRY_BUSINESS_DAYS
 from healthcheck.metrics.late_shipment import lsr_frame
 from healthcheck.metrics.tracking import packages
-from healthcheck.model import AFN, MFN, AuditData, local_dates, lookup
+from healthcheck.model import AFN, MFN, AuditData, local_dates, lookup, member
 from healthcheck.shipcal import add_operating_days, operating_days_between
 
 FEEDBACK_REMOVAL_DAYS = 90
@@ -65,10 +65,10 @@ def _ids(values: pd.Series) -> tuple[str, ...]:
     return tuple(sorted({str(v) for v in values}))
 
 
-def _sku_counts(orders: pd.DataFrame) -> list[tuple[str, int]]:
+def _sku_counts(data: AuditData, order_ids: pd.Series) -> list[tuple[str, int]]:
     """SKUs by how many of these orders carry them, most first."""
-    exploded = orders[["order_id", "skus"]].explode("skus").dropna(subset=["skus"])
-    counts = exploded.groupby("skus")["order_id"].nunique().sort_values(ascending=False, kind="stable")
+    items = data.items.loc[member(data.items["order_id"], order_ids)]
+    counts = items.groupby("sku")["order_id"].nunique().sort_values(ascending=False, kind="stable")
     return [(str(k), int(v)) for k, v in counts.items()]
 
 
@@ -78,7 +78,7 @@ def _plural(count: int, word: str) -> str:
 
 def cancellation_actions(data: AuditData, result: MetricResult, as_of: dt.date) -> list[Action]:
     orders = data.orders
-    counted = orders.loc[orders["order_id"].isin(result.measurement.order_ids)]
+    counted = orders.loc[member(orders["order_id"], pd.Series(result.measurement.order_ids, dtype=object))]
     if counted.empty:
         return []
     by_buyer = counted["cancel_reason"].str.contains(BUYER_REASON_PATTERN, case=False, regex=True)
@@ -95,12 +95,12 @@ def cancellation_actions(data: AuditData, result: MetricResult, as_of: dt.date) 
                 "message as evidence and ask for the cancellation to be excluded; next time ask the buyer to use "
                 "Request Cancellation in Your Orders.",
                 _ids(appeal["order_id"]),
-                tuple(s for s, _ in _sku_counts(appeal)),
+                tuple(s for s, _ in _sku_counts(data, appeal["order_id"])),
             )
         )
     stock = counted.loc[~by_buyer]
     if not stock.empty:
-        skus = _sku_counts(stock)
+        skus = _sku_counts(data, stock["order_id"])
         worst = ", ".join(f"{sku} ({n})" for sku, n in skus[:3])
         actions.append(
             Action(
@@ -149,7 +149,7 @@ def overdue_action(data: AuditData, as_of: dt.date) -> list[Action]:
             f"({EXPIRY_BUSINESS_DAYS} business days past the ship-by date), which would also count as a "
             "cancellation.",
             tuple(str(v) for v in due["order_id"]),
-            tuple(s for s, _ in _sku_counts(due)),
+            tuple(s for s, _ in _sku_counts(data, due["order_id"])),
         )
     ]
 
@@ -164,10 +164,10 @@ def handling_time_action(data: AuditData, window: Window, as_of: dt.date) -> lis
     purchase_day = late["purchase_date"].astype("datetime64[us]")
     confirm_day = local_dates(late["conf_ts"], tz).astype("datetime64[us]")
     needed = operating_days_between(purchase_day, confirm_day, data.calendar).fillna(0).astype("int64")
-    late = late.assign(needed=needed.to_numpy()).explode("skus")
-    per_sku = late.groupby("skus").agg(
-        orders=("order_id", "nunique"), needed=("needed", "max"), current=("handling_days", "max")
-    )
+    by_sku = late.assign(needed=needed.to_numpy()).merge(data.items, on="order_id", how="inner")
+    per_sku = by_sku.groupby("sku").agg(orders=("order_id", "nunique"), needed=("needed", "max"))
+    configured = data.config.handling_days_by_sku
+    per_sku["current"] = [configured.get(str(sku), data.config.handling_days) for sku in per_sku.index]
     per_sku = per_sku.sort_values(["orders", "needed"], ascending=False, kind="stable")
     advice = "; ".join(
         f"{sku}: {int(r.orders)} late, handling {int(r.current)} -> {max(int(r.needed), int(r.current) + 1)} days"

@@ -49,6 +49,7 @@ class AuditData:
     config: Config
     calendar: OperatingCalendar
     orders: pd.DataFrame  # one row per order
+    items: pd.DataFrame  # order_id, sku: the distinct SKUs of each order
     confirmations: pd.DataFrame  # ship-confirmation rows with `conf_ts` and the order's channel
     defects: pd.DataFrame  # order_id, defect ('negative_feedback' | 'a_to_z_claim' | 'chargeback'), source
     unmatched_defects: list[dict[str, str]]
@@ -75,16 +76,36 @@ def end_of_local_day(days: pd.Series, timezone: str) -> pd.Series:
     return (next_midnight - pd.Timedelta(microseconds=1)).dt.tz_convert("UTC")
 
 
+def _object_index(values: pd.Series | pd.Index) -> pd.Index:
+    """A hash index over plain Python strings: membership and lookups on it are O(n), not a Python loop."""
+    return pd.Index(pd.unique(np.asarray(values, dtype=object)))
+
+
+def member(keys: pd.Series, values: pd.Series | pd.Index) -> pd.Series:
+    """Vectorised `keys.isin(values)` for large string columns (arrow-string `isin` loops in Python)."""
+    found = _object_index(values).get_indexer(np.asarray(keys, dtype=object)) >= 0
+    return pd.Series(found, index=keys.index)
+
+
 def lookup(keys: pd.Series, mapping: pd.Series) -> pd.Series:
-    """Values of `mapping` (indexed by key) for each key; faster than map, and safe on empty mappings."""
+    """Values of `mapping` (indexed by key) for each key, NA where absent; the first of duplicate keys wins."""
     mapping = mapping[~mapping.index.duplicated(keep="first")]
-    return pd.Series(mapping.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=mapping.dtype)
+    positions = pd.Index(np.asarray(mapping.index, dtype=object)).get_indexer(np.asarray(keys, dtype=object))
+    taken = mapping.reset_index(drop=True).reindex(positions)
+    return pd.Series(taken.to_numpy(), index=keys.index, dtype=mapping.dtype)
 
 
 def _col(frame: pd.DataFrame, name: str, default: Any = pd.NA) -> pd.Series:
     if name in frame.columns:
         return frame[name]
     return pd.Series(default, index=frame.index)
+
+
+def _instants(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A UTC-instant column, or all-NaT when the file did not carry it."""
+    if name in frame.columns:
+        return frame[name].astype("datetime64[us, UTC]")
+    return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
 
 
 def _lower(values: pd.Series) -> pd.Series:
@@ -97,8 +118,11 @@ def _bool(values: pd.Series) -> pd.Series:
 
 def build_orders(
     loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar
-) -> pd.DataFrame:
-    """Merge the order rows of every order source into one row per order (SPEC 1.5, 4)."""
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Merge the order rows of every order source into one row per order (SPEC 1.5, 4).
+
+    Returns (orders, order SKUs): the distinct (order_id, sku) pairs, for the actions that group by SKU.
+    """
     tz = marketplace.timezone
     parts: list[pd.DataFrame] = []
     all_orders = loaded.frame("all_orders")
@@ -126,7 +150,6 @@ def build_orders(
         )
     report = loaded.frame("order_report")
     if report is not None:
-        empty_ts = pd.Series(pd.NaT, index=report.index, dtype="datetime64[us, UTC]")
         parts.append(
             pd.DataFrame(
                 {
@@ -140,12 +163,8 @@ def build_orders(
                     "order_cancelled": False,
                     "item_cancelled": False,
                     "shipped": _col(report, "quantity_shipped", 0).fillna(0).astype("int64") > 0,
-                    "ship_by_ts": _col(report, "ship_by_ts", pd.NaT).astype("datetime64[us, UTC]")
-                    if "ship_by_ts" in report
-                    else empty_ts,
-                    "latest_delivery_ts": report["latest_delivery_ts"].astype("datetime64[us, UTC]")
-                    if "latest_delivery_ts" in report
-                    else empty_ts,
+                    "ship_by_ts": _instants(report, "ship_by_ts"),
+                    "latest_delivery_ts": _instants(report, "latest_delivery_ts"),
                     "buyer_requested": _bool(_col(report, "buyer_requested")),
                 }
             )
@@ -157,9 +176,7 @@ def build_orders(
             pd.DataFrame(
                 {
                     "order_id": fba["order_id"],
-                    "purchase_ts": _col(fba, "purchase_ts", pd.NaT).astype("datetime64[us, UTC]")
-                    if "purchase_ts" in fba
-                    else empty_ts,
+                    "purchase_ts": _instants(fba, "purchase_ts"),
                     "channel": AFN,
                     "source_rank": 2,
                     "sales_channel": _lower(_col(fba, "sales_channel", "")),
@@ -175,7 +192,7 @@ def build_orders(
             )
         )
     if not parts:
-        return _empty_orders()
+        return _empty_orders(), pd.DataFrame({"order_id": pd.Series(dtype="str"), "sku": pd.Series(dtype="str")})
     items = pd.concat(parts, ignore_index=True)
     items["purchase_ts"] = items["purchase_ts"].astype("datetime64[us, UTC]")
     items["sku"] = items["sku"].fillna("").astype("str")
@@ -199,7 +216,6 @@ def build_orders(
             "latest_delivery_ts": grouped["latest_delivery_ts"].max(),
             "buyer_requested": grouped["buyer_requested"].any(),
             "handling_days": grouped["handling_days"].max(),
-            "skus": grouped["sku"].agg(lambda s: tuple(sorted({v for v in s if v}))),
         }
     )
     orders["all_items_cancelled"] = orders["all_items_cancelled"].astype("boolean").fillna(False).astype(bool)
@@ -208,7 +224,8 @@ def build_orders(
     orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
     _apply_cancellations(orders, loaded)
     _apply_ship_by(orders, tz, calendar)
-    return orders
+    skus = items.loc[items["sku"] != "", ["order_id", "sku"]].drop_duplicates().reset_index(drop=True)
+    return orders, skus
 
 
 def _empty_orders() -> pd.DataFrame:
@@ -226,7 +243,6 @@ def _empty_orders() -> pd.DataFrame:
         "latest_delivery_ts": "datetime64[us, UTC]",
         "buyer_requested": bool,
         "handling_days": "int64",
-        "skus": "object",
         "purchase_date": "datetime64[us]",
         "cancelled": bool,
         "cancelled_full": bool,
@@ -247,10 +263,9 @@ def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult) -> None:
     if log is not None and not log.empty:
         by_order = log.groupby("order_id")
         ids = orders["order_id"]
-        in_log = ids.isin(log["order_id"])
+        in_log = member(ids, log["order_id"])
         buyer = _bool(_col(log, "buyer_requested")) | (_col(log, "cancelled_by", "").astype("str") == "buyer")
-        flagged = set(log.loc[buyer, "order_id"])
-        orders["buyer_requested"] = orders["buyer_requested"] | ids.isin(flagged)
+        orders["buyer_requested"] = orders["buyer_requested"] | member(ids, log.loc[buyer, "order_id"])
         reasons = by_order["cancel_reason"].agg(lambda s: "; ".join(sorted({str(v) for v in s if v})))
         reason = lookup(ids, reasons).fillna("").astype("str")
     orders["cancel_reason"] = reason
@@ -297,12 +312,12 @@ def build_confirmations(loaded: LoadResult, orders: pd.DataFrame, timezone: str)
             }
         )
     out = frame.copy()
-    confirmed = _col(out, "confirmed_ts", pd.NaT).astype("datetime64[us, UTC]")
+    confirmed = _instants(out, "confirmed_ts")
     out["conf_ts"] = confirmed.fillna(out["ship_ts"].astype("datetime64[us, UTC]"))
     for name in ("tracking_number", "carrier_code", "carrier_name"):
         out[name] = _col(out, name, "").fillna("").astype("str").str.strip()
     for name in ("delivered_ts", "first_scan_ts"):
-        out[name] = _col(out, name, pd.NaT).astype("datetime64[us, UTC]")
+        out[name] = _instants(out, name)
     out["quantity"] = _col(out, "quantity").astype("Int64")
     out["channel"] = lookup(out["order_id"], orders.set_index("order_id")["channel"])
     out["conf_date"] = local_dates(out["conf_ts"], timezone)
@@ -374,33 +389,31 @@ def build_audit_data(
     loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar
 ) -> AuditData:
     """Derive the audit frames and account for every row that will not be used (SPEC 1.5)."""
-    orders = build_orders(loaded, marketplace, config, calendar)
-    excluded = set(orders.loc[orders["non_amazon"], "order_id"])
-    known = set(orders["order_id"])
+    orders, skus = build_orders(loaded, marketplace, config, calendar)
+    excluded = orders.loc[orders["non_amazon"], "order_id"]
+    known = orders["order_id"]
     for kind, frame in loaded.frames.items():
         if "order_id" not in frame.columns:
             continue
-        mask = frame["order_id"].isin(excluded)
-        for file_index, count in count_per_file(frame, mask):
+        for file_index, count in count_per_file(frame, member(frame["order_id"], excluded)):
             loaded.inputs[file_index].skipped["excluded_non_amazon"] += count
         if kind == "cancellations":
-            unmatched = ~frame["order_id"].isin(known)
-            for file_index, count in count_per_file(frame, unmatched):
+            for file_index, count in count_per_file(frame, ~member(frame["order_id"], known)):
                 loaded.inputs[file_index].skipped["unmatched_order"] += count
     confirmations = build_confirmations(loaded, orders, marketplace.timezone)
-    confirmations = confirmations.loc[~confirmations["order_id"].isin(excluded)]
+    confirmations = confirmations.loc[~member(confirmations["order_id"], excluded)]
     # SPEC 4.3: an order's confirmation time is that of its earliest ship-confirmation row.
     first_confirmation = confirmations.groupby("order_id")["conf_ts"].min()
     orders["conf_ts"] = lookup(orders["order_id"], first_confirmation).astype("datetime64[us, UTC]")
-    outside = ~confirmations["order_id"].isin(known)
-    if bool(outside.any()) and known:
+    outside = ~member(confirmations["order_id"], known)
+    if bool(outside.any()) and not known.empty:
         for file_index, count in count_per_file(confirmations, outside):
             loaded.inputs[file_index].warnings.append(
                 f"{count} row(s) are for orders not in the order data: they count in the valid tracking rate only"
             )
     defects, warnings = build_defects(loaded)
-    defects = defects.loc[~defects["order_id"].isin(excluded)]
-    unmatched_mask = ~defects["order_id"].isin(known)
+    defects = defects.loc[~member(defects["order_id"], excluded)]
+    unmatched_mask = ~member(defects["order_id"], known)
     unmatched = (
         defects.loc[unmatched_mask, ["order_id", "source"]]
         .drop_duplicates()
@@ -415,6 +428,7 @@ def build_audit_data(
         config=config,
         calendar=calendar,
         orders=orders.loc[~orders["non_amazon"]].reset_index(drop=True),
+        items=skus.loc[~member(skus["order_id"], excluded)].reset_index(drop=True),
         confirmations=confirmations.reset_index(drop=True),
         defects=defects.loc[~unmatched_mask].reset_index(drop=True),
         unmatched_defects=[{"order_id": str(r["order_id"]), "source": str(r["source"])} for r in unmatched],

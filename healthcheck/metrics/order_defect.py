@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from healthcheck.metrics.base import Basis, ComputeFn, Direction, Measurement, MetricSpec, Window, sorted_ids
-from healthcheck.model import AFN, MFN, AuditData, first_date
+from healthcheck.model import AFN, MFN, AuditData, first_date, member
 
 DEFECT_SOURCES = ("feedback", "claims", "mfn_returns")
 DEFECT_DETAILS = {
@@ -22,7 +22,7 @@ def _compute(channel: str) -> ComputeFn:
             return Measurement.not_evaluated("no feedback, claims or returns file was given", first)
         orders = data.orders
         population = orders.loc[(orders["channel"] == channel) & window.contains(orders["purchase_date"]), "order_id"]
-        defects = data.defects.loc[data.defects["order_id"].isin(population)]
+        defects = data.defects.loc[member(data.defects["order_id"], population)]
         details = {
             name: int(defects.loc[defects["defect"] == defect, "order_id"].nunique())
             for defect, name in DEFECT_DETAILS.items()
