@@ -27,16 +27,16 @@ CLAIM_APPEAL_DAYS = 30
 # Feedback about the product alone, or with profanity, qualifies for removal; words about the seller's
 # service mean it is about the seller and stays.
 _SERVICE_WORDS = re.compile(
-    r"\b(seller|ship(ped|ping)?|deliver(y|ed)?|arriv(e|ed)|late|package|packag(ing)?|refund|respon\w*|"
-    r"service|communicat\w*|never (came|received)|tracking|wrong item|missing)\b",
+    r"\b(?:seller|ship(?:ped|ping)?|deliver(?:y|ed)?|arriv(?:e|ed)|late|package|packag(?:ing)?|refund|respon\w*|"
+    r"service|communicat\w*|never (?:came|received)|tracking|wrong item|missing)\b",
     re.IGNORECASE,
 )
 _PRODUCT_WORDS = re.compile(
-    r"\b(product|item|quality|broke|broken|defective|size|colou?r|fit|cheap|flimsy|smell|material|"
+    r"\b(?:product|item|quality|broke|broken|defective|size|colou?r|fit|cheap|flimsy|smell|material|"
     r"doesn'?t work|stopped working|not as described|small|large|works?)\b",
     re.IGNORECASE,
 )
-_PROFANITY = re.compile(r"\b(fuck\w*|shit\w*|crap|damn|bullshit|ass(hole)?|bastard|bitch)\b", re.IGNORECASE)
+_PROFANITY = re.compile(r"\b(?:fuck\w*|shit\w*|crap|damn|bullshit|ass(?:hole)?|bastard|bitch)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
