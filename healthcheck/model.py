@@ -17,7 +17,7 @@ import pandas as pd
 from healthcheck.config import Config
 from healthcheck.loaders import FILE_FIELD, LoadResult
 from healthcheck.marketplaces import Marketplace
-from healthcheck.shipcal import OperatingCalendar, ship_by_dates
+from healthcheck.shipcal import OperatingCalendar, operating_days_between, ship_by_dates
 
 CANCELLED = {"cancelled", "canceled"}
 MFN = "MFN"
@@ -250,6 +250,7 @@ def _empty_orders() -> pd.DataFrame:
         "ship_by_deadline": "datetime64[us, UTC]",
         "ship_by_date": "datetime64[us]",
         "ship_by_source": "str",
+        "computed_ship_by_date": "datetime64[us]",
         "conf_ts": "datetime64[us, UTC]",
     }
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
@@ -280,17 +281,56 @@ def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult) -> None:
 
 
 def _apply_ship_by(orders: pd.DataFrame, timezone: str, calendar: OperatingCalendar) -> None:
-    """The ship-by deadline: Amazon's own where a report gives it, else computed from handling time (SPEC 3)."""
+    """The ship-by deadline: Amazon's own where a report gives it, else computed from handling time (SPEC 3).
+
+    The computed date is kept for every seller-fulfilled order (`computed_ship_by_date`), so that where Amazon's
+    own date is known the two can be compared: a difference means the handling time set in Seller Central is
+    not the one in the config.
+    """
     explicit = orders["explicit_ship_by_ts"]
-    need = explicit.isna() & orders["purchase_ts"].notna() & (orders["channel"] == MFN)
+    computable = orders["purchase_ts"].notna() & (orders["channel"] == MFN)
+    computed = pd.Series(pd.NaT, index=orders.index, dtype="datetime64[us]")
+    if bool(computable.any()):
+        local_purchase = orders.loc[computable, "purchase_ts"].dt.tz_convert(timezone).dt.tz_localize(None)
+        days = ship_by_dates(local_purchase, orders.loc[computable, "handling_days"], calendar)
+        computed[computable] = days.astype("datetime64[us]")
+    need = explicit.isna() & computable
     deadline = explicit.copy()
     if bool(need.any()):
-        local_purchase = orders.loc[need, "purchase_ts"].dt.tz_convert(timezone).dt.tz_localize(None)
-        days = ship_by_dates(local_purchase, orders.loc[need, "handling_days"], calendar)
-        deadline[need] = end_of_local_day(days.astype("datetime64[us]"), timezone)
+        deadline[need] = end_of_local_day(computed[need], timezone)
+    orders["computed_ship_by_date"] = computed
     orders["ship_by_deadline"] = deadline.astype("datetime64[us, UTC]")
     orders["ship_by_date"] = local_dates(orders["ship_by_deadline"], timezone)
     orders["ship_by_source"] = np.where(explicit.notna(), "report", np.where(need, "computed", ""))
+
+
+def ship_by_mismatch_warning(
+    orders: pd.DataFrame, skus: pd.DataFrame, config: Config, calendar: OperatingCalendar
+) -> str | None:
+    """Where Amazon's ship-by dates disagree with the settings, name the SKUs and the handling time implied."""
+    both = orders.loc[(orders["ship_by_source"] == "report") & orders["computed_ship_by_date"].notna()]
+    differs = both.loc[both["ship_by_date"] != both["computed_ship_by_date"]]
+    if differs.empty:
+        return None
+    implied = operating_days_between(
+        differs["purchase_date"].astype("datetime64[us]"), differs["ship_by_date"].astype("datetime64[us]"), calendar
+    )
+    per_order = pd.DataFrame({"order_id": differs["order_id"], "implied": implied.to_numpy()})
+    per_sku = per_order.merge(skus, on="order_id").groupby("sku")["implied"].agg(["size", "median"])
+    per_sku = per_sku.sort_values("size", ascending=False, kind="stable").head(3)
+    hints = ", ".join(
+        f"{sku} ({int(r['size'])} orders: Amazon's dates imply {int(r['median'])} day(s))"
+        for sku, r in per_sku.iterrows()
+    )
+    example = differs.sort_values("order_id").iloc[0]
+    return (
+        f"{len(differs)} of {len(both)} ship-by dates in the order report differ from those the settings give "
+        f"(handling {config.handling_days} day(s), {len(config.handling_days_by_sku)} SKU override(s), "
+        f"operating days {', '.join(calendar.operating_days)}): {hints or 'no SKU given'}. E.g. order "
+        f"{example['order_id']}: Amazon {example['ship_by_date']:%Y-%m-%d}, settings "
+        f"{example['computed_ship_by_date']:%Y-%m-%d}. The handling time in Seller Central is not the one in "
+        "healthcheck.toml: set [handling_days_by_sku] (or handling_days) to match, or fix it in Seller Central"
+    )
 
 
 def build_confirmations(loaded: LoadResult, orders: pd.DataFrame, timezone: str) -> pd.DataFrame:
@@ -412,6 +452,9 @@ def build_audit_data(
                 f"{count} row(s) are for orders not in the order data: they count in the valid tracking rate only"
             )
     defects, warnings = build_defects(loaded)
+    mismatch = ship_by_mismatch_warning(orders.loc[~orders["non_amazon"]], skus, config, calendar)
+    if mismatch:
+        warnings.append(mismatch)
     defects = defects.loc[~member(defects["order_id"], excluded)]
     unmatched_mask = ~member(defects["order_id"], known)
     unmatched = (

@@ -8,6 +8,8 @@ from healthcheck.metrics.cancellation import CANCELLATION_RATE
 from healthcheck.metrics.delivery import ON_TIME_DELIVERY_RATE
 from healthcheck.metrics.late_shipment import LSR_10D, LSR_30D
 from healthcheck.metrics.order_defect import ODR_AFN, ODR_MFN
+from healthcheck.metrics.refunds import REFUND_RATE
+from healthcheck.metrics.response_time import RESPONSE_TIME_24H
 from healthcheck.metrics.tracking import VALID_TRACKING_RATE
 
 METRICS: tuple[MetricSpec, ...] = (
@@ -18,6 +20,8 @@ METRICS: tuple[MetricSpec, ...] = (
     LSR_30D,
     VALID_TRACKING_RATE,
     ON_TIME_DELIVERY_RATE,
+    RESPONSE_TIME_24H,
+    REFUND_RATE,
 )
 
 METRIC_IDS: tuple[str, ...] = tuple(m.id for m in METRICS)
