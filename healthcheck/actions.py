@@ -65,9 +65,15 @@ def _ids(values: pd.Series) -> tuple[str, ...]:
     return tuple(sorted({str(v) for v in values}))
 
 
-def _sku_counts(data: AuditData, order_ids: pd.Series) -> list[tuple[str, int]]:
-    """SKUs by how many of these orders carry them, most first."""
+def _sku_counts(data: AuditData, order_ids: pd.Series, *, cancelled_only: bool = False) -> list[tuple[str, int]]:
+    """SKUs by how many of these orders carry them, most first.
+
+    With `cancelled_only`, an order's cancelled items are named where the reports say which they were.
+    """
     items = data.items.loc[member(data.items["order_id"], order_ids)]
+    if cancelled_only and not items.empty:
+        known = items.groupby("order_id")["cancelled"].transform("any")
+        items = items.loc[items["cancelled"] | ~known]
     counts = items.groupby("sku")["order_id"].nunique().sort_values(ascending=False, kind="stable")
     return [(str(k), int(v)) for k, v in counts.items()]
 
@@ -95,12 +101,12 @@ def cancellation_actions(data: AuditData, result: MetricResult, as_of: dt.date) 
                 "message as evidence and ask for the cancellation to be excluded; next time ask the buyer to use "
                 "Request Cancellation in Your Orders.",
                 _ids(appeal["order_id"]),
-                tuple(s for s, _ in _sku_counts(data, appeal["order_id"])),
+                tuple(s for s, _ in _sku_counts(data, appeal["order_id"], cancelled_only=True)),
             )
         )
     stock = counted.loc[~by_buyer]
     if not stock.empty:
-        skus = _sku_counts(data, stock["order_id"])
+        skus = _sku_counts(data, stock["order_id"], cancelled_only=True)
         worst = ", ".join(f"{sku} ({n})" for sku, n in skus[:3])
         actions.append(
             Action(

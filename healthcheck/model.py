@@ -49,7 +49,7 @@ class AuditData:
     config: Config
     calendar: OperatingCalendar
     orders: pd.DataFrame  # one row per order
-    items: pd.DataFrame  # order_id, sku: the distinct SKUs of each order
+    items: pd.DataFrame  # order_id, sku, cancelled: the distinct SKUs of each order
     confirmations: pd.DataFrame  # ship-confirmation rows with `conf_ts` and the order's channel
     defects: pd.DataFrame  # order_id, defect ('negative_feedback' | 'a_to_z_claim' | 'chargeback'), source
     unmatched_defects: list[dict[str, str]]
@@ -192,7 +192,12 @@ def build_orders(
             )
         )
     if not parts:
-        return _empty_orders(), pd.DataFrame({"order_id": pd.Series(dtype="str"), "sku": pd.Series(dtype="str")})
+        empty_skus = {
+            "order_id": pd.Series(dtype="str"),
+            "sku": pd.Series(dtype="str"),
+            "cancelled": pd.Series(dtype=bool),
+        }
+        return _empty_orders(), pd.DataFrame(empty_skus)
     items = pd.concat(parts, ignore_index=True)
     items["purchase_ts"] = items["purchase_ts"].astype("datetime64[us, UTC]")
     items["sku"] = items["sku"].fillna("").astype("str")
@@ -224,8 +229,19 @@ def build_orders(
     orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
     _apply_cancellations(orders, loaded)
     _apply_ship_by(orders, tz, calendar)
-    skus = items.loc[items["sku"] != "", ["order_id", "sku"]].drop_duplicates().reset_index(drop=True)
+    skus = _order_skus(items, loaded)
     return orders, skus
+
+
+def _order_skus(items: pd.DataFrame, loaded: LoadResult) -> pd.DataFrame:
+    """Distinct (order_id, sku) pairs, with whether that item was cancelled (All Orders or the cancellation log)."""
+    rows = items.loc[items["sku"] != "", ["order_id", "sku", "item_cancelled"]]
+    log = loaded.frame("cancellations")
+    if log is not None and "sku" in log:
+        logged = log.loc[log["sku"].fillna("") != "", ["order_id", "sku"]].assign(item_cancelled=True)
+        rows = pd.concat([rows, logged], ignore_index=True)
+    skus = rows.groupby(["order_id", "sku"], sort=False)["item_cancelled"].any().reset_index()
+    return skus.rename(columns={"item_cancelled": "cancelled"})
 
 
 def _empty_orders() -> pd.DataFrame:
