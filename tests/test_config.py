@@ -356,9 +356,7 @@ def test_default_config_text_round_trips() -> None:
         metric_id: MetricOverride(target=target, at_risk=at_risk, window_days=window)
         for metric_id, (target, at_risk, window) in METRIC_DEFAULTS.items()
     }
-    assert config == dataclasses.replace(
-        Config(), marketplace="US", metrics=expected_metrics, source="init.toml"
-    )
+    assert config == dataclasses.replace(Config(), marketplace="US", metrics=expected_metrics, source="init.toml")
 
 
 def test_default_config_text_has_every_key_with_a_comment() -> None:

@@ -192,9 +192,7 @@ def test_ship_by_dates_and_explanation_agree(case: Case) -> None:
     assert result.dtype == np.dtype("datetime64[ns]")
     assert result.iloc[0] == pd.Timestamp(case.expected)
 
-    explained = explain_ship_by(
-        dt.datetime.fromisoformat(case.purchase), case.handling, case.calendar, case.zone
-    )
+    explained = explain_ship_by(dt.datetime.fromisoformat(case.purchase), case.handling, case.calendar, case.zone)
     assert explained.ship_by == d(case.expected)
     assert explained.handling_days == case.handling
     assert explained.purchase_local.tzinfo is not None
@@ -357,12 +355,8 @@ def test_explain_lists_skipped_days_with_reasons(
 
 
 def test_explain_keeps_the_local_wall_clock_across_dst() -> None:
-    first = explain_ship_by(
-        dt.datetime.fromisoformat("2024-11-03T08:30:00+00:00"), 2, US, "America/Los_Angeles"
-    )
-    second = explain_ship_by(
-        dt.datetime.fromisoformat("2024-11-03T09:30:00+00:00"), 2, US, "America/Los_Angeles"
-    )
+    first = explain_ship_by(dt.datetime.fromisoformat("2024-11-03T08:30:00+00:00"), 2, US, "America/Los_Angeles")
+    second = explain_ship_by(dt.datetime.fromisoformat("2024-11-03T09:30:00+00:00"), 2, US, "America/Los_Angeles")
     assert (first.purchase_local.hour, first.purchase_local.minute) == (1, 30)
     assert (second.purchase_local.hour, second.purchase_local.minute) == (1, 30)
     assert first.purchase_local.utcoffset() == dt.timedelta(hours=-7)
@@ -399,9 +393,7 @@ def test_explain_rejects_bad_input(purchase: dt.datetime, handling: int, error: 
         pytest.param(US, "2027-07-05", "holiday: Independence Day (observed)", id="us-observed-2027"),
         pytest.param(US, "2027-12-31", "holiday: New Year's Day (observed)", id="us-observed-next-year"),
         pytest.param(US, "2024-11-05", None, id="us-election-day-operating"),
-        pytest.param(
-            OperatingCalendar("US", operating_days=MON_SAT), "2024-06-15", None, id="us-saturday-on"
-        ),
+        pytest.param(OperatingCalendar("US", operating_days=MON_SAT), "2024-06-15", None, id="us-saturday-on"),
         pytest.param(
             OperatingCalendar("US", closed_dates=(d("2024-12-25"),)),
             "2024-12-25",
@@ -443,10 +435,7 @@ def test_holiday_names_are_english_whatever_the_locale(monkeypatch: pytest.Monke
     _clear_holiday_caches()
     try:
         names = OperatingCalendar("DE").holiday_names([2025])
-        assert (
-            names[d("2025-06-09")]
-            == holidays.country_holidays("DE", years=2025, language="en_US")[d("2025-06-09")]
-        )
+        assert names[d("2025-06-09")] == holidays.country_holidays("DE", years=2025, language="en_US")[d("2025-06-09")]
         assert names[d("2025-12-25")] == "Christmas Day"
     finally:
         _clear_holiday_caches()
@@ -555,17 +544,11 @@ def test_ship_by_dates_degenerate_inputs(purchase: pd.Series, handling: pd.Serie
         pytest.param(
             pd.Series(pd.to_datetime(["2024-06-12 10:00"]), index=[5]), pd.Series([1]), ValueError, id="index"
         ),
-        pytest.param(
-            pd.Series(pd.to_datetime(["2024-06-12 10:00"])), pd.Series([-1]), ValueError, id="negative"
-        ),
-        pytest.param(
-            pd.Series(pd.to_datetime(["2024-06-12 10:00"])), pd.Series([1.5]), ValueError, id="fraction"
-        ),
+        pytest.param(pd.Series(pd.to_datetime(["2024-06-12 10:00"])), pd.Series([-1]), ValueError, id="negative"),
+        pytest.param(pd.Series(pd.to_datetime(["2024-06-12 10:00"])), pd.Series([1.5]), ValueError, id="fraction"),
     ],
 )
-def test_ship_by_dates_rejects_misuse(
-    purchase: pd.Series, handling: pd.Series, error: type[Exception]
-) -> None:
+def test_ship_by_dates_rejects_misuse(purchase: pd.Series, handling: pd.Series, error: type[Exception]) -> None:
     with pytest.raises(error):
         ship_by_dates(purchase, handling, US)
 
@@ -592,9 +575,7 @@ def test_ship_by_dates_handles_long_handling_times_past_the_loaded_years() -> No
         pytest.param(US, "2024-06-14", 1, "2024-06-17", id="friday-to-monday"),
         pytest.param(US, "2024-06-12 23:59:59.999999", 1, "2024-06-13", id="time-of-day-ignored"),
         pytest.param(US, "2024-06-12", 0, "2024-06-12", id="zero"),
-        pytest.param(
-            OperatingCalendar("US", operating_days=MON_SAT), "2024-06-14", 1, "2024-06-15", id="saturday"
-        ),
+        pytest.param(OperatingCalendar("US", operating_days=MON_SAT), "2024-06-14", 1, "2024-06-15", id="saturday"),
         pytest.param(OperatingCalendar("JP"), "2025-05-01", 2, "2025-05-07", id="golden-week"),
         pytest.param(US, None, 7, None, id="nat"),
     ],
