@@ -153,7 +153,7 @@ def _load_json(label: str, data: bytes, info: InputFile) -> dict[str, Any]:
             )
         )
     info.kind = SELLER_PERFORMANCE
-    info.encoding = "utf-8"
+    info.encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     info.rows = 1
     return document
 
@@ -170,7 +170,7 @@ def load_inputs(paths: Sequence[Path], *, marketplace: Marketplace, encoding: st
         info = InputFile(label)
         inputs.append(info)
         try:
-            if data.lstrip()[:1] == b"{" or label.lower().endswith(".json"):
+            if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{" or label.lower().endswith(".json"):
                 performance.append((label, _load_json(label, data, info)))
                 continue
             table = read_table(data, label, marketplace=marketplace.code, encoding=encoding)
@@ -186,9 +186,8 @@ def load_inputs(paths: Sequence[Path], *, marketplace: Marketplace, encoding: st
             problems.append(exc.problem)
             continue
         info.rows = table.rows
-        bad = sum(1 for p in table.problems if p.type == "bad_row" and p.line is not None)
-        if bad:
-            info.skipped["bad_row"] += bad
+        if table.bad_rows:
+            info.skipped["bad_row"] += table.bad_rows
         info.warnings.extend(table.warnings)
         problems.extend(table.problems)
         typed[FILE_FIELD] = len(inputs) - 1
@@ -204,8 +203,10 @@ def _deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.
     drop = frame.duplicated(subset=value_columns, keep="first")
     key: list[str] | None = None
     if kind == "all_orders":
-        item = frame["order_item_id"] if "order_item_id" in frame else pd.Series("", index=frame.index)
-        sku = frame["sku"] if "sku" in frame else pd.Series("", index=frame.index)
+        # A column one download has and another lacks is NaN in the other's rows: read it as empty, or
+        # every such row would share one NaN key and all but one be dropped as "older versions".
+        item = frame["order_item_id"].fillna("") if "order_item_id" in frame else pd.Series("", index=frame.index)
+        sku = frame["sku"].fillna("") if "sku" in frame else pd.Series("", index=frame.index)
         frame = frame.assign(_key=frame["order_id"] + "\x1f" + item.where(item != "", "sku:" + sku))
         key = ["_key"]
     elif kind == "order_report":

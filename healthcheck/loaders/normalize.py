@@ -13,9 +13,7 @@ import pandas as pd
 from healthcheck.errors import InputProblem
 from healthcheck.loaders import parse
 from healthcheck.loaders.kinds import FEEDBACK, Column, KindSpec, ValueType
-from healthcheck.loaders.reader import LINE_FIELD, RawTable
-
-MAX_LISTED_BAD_ROWS = 50
+from healthcheck.loaders.reader import LINE_FIELD, MAX_LISTED_BAD_ROWS, RawTable
 
 
 def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_format: str) -> pd.DataFrame:
@@ -28,11 +26,13 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
             continue
         values, bad, empty = _parse_column(column, frame[column.field], table.kind, timezone, feedback_date_format)
         if column.type is ValueType.ID:
-            count = parse.scientific_ids(frame[column.field])
-            if count:
+            mangled = parse.scientific_id_mask(frame[column.field])
+            if bool(mangled.any()):
+                first = frame.loc[mangled].iloc[0]
                 table.warnings.append(
-                    f"{count} value(s) of `{column.header}` are in scientific notation (e.g. 5.80293E+13): "
-                    "the file was opened and saved in Excel and their digits are lost; re-download the report"
+                    f"{int(mangled.sum())} value(s) of `{column.header}` are in scientific notation (e.g. "
+                    f"{str(first[column.field]).strip()} at line {int(first[LINE_FIELD])}): the file was opened "
+                    "and saved in Excel and their digits are lost; re-download the report"
                 )
         if column.needed:
             unusable = bad | (empty & (column.type is not ValueType.TEXT) & (column.type is not ValueType.BOOL))
@@ -50,6 +50,7 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
     typed[LINE_FIELD] = frame[LINE_FIELD]
     bad_rows = bad_reasons != ""
     if bool(bad_rows.any()):
+        table.bad_rows += int(bad_rows.sum())
         lines = frame.loc[bad_rows, LINE_FIELD]
         for line, reason in zip(
             lines.iloc[:MAX_LISTED_BAD_ROWS], bad_reasons[bad_rows].iloc[:MAX_LISTED_BAD_ROWS], strict=True

@@ -6,9 +6,12 @@ local time in the marketplace zone: SPEC 3/4.3 say a date-only `ship-date` means
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-_OFFSET_RE = r"(?:[zZ]|[+-]\d\d:?\d\d)$"
+# A date or date-time written with no offset (local time). Everything else goes to the offset-aware parser, so a
+# value whose offset is written some other way (`+00`, as PostgreSQL prints it) can never reach `tz_localize`.
+_NAIVE_RE = r"^\d{4}-?\d\d-?\d\d(?:[T ]\d\d(?::?\d\d(?::?\d\d(?:[.,]\d+)?)?)?)?$"
 _SCIENTIFIC_RE = r"^\d+(?:\.\d+)?[eE]\+\d+$"
 _TRUE = {"true", "t", "y", "yes", "1"}
 _FALSE = {"false", "f", "n", "no", "0"}
@@ -26,14 +29,17 @@ def parse_instants(values: pd.Series, timezone: str) -> tuple[pd.Series, pd.Seri
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
     if bool(empty.all()):
         return result, pd.Series(False, index=values.index)
-    has_offset = text.str.contains(_OFFSET_RE, regex=True) & ~empty
+    naive_mask = text.str.match(_NAIVE_RE) & ~empty
+    has_offset = ~naive_mask & ~empty
     if bool(has_offset.any()):
         aware = pd.to_datetime(text[has_offset], utc=True, format="ISO8601", errors="coerce")
         result[has_offset] = aware.astype("datetime64[us, UTC]")
-    naive_mask = ~has_offset & ~empty
     if bool(naive_mask.any()):
         naive = pd.to_datetime(text[naive_mask], format="ISO8601", errors="coerce")
-        local = naive.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
+        # A local time in the hour repeated when DST ends is still a time, not a bad value: read it as the
+        # first of the two (DST) instants.
+        first = np.ones(len(naive), dtype=bool)
+        local = naive.dt.tz_localize(timezone, ambiguous=first, nonexistent="shift_forward")
         result[naive_mask] = local.dt.tz_convert("UTC").astype("datetime64[us, UTC]")
     bad = result.isna() & ~empty
     return result, bad
@@ -80,4 +86,9 @@ def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def scientific_ids(values: pd.Series) -> int:
     """How many ids Excel turned into `5.80293E+13` (the digits are lost: the seller must re-download)."""
-    return int(clean_text(values).str.match(_SCIENTIFIC_RE).sum())
+    return int(scientific_id_mask(values).sum())
+
+
+def scientific_id_mask(values: pd.Series) -> pd.Series:
+    """Which ids are in Excel's scientific notation."""
+    return clean_text(values).str.match(_SCIENTIFIC_RE).astype(bool)

@@ -7,6 +7,7 @@ so bad rows can be reported precisely. Nothing here interprets values: see `pars
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -30,6 +31,8 @@ from healthcheck.loaders.kinds import (
 # How far into a file the header may be: upload templates put up to three rows of labels first.
 HEADER_SEARCH_LINES = 10
 LINE_FIELD = "_line"
+# Bad rows listed one by one per file and reason; the rest are counted in one problem (all are in `bad_rows`).
+MAX_LISTED_BAD_ROWS = 50
 _ORDER_ID_RE = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 
 
@@ -42,6 +45,7 @@ class RawTable:
     encoding: str
     delimiter: str
     rows: int  # data rows in the file, bad ones included
+    bad_rows: int = 0  # rows left out as bad (each one counted, even past the listed problems)
     problems: list[InputProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -51,6 +55,7 @@ def decode(data: bytes, path: str, *, marketplace: str, forced: str | None) -> t
     if forced:
         try:
             text = data.decode(forced)
+            forced = codecs.lookup(forced).name  # reported by its Python codec name (SPEC 1.1)
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(
                 InputProblem(
@@ -94,7 +99,14 @@ def _undecodable(path: str, codec: str, exc: UnicodeDecodeError) -> InputError:
 def _split_line(line: str, delimiter: str) -> list[str]:
     if delimiter == "\t":
         return line.split("\t")
-    return next(csv.reader([line]), [])
+    return _csv_fields(line)
+
+
+def _csv_fields(line: str) -> list[str]:
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:  # a stray carriage return in an unquoted field: keep it, never a traceback
+        return line.split(",")
 
 
 def _guess_delimiter(line: str) -> str:
@@ -111,27 +123,28 @@ class Header:
 
 def find_header(lines: Sequence[str], path: str) -> Header:
     """The first of the first lines whose names match a kind's signature; rows before it are skipped."""
-    first_names: tuple[str, ...] | None = None
+    candidates: list[tuple[str, ...]] = []
     for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
         if not line.strip():
             continue
         delimiter = _guess_delimiter(line)
         names = tuple(normalise_header(n) for n in _split_line(line, delimiter))
-        if first_names is None:
-            first_names = names
+        candidates.append(names)
         present = set(names)
         for kind in FLAT_KINDS:
             if kind.signature <= present:
                 return Header(kind, index, delimiter, names)
         if _is_feedback_header(names, lines[index + 1 : index + 21], delimiter):
             return Header(FEEDBACK, index, delimiter, names)
-    if first_names is None:
+    if not candidates:
         raise InputError(InputProblem("empty_file", path, "the file has no header row; download the report again"))
-    raise InputError(InputProblem("unknown_header", path, _unknown_header_message(first_names)))
+    raise InputError(InputProblem("unknown_header", path, _unknown_header_message(candidates)))
 
 
 def _is_feedback_header(names: tuple[str, ...], sample: Sequence[str], delimiter: str) -> bool:
     """Known translations, or by position: 6 columns, ratings 1-5 second, order ids fifth (SPEC 1.3)."""
+    while names and not names[-1]:
+        names = names[:-1]  # a trailing delimiter (Excel re-save) adds an empty column name
     if len(names) != 6:
         return False
     if names in FEEDBACK_HEADERS:
@@ -147,22 +160,38 @@ def _is_feedback_header(names: tuple[str, ...], sample: Sequence[str], delimiter
     return True
 
 
-def _unknown_header_message(names: tuple[str, ...]) -> str:
-    """Name the nearest kind and the columns it lacks, so the seller knows which download was meant."""
-    present = set(names)
-    ranked = sorted(
-        (len(k.signature - present), k.kind, sorted(k.signature - present), len(k.signature))
-        for k in (*FLAT_KINDS, FEEDBACK)
-    )
-    missing, kind, columns, size = ranked[0]
+def _unknown_header_message(candidates: Sequence[tuple[str, ...]]) -> str:
+    """Name the nearest kinds and the columns they lack, so the seller knows which download was meant.
+
+    Every scanned line is a candidate header: a preamble line (`TemplateType=...`) must not hide a real header
+    that lacks one column.
+    """
+    best: tuple[int, int] | None = None  # (columns missing, candidate index)
+    for at, names in enumerate(candidates):
+        present = set(names)
+        for kind in (*FLAT_KINDS, FEEDBACK):
+            missing = len(kind.signature - present)
+            if missing < len(kind.signature) and (best is None or missing < best[0]):
+                best = (missing, at)
+    names = candidates[best[1] if best else 0]
+    if any(_ORDER_ID_RE.match(n) or "@" in n for n in names):
+        # A data row, not a header: never echo it (it may hold a buyer's name or e-mail, SPEC 6).
+        return (
+            "the file has no header row: its first line holds data (order ids or e-mail addresses), not column "
+            "names. Download the report again from Seller Central and keep its first line"
+        )
     shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
-    if missing < size:
-        hint = f"it looks most like `{kind}`, which also needs the columns: {', '.join(columns)}"
-    else:
+    if best is None:
         hint = "it matches none of the known reports"
+    else:
+        present = set(names)
+        tied = [k for k in (*FLAT_KINDS, FEEDBACK) if len(k.signature - present) == best[0]]
+        tied.sort(key=lambda k: -len(k.signature & present))  # more of its columns seen: nearer
+        nearest = [f"`{k.kind}` (missing {', '.join(sorted(k.signature - present))})" for k in tied]
+        hint = f"it looks most like {' or '.join(nearest[:3])}"
     return (
         f"the header ({shown}) is not a known Seller Central report: {hint}. "
-        "Download the report again from Seller Central, (the README lists every report it reads)"
+        "Download the report again from Seller Central (the README lists every report it reads)"
     )
 
 
@@ -171,6 +200,8 @@ def read_table(data: bytes, path: str, *, marketplace: str, encoding: str | None
     if not data.strip():
         raise InputError(InputProblem("empty_file", path, "the file is empty; download the report again"))
     codec, utf8 = decode(data, path, marketplace=marketplace, forced=encoding)
+    if b"\n" not in utf8 and b"\r" in utf8:
+        utf8 = utf8.replace(b"\r", b"\n")  # classic Mac line endings (Excel's "CSV (Macintosh)")
     head = utf8[: 256 * 1024].decode("utf-8", errors="ignore")
     head_lines = head.replace("\r\n", "\n").split("\n")[: HEADER_SEARCH_LINES + 22]
     header = find_header(head_lines, path)
@@ -197,7 +228,7 @@ def read_table(data: bytes, path: str, *, marketplace: str, encoding: str | None
     if frame is None:
         frame = _exact_read(body, header, positions, first_line, path, table)
     table.frame = frame
-    table.rows = len(frame) + sum(1 for p in table.problems if p.type == "bad_row")
+    table.rows = len(frame) + table.bad_rows
     return table
 
 
@@ -295,21 +326,31 @@ def _exact_read(
         if not values or (len(values) == 1 and not values[0].strip()):
             continue
         if len(values) > width:
-            table.problems.append(
-                InputProblem(
-                    "bad_row",
-                    path,
-                    f"{len(values)} fields where the header has {width}: a field holds a tab or the row "
-                    "was damaged; the row was left out (re-download the report)",
-                    line=first_line + i,
+            table.bad_rows += 1
+            if table.bad_rows <= MAX_LISTED_BAD_ROWS:
+                table.problems.append(
+                    InputProblem(
+                        "bad_row",
+                        path,
+                        f"{len(values)} fields where the header has {width}: a field holds a tab or the row "
+                        "was damaged; the row was left out (re-download the report)",
+                        line=first_line + i,
+                    )
                 )
-            )
             continue
         if len(values) < width:
             values = values + [""] * (width - len(values))
         for f, pos in fields:
             columns[f].append(values[pos])
         line_numbers.append(first_line + i)
+    if table.bad_rows > MAX_LISTED_BAD_ROWS:
+        table.problems.append(
+            InputProblem(
+                "bad_row",
+                path,
+                f"{table.bad_rows - MAX_LISTED_BAD_ROWS} more row(s) with more fields than the header were left out",
+            )
+        )
     frame = pd.DataFrame({f: pd.Series(v, dtype="str") for f, v in columns.items()})
     frame[LINE_FIELD] = np.asarray(line_numbers, dtype=np.int64)
     return frame
@@ -319,7 +360,7 @@ def _csv_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
     """Comma files may quote fields; csv handles that, line numbers stay the physical ones."""
     rows: list[tuple[int, list[str]]] = []
     for i, line in enumerate(lines):
-        rows.append((i, next(csv.reader([line.rstrip("\r")]), [])))
+        rows.append((i, _csv_fields(line.rstrip("\r"))))
     return rows
 
 
