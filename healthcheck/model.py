@@ -275,16 +275,31 @@ def _empty_orders() -> pd.DataFrame:
 def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult) -> None:
     """Combine order statuses with the seller's cancellation log (SPEC 4.2)."""
     log = loaded.frame("cancellations")
+    ids = orders["order_id"]
     in_log = pd.Series(False, index=orders.index)
-    reason = pd.Series("", index=orders.index, dtype="str")
+    reasons: list[pd.DataFrame] = []
     if log is not None and not log.empty:
-        by_order = log.groupby("order_id")
-        ids = orders["order_id"]
         in_log = member(ids, log["order_id"])
         buyer = _bool(_col(log, "buyer_requested")) | (_col(log, "cancelled_by", "").astype("str") == "buyer")
         orders["buyer_requested"] = orders["buyer_requested"] | member(ids, log.loc[buyer, "order_id"])
-        reasons = by_order["cancel_reason"].agg(lambda s: "; ".join(sorted({str(v) for v in s if v})))
-        reason = lookup(ids, reasons).fillna("").astype("str")
+        reasons.append(pd.DataFrame({"order_id": log["order_id"], "reason": log["cancel_reason"]}))
+    report = loaded.frame("order_report")
+    if report is not None and "buyer_cancel_reason" in report:
+        # SPEC 5.3: a buyer's cancel reason in the order report without the official flag is an appeal candidate
+        # (the flag itself exempts the order, so only unflagged ones can reach the appeal).
+        given = report["buyer_cancel_reason"].fillna("").astype("str").str.strip()
+        stated = given != ""
+        reasons.append(
+            pd.DataFrame({"order_id": report.loc[stated, "order_id"], "reason": "buyer-requested: " + given[stated]})
+        )
+    reason = pd.Series("", index=orders.index, dtype="str")
+    if reasons:
+        found = pd.concat(reasons, ignore_index=True)
+        found["reason"] = found["reason"].fillna("").astype("str").str.strip()
+        found = found.loc[found["reason"] != ""].drop_duplicates().sort_values(["order_id", "reason"], kind="stable")
+        if not found.empty:
+            joined = found.groupby("order_id", sort=False)["reason"].agg("; ".join)
+            reason = lookup(ids, joined).fillna("").astype("str")
     orders["cancel_reason"] = reason
     orders["cancelled"] = orders["any_item_cancelled"] | in_log
     # The cancellation log is order-grain: it makes an order cancelled in full only where no All Orders row

@@ -34,6 +34,10 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     first = first_date(data.orders["purchase_date"])
     if not data.has("ship_confirmations"):
         return Measurement.not_evaluated("no ship confirmations were given, so no confirmation time is known", first)
+    if data.confirmations.empty:
+        # SPEC 4.3: with no ship confirmations at all (a file with a header only), every order would look
+        # unconfirmed and late; no confirmation time is known, so the metric cannot be evaluated.
+        return Measurement.not_evaluated("the ship confirmations hold no rows, so no confirmation time is known", first)
     if not data.has_order_data:
         return Measurement.not_evaluated("no order report was given", first)
     frame = lsr_frame(data, window, as_of)

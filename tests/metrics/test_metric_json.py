@@ -1,0 +1,147 @@
+"""The JSON document (SPEC 5.2) as the metrics fill it, and exit codes after --fail-on (SPEC 5.5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from metric_builders import (
+    ao,
+    audit,
+    end_of_day,
+    la,
+    oid,
+    orep,
+    sc,
+    write_all_orders,
+    write_order_report,
+    write_ship_confirmations,
+)
+
+from healthcheck.metrics import METRIC_IDS
+from healthcheck.outcome import ExitCode, FailOn
+
+AS_OF = "2024-05-15"
+TOP_KEYS = [
+    "schema_version",
+    "tool",
+    "generated_at",
+    "as_of",
+    "marketplace",
+    "status",
+    "exit_code",
+    "metrics",
+    "actions",
+    "inputs",
+    "unmatched_defects",
+    "errors",
+]
+METRIC_KEYS = [
+    "id",
+    "title",
+    "status",
+    "rate",
+    "numerator",
+    "denominator",
+    "target",
+    "at_risk_threshold",
+    "direction",
+    "window",
+    "coverage",
+    "details",
+    "order_ids",
+    "reason",
+]
+
+
+def _cancellations(tmp_path: Path, cancelled: int, total: int) -> None:
+    # Cancelled orders listed in a scrambled order, so that sorting is visible.
+    numbers = list(range(1, total + 1))
+    numbers = numbers[::2] + numbers[1::2]
+    write_all_orders(
+        tmp_path,
+        [ao(oid(n), la("2024-05-13"), status="Cancelled" if n > total - cancelled else "Shipped") for n in numbers],
+    )
+
+
+def test_document_keys_come_in_the_contract_order(tmp_path: Path) -> None:
+    _cancellations(tmp_path, 1, 10)
+    doc = audit(tmp_path, AS_OF).doc
+    assert list(doc)[: len(TOP_KEYS)] == TOP_KEYS
+    assert doc["schema_version"] == 1
+    assert doc["tool"]["name"] == "healthcheck"
+    assert (doc["as_of"], doc["marketplace"]) == (AS_OF, "US")
+    assert [m["id"] for m in doc["metrics"]] == list(METRIC_IDS)
+    for m in doc["metrics"]:
+        assert list(m)[: len(METRIC_KEYS)] == METRIC_KEYS
+        assert list(m["window"]) == ["start", "end", "days", "basis"]
+        assert list(m["coverage"]) == ["first_data_date", "complete"]
+    assert list(doc["inputs"][0])[:7] == ["path", "kind", "encoding", "rows", "used_rows", "skipped", "warnings"]
+    json.dumps(doc)  # every value is plain JSON
+
+
+def test_order_ids_list_every_numerator_order_sorted(tmp_path: Path) -> None:
+    _cancellations(tmp_path, 25, 60)
+    m = audit(tmp_path, AS_OF).metric("cancellation_rate")
+    assert m["numerator"] == 25
+    assert m["order_ids"] == [oid(n) for n in range(36, 61)]
+
+
+def test_not_evaluated_metrics_have_null_rate_and_a_reason(tmp_path: Path) -> None:
+    _cancellations(tmp_path, 0, 3)
+    doc = audit(tmp_path, AS_OF).doc
+    for m in doc["metrics"]:
+        if m["id"] == "cancellation_rate":
+            assert (m["status"], m["rate"]) == ("ok", 0.0)
+            continue
+        assert m["status"] == "not_evaluated", m["id"]
+        assert m["rate"] is None
+        assert isinstance(m["reason"], str) and m["reason"]
+    assert doc["status"] == "ok"
+    assert doc["exit_code"] == 0
+
+
+@pytest.mark.parametrize(
+    ("cancelled", "total", "status", "codes"),
+    [
+        (1, 40, "breach", {FailOn.AT_RISK: 2, FailOn.BREACH: 2, FailOn.NEVER: 0}),
+        (1, 50, "at_risk", {FailOn.AT_RISK: 1, FailOn.BREACH: 0, FailOn.NEVER: 0}),
+        (1, 51, "ok", {FailOn.AT_RISK: 0, FailOn.BREACH: 0, FailOn.NEVER: 0}),
+    ],
+)
+def test_status_is_the_worst_metric_and_exit_code_follows_fail_on(
+    tmp_path: Path, cancelled: int, total: int, status: str, codes: dict[FailOn, int]
+) -> None:
+    _cancellations(tmp_path, cancelled, total)
+    result = audit(tmp_path, AS_OF)
+    assert result.doc["status"] == status
+    for fail_on, code in codes.items():
+        assert result.report.exit_code(fail_on) == ExitCode(code)
+        assert result.report.to_dict(fail_on)["exit_code"] == code
+    assert result.doc["exit_code"] == codes[FailOn.AT_RISK]  # the default
+
+
+def test_a_breach_anywhere_beats_at_risk_elsewhere(tmp_path: Path) -> None:
+    # CR at risk (1/50), LSR in breach (1/1).
+    _cancellations(tmp_path, 1, 50)
+    write_order_report(tmp_path, [orep(oid(90), la("2024-05-06"), latest_ship_date=end_of_day("2024-05-08"))])
+    write_ship_confirmations(tmp_path, [sc(oid(90), "2024-05-10")])
+    result = audit(tmp_path, AS_OF)
+    assert result.metric("cancellation_rate")["status"] == "at_risk"
+    assert result.metric("late_shipment_rate_10d")["status"] == "breach"
+    assert result.doc["status"] == "breach"
+    assert result.report.exit_code(FailOn.BREACH) == ExitCode.BREACH
+    plan = result.action("plan_of_action")
+    assert plan is not None and plan["metric_id"] == "late_shipment_rate_10d"
+
+
+def test_an_input_error_makes_the_status_unknown_whatever_fail_on(tmp_path: Path) -> None:
+    _cancellations(tmp_path, 1, 40)
+    (tmp_path / "mystery.txt").write_text("foo\tbar\n1\t2\n", encoding="utf-8")
+    result = audit(tmp_path, AS_OF)
+    assert result.doc["status"] == "unknown"
+    assert result.doc["errors"]
+    assert result.metric("cancellation_rate")["status"] == "breach"  # still computed
+    for fail_on in FailOn:
+        assert result.report.exit_code(fail_on) == ExitCode.UNKNOWN
