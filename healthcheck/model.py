@@ -429,10 +429,14 @@ def build_defects(loaded: LoadResult) -> tuple[pd.DataFrame, list[str]]:
     returns = loaded.frame("mfn_returns")
     if returns is not None:
         claimed = returns.loc[_bool(returns["a_to_z_claim"]), ["order_id"]]
+        if claims is not None:
+            # The claims file knows the same claim's status: it decides, whether the status counts or not.
+            known = claims.loc[claims["claim_type"].map(_CLAIM_TYPES) == "a_to_z_claim", "order_id"]
+            claimed = claimed.loc[~member(claimed["order_id"], known)]
         if not claimed.empty:
             warnings.append(
                 f"mfn_returns: {len(claimed)} return(s) carry an A-to-z claim with no status; counted as "
-                "defects (list them in a claims file with their status to refine)"
+                "defects (list them in a claims file with their status, which then decides)"
             )
         parts.append(claimed.assign(defect="a_to_z_claim", source="mfn_returns"))
     if not parts:

@@ -68,7 +68,8 @@ ALL_ORDERS = KindSpec(
         Column("order-item-id", "order_item_id", T.ID, aliases=("amazon-order-item-id",)),
         Column("sku", "sku"),
         Column("asin", "asin"),
-        Column("quantity", "quantity", T.INT),
+        # EU downloads name it quantity-purchased.
+        Column("quantity", "quantity", T.INT, aliases=("quantity-purchased",)),
         Column("product-name", "product_name"),
         Column("item-price", "item_price", T.FLOAT),
     ),

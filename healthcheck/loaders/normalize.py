@@ -128,5 +128,8 @@ def _finish(kind: KindSpec, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _word(values: pd.Series) -> pd.Series:
-    """Status words compare case-insensitively with spaces and `_` read as `-` (SPEC 4.1)."""
-    return values.astype("str").str.strip().str.lower().str.replace(r"[\s_]+", "-", regex=True)
+    """Status words compare case-insensitively with spaces and `_` read as `-` (SPEC 4.1).
+
+    Runs of separators fold to one, so "Granted - Amazon funded" reads as `granted-amazon-funded`.
+    """
+    return values.astype("str").str.strip().str.lower().str.replace(r"[\s_-]+", "-", regex=True)

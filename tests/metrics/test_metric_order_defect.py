@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from metric_builders import (
     ao,
     audit,
@@ -201,11 +202,21 @@ def test_unknown_claim_type_counts_as_an_a_to_z_claim_with_a_warning(tmp_path: P
     assert any("claim-type" in w and "guarantee" in w for w in result.doc["warnings"])
 
 
-def test_a_returns_claim_counts_even_when_the_claims_file_says_denied(tmp_path: Path) -> None:
-    # SPEC 4.1 read literally: a returns row with A-to-Z Claim = Y is a claim of unknown status, and unknown
-    # statuses count. The claims file's status for the same order does not cancel it (listed as an ambiguity).
-    _orders(tmp_path, range(1, 5))
-    write_mfn_returns(tmp_path, [mfn_return(oid(1), "Y")])
-    write_claims(tmp_path, [claim(oid(1), "denied")])
-    m = audit(tmp_path, AS_OF).metric(MFN_ODR)
-    assert counts(m) == (1, 4)
+def test_claims_file_status_decides_over_a_returns_claim_flag(tmp_path: Path) -> None:
+    """A return flagged A-to-Z Claim = Y is the same claim the claims file lists with its status."""
+    orders = write_all_orders(tmp_path, [ao(oid(1), BOUGHT)])
+    returns = tmp_path / "returns.txt"
+    returns.write_text(f"Order ID\tReturn request date\tA-to-Z Claim\n{oid(1)}\t15-Apr-2024\tY\n", encoding="utf-8")
+    claims = write_claims(tmp_path, [claim(oid(1), "Denied")])
+    assert counts(audit([orders, returns, claims], AS_OF).metric(MFN_ODR)) == (0, 1)
+    # Without the claims file the flag alone counts.
+    assert counts(audit([orders, returns], AS_OF).metric(MFN_ODR)) == (1, 1)
+
+
+@pytest.mark.parametrize("word", ["Granted - Amazon funded", "GRANTED_AMAZON_FUNDED", "granted--amazon  funded"])
+def test_separator_runs_in_claim_statuses_fold(tmp_path: Path, word: str) -> None:
+    orders = write_all_orders(tmp_path, [ao(oid(1), BOUGHT)])
+    claims = write_claims(tmp_path, [claim(oid(1), word)])
+    result = audit([orders, claims], AS_OF)
+    assert counts(result.metric(MFN_ODR)) == (0, 1)
+    assert not any("unknown status" in w for w in result.doc["warnings"])
