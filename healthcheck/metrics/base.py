@@ -68,10 +68,12 @@ class Measurement:
     first_data_date: dt.date | None = None
     notes: tuple[str, ...] = ()
     reason: str | None = None  # set when the metric could not be evaluated
+    # False when the inputs the metric needs were missing: its counts are unknown (null), not zero.
+    counted: bool = True
 
     @classmethod
     def not_evaluated(cls, reason: str, first_data_date: dt.date | None = None) -> Measurement:
-        return cls(reason=reason, first_data_date=first_data_date)
+        return cls(reason=reason, first_data_date=first_data_date, counted=False)
 
 
 ComputeFn = Callable[["AuditData", Window, dt.date], Measurement]
@@ -137,14 +139,13 @@ class MetricResult:
 
     def to_dict(self) -> dict[str, Any]:
         m = self.measurement
-        evaluated = self.status is not Status.NOT_EVALUATED
         return {
             "id": self.spec.id,
             "title": self.spec.title,
             "status": str(self.status),
             "rate": self.rate,
-            "numerator": m.numerator if evaluated else None,
-            "denominator": m.denominator if evaluated else None,
+            "numerator": m.numerator if m.counted else None,
+            "denominator": m.denominator if m.counted else None,
             "target": self.spec.target,
             "at_risk_threshold": self.spec.at_risk,
             "direction": str(self.spec.direction),

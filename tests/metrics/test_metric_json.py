@@ -145,3 +145,14 @@ def test_an_input_error_makes_the_status_unknown_whatever_fail_on(tmp_path: Path
     assert result.metric("cancellation_rate")["status"] == "breach"  # still computed
     for fail_on in FailOn:
         assert result.report.exit_code(fail_on) == ExitCode.UNKNOWN
+
+
+def test_counts_are_zero_for_an_empty_window_and_null_for_missing_inputs(tmp_path: Path) -> None:
+    """0 of 0 is a fact (no orders in the window); a metric without its inputs has no counts at all."""
+    orders = write_all_orders(tmp_path, [ao(oid(1), "2024-01-02T18:00:00+00:00")])
+    doc = audit([orders], "2024-05-10").doc
+    by_id = {m["id"]: m for m in doc["metrics"]}
+    empty = by_id["cancellation_rate"]
+    assert (empty["status"], empty["numerator"], empty["denominator"], empty["rate"]) == ("not_evaluated", 0, 0, None)
+    missing = by_id["late_shipment_rate_10d"]
+    assert (missing["status"], missing["numerator"], missing["denominator"]) == ("not_evaluated", None, None)
