@@ -6,14 +6,17 @@ Wording follows Amazon's own guidance for each metric.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 
-from healthcheck.metrics.base import MetricResult, Status, Window
+from healthcheck.insights import budget_used, rate_with_bad
+from healthcheck.metrics.base import Direction, MetricResult, Status, Window
 from healthcheck.metrics.cancellation import BUYER_REASON_PATTERN, EXPIRY_BUSINESS_DAYS
 from healthcheck.metrics.late_shipment import lsr_frame
 from healthcheck.metrics.tracking import packages
@@ -39,6 +42,32 @@ _PRODUCT_WORDS = re.compile(
 _PROFANITY = re.compile(r"\b(?:fuck\w*|shit\w*|crap|damn|bullshit|ass(?:hole)?|bastard|bitch)\b", re.IGNORECASE)
 
 
+class Effect(StrEnum):
+    """What acting does to the metric the action serves."""
+
+    REMOVES = "removes"  # a successful appeal, removal or claim takes the orders out of the rate
+    PREVENTS = "prevents"  # stops the cause, so the same does not count again
+    DOCUMENTS = "documents"  # the plan of action: explains, moves nothing by itself
+
+
+@dataclass(frozen=True)
+class Impact:
+    """How much an action moves its metric: the counted orders it addresses, and the rate without them."""
+
+    orders: int
+    effect: Effect
+    rate_now: float | None
+    rate_if_done: float | None  # for `prevents`: what the rate would have been without those orders
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "orders": self.orders,
+            "effect": str(self.effect),
+            "rate_now": self.rate_now,
+            "rate_if_done": self.rate_if_done,
+        }
+
+
 @dataclass(frozen=True)
 class Action:
     id: str
@@ -48,6 +77,7 @@ class Action:
     order_ids: tuple[str, ...] = ()
     skus: tuple[str, ...] = ()
     priority: int = 0
+    impact: Impact | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +88,7 @@ class Action:
             "detail": self.detail,
             "order_ids": list(self.order_ids),
             "skus": list(self.skus),
+            "impact": self.impact.to_dict() if self.impact else None,
         }
 
 
@@ -76,6 +107,10 @@ def _sku_counts(data: AuditData, order_ids: pd.Series, *, cancelled_only: bool =
         items = items.loc[items["cancelled"] | ~known]
     counts = items.groupby("sku")["order_id"].nunique().sort_values(ascending=False, kind="stable")
     return [(str(k), int(v)) for k, v in counts.items()]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _plural(count: int, word: str) -> str:
@@ -123,7 +158,7 @@ def cancellation_actions(data: AuditData, result: MetricResult, as_of: dt.date) 
     return actions
 
 
-def overdue_action(data: AuditData, as_of: dt.date) -> list[Action]:
+def overdue_action(data: AuditData, as_of: dt.date, metric_id: str) -> list[Action]:
     """Unconfirmed orders due by the end of as_of: ship now, the ones nearest Amazon's auto-cancel first."""
     orders = data.orders
     due = orders.loc[
@@ -143,24 +178,31 @@ def overdue_action(data: AuditData, as_of: dt.date) -> list[Action]:
             operating_days_between(pd.Series(pd.Timestamp(as_of), index=due.index), due["expiry"], data.calendar) <= 2
         ).sum()
     )
+    late = int((due["ship_by_date"] < pd.Timestamp(as_of)).sum())
+    today = len(due) - late
     first = due.iloc[0]
+    parts: list[str] = []
+    if late:
+        parts.append(f"{_plural(late, 'order')} past the ship-by date already count as late shipments")
+    if today:
+        parts.append(f"{_plural(today, 'order')} due today count as late unless confirmed by the end of the day")
     return [
         Action(
             "ship_overdue_orders",
-            "late_shipment_rate_10d",
+            metric_id,
             f"Ship now: {_plural(len(due), 'order')} due or overdue, unconfirmed",
-            f"These orders are unconfirmed at their ship-by date; each already counts as late. Ship and confirm "
-            f"them today, most urgent first: {first['order_id']} was due {first['ship_by_date']:%Y-%m-%d}. "
-            f"{soon} of them are within 2 business days of Amazon cancelling them "
-            f"({EXPIRY_BUSINESS_DAYS} business days past the ship-by date), which would also count as a "
-            "cancellation.",
+            f"{_sentence('; '.join(parts))}. Ship and confirm them today, most urgent first: "
+            f"{first['order_id']} was due {first['ship_by_date']:%Y-%m-%d}. {soon} of them "
+            f"{'is' if soon == 1 else 'are'} within 2 business days of Amazon cancelling "
+            f"{'it' if soon == 1 else 'them'} ({EXPIRY_BUSINESS_DAYS} business days past the ship-by date), which "
+            "would also count as a cancellation and invite an A-to-z claim.",
             tuple(str(v) for v in due["order_id"]),
             tuple(s for s, _ in _sku_counts(data, due["order_id"])),
         )
     ]
 
 
-def handling_time_action(data: AuditData, window: Window, as_of: dt.date) -> list[Action]:
+def handling_time_action(data: AuditData, window: Window, as_of: dt.date, metric_id: str) -> list[Action]:
     """Per SKU, the handling time that would have kept the late confirmations on time."""
     frame = lsr_frame(data, window, as_of)
     late = frame.loc[frame["late_confirmed"]]
@@ -182,7 +224,7 @@ def handling_time_action(data: AuditData, window: Window, as_of: dt.date) -> lis
     return [
         Action(
             "lengthen_handling_time",
-            "late_shipment_rate_10d",
+            metric_id,
             f"Lengthen the handling time where {_plural(int(late['order_id'].nunique()), 'shipment')} ran late",
             f"Handling time that would have kept them on time, by SKU: {advice}. Confirm shipment as soon as "
             "the label is bought; enable weekend operating days only if you really ship then; plan for holidays "
@@ -306,6 +348,24 @@ def plan_of_action(results: list[MetricResult]) -> list[Action]:
 
 
 _SEVERITY = {Status.BREACH: 0, Status.AT_RISK: 1, Status.OK: 2, Status.NOT_EVALUATED: 3}
+# Within one metric: what changes today's number first, then what stops it recurring, then the plan of action.
+_PHASE = {
+    "ship_overdue_orders": 0,
+    "respond_to_claims": 0,
+    "appeal_buyer_cancellation": 0,
+    "request_feedback_removal": 0,
+    "relist_or_fix_stock": 1,
+    "lengthen_handling_time": 1,
+    "fix_tracking": 1,
+    "plan_of_action": 2,
+}
+_EFFECT = {
+    "respond_to_claims": Effect.REMOVES,
+    "appeal_buyer_cancellation": Effect.REMOVES,
+    "request_feedback_removal": Effect.REMOVES,
+    "plan_of_action": Effect.DOCUMENTS,
+}
+# Last tie-breaker: a clock is running.
 _URGENCY = {
     "ship_overdue_orders": 0,
     "respond_to_claims": 1,
@@ -318,32 +378,58 @@ _URGENCY = {
 }
 
 
+def impact(action: Action, metric: MetricResult | None) -> Impact | None:
+    """The served metric's counted orders this action addresses, and its rate without them."""
+    if metric is None or metric.rate is None:
+        return None
+    effect = _EFFECT.get(action.id, Effect.PREVENTS)
+    m = metric.measurement
+    problems = set(m.problem_order_ids)
+    if effect is Effect.DOCUMENTS:
+        return Impact(len(problems), effect, metric.rate, None)
+    if action.id == "ship_overdue_orders":
+        # Shipping does not un-count a late order; it stops each listed order getting worse (late, then
+        # auto-cancelled), so every order listed is one it moves.
+        return Impact(len(action.order_ids), effect, metric.rate, None)
+    moved = len(problems.intersection(action.order_ids))
+    bad = m.numerator if metric.spec.direction is Direction.LOWER_IS_BETTER else m.denominator - m.numerator
+    return Impact(moved, effect, metric.rate, rate_with_bad(metric.spec, max(bad - moved, 0), m.denominator))
+
+
+def _late_shipment_metric(by_id: dict[str, MetricResult]) -> str:
+    """Late-shipment actions serve whichever late shipment rate is closer to breach."""
+    candidates = [r for key in ("late_shipment_rate_10d", "late_shipment_rate_30d") if (r := by_id.get(key))]
+    if not candidates:
+        return "late_shipment_rate_10d"
+    return min(candidates, key=lambda r: (_SEVERITY[r.status], -(budget_used(r.spec, r.rate) or 0.0))).id
+
+
+def rank_key(action: Action, metric: MetricResult | None) -> tuple[int, float, int, int, int, str]:
+    """The metric closest to breach first (status, then share of its budget used); within a metric, what changes
+    today's number before what prevents, the action moving more counted orders first; then urgency."""
+    severity = _SEVERITY[metric.status] if metric else 3
+    used = (budget_used(metric.spec, metric.rate) or 0.0) if metric else 0.0
+    moved = action.impact.orders if action.impact else 0
+    return severity, -used, _PHASE.get(action.id, 1), -moved, _URGENCY.get(action.id, 9), action.id
+
+
 def build_actions(data: AuditData, results: list[MetricResult], as_of: dt.date) -> list[Action]:
-    """Every action the data calls for, the worst metric's first, numbered by priority."""
+    """Every action the data calls for, ranked (`rank_key`) and numbered by priority."""
     by_id = {r.id: r for r in results}
+    lsr_id = _late_shipment_metric(by_id)
     actions: list[Action] = []
     if data.has_order_data:
         if "cancellation_rate" in by_id:
             actions += cancellation_actions(data, by_id["cancellation_rate"], as_of)
         if data.has("ship_confirmations") or data.has("order_report"):
-            actions += overdue_action(data, as_of)
+            actions += overdue_action(data, as_of, lsr_id)
         if data.has("ship_confirmations") and "late_shipment_rate_30d" in by_id:
-            actions += handling_time_action(data, by_id["late_shipment_rate_30d"].window, as_of)
+            actions += handling_time_action(data, by_id["late_shipment_rate_30d"].window, as_of, lsr_id)
     if data.has("ship_confirmations") and "valid_tracking_rate" in by_id:
         actions += tracking_action(data, by_id["valid_tracking_rate"])
     actions += feedback_removal_action(data, as_of)
     actions += claims_action(data, as_of)
     actions += plan_of_action(results)
-
-    def rank(action: Action) -> tuple[int, int]:
-        metric = by_id.get(action.metric_id)
-        severity = _SEVERITY[metric.status] if metric else 3
-        if action.metric_id.startswith("late_shipment_rate"):
-            severity = min(_SEVERITY[r.status] for r in results if r.id.startswith("late_shipment_rate"))
-        return severity, _URGENCY.get(action.id, 9)
-
-    ranked = sorted(actions, key=rank)
-    return [
-        Action(a.id, a.metric_id, a.title, a.detail, a.order_ids, a.skus, priority=i)
-        for i, a in enumerate(ranked, start=1)
-    ]
+    measured = [dataclasses.replace(a, impact=impact(a, by_id.get(a.metric_id))) for a in actions]
+    ranked = sorted(measured, key=lambda a: rank_key(a, by_id.get(a.metric_id)))
+    return [dataclasses.replace(a, priority=i) for i, a in enumerate(ranked, start=1)]

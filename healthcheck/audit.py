@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from healthcheck import __version__
 from healthcheck.actions import Action, build_actions
 from healthcheck.config import Config
 from healthcheck.errors import InputProblem
+from healthcheck.insights import Insights, OrderFact, build_insights, order_facts
 from healthcheck.loaders import LoadResult, load_inputs
 from healthcheck.marketplaces import (
     DEFAULT_MARKETPLACE,
@@ -41,6 +42,9 @@ class AuditReport:
     errors: tuple[InputProblem, ...]
     warnings: tuple[str, ...]
     seller_performance: tuple[tuple[str, dict[str, Any]], ...]
+    insights: Insights
+    # The orders named by a metric's problems or an action, for the worklist (CSV): dates and SKUs, no buyer data.
+    order_facts: Mapping[str, OrderFact]
 
     @property
     def status(self) -> OverallStatus:
@@ -49,8 +53,19 @@ class AuditReport:
     def exit_code(self, fail_on: FailOn = FailOn.AT_RISK) -> ExitCode:
         return exit_code(self.status, fail_on)
 
+    def metric_dict(self, result: MetricResult) -> dict[str, Any]:
+        """A metric's SPEC 5.2 entry with the added keys after the contract's own."""
+        room = self.insights.headroom.get(result.id)
+        recovery = self.insights.recovery.get(result.id)
+        return {
+            **result.to_dict(),
+            "headroom": room.to_dict() if room else None,
+            "recovery": recovery.to_dict() if recovery else None,
+        }
+
     def to_dict(self, fail_on: FailOn = FailOn.AT_RISK) -> dict[str, Any]:
-        """The JSON document of SPEC 5.2, keys in the contract's order."""
+        """The JSON document of SPEC 5.2, keys in the contract's order; added keys come after."""
+        trend = self.insights.trend
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "healthcheck", "version": __version__},
@@ -59,13 +74,15 @@ class AuditReport:
             "marketplace": self.marketplace.code,
             "status": str(self.status),
             "exit_code": int(self.exit_code(fail_on)),
-            "metrics": [m.to_dict() for m in self.metrics],
+            "metrics": [self.metric_dict(m) for m in self.metrics],
             "actions": [a.to_dict() for a in self.actions],
             "inputs": list(self.inputs),
             "unmatched_defects": list(self.unmatched_defects),
             "errors": [e.to_dict() for e in self.errors],
             "as_of_source": self.as_of_source,
             "warnings": list(self.warnings),
+            "reconcile": [r.to_dict() for r in self.insights.reconcile],
+            "trend": trend.to_dict() if trend else None,
         }
 
 
@@ -129,7 +146,7 @@ def run_audit(
     strict: bool = False,
     now: dt.datetime | None = None,
 ) -> AuditReport:
-    """Load, model, evaluate every metric, and recommend actions."""
+    """Load, model, evaluate every metric, recommend actions, and add headroom, recovery, trend and reconcile."""
     now = now or dt.datetime.now(dt.UTC)
     market = resolve_marketplace(marketplace, config)
     loaded = load_inputs(paths, marketplace=market, encoding=encoding)
@@ -157,6 +174,9 @@ def run_audit(
         *_marketplace_warnings(loaded, market, bool(marketplace or config.marketplace)),
     ]
     warnings += loaded.notes
+    insights = build_insights(data, results, effective_as_of, loaded.seller_performance)
+    warnings += insights.notes
+    named = [i for a in actions for i in a.order_ids] + [i for r in results for i in r.measurement.problem_order_ids]
     return AuditReport(
         generated_at=now,
         as_of=effective_as_of,
@@ -169,4 +189,6 @@ def run_audit(
         errors=tuple(problems),
         warnings=tuple(warnings),
         seller_performance=tuple(loaded.seller_performance),
+        insights=insights,
+        order_facts=order_facts(data, named),
     )
