@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -94,7 +95,12 @@ def audit(
     ] = None,
     fmt: Annotated[
         Format | None,
-        typer.Option("--format", "-f", help="Output format (default: table on a terminal, markdown otherwise)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, markdown, json, csv (order worklist), junit (CI), nagios (monitoring) or html "
+            "(default: table on a terminal, markdown otherwise).",
+        ),
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     fail_on: Annotated[
@@ -111,7 +117,10 @@ def audit(
     strict: Annotated[
         bool, typer.Option("--strict", help="A metric left unevaluated for lack of input is an error.")
     ] = False,
-    width: Annotated[int | None, typer.Option("--width", help="Table width in columns (default 110).")] = None,
+    width: Annotated[
+        int | None,
+        typer.Option("--width", min=60, max=400, help="Table width (default: the terminal's; 110 when piped)."),
+    ] = None,
 ) -> None:
     """Recompute every account-health metric from the reports and say what to do."""
     from healthcheck.audit import run_audit
@@ -129,9 +138,14 @@ def audit(
     report = run_audit(
         paths, config=settings, marketplace=marketplace, as_of=as_of_date, encoding=encoding, strict=strict
     )
-    chosen = fmt or (Format.TABLE if sys.stdout.isatty() and output is None else Format.MARKDOWN)
+    on_terminal = sys.stdout.isatty() and output is None
+    chosen = fmt or (Format.TABLE if on_terminal else Format.MARKDOWN)
     color = _use_color(no_color, output) and chosen is Format.TABLE
+    if width is None and on_terminal:
+        width = max(80, min(shutil.get_terminal_size().columns, 200))
     text = render(report, chosen, fail_on=fail_on, color=color, width=width, show_pii=show_pii)
+    if chosen is Format.CSV and output is not None:
+        text = "\ufeff" + text  # a byte-order mark, so that spreadsheets open the file as UTF-8
     if output is not None:
         try:
             write_atomically(output, text)

@@ -809,16 +809,18 @@ def _causes(
     numerator, denominator, where = m.numerator, m.denominator, "in our window"
     if amazon.start and amazon.end and (amazon.start, amazon.end) != (window.start, window.end):
         lag = (window.end - amazon.end).days
-        behind = f"; Amazon's report is {lag} day(s) behind the as-of date" if lag > 0 else ""
-        text = (
-            f"window dates differ: Amazon {amazon.start} to {amazon.end}, ours {window.start} to {window.end}{behind}"
-        )
+        behind = f"Amazon's report is {lag} day{'s' if lag != 1 else ''} behind ours" if lag > 0 else ""
+        dates = f"Amazon {amazon.start} to {amazon.end}, ours {window.start} to {window.end}"
         if same_window is not None:
             numerator, denominator, where = same_window[0], same_window[1], "over Amazon's dates"
-            text += f". Over Amazon's dates we count {numerator}/{denominator}"
             if (numerator, denominator) == (amazon.numerator, amazon.denominator):
-                return (text + ", as Amazon does: the dates are the whole difference",)
-        causes.append(text)
+                return (f"dates only: {behind or dates}; over Amazon's dates we count {numerator}/{denominator} too",)
+            causes.append(
+                f"window dates differ ({dates}{'; ' + behind if behind else ''}); over Amazon's dates we count "
+                f"{numerator}/{denominator}"
+            )
+        else:
+            causes.append(f"window dates differ ({dates}{'; ' + behind if behind else ''})")
     if amazon.denominator is not None and amazon.denominator != denominator:
         gap = amazon.denominator - denominator
         if gap > 0:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from healthcheck.cli import app, main
 from healthcheck.metrics import METRIC_IDS
 from healthcheck.metrics.registry import metric_defaults
+from healthcheck.report import Format
 
 TINY = Path(__file__).parent / "data" / "tiny"
 AS_OF = "2024-05-10"
@@ -27,11 +28,35 @@ def audit(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
 def test_every_format_renders_the_tiny_account(fmt: str) -> None:
     code, out = audit("--format", fmt)
     assert code == 2
-    assert "late_shipment_rate_10d" in out or "Late shipment rate (10 days)" in out
+    assert "late_shipment_rate_10d" in out or "Late shipment rate (10 days)" in out or "lsr_10d" in out
+
+
+def test_csv_file_starts_with_a_byte_order_mark_for_spreadsheets(tmp_path: Path) -> None:
+    target = tmp_path / "worklist.csv"
+    code, out = audit("--format", "csv", "--output", str(target))
+    assert code == 2 and out == ""
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfsection,id,priority,")
+    assert b"\r\n" in data
+    _, piped = audit("--format", "csv")
+    assert piped.startswith("section,")  # no mark when piped to another program
+
+
+def test_nagios_prints_one_line() -> None:
+    code, out = audit("--format", "nagios")
+    assert code == 2
+    assert out.startswith("HEALTHCHECK BREACH - late_shipment_rate_10d 50% >= 4%")
+    assert out.count("\n") == 1 and " | lsr_10d=50%;3.2;4;0;100 " in out
+
+
+def test_width_option_is_bounded() -> None:
+    assert main(["audit", str(TINY), "--as-of", AS_OF, "--width", "10"]) == 3
+    code, out = audit("--format", "table", "--width", "80")
+    assert code == 2 and max(len(line) for line in out.splitlines()) <= 80
 
 
 def test_json_is_the_contract_document() -> None:
@@ -213,6 +238,8 @@ def _cli() -> list[str]:
     ("args", "code"),
     [
         (["audit", str(TINY), "--as-of", AS_OF], 2),
+        (["audit", str(TINY), "--as-of", AS_OF, "--format", "nagios"], 2),
+        (["audit", str(TINY), "--as-of", AS_OF, "--format", "junit", "--fail-on", "never"], 0),
         (["audit", str(TINY), "--as-of", AS_OF, "--fail-on", "never"], 0),
         (["audit", str(TINY), "--nope"], 3),
         (["audit", str(TINY / "missing")], 3),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 from healthcheck.outcome import FailOn
 
@@ -15,18 +15,46 @@ class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
     MARKDOWN = "markdown"
+    CSV = "csv"
+    JUNIT = "junit"
+    NAGIOS = "nagios"
+    HTML = "html"
 
 
 def render(report: AuditReport, fmt: Format, *, fail_on: FailOn, color: bool, width: int | None, show_pii: bool) -> str:
-    """The whole report as text in the chosen format (the CLI writes it to stdout or --output)."""
-    if fmt is Format.JSON:
-        from healthcheck.report.json_report import render_json
+    """The whole report as text in the chosen format (the CLI writes it to stdout or --output).
 
-        return render_json(report, fail_on=fail_on)
-    if fmt is Format.MARKDOWN:
-        from healthcheck.report.markdown import render_markdown
+    `show_pii` changes nothing today: buyer names, e-mails, phones and addresses are never loaded.
+    Renderers are imported on demand, so a run pays only for the format it prints.
+    """
+    match fmt:
+        case Format.TABLE:
+            from healthcheck.report.table import render_table
 
-        return render_markdown(report, fail_on=fail_on)
-    from healthcheck.report.table import render_table
+            return render_table(report, fail_on=fail_on, color=color, width=width)
+        case Format.JSON:
+            from healthcheck.report.json_report import render_json
 
-    return render_table(report, fail_on=fail_on, color=color, width=width)
+            return render_json(report, fail_on=fail_on)
+        case Format.MARKDOWN:
+            from healthcheck.report.markdown import render_markdown
+
+            return render_markdown(report, fail_on=fail_on)
+        case Format.CSV:
+            from healthcheck.report.csv_report import render_csv
+
+            return render_csv(report, fail_on=fail_on)
+        case Format.JUNIT:
+            from healthcheck.report.junit import render_junit
+
+            return render_junit(report, fail_on=fail_on)
+        case Format.NAGIOS:
+            from healthcheck.report.nagios import render_nagios
+
+            return render_nagios(report, fail_on=fail_on)
+        case Format.HTML:
+            from healthcheck.report.html_report import render_html
+
+            return render_html(report, fail_on=fail_on)
+        case _:
+            assert_never(fmt)

@@ -1,11 +1,11 @@
-"""`--format table`: the terminal report, drawn with rich. Every value from a file is escaped."""
+"""`--format table`: the terminal report, drawn with rich. Every value from a file is cleaned and shown as plain
+`Text` (never parsed as markup), so report contents cannot style or move the terminal."""
 
 from __future__ import annotations
 
 import io
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -13,16 +13,29 @@ from healthcheck.audit import AuditReport
 from healthcheck.metrics.base import Status
 from healthcheck.outcome import FailOn, OverallStatus
 from healthcheck.report.text import (
+    HEADROOM_LEGEND,
+    RECOVERY_LEGEND,
     STATUS_LABEL,
     STATUS_STYLE,
     clean,
+    closest_ok,
+    closest_sentence,
     counts_text,
+    first_value,
+    headroom_cell,
+    impact_sentence,
+    metric_sentence,
     percent,
+    recovery_cell,
     shown_ids,
+    sparkline,
+    status_word,
     target_text,
     window_text,
+    worst_first,
 )
 
+DEFAULT_WIDTH = 110
 OVERALL_STYLE = {
     OverallStatus.OK: "bold green",
     OverallStatus.AT_RISK: "bold yellow",
@@ -31,91 +44,208 @@ OVERALL_STYLE = {
 }
 
 
-def _safe(value: object) -> str:
-    return escape(clean(value))
-
-
-def render_table(report: AuditReport, *, fail_on: FailOn, color: bool, width: int | None) -> str:
-    buffer = io.StringIO()
-    console = Console(
+def _console(buffer: io.StringIO, width: int, color: bool) -> Console:
+    """A console that depends only on its arguments: no terminal, environment or width detection."""
+    return Console(
         file=buffer,
-        width=width or 110,
+        width=width,
         color_system="standard" if color else None,
         force_terminal=color,
         no_color=not color,
         highlight=False,
         emoji=False,
+        markup=False,
         legacy_windows=False,
+        _environ={},
     )
-    status = report.status
-    header = Text.assemble(
-        ("healthcheck ", "bold"),
-        f"{report.marketplace.code} account as of {report.as_of.isoformat()} ({report.as_of_source}): ",
-        (status.value.upper().replace("_", " "), OVERALL_STYLE[status]),
-    )
-    console.print(header)
 
-    metrics = Table(title="Account health", title_justify="left", expand=False)
+
+def render_table(report: AuditReport, *, fail_on: FailOn, color: bool, width: int | None) -> str:
+    buffer = io.StringIO()
+    width = width or DEFAULT_WIDTH
+    console = _console(buffer, width, color)
+    status = report.status
+    console.print(
+        Text.assemble(
+            ("healthcheck ", "bold"),
+            f"{report.marketplace.code} account as of {report.as_of.isoformat()} ({report.as_of_source}): ",
+            (status_word(status), OVERALL_STYLE[status]),
+        )
+    )
+    _worst_first(console, report)
+    _metrics(console, report)
+    _trend(console, report, width)
+    _actions(console, report)
+    _reconcile(console, report)
+    _inputs(console, report)
+    code = report.exit_code(fail_on)
+    console.print(Text(f"exit code {int(code)} ({code.name.replace('_', ' ').lower()})", style="dim"))
+    # Rich pads every line to the width; trailing blanks only get in the way of pipes, diffs and mail.
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def _worst_first(console: Console, report: AuditReport) -> None:
+    """The problems in the order to tackle them, each with its headroom, recovery date and actions."""
+    problems = [r for r in worst_first(report) if r.status in (Status.BREACH, Status.AT_RISK)]
+    console.print()
+    console.print(Text("Worst first", style="bold"))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for result in problems:
+        grid.add_row(
+            Text(STATUS_LABEL[result.status], style=STATUS_STYLE[result.status]), metric_sentence(report, result)
+        )
+    closest = closest_ok(report)
+    if closest is not None:
+        grid.add_row(Text("ok", style="green"), closest_sentence(report, closest))
+    if not problems and closest is None:
+        grid.add_row(Text("ok", style="green"), "Nothing at risk or in breach.")
+    console.print(grid)
+
+
+def _metrics(console: Console, report: AuditReport) -> None:
+    console.print()
+    table = Table(title="Account health", title_justify="left", expand=False)
     for name, justify in (
         ("Metric", "left"),
         ("Rate", "right"),
-        ("Orders", "right"),
+        ("Count", "right"),
         ("Target", "right"),
         ("Window", "left"),
         ("Status", "left"),
+        ("Headroom", "right"),
+        ("Ok again", "left"),
     ):
-        metrics.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for result in report.metrics:
-        style = STATUS_STYLE[result.status]
-        metrics.add_row(
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for result in worst_first(report):
+        table.add_row(
             result.spec.title,
             percent(result.rate),
             counts_text(result),
             target_text(result),
             window_text(result),
-            Text(STATUS_LABEL[result.status], style=style),
+            Text(STATUS_LABEL[result.status], style=STATUS_STYLE[result.status]),
+            headroom_cell(report.insights.headroom.get(result.id)),
+            recovery_cell(report.insights.recovery.get(result.id)),
         )
-    console.print(metrics)
-
-    for result in report.metrics:
+    console.print(table)
+    console.print(Text(HEADROOM_LEGEND, style="dim"))
+    if report.insights.recovery:
+        console.print(Text(RECOVERY_LEGEND, style="dim"))
+    for result in worst_first(report):
         m = result.measurement
         if result.status is Status.NOT_EVALUATED:
-            console.print(f"[dim]- {escape(result.spec.title)}: not evaluated: {_safe(m.reason)}[/dim]")
+            console.print(Text(f"- {result.spec.title}: not evaluated: {clean(m.reason)}", style="dim"))
         elif result.status in (Status.BREACH, Status.AT_RISK) and m.problem_order_ids:
             console.print(
-                f"- {escape(result.spec.title)}: {len(m.problem_order_ids)} order(s) behind it: "
-                f"{_safe(shown_ids(m.problem_order_ids))}"
+                Text(
+                    f"- {result.spec.title}: {len(m.problem_order_ids)} order(s) behind it: "
+                    f"{shown_ids(m.problem_order_ids)}"
+                )
             )
         for note in m.notes:
-            console.print(f"[dim]  note: {_safe(note)}[/dim]")
+            console.print(Text(f"  note: {result.spec.title}: {clean(note)}", style="dim"))
 
-    if report.actions:
+
+def _trend(console: Console, report: AuditReport, width: int) -> None:
+    trend = report.insights.trend
+    if trend is None:
+        return
+    days = max(7, min(trend.days, width - 62))
+    console.print()
+    table = Table(
+        title=f"Trend: daily value, last {days} days to {report.as_of:%b %d}",
+        title_justify="left",
+        expand=False,
+    )
+    table.add_column("Metric")
+    table.add_column(f"{days} days", no_wrap=True)
+    table.add_column("From", justify="right")
+    table.add_column("Now", justify="right")
+    for result in worst_first(report):
+        series = trend.get(result.id)
+        if series is None:
+            continue
+        chars, statuses = sparkline(result, series, days)
+        line = Text()
+        for char, day_status in zip(chars, statuses, strict=True):
+            line.append(char, style=STATUS_STYLE[day_status] if day_status is not Status.NOT_EVALUATED else "")
+        table.add_row(result.spec.title, line, percent(first_value(series, days)), percent(result.rate))
+    console.print(table)
+
+
+def _actions(console: Console, report: AuditReport) -> None:
+    if not report.actions:
+        return
+    console.print()
+    table = Table(title="What to do, most pressing first", title_justify="left", show_lines=True, expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("Action")
+    table.add_column("Orders / SKUs")
+    for action in report.actions:
+        body = Text.assemble((clean(action.title), "bold"), "\n", clean(action.detail))
+        moved = impact_sentence(report, action)
+        if moved:
+            body.append("\n" + moved, style="italic")
+        who = shown_ids(action.order_ids, limit=3)
+        if action.skus:
+            who += ("\n" if who else "") + "SKUs: " + shown_ids(action.skus, limit=3)
+        table.add_row(str(action.priority), body, Text(who))
+    console.print(table)
+
+
+def _reconcile(console: Console, report: AuditReport) -> None:
+    for rec in report.insights.reconcile:
         console.print()
-        actions = Table(title="What to do", title_justify="left", show_lines=True, expand=False)
-        actions.add_column("#", justify="right")
-        actions.add_column("Action")
-        actions.add_column("Orders / SKUs")
-        for action in report.actions:
-            body = Text.assemble((clean(action.title), "bold"), "\n", clean(action.detail))
-            who = shown_ids(action.order_ids, limit=3)
-            if action.skus:
-                who += ("\n" if who else "") + "SKUs: " + shown_ids(action.skus, limit=3)
-            actions.add_row(str(action.priority), body, Text(who))
-        console.print(actions)
+        facts = [f"account status {rec.account_status or '-'}"]
+        if rec.ahr_status or rec.ahr_score is not None:
+            score = f" {rec.ahr_score:g}" if rec.ahr_score is not None else ""
+            facts.append(f"account health rating {rec.ahr_status or '-'}{score}")
+        facts += [f"warning {w}" for w in rec.warning_states]
+        console.print(Text(f"Amazon's own numbers ({clean(rec.path)}): {clean(', '.join(facts))}", style="bold"))
+        for note in rec.notes:
+            console.print(Text(f"  note: {clean(note)}", style="dim"))
+        if not rec.rows:
+            continue
+        table = Table(expand=False, show_lines=True)
+        table.add_column("Metric")
+        table.add_column("Ours", justify="right")
+        table.add_column("Amazon", justify="right")
+        table.add_column("Amazon's window")
+        table.add_column("Likely cause of the difference")
+        for row in rec.rows:
+            amazon = row.amazon
+            counts = f"{amazon.numerator}/{amazon.denominator}" if amazon.denominator is not None else ""
+            window = f"{amazon.start:%b %d} - {amazon.end:%b %d}" if amazon.start and amazon.end else "-"
+            table.add_row(
+                row.title,
+                f"{percent(row.ours.rate)}\n{counts_text(row.ours)}",
+                Text(f"{percent(amazon.rate)}\n{counts}\n{clean(amazon.status or '')}".rstrip()),
+                window,
+                Text("agrees" if row.agrees else clean(" ".join(row.causes))),
+            )
+        console.print(table)
 
+
+def _inputs(console: Console, report: AuditReport) -> None:
     console.print()
     inputs = Table(title="Inputs", title_justify="left", expand=False)
     for name in ("File", "Kind", "Encoding", "Rows", "Used", "Skipped"):
-        inputs.add_column(name, justify="right" if name in ("Rows", "Used") else "left")
+        inputs.add_column(
+            name,
+            justify="right" if name in ("Rows", "Used") else "left",
+            overflow="fold" if name == "File" else "ellipsis",
+        )
     for item in report.inputs:
         skipped = ", ".join(f"{k} {v}" for k, v in item["skipped"].items())
         inputs.add_row(
             Text(clean(item["path"])),
-            str(item["kind"] or "-"),
-            str(item["encoding"] or "-"),
+            Text(clean(item["kind"] or "-")),
+            Text(clean(item["encoding"] or "-")),
             str(item["rows"]),
             str(item["used_rows"]),
-            Text(skipped),
+            Text(clean(skipped)),
         )
     console.print(inputs)
     for item in report.inputs:
@@ -135,6 +265,3 @@ def render_table(report: AuditReport, *, fail_on: FailOn, color: bool, width: in
     for error in report.errors:
         where = f"{clean(error.path)}" + (f", line {error.line}" if error.line else "")
         console.print(Text(f"error: {where}: {clean(error.message)}", style="bold red"))
-    code = report.exit_code(fail_on)
-    console.print(Text(f"exit code {int(code)} ({code.name.replace('_', ' ').lower()})", style="dim"))
-    return buffer.getvalue()

@@ -1,10 +1,19 @@
-"""Shared wording for the human formats: percentages, statuses and untrusted text made safe to show."""
+"""Shared wording for the human formats: percentages, statuses, the sentences a seller acts on, and untrusted
+text made safe to show. Every format says the same things in the same words; only the markup differs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from healthcheck.actions import Action, Effect
+from healthcheck.insights import RECOVERY_ASSUMPTION, Headroom, Recovery, Series
 from healthcheck.metrics.base import Direction, MetricResult, Status
+
+if TYPE_CHECKING:
+    from healthcheck.audit import AuditReport
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -19,6 +28,31 @@ STATUS_STYLE = {
     Status.AT_RISK: "yellow",
     Status.BREACH: "bold red",
     Status.NOT_EVALUATED: "dim",
+}
+_SEVERITY = {Status.BREACH: 0, Status.AT_RISK: 1, Status.OK: 2, Status.NOT_EVALUATED: 3}
+
+# What one bad thing is called, per metric (singular, plural).
+_BAD = {
+    "order_defect_rate_mfn": ("defective order", "defective orders"),
+    "order_defect_rate_afn": ("defective order", "defective orders"),
+    "cancellation_rate": ("cancellation", "cancellations"),
+    "late_shipment_rate_10d": ("late shipment", "late shipments"),
+    "late_shipment_rate_30d": ("late shipment", "late shipments"),
+    "valid_tracking_rate": ("package without valid tracking", "packages without valid tracking"),
+    "on_time_delivery_rate": ("late unit", "late units"),
+    "response_time_24h": ("late answer", "late answers"),
+    "refund_rate": ("refund", "refunds"),
+}
+HEADROOM_LEGEND = (
+    "Headroom: how many more bad ones (late shipments, cancellations, defects, ...) the window can take at "
+    "today's volume before the metric is at risk / before it breaches; 0 = the next one tips it, - = already there."
+)
+RECOVERY_LEGEND = f"Ok again: the first day the metric is back to ok {RECOVERY_ASSUMPTION}."
+SPARK = "▁▂▃▄▅▆▇█"
+_GRANTED = {
+    "appeal_buyer_cancellation": "if the appeal is granted",
+    "request_feedback_removal": "if Amazon removes the feedback",
+    "respond_to_claims": "if the claims are decided for you",
 }
 
 
@@ -53,8 +87,202 @@ def window_text(result: MetricResult) -> str:
     return f"{w.start:%b %d} - {w.end:%b %d}"
 
 
+def day_text(day: dt.date) -> str:
+    return f"{day:%a %b %d}"
+
+
 def shown_ids(ids: tuple[str, ...] | list[str], limit: int = 5) -> str:
     ids = [clean(i) for i in ids]
     if len(ids) <= limit:
         return ", ".join(ids)
     return ", ".join(ids[:limit]) + f" and {len(ids) - limit} more"
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+def bad_things(metric_id: str, count: int, *, more: bool = False) -> str:
+    """`3 late shipments`, `1 more cancellation`: what the metric counts against the seller."""
+    singular, many = _BAD.get(metric_id, ("bad one", "bad ones"))
+    return f"{count} {'more ' if more else ''}{singular if count == 1 else many}"
+
+
+def bad_thing(metric_id: str) -> str:
+    return _BAD.get(metric_id, ("bad one", "bad ones"))[0]
+
+
+def status_word(status: object) -> str:
+    return str(status).upper().replace("_", " ")
+
+
+def budget(report: AuditReport, result: MetricResult) -> float:
+    room = report.insights.headroom.get(result.id)
+    return room.budget_used if room and room.budget_used is not None else 0.0
+
+
+def worst_first(report: AuditReport) -> list[MetricResult]:
+    """Metrics by how close they are to breach: status first, then the share of the target used; unevaluated and
+    informational ones last, in registry order."""
+    order = {r.id: i for i, r in enumerate(report.metrics)}
+
+    def key(result: MetricResult) -> tuple[int, float, int]:
+        severity = 4 if result.spec.informational else _SEVERITY[result.status]
+        return severity, -budget(report, result), order[result.id]
+
+    return sorted(report.metrics, key=key)
+
+
+def headroom_cell(room: Headroom | None) -> str:
+    """`2 / 4`: more bad ones before at risk / before breach; `-` where already there."""
+    if room is None:
+        return ""
+
+    def shown(value: int | None) -> str:
+        return "-" if value is None else str(value)
+
+    return f"{shown(room.until_at_risk)} / {shown(room.until_breach)}"
+
+
+def recovery_cell(recovery: Recovery | None) -> str:
+    if recovery is None:
+        return ""
+    return f"{recovery.ok:%b %d}" if recovery.ok else f"after {recovery.searched_until:%b %d}"
+
+
+def headroom_sentence(result: MetricResult, room: Headroom | None) -> str:
+    """What the headroom means, in words."""
+    if room is None:
+        return ""
+    if room.until_breach is None:
+        return ""
+    if room.until_breach == 0:
+        return f"The next {bad_thing(result.id)} breaches it."
+    if room.until_at_risk is None:
+        return f"It can take {bad_things(result.id, room.until_breach, more=True)} before it breaches."
+    return (
+        f"It can take {bad_things(result.id, room.until_at_risk, more=True)} before it is at risk, "
+        f"{room.until_breach} before it breaches."
+    )
+
+
+def recovery_sentence(result: MetricResult, recovery: Recovery | None) -> str:
+    if recovery is None:
+        return ""
+    if recovery.ok is None and recovery.under_target is None:
+        return f"Without action it does not recover by {day_text(recovery.searched_until)}."
+    parts = []
+    if result.status is Status.BREACH and recovery.under_target is not None and recovery.under_target != recovery.ok:
+        parts.append(f"back under target on {day_text(recovery.under_target)}")
+    if recovery.ok is not None:
+        parts.append(f"ok again on {day_text(recovery.ok)}")
+    else:
+        parts.append(f"still at risk on {day_text(recovery.searched_until)}")
+    return "If nothing new goes wrong it is " + " and ".join(parts) + "."
+
+
+def metric_sentence(report: AuditReport, result: MetricResult) -> str:
+    """One line a seller reads first: the rate, the counts, the target, the headroom, the recovery, the actions."""
+    m = result.measurement
+    spec = result.spec
+    unit = report.insights.headroom[result.id].unit if result.id in report.insights.headroom else "orders"
+    line = f"{spec.title} is {percent(result.rate)} ({m.numerator} of {m.denominator} {unit}, {window_text(result)})"
+    if spec.target is not None:
+        sign = "under" if spec.direction is Direction.LOWER_IS_BETTER else "at least"
+        line += f"; Amazon's target is {sign} {percent(spec.target)}"
+        if result.status is Status.AT_RISK and spec.at_risk is not None:
+            line += f", at risk from {percent(spec.at_risk)}"
+    line += "."
+    extra = [
+        headroom_sentence(result, report.insights.headroom.get(result.id)),
+        recovery_sentence(result, report.insights.recovery.get(result.id)),
+    ]
+    numbers = [str(a.priority) for a in report.actions if a.metric_id == result.id]
+    if numbers:
+        extra.append(f"What to do: action{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}.")
+    return " ".join([line, *(e for e in extra if e)])
+
+
+def closest_ok(report: AuditReport) -> MetricResult | None:
+    """The ok metric nearest its at-risk threshold, to show when nothing worse needs the space."""
+    candidates = [
+        r
+        for r in worst_first(report)
+        if r.status is Status.OK and r.id in report.insights.headroom and budget(report, r)
+    ]
+    return candidates[0] if candidates else None
+
+
+def closest_sentence(report: AuditReport, result: MetricResult) -> str:
+    room = report.insights.headroom[result.id]
+    return (
+        f"Closest to the line among the rest: {result.spec.title} at {percent(result.rate)} can take "
+        f"{bad_things(result.id, room.until_at_risk or 0, more=True)} before it is at risk, "
+        f"{room.until_breach} before it breaches."
+    )
+
+
+def impact_sentence(report: AuditReport, action: Action) -> str:
+    """How much the action moves its metric."""
+    impact = action.impact
+    metric = next((r for r in report.metrics if r.id == action.metric_id), None)
+    if impact is None or metric is None:
+        return ""
+    title = metric.spec.title.lower()
+    if impact.effect is Effect.DOCUMENTS:
+        return f"Explains the {bad_things(metric.id, impact.orders)} behind the {title}."
+    if action.id == "ship_overdue_orders":
+        return f"Stops {plural(impact.orders, 'order')} from getting worse (late, then cancelled by Amazon)."
+    if not impact.orders:
+        return f"None of its orders are in the {title} window now: acting keeps them out."
+    counted = f"{impact.orders} of the {bad_things(metric.id, _bad_count(metric))} in the {title}"
+    after = percent(impact.rate_if_done)
+    if impact.effect is Effect.REMOVES:
+        condition = _GRANTED.get(action.id, "if granted")
+        return f"Removes {counted} {condition}: {percent(impact.rate_now)} -> {after}."
+    return f"Addresses {counted}: without them it would be {after} instead of {percent(impact.rate_now)}."
+
+
+def _bad_count(result: MetricResult) -> int:
+    m = result.measurement
+    return m.numerator if result.spec.direction is Direction.LOWER_IS_BETTER else m.denominator - m.numerator
+
+
+def spark_scale(result: MetricResult, rates: Sequence[float | None]) -> tuple[float, float]:
+    """The value range a sparkline or chart spans: from 0 (or the lowest value) to the highest value, the target
+    always inside it so that a bar's height can be read against it."""
+    values = [r for r in rates if r is not None]
+    target = result.spec.target
+    marks = values + ([target] if target is not None else [])
+    if not marks:
+        return 0.0, 1.0
+    if result.spec.direction is Direction.HIGHER_IS_BETTER and target is not None:
+        return min(marks), 1.0
+    return 0.0, max(max(marks), 1e-9)
+
+
+def sparkline(result: MetricResult, series: Series | None, days: int) -> tuple[str, list[Status]]:
+    """The last `days` daily values as block characters, with each day's status (a blank where none)."""
+    if series is None:
+        return "", []
+    rates = list(series.rates[-days:])
+    lo, hi = spark_scale(result, series.rates)
+    span = hi - lo
+    chars: list[str] = []
+    statuses: list[Status] = []
+    for rate in rates:
+        if rate is None:
+            chars.append(" ")
+            statuses.append(Status.NOT_EVALUATED)
+            continue
+        level = 0 if span <= 0 else round((rate - lo) / span * (len(SPARK) - 1))
+        chars.append(SPARK[max(0, min(len(SPARK) - 1, level))])
+        statuses.append(result.spec.classify(rate))
+    return "".join(chars), statuses
+
+
+def first_value(series: Series | None, days: int) -> float | None:
+    """The first value shown in a sparkline of the last `days` days."""
+    if series is None:
+        return None
+    return next((r for r in series.rates[-days:] if r is not None), None)

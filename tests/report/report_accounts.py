@@ -88,3 +88,35 @@ def error_account(folder: Path) -> Path:
 def performance_document(path: Path, document: Any) -> Path:
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
+
+
+HOSTILE_SKUS = (
+    '=HYPERLINK("http://evil.example/x","click")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "<script>alert(1)</script>",
+    "[bold red]RED[/bold red]",
+    "\x1b[31mESC\x1b[0m",
+    "a|b`c*d",
+)  # weighted in `hostile_account`: [bold red] 6, ESC 5, <script> 4, the others 3 orders each
+
+
+def hostile_account(parent: Path) -> Path:
+    """Orders whose SKUs are formulas, HTML, rich markup and escape sequences, in a folder and file whose names
+    are HTML: all of it cancelled by the seller, so the SKUs reach the actions and the worklist."""
+    folder = parent / "acct <script>alert(1)"
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    # The first three are cancelled most, so that even the terminal's shortest lists name them.
+    weighted = HOSTILE_SKUS[5:7] * 2 + HOSTILE_SKUS[4:6] + HOSTILE_SKUS * 3
+    for n, sku in enumerate(weighted, start=1):
+        purchase = f"2024-05-{4 + n % 7:02d}T18:00:00+00:00"  # inside the 7-day window ending May 10
+        rows.append((order_id(n), purchase, purchase, "Cancelled", "Merchant", "Amazon.com", sku, "Cancelled", 0, sku))
+    for n in range(100, 110):
+        purchase = "2024-05-08T18:00:00+00:00"
+        rows.append(
+            (order_id(n), purchase, purchase, "Shipped", "Merchant", "Amazon.com", "MUG-1", "Shipped", 1, "Mug")
+        )
+    write_tsv(folder / "orders [bold red]x <img src=x onerror=alert(1)>.txt", ALL_ORDERS_HEADER, rows)
+    return folder

@@ -1,0 +1,87 @@
+"""`--format csv`: the worklist a seller opens in a spreadsheet, one row per order behind each action and metric.
+
+Actions come first, in priority order, then the orders behind each metric, worst metric first. Every cell that a
+spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a leading tab or carriage return) is prefixed with a
+single quote (SPEC 6: formula injection); the csv module does the quoting.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from healthcheck.audit import AuditReport
+from healthcheck.insights import OrderFact
+from healthcheck.outcome import FailOn
+from healthcheck.report.text import clean, worst_first
+
+COLUMNS = (
+    "section",
+    "id",
+    "priority",
+    "metric_id",
+    "metric_status",
+    "title",
+    "order_id",
+    "channel",
+    "purchase_date",
+    "ship_by_date",
+    "confirmed_at",
+    "skus",
+    "cancel_reason",
+    "defects",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> str:
+    """Plain text a spreadsheet will not evaluate: control characters dropped, formula starts quoted."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        text = "'" + text
+    return clean(text).replace("\n", " ")
+
+
+def _order_cells(fact: OrderFact | None, order_id: str) -> list[object]:
+    if fact is None:
+        return [order_id, "", "", "", "", "", "", ""]
+    return [
+        order_id,
+        fact.channel,
+        fact.purchase_date.isoformat() if fact.purchase_date else "",
+        fact.ship_by_date.isoformat() if fact.ship_by_date else "",
+        fact.confirmed_at or "",
+        ";".join(fact.skus),
+        fact.cancel_reason,
+        ";".join(fact.defects),
+    ]
+
+
+def _rows(report: AuditReport) -> Iterable[list[object]]:
+    status = {r.id: str(r.status) for r in report.metrics}
+    for action in report.actions:
+        for order_id in action.order_ids:
+            head = [
+                "action",
+                action.id,
+                action.priority,
+                action.metric_id,
+                status.get(action.metric_id, ""),
+                action.title,
+            ]
+            yield head + _order_cells(report.order_facts.get(order_id), order_id)
+    for result in worst_first(report):
+        for order_id in result.measurement.problem_order_ids:
+            head = ["metric", result.id, "", result.id, str(result.status), result.spec.title]
+            yield head + _order_cells(report.order_facts.get(order_id), order_id)
+
+
+def render_csv(report: AuditReport, *, fail_on: FailOn) -> str:
+    """Header and rows; RFC 4180 line endings. The status and exit code are in every other format."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in _rows(report):
+        writer.writerow([neutralise(v) for v in row])
+    return buffer.getvalue()

@@ -1,0 +1,350 @@
+"""`--format html`: one self-contained file to open, mail or archive. Inline CSS and SVG charts, no script, no
+network: nothing is loaded from anywhere. Every value goes through `html.escape`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable
+
+from healthcheck import __version__
+from healthcheck.audit import AuditReport
+from healthcheck.insights import Series, Trend
+from healthcheck.metrics.base import MetricResult, Status
+from healthcheck.outcome import FailOn, OverallStatus
+from healthcheck.report.text import (
+    HEADROOM_LEGEND,
+    RECOVERY_LEGEND,
+    STATUS_LABEL,
+    clean,
+    closest_ok,
+    closest_sentence,
+    counts_text,
+    headroom_cell,
+    impact_sentence,
+    metric_sentence,
+    percent,
+    recovery_cell,
+    spark_scale,
+    status_word,
+    target_text,
+    window_text,
+    worst_first,
+)
+
+_STATUS_CLASS = {
+    Status.BREACH: "breach",
+    Status.AT_RISK: "risk",
+    Status.OK: "ok",
+    Status.NOT_EVALUATED: "na",
+}
+_OVERALL_CLASS = {
+    OverallStatus.BREACH: "breach",
+    OverallStatus.AT_RISK: "risk",
+    OverallStatus.OK: "ok",
+    OverallStatus.UNKNOWN: "unknown",
+}
+_CSS = """
+:root { --breach: #b42318; --risk: #b54708; --ok: #067647; --na: #667085; --ink: #101828; --line: #d0d5dd; }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+  margin: 0 auto; padding: 24px; max-width: 1120px; background: #fff; }
+h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 28px 0 10px; }
+.sub { color: #475467; margin: 0 0 16px; }
+.badge { display: inline-block; padding: 2px 10px; border-radius: 12px; color: #fff; font-weight: 600; }
+.badge.breach { background: var(--breach); } .badge.risk { background: var(--risk); }
+.badge.ok { background: var(--ok); } .badge.unknown { background: #6941c6; } .badge.na { background: var(--na); }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; }
+th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
+th { background: #f9fafb; font-weight: 600; } td.num, th.num { text-align: right; white-space: nowrap; }
+td.status.breach { color: var(--breach); font-weight: 700; } td.status.risk { color: var(--risk); font-weight: 700; }
+td.status.ok { color: var(--ok); } td.status.na { color: var(--na); }
+ul.worst { list-style: none; padding: 0; } ul.worst li { margin: 8px 0; padding: 10px 12px; border-radius: 6px;
+  border-left: 6px solid var(--na); background: #f9fafb; }
+ul.worst li.breach { border-color: var(--breach); background: #fef3f2; }
+ul.worst li.risk { border-color: var(--risk); background: #fffaeb; } ul.worst li.ok { border-color: var(--ok); }
+ol.actions li { margin: 0 0 14px; } .impact { font-style: italic; color: #344054; }
+.ids { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
+.legend, .note { color: #475467; font-size: 13px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }
+figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
+figcaption { font-weight: 600; font-size: 14px; margin-bottom: 4px; }
+svg { width: 100%; height: auto; display: block; }
+.nowrap { white-space: nowrap; }
+footer { margin-top: 32px; color: #667085; font-size: 12px; }
+"""
+_W, _H = 360, 150
+_LEFT, _RIGHT, _TOP, _BOTTOM = 46, 8, 8, 20
+
+
+def esc(value: object) -> str:
+    """Escape anything shown: report contents are untrusted."""
+    return html.escape(clean(value), quote=True)
+
+
+def render_html(report: AuditReport, *, fail_on: FailOn) -> str:
+    status = report.status
+    code = report.exit_code(fail_on)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>healthcheck {esc(report.marketplace.code)} {esc(report.as_of.isoformat())}: "
+        f"{esc(status_word(status))}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f'<h1>healthcheck <span class="badge {_OVERALL_CLASS[status]}">{esc(status_word(status))}</span></h1>',
+        f'<p class="sub">{esc(report.marketplace.code)} account as of <strong>{esc(report.as_of.isoformat())}'
+        f"</strong> ({esc(report.as_of_source)}). Exit code {int(code)}.</p>",
+    ]
+    parts += _worst_first(report)
+    parts += _metrics(report)
+    parts += _charts(report)
+    parts += _actions(report)
+    parts += _reconcile(report)
+    parts += _inputs(report)
+    parts.append(
+        f"<footer>Generated {esc(report.generated_at.strftime('%Y-%m-%d %H:%M UTC'))} by healthcheck "
+        f"{esc(__version__)}, offline, from the reports listed above.</footer></body></html>"
+    )
+    return "\n".join(parts) + "\n"
+
+
+def _worst_first(report: AuditReport) -> list[str]:
+    items = [
+        f'<li class="{_STATUS_CLASS[r.status]}"><strong>{esc(STATUS_LABEL[r.status])}</strong> '
+        f"{esc(metric_sentence(report, r))}</li>"
+        for r in worst_first(report)
+        if r.status in (Status.BREACH, Status.AT_RISK)
+    ]
+    closest = closest_ok(report)
+    if closest is not None:
+        items.append(f'<li class="ok"><strong>ok</strong> {esc(closest_sentence(report, closest))}</li>')
+    if not items:
+        items.append('<li class="ok">Nothing at risk or in breach.</li>')
+    return ["<h2>Worst first</h2>", '<ul class="worst">', *items, "</ul>"]
+
+
+def _metrics(report: AuditReport) -> list[str]:
+    rows = [
+        "<h2>Account health</h2><table><thead><tr><th>Metric</th><th class=num>Rate</th><th class=num>Count</th>"
+        "<th class=num>Target</th><th>Window</th><th>Status</th><th class=num>Headroom</th><th>Ok again</th>"
+        "</tr></thead><tbody>"
+    ]
+    for r in worst_first(report):
+        rows.append(
+            f"<tr><td>{esc(r.spec.title)}</td><td class=num>{esc(percent(r.rate))}</td>"
+            f"<td class=num>{esc(counts_text(r))}</td><td class=num>{esc(target_text(r))}</td>"
+            f"<td>{esc(window_text(r))}</td><td class='status {_STATUS_CLASS[r.status]}'>"
+            f"{esc(STATUS_LABEL[r.status])}</td>"
+            f"<td class=num>{esc(headroom_cell(report.insights.headroom.get(r.id)))}</td>"
+            f"<td>{esc(recovery_cell(report.insights.recovery.get(r.id)))}</td></tr>"
+        )
+    rows.append("</tbody></table>")
+    rows.append(f'<p class="legend">{esc(HEADROOM_LEGEND)}</p>')
+    if report.insights.recovery:
+        rows.append(f'<p class="legend">{esc(RECOVERY_LEGEND)}</p>')
+    notes = []
+    for r in worst_first(report):
+        if r.status is Status.NOT_EVALUATED:
+            notes.append(f"<li>{esc(r.spec.title)}: not evaluated: {esc(r.measurement.reason)}</li>")
+        for note in r.measurement.notes:
+            notes.append(f"<li>{esc(r.spec.title)}: {esc(note)}</li>")
+    if notes:
+        rows += ['<ul class="note">', *notes, "</ul>"]
+    return rows
+
+
+def _points(series: Series, lo: float, hi: float) -> list[tuple[float, float] | None]:
+    """Chart coordinates of each day's value (None where nothing counted)."""
+    count = len(series.rates)
+    span = hi - lo if hi > lo else 1.0
+    plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
+    points: list[tuple[float, float] | None] = []
+    for i, rate in enumerate(series.rates):
+        if rate is None:
+            points.append(None)
+            continue
+        x = _LEFT + (plot_w * i / (count - 1) if count > 1 else plot_w / 2)
+        y = _TOP + plot_h * (1 - (rate - lo) / span)
+        points.append((round(x, 1), round(y, 1)))
+    return points
+
+
+def _path(points: Iterable[tuple[float, float] | None]) -> str:
+    """An SVG path that breaks where a day has no value."""
+    commands: list[str] = []
+    pen_down = False
+    for point in points:
+        if point is None:
+            pen_down = False
+            continue
+        commands.append(f"{'L' if pen_down else 'M'}{point[0]},{point[1]}")
+        pen_down = True
+    return " ".join(commands)
+
+
+def chart(result: MetricResult, series: Series, trend: Trend) -> str:
+    """The metric's daily value over the trend's span, with its target and at-risk lines."""
+    lo, hi = spark_scale(result, series.rates)
+    pad = (hi - lo) * 0.08 or 0.01
+    lo, hi = max(0.0, lo - pad), min(1.0, hi + pad) if hi <= 1.0 else hi + pad
+    plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
+    points = _points(series, lo, hi)
+    partial = ""
+    complete_from = _first_complete_day(result)
+    if complete_from is not None and complete_from > trend.start:
+        share = min(1.0, (complete_from - trend.start).days / max(trend.days - 1, 1))
+        partial = (
+            f'<rect x="{_LEFT}" y="{_TOP}" width="{round(plot_w * share, 1)}" height="{plot_h}" fill="#eaecf0">'
+            f"<title>before {esc(complete_from.isoformat())} the window reaches back before the data</title></rect>"
+        )
+
+    def y_of(rate: float) -> float:
+        return round(_TOP + plot_h * (1 - (rate - lo) / (hi - lo)), 1)
+
+    spec = result.spec
+    lines = []
+    marks = (
+        (spec.target, "var(--breach)", "target", _W - _RIGHT - 2, "end"),
+        (spec.at_risk, "var(--risk)", "at risk", _LEFT + 2, "start"),
+    )
+    for value, css, label, x, anchor in marks:
+        if value is not None and not spec.informational and lo <= value <= hi:
+            y = y_of(value)
+            lines.append(
+                f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y}" y2="{y}" stroke="{css}" stroke-dasharray="4 3"/>'
+                f'<text x="{x}" y="{y - 3}" text-anchor="{anchor}" font-size="10" fill="{css}">'
+                f"{esc(label)} {esc(percent(value))}</text>"
+            )
+    last = next((p for p in reversed(points) if p is not None), None)
+    dot = ""
+    if last is not None:
+        colour = {Status.BREACH: "var(--breach)", Status.AT_RISK: "var(--risk)"}.get(result.status, "var(--ok)")
+        dot = f'<circle cx="{last[0]}" cy="{last[1]}" r="3.5" fill="{colour}"/>'
+    title = f"{result.spec.title}: daily value {trend.start.isoformat()} to {trend.end.isoformat()}"
+    return (
+        f'<svg viewBox="0 0 {_W} {_H}" role="img" aria-label="{esc(title)}"><title>{esc(title)}</title>'
+        f'<rect x="{_LEFT}" y="{_TOP}" width="{plot_w}" height="{plot_h}" fill="#f9fafb"/>{partial}'
+        + "".join(lines)
+        + f'<path d="{_path(points)}" fill="none" stroke="#344054" stroke-width="1.6"/>{dot}'
+        f'<text x="{_LEFT - 4}" y="{_TOP + 9}" text-anchor="end" font-size="10">{esc(percent(hi, 1))}</text>'
+        f'<text x="{_LEFT - 4}" y="{_TOP + plot_h}" text-anchor="end" font-size="10">{esc(percent(lo, 1))}</text>'
+        f'<text x="{_LEFT}" y="{_H - 5}" font-size="10">{esc(trend.start.strftime("%b %d"))}</text>'
+        f'<text x="{_W - _RIGHT}" y="{_H - 5}" text-anchor="end" font-size="10">'
+        f"{esc(trend.end.strftime('%b %d'))}</text></svg>"
+    )
+
+
+def _first_complete_day(result: MetricResult) -> dt.date | None:
+    """The first as-of day whose window the data covers from its start (earlier values rest on less data)."""
+    first = result.measurement.first_data_date
+    if first is None:
+        return None
+    return first + dt.timedelta(days=result.spec.window_days - 1 + result.spec.end_lag_days)
+
+
+def _charts(report: AuditReport) -> list[str]:
+    trend = report.insights.trend
+    if trend is None:
+        return []
+    figures = []
+    for result in worst_first(report):
+        series = trend.get(result.id)
+        if series is None:
+            continue
+        figures.append(
+            f"<figure><figcaption>{esc(result.spec.title)}: {esc(percent(result.rate))} "
+            f'<span class="badge {_STATUS_CLASS[result.status]}">{esc(STATUS_LABEL[result.status])}</span>'
+            f"</figcaption>{chart(result, series, trend)}</figure>"
+        )
+    return [
+        f"<h2>Trend: daily value, {trend.days} days to {esc(trend.end.strftime('%b %d'))}</h2>",
+        '<p class="legend">Grey: days whose window reaches back before the first data, so the value rests on '
+        "fewer days than the metric's window. Dashed: Amazon's target and the at-risk threshold.</p>",
+        '<div class="charts">',
+        *figures,
+        "</div>",
+    ]
+
+
+def _ids(ids: Iterable[str]) -> str:
+    return ", ".join(esc(i) for i in ids)
+
+
+def _actions(report: AuditReport) -> list[str]:
+    if not report.actions:
+        return []
+    items = []
+    for a in report.actions:
+        moved = impact_sentence(report, a)
+        body = [f"<strong>{esc(a.title)}</strong><br>{esc(a.detail)}"]
+        if moved:
+            body.append(f'<br><span class="impact">{esc(moved)}</span>')
+        if a.order_ids:
+            body.append(
+                f"<details><summary>{len(a.order_ids)} order(s)</summary>"
+                f'<p class="ids">{_ids(a.order_ids)}</p></details>'
+            )
+        if a.skus:
+            body.append(f'<div>SKUs: <span class="ids">{_ids(a.skus)}</span></div>')
+        items.append(f'<li value="{a.priority}">{"".join(body)}</li>')
+    return ["<h2>What to do, most pressing first</h2>", '<ol class="actions">', *items, "</ol>"]
+
+
+def _reconcile(report: AuditReport) -> list[str]:
+    parts: list[str] = []
+    for rec in report.insights.reconcile:
+        facts = [f"account status {rec.account_status or '-'}"]
+        if rec.ahr_status or rec.ahr_score is not None:
+            score = f" {rec.ahr_score:g}" if rec.ahr_score is not None else ""
+            facts.append(f"account health rating {rec.ahr_status or '-'}{score}")
+        facts += [f"warning {w}" for w in rec.warning_states]
+        parts += ["<h2>Amazon's own numbers</h2>", f"<p>{esc(rec.path)}: {esc(', '.join(facts))}.</p>"]
+        parts += [f'<p class="note">{esc(n)}</p>' for n in rec.notes]
+        if not rec.rows:
+            continue
+        parts.append(
+            "<table><thead><tr><th>Metric</th><th class=num>Ours</th><th class=num>Amazon</th>"
+            "<th>Amazon's window</th><th>Likely cause of the difference</th></tr></thead><tbody>"
+        )
+        for row in rec.rows:
+            a = row.amazon
+            counts = f" ({a.numerator}/{a.denominator})" if a.denominator is not None else ""
+            window = f"{a.start:%b %d} - {a.end:%b %d}" if a.start and a.end else "-"
+            parts.append(
+                f"<tr><td>{esc(row.title)}</td>"
+                f"<td class=num>{esc(percent(row.ours.rate))} ({esc(counts_text(row.ours))})</td>"
+                f"<td class=num>{esc(percent(a.rate))}{esc(counts)} {esc(a.status or '')}</td>"
+                f"<td class=nowrap>{esc(window)}</td>"
+                f"<td>{esc('agrees' if row.agrees else ' '.join(row.causes))}</td></tr>"
+            )
+        parts.append("</tbody></table>")
+    return parts
+
+
+def _inputs(report: AuditReport) -> list[str]:
+    parts = [
+        "<h2>Inputs</h2><table><thead><tr><th>File</th><th>Kind</th><th>Encoding</th><th class=num>Rows</th>"
+        "<th class=num>Used</th><th>Skipped</th></tr></thead><tbody>"
+    ]
+    for item in report.inputs:
+        skipped = ", ".join(f"{k} {v}" for k, v in item["skipped"].items())
+        parts.append(
+            f"<tr><td>{esc(item['path'])}</td><td>{esc(item['kind'] or '-')}</td>"
+            f"<td>{esc(item['encoding'] or '-')}</td><td class=num>{esc(item['rows'])}</td>"
+            f"<td class=num>{esc(item['used_rows'])}</td><td>{esc(skipped)}</td></tr>"
+        )
+    parts.append("</tbody></table>")
+    notes = [f"{i['path']}: {w}" for i in report.inputs for w in i["warnings"]] + list(report.warnings)
+    if report.unmatched_defects:
+        ids = ", ".join(d["order_id"] for d in report.unmatched_defects)
+        notes.append(f"{len(report.unmatched_defects)} defect(s) name orders missing from the order data: {ids}")
+    if notes:
+        parts += ["<h2>Notes</h2>", '<ul class="note">', *(f"<li>{esc(n)}</li>" for n in notes), "</ul>"]
+    if report.errors:
+        parts += ["<h2>Errors</h2>", "<ul>"]
+        for e in report.errors:
+            where = e.path + (f", line {e.line}" if e.line else "")
+            parts.append(f'<li><strong class="status breach">{esc(where)}</strong>: {esc(e.message)}</li>')
+        parts.append("</ul>")
+    return parts

@@ -1,0 +1,84 @@
+"""`--format junit`: one testcase per metric, for CI dashboards (Jenkins, GitLab, GitHub test reporters).
+
+A breach is a failure; a metric not evaluated is skipped; at risk passes, with a `status` property and a note in
+system-out; an input error is an error testcase. Built with ElementTree, so every value is escaped; characters
+XML 1.0 cannot hold are dropped first.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from healthcheck.audit import AuditReport
+from healthcheck.metrics.base import Status
+from healthcheck.outcome import FailOn
+from healthcheck.report.text import clean, metric_sentence, percent, shown_ids, status_word, target_text
+
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: object) -> str:
+    """Text XML 1.0 can carry: no control characters, surrogates or non-characters."""
+    return _NOT_XML.sub("", clean(value))
+
+
+def _property(parent: ET.Element, name: str, value: object) -> None:
+    ET.SubElement(parent, "property", name=name, value=xml_text(value))
+
+
+def render_junit(report: AuditReport, *, fail_on: FailOn) -> str:
+    failures = sum(r.status is Status.BREACH for r in report.metrics)
+    skipped = sum(r.status is Status.NOT_EVALUATED for r in report.metrics)
+    errors = len(report.errors)
+    tests = len(report.metrics) + errors
+    counts = {"tests": str(tests), "failures": str(failures), "errors": str(errors), "skipped": str(skipped)}
+    suites = ET.Element("testsuites", {"name": "healthcheck", "time": "0", **counts})
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        {
+            "name": f"healthcheck {report.marketplace.code} account health",
+            "timestamp": report.generated_at.strftime("%Y-%m-%dT%H:%M:%S"),
+            "time": "0",
+            **counts,
+        },
+    )
+    properties = ET.SubElement(suite, "properties")
+    _property(properties, "as_of", report.as_of.isoformat())
+    _property(properties, "marketplace", report.marketplace.code)
+    _property(properties, "status", str(report.status))
+    _property(properties, "exit_code", int(report.exit_code(fail_on)))
+    classname = f"healthcheck.{report.marketplace.code}"
+    for result in report.metrics:
+        case = ET.SubElement(suite, "testcase", classname=classname, name=result.id, time="0")
+        case_properties = ET.SubElement(case, "properties")
+        _property(case_properties, "status", str(result.status))
+        _property(case_properties, "rate", "" if result.rate is None else result.rate)
+        m = result.measurement
+        if result.status is Status.NOT_EVALUATED:
+            ET.SubElement(case, "skipped", message=xml_text(f"not evaluated: {m.reason}"))
+            continue
+        sentence = xml_text(metric_sentence(report, result))
+        if result.status is Status.BREACH:
+            failure = ET.SubElement(
+                case,
+                "failure",
+                type="breach",
+                message=xml_text(f"{result.spec.title} {percent(result.rate)}, target {target_text(result)}"),
+            )
+            failure.text = sentence + (
+                f"\nOrders behind it: {xml_text(shown_ids(m.problem_order_ids, limit=50))}"
+                if m.problem_order_ids
+                else ""
+            )
+            continue
+        out = ET.SubElement(case, "system-out")
+        out.text = f"{status_word(result.status)}: {sentence}"
+    for problem in report.errors:
+        where = problem.path + (f", line {problem.line}" if problem.line else "")
+        case = ET.SubElement(suite, "testcase", classname="healthcheck.inputs", name=xml_text(where), time="0")
+        error = ET.SubElement(case, "error", type=xml_text(problem.type), message=xml_text(problem.message))
+        error.text = xml_text(f"{problem.title}: {where}: {problem.message}")
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -1,0 +1,68 @@
+"""`--format nagios`: one line for Nagios, Icinga, Checkmk and Sensu (SPEC 5.5).
+
+`HEALTHCHECK BREACH - cancellation_rate 4.22% >= 2.5%, ... | odr_mfn=0.6211%;0.8;1;0;100 ...`
+
+The text names the metrics in breach, then those at risk, against the threshold they crossed. Perfdata carries
+every evaluated metric in percent with its at-risk threshold as `warn` and its target as `crit`; for
+higher-is-better metrics these are Nagios ranges `N:` (alert below N). The exit code carries the state.
+"""
+
+from __future__ import annotations
+
+import re
+
+from healthcheck.audit import AuditReport
+from healthcheck.metrics.base import Direction, MetricResult, Status
+from healthcheck.outcome import FailOn
+from healthcheck.report.text import clean, percent, status_word, worst_first
+
+# '|' starts perfdata and a newline ends the plugin's first line: neither may appear in the text.
+_UNSAFE = re.compile(r"[|\r\n]")
+
+
+def _number(value: float) -> str:
+    """A percentage with at most 4 decimals and no exponent."""
+    text = f"{value * 100:.4f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def _crossed(result: MetricResult) -> str:
+    """`late_shipment_rate_10d 3.75% >= 3.2%`: the metric against the threshold it crossed."""
+    spec = result.spec
+    threshold = spec.target if result.status is Status.BREACH else spec.at_risk
+    if threshold is None:
+        return f"{result.id} {percent(result.rate)}"
+    sign = ">=" if spec.direction is Direction.LOWER_IS_BETTER else "<"
+    return f"{result.id} {percent(result.rate)} {sign} {percent(threshold)}"
+
+
+def _perfdata(result: MetricResult) -> str:
+    spec = result.spec
+    assert result.rate is not None
+    warn = crit = ""
+    if spec.target is not None and not spec.informational:
+        suffix = ":" if spec.direction is Direction.HIGHER_IS_BETTER else ""
+        crit = _number(spec.target) + suffix
+        warn = _number(spec.at_risk if spec.at_risk is not None else spec.target) + suffix
+    return f"{spec.short}={_number(result.rate)}%;{warn};{crit};0;100"
+
+
+def render_nagios(report: AuditReport, *, fail_on: FailOn) -> str:
+    problems = [r for r in worst_first(report) if r.status in (Status.BREACH, Status.AT_RISK)]
+    evaluated = [r for r in report.metrics if r.rate is not None]
+    if report.errors:
+        first = report.errors[0]
+        where = first.path + (f", line {first.line}" if first.line else "")
+        summary = f"{len(report.errors)} input error(s): {where}: {first.message}"
+        if problems:
+            summary += "; " + ", ".join(_crossed(r) for r in problems)
+    elif problems:
+        summary = ", ".join(_crossed(r) for r in problems)
+    else:
+        ok = sum(1 for r in evaluated if not r.spec.informational)
+        unevaluated = sum(r.status is Status.NOT_EVALUATED for r in report.metrics)
+        summary = f"{ok} metrics ok" + (f", {unevaluated} not evaluated" if unevaluated else "")
+    summary += f" (as of {report.as_of.isoformat()})"
+    text = _UNSAFE.sub(" ", clean(f"HEALTHCHECK {status_word(report.status)} - {summary}"))
+    perfdata = " ".join(_perfdata(r) for r in evaluated)
+    return f"{text} | {perfdata}\n" if perfdata else f"{text}\n"

@@ -1,0 +1,230 @@
+"""Every output format renders every kind of account, and each one is what its readers expect (SPEC 5.1, 5.5).
+
+The golden files in tests/golden/ pin the text formats for the demo account; regenerate them after an intended
+change with `UPDATE_GOLDEN=1 make test` and read the diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from report_accounts import ROOT, TINY, audit, error_account
+
+from healthcheck.audit import AuditReport
+from healthcheck.outcome import FailOn
+from healthcheck.report import Format, render
+
+GOLDEN = ROOT / "tests" / "golden"
+Check = Callable[[str, AuditReport], None]
+
+
+def _table(text: str, report: AuditReport) -> None:
+    assert text.startswith("healthcheck ")
+    assert "Account health" in text and "\x1b" not in text
+    assert max(len(line) for line in text.splitlines()) <= 110
+    assert all(line == line.rstrip() for line in text.splitlines())
+
+
+def _json(text: str, report: AuditReport) -> None:
+    doc = json.loads(text)
+    assert doc["schema_version"] == 1 and len(doc["metrics"]) == len(report.metrics)
+    assert "reconcile" in doc and "trend" in doc
+
+
+def _markdown(text: str, report: AuditReport) -> None:
+    assert text.startswith("# healthcheck: ")
+    assert "## Metrics" in text and "## Inputs" in text
+
+
+def _csv(text: str, report: AuditReport) -> None:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0][:3] == ["section", "id", "priority"]
+    assert all(len(row) == len(rows[0]) for row in rows)
+    expected = sum(len(a.order_ids) for a in report.actions) + sum(
+        len(r.measurement.problem_order_ids) for r in report.metrics
+    )
+    assert len(rows) - 1 == expected
+
+
+def _junit(text: str, report: AuditReport) -> None:
+    root = ET.fromstring(text.encode("utf-8"))
+    assert root.tag == "testsuites"
+    cases = root.findall("./testsuite/testcase")
+    assert len(cases) == len(report.metrics) + len(report.errors)
+
+
+def _nagios(text: str, report: AuditReport) -> None:
+    assert text.count("\n") == 1 and text.endswith("\n")
+    assert text.startswith(f"HEALTHCHECK {report.status.value.upper().replace('_', ' ')} - ")
+
+
+def _html(text: str, report: AuditReport) -> None:
+    assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", text, re.IGNORECASE)
+
+
+CHECKS: dict[Format, Check] = {
+    Format.TABLE: _table,
+    Format.JSON: _json,
+    Format.MARKDOWN: _markdown,
+    Format.CSV: _csv,
+    Format.JUNIT: _junit,
+    Format.NAGIOS: _nagios,
+    Format.HTML: _html,
+}
+
+
+def test_every_format_has_a_check() -> None:
+    assert set(CHECKS) == set(Format)
+
+
+@pytest.fixture(scope="module")
+def accounts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, AuditReport]:
+    """The demo account, the tiny one, and one with an unreadable input (status unknown, exit 3)."""
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        demo = audit([Path("sample_reports")])
+    finally:
+        os.chdir(cwd)
+    broken = error_account(tmp_path_factory.mktemp("errors") / "acct")
+    return {
+        "demo": demo,
+        "tiny": audit([TINY], as_of=dt.date(2024, 5, 10)),
+        "errors": audit([broken], as_of=dt.date(2024, 5, 10)),
+    }
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+@pytest.mark.parametrize("account", ["demo", "tiny", "errors"])
+def test_every_format_renders_every_account(fmt: Format, account: str, accounts: dict[str, AuditReport]) -> None:
+    report = accounts[account]
+    text = render(report, fmt, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    CHECKS[fmt](text, report)
+    if account == "errors":
+        assert report.errors and int(report.exit_code()) == 3
+
+
+def test_the_error_account_says_so_in_every_format(accounts: dict[str, AuditReport]) -> None:
+    report = accounts["errors"]
+    texts = {f: render(report, f, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False) for f in Format}
+    assert texts[Format.NAGIOS].startswith("HEALTHCHECK UNKNOWN - 1 input error(s): ")
+    assert "mystery.txt" in texts[Format.NAGIOS]
+    error = ET.fromstring(texts[Format.JUNIT]).find("./testsuite/testcase/error")
+    assert error is not None and error.get("type") == "unknown_header"
+    for fmt in (Format.TABLE, Format.MARKDOWN, Format.HTML):
+        assert "mystery.txt" in texts[fmt]
+
+
+# --- golden files -----------------------------------------------------------------------------------------------
+
+GOLDEN_FILES = {
+    Format.TABLE: "sample_account.table.txt",
+    Format.MARKDOWN: "sample_account.md",
+    Format.CSV: "sample_account.csv",
+    Format.JUNIT: "sample_account.junit.xml",
+    Format.NAGIOS: "sample_account.nagios.txt",
+}
+
+
+@pytest.mark.parametrize("fmt", list(GOLDEN_FILES))
+def test_demo_account_matches_golden(fmt: Format, accounts: dict[str, AuditReport]) -> None:
+    """Table at the default width with colour off, as when piped; CSV keeps its CRLF line endings."""
+    text = render(accounts["demo"], fmt, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    path = GOLDEN / GOLDEN_FILES[fmt]
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8", newline="")
+    assert text == path.read_bytes().decode("utf-8")
+
+
+# --- what each reader needs -------------------------------------------------------------------------------------
+
+
+def test_demo_table_leads_with_the_worst_problem(accounts: dict[str, AuditReport]) -> None:
+    text = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    worst = text.index("Worst first")
+    assert text.index("BREACH  Cancellation rate is 4.22%", worst) < text.index("AT RISK Late shipment rate", worst)
+    assert "back under target on Mon Nov 23 and ok again on Tue Nov 24" in " ".join(text.split())
+    assert "The next late shipment breaches it." in " ".join(text.split())
+
+
+def test_table_width_and_colour_are_arguments_only(accounts: dict[str, AuditReport]) -> None:
+    narrow = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=80, show_pii=False)
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    coloured = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=True, width=None, show_pii=False)
+    assert "\x1b[" in coloured
+    plain = [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", coloured).splitlines()]
+    uncoloured = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    assert plain == uncoloured.splitlines()
+
+
+def test_nagios_line(accounts: dict[str, AuditReport]) -> None:
+    text = render(accounts["demo"], Format.NAGIOS, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    status, perfdata = text.rstrip("\n").split(" | ")
+    assert status == (
+        "HEALTHCHECK BREACH - cancellation_rate 4.22% >= 2.5%, late_shipment_rate_10d 3.75% >= 3.2% (as of 2026-11-20)"
+    )
+    labels = {}
+    for item in perfdata.split(" "):
+        match = re.fullmatch(r"([a-z0-9_]+)=([0-9.]+)%;([0-9.]*:?);([0-9.]*:?);0;100", item)
+        assert match, item
+        labels[match.group(1)] = match.groups()[1:]
+    assert labels["odr_mfn"] == ("0.6211", "0.8", "1")
+    assert labels["vtr"] == ("97.5073", "96:", "95:")  # higher is better: alert below
+    assert labels["refunds"] == ("0.1759", "", "")  # informational: no thresholds
+    assert set(labels) == {r.spec.short for r in accounts["demo"].metrics if r.rate is not None}
+
+
+def test_nagios_ok_line(tmp_path: Path) -> None:
+    lines = (TINY / "all_orders.txt").read_text().splitlines()
+    (tmp_path / "all_orders.txt").write_text("\n".join(lines[:2]) + "\n")
+    confirmations = (TINY / "ship_confirmations.txt").read_text().splitlines()
+    (tmp_path / "ship_confirmations.txt").write_text("\n".join(confirmations[:2]) + "\n")
+    report = audit([tmp_path], as_of=dt.date(2024, 5, 10))
+    text = render(report, Format.NAGIOS, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    assert text.startswith("HEALTHCHECK OK - 3 metrics ok, 6 not evaluated (as of 2024-05-10) | ")
+
+
+def test_junit_cases(accounts: dict[str, AuditReport]) -> None:
+    text = render(accounts["demo"], Format.JUNIT, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    root = ET.fromstring(text)
+    assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == ("9", "1", "0", "0")
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    failure = cases["cancellation_rate"].find("failure")
+    assert failure is not None and failure.get("type") == "breach"
+    assert failure.text is not None and "114-8076460-1606017" in failure.text
+    at_risk = cases["late_shipment_rate_10d"]
+    assert at_risk.find("failure") is None and at_risk.find("skipped") is None
+    out = at_risk.find("system-out")
+    assert out is not None and out.text is not None and out.text.startswith("AT RISK: ")
+    status = at_risk.find("properties/property[@name='status']")
+    assert status is not None and status.get("value") == "at_risk"
+    tiny = render(accounts["tiny"], Format.JUNIT, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    skipped = ET.fromstring(tiny).find("./testsuite/testcase[@name='order_defect_rate_mfn']/skipped")
+    assert skipped is not None and "not evaluated" in (skipped.get("message") or "")
+
+
+def test_csv_worklist_rows(accounts: dict[str, AuditReport]) -> None:
+    text = render(accounts["demo"], Format.CSV, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    first = rows[0]
+    assert (first["section"], first["id"], first["priority"]) == ("action", "appeal_buyer_cancellation", "1")
+    assert (first["order_id"], first["cancel_reason"], first["purchase_date"]) == (
+        "111-9858625-5034981",
+        "BuyerCanceled",
+        "2026-11-17",
+    )
+    late = next(r for r in rows if r["section"] == "metric" and r["id"] == "late_shipment_rate_10d")
+    assert late["ship_by_date"] and late["metric_status"] == "at_risk"
+    defect = next(r for r in rows if r["id"] == "order_defect_rate_mfn" and r["defects"])
+    assert set(defect["defects"].split(";")) <= {"negative_feedback", "a_to_z_claim", "chargeback"}
+    assert not any("example.com" in v or "Whitfield" in v for r in rows for v in r.values())
