@@ -109,6 +109,19 @@ def _sku_counts(data: AuditData, order_ids: pd.Series, *, cancelled_only: bool =
     return [(str(k), int(v)) for k, v in counts.items()]
 
 
+def _skus(data: AuditData, order_ids: pd.Series, *, cancelled_only: bool = False) -> tuple[str, ...]:
+    """The SKUs of these orders, the most frequent first: where to look for the cause."""
+    return tuple(s for s, _ in _sku_counts(data, order_ids, cancelled_only=cancelled_only))
+
+
+def _expiry_text(soon: int) -> str:
+    if soon == 0:
+        return "None of them is within 2 business days of Amazon cancelling it."
+    if soon == 1:
+        return "1 of them is within 2 business days of Amazon cancelling it."
+    return f"{soon} of them are within 2 business days of Amazon cancelling them."
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -183,19 +196,20 @@ def overdue_action(data: AuditData, as_of: dt.date, metric_id: str) -> list[Acti
     first = due.iloc[0]
     parts: list[str] = []
     if late:
-        parts.append(f"{_plural(late, 'order')} past the ship-by date already count as late shipments")
+        verb = "counts as a late shipment" if late == 1 else "count as late shipments"
+        parts.append(f"{_plural(late, 'order')} past the ship-by date already {verb}")
     if today:
-        parts.append(f"{_plural(today, 'order')} due today count as late unless confirmed by the end of the day")
+        verb = "counts" if today == 1 else "count"
+        parts.append(f"{_plural(today, 'order')} due today {verb} as late unless confirmed by the end of the day")
     return [
         Action(
             "ship_overdue_orders",
             metric_id,
             f"Ship now: {_plural(len(due), 'order')} due or overdue, unconfirmed",
             f"{_sentence('; '.join(parts))}. Ship and confirm them today, most urgent first: "
-            f"{first['order_id']} was due {first['ship_by_date']:%Y-%m-%d}. {soon} of them "
-            f"{'is' if soon == 1 else 'are'} within 2 business days of Amazon cancelling "
-            f"{'it' if soon == 1 else 'them'} ({EXPIRY_BUSINESS_DAYS} business days past the ship-by date), which "
-            "would also count as a cancellation and invite an A-to-z claim.",
+            f"{first['order_id']} was due {first['ship_by_date']:%Y-%m-%d}. {_expiry_text(soon)} Amazon cancels an "
+            f"order left unconfirmed {EXPIRY_BUSINESS_DAYS} business days past its ship-by date, which also counts "
+            "as a cancellation and invites an A-to-z claim.",
             tuple(str(v) for v in due["order_id"]),
             tuple(s for s, _ in _sku_counts(data, due["order_id"])),
         )
@@ -264,6 +278,7 @@ def tracking_action(data: AuditData, result: MetricResult) -> list[Action]:
             f"Fix tracking on {_plural(int(pd.concat([bad, late_scan])['order_id'].nunique()), 'order')}",
             " ".join(parts),
             _ids(pd.concat([bad["order_id"], late_scan["order_id"]])),
+            _skus(data, pd.concat([bad["order_id"], late_scan["order_id"]])),
         )
     ]
 
@@ -294,6 +309,7 @@ def feedback_removal_action(data: AuditData, as_of: dt.date) -> list[Action]:
             "(Amazon takes responsibility for it), or that contains obscene language. In Feedback Manager, "
             f"choose Request Removal for each order listed (within {FEEDBACK_REMOVAL_DAYS} days of the feedback).",
             _ids(qualifies["order_id"]),
+            _skus(data, qualifies["order_id"]),
         )
     ]
 
@@ -325,11 +341,12 @@ def claims_action(data: AuditData, as_of: dt.date) -> list[Action]:
             "Respond to A-to-z claims",
             " ".join(parts),
             _ids(pd.concat([open_claims["order_id"], appealable["order_id"]])),
+            _skus(data, pd.concat([open_claims["order_id"], appealable["order_id"]])),
         )
     ]
 
 
-def plan_of_action(results: list[MetricResult]) -> list[Action]:
+def plan_of_action(data: AuditData, results: list[MetricResult]) -> list[Action]:
     """One outline per metric in breach: what Seller Support expects to read."""
     return [
         Action(
@@ -341,6 +358,11 @@ def plan_of_action(results: list[MetricResult]) -> list[Action]:
             f"those orders; (3) the changes that keep it from happening again: {r.spec.advice} Keep it short, "
             "factual and specific to your account.",
             r.measurement.problem_order_ids,
+            _skus(
+                data,
+                pd.Series(r.measurement.problem_order_ids, dtype=object),
+                cancelled_only=r.id == "cancellation_rate",
+            ),
         )
         for r in results
         if r.status is Status.BREACH
@@ -429,7 +451,7 @@ def build_actions(data: AuditData, results: list[MetricResult], as_of: dt.date) 
         actions += tracking_action(data, by_id["valid_tracking_rate"])
     actions += feedback_removal_action(data, as_of)
     actions += claims_action(data, as_of)
-    actions += plan_of_action(results)
+    actions += plan_of_action(data, results)
     measured = [dataclasses.replace(a, impact=impact(a, by_id.get(a.metric_id))) for a in actions]
     ranked = sorted(measured, key=lambda a: rank_key(a, by_id.get(a.metric_id)))
     return [dataclasses.replace(a, priority=i) for i, a in enumerate(ranked, start=1)]

@@ -61,6 +61,8 @@ class AuditReport:
             **result.to_dict(),
             "headroom": room.to_dict() if room else None,
             "recovery": recovery.to_dict() if recovery else None,
+            # The headline date: back to ok (under target and under at risk) if nothing new goes wrong.
+            "recovery_date": recovery.ok.isoformat() if recovery and recovery.ok else None,
         }
 
     def to_dict(self, fail_on: FailOn = FailOn.AT_RISK) -> dict[str, Any]:

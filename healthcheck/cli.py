@@ -58,13 +58,26 @@ def _use_color(no_color: bool, output: Path | None) -> bool:
     return sys.stdout.isatty()
 
 
+def _file_mode(path: Path) -> int:
+    """The mode a plain `open()` would give: an existing file keeps its own, a new one follows the umask
+    (mkstemp alone would leave every report readable by its owner only)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomically(path: Path, text: str) -> None:
     """A failed run never leaves half a file: write beside the target, then rename over it."""
     directory = path.resolve().parent
+    mode = _file_mode(path)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -53,6 +53,28 @@ def test_nagios_prints_one_line() -> None:
     assert out.count("\n") == 1 and " | lsr_10d=50%;3.2;4;0;100 " in out
 
 
+def test_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    """Written through a temporary file, the report still gets the mode a plain write would give it."""
+    target = tmp_path / "report.md"
+    old = os.umask(0o022)
+    try:
+        audit("--output", str(target))
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
+    target.chmod(0o600)
+    audit("--output", str(target))
+    assert target.stat().st_mode & 0o777 == 0o600  # an existing file keeps its mode
+
+
+def test_piped_table_ignores_the_environment_width() -> None:
+    args = ["audit", str(TINY), "--as-of", AS_OF, "--format", "table"]
+    narrow = runner.invoke(app, args, env={"COLUMNS": "40", "LINES": "10"}).stdout
+    wide = runner.invoke(app, args, env={"COLUMNS": "300"}).stdout
+    assert narrow == wide
+    assert max(len(line) for line in narrow.splitlines()) <= 110
+
+
 def test_width_option_is_bounded() -> None:
     assert main(["audit", str(TINY), "--as-of", AS_OF, "--width", "10"]) == 3
     code, out = audit("--format", "table", "--width", "80")

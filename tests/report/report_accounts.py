@@ -120,3 +120,45 @@ def hostile_account(parent: Path) -> Path:
         )
     write_tsv(folder / "orders [bold red]x <img src=x onerror=alert(1)>.txt", ALL_ORDERS_HEADER, rows)
     return folder
+
+
+def overdue_account(folder: Path) -> Path:
+    """As of Fri 2024-05-10 (handling 2 days, US calendar): two unconfirmed orders, one due on Wed May 8 (late)
+    and one due today (not late yet), and 8 orders confirmed on time."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [
+        (
+            order_id(1),
+            "2024-05-06T18:00:00+00:00",
+            "2024-05-06T18:00:00+00:00",
+            "Unshipped",
+            "Merchant",
+            "Amazon.com",
+            "LAMP-1",
+            "Unshipped",
+            1,
+            "Lamp",
+        ),
+        (
+            order_id(2),
+            "2024-05-08T18:00:00+00:00",
+            "2024-05-08T18:00:00+00:00",
+            "Unshipped",
+            "Merchant",
+            "Amazon.com",
+            "MUG-1",
+            "Unshipped",
+            1,
+            "Mug",
+        ),
+    ]
+    confirmations = []
+    for n in range(10, 18):
+        purchase = "2024-05-06T18:00:00+00:00"
+        rows.append(
+            (order_id(n), purchase, purchase, "Shipped", "Merchant", "Amazon.com", "MUG-1", "Shipped", 1, "Mug")
+        )
+        confirmations.append((order_id(n), f"{n}", 1, "2024-05-07", "USPS", f"9400{n:018d}"))
+    write_tsv(folder / "all_orders.txt", ALL_ORDERS_HEADER, rows)
+    write_tsv(folder / "ship_confirmations.txt", CONFIRMATIONS_HEADER, confirmations)
+    return folder

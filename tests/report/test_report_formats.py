@@ -88,14 +88,8 @@ def test_every_format_has_a_check() -> None:
 
 
 @pytest.fixture(scope="module")
-def accounts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, AuditReport]:
+def accounts(tmp_path_factory: pytest.TempPathFactory, demo: AuditReport) -> dict[str, AuditReport]:
     """The demo account, the tiny one, and one with an unreadable input (status unknown, exit 3)."""
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        demo = audit([Path("sample_reports")])
-    finally:
-        os.chdir(cwd)
     broken = error_account(tmp_path_factory.mktemp("errors") / "acct")
     return {
         "demo": demo,

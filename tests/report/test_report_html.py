@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from report_accounts import ROOT, audit
 
+from healthcheck.audit import AuditReport
 from healthcheck.outcome import FailOn
 from healthcheck.report import Format, render
 
@@ -27,13 +27,8 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 @pytest.mark.skipif(BROWSER is None, reason="no chromium or chromium-browser on PATH")
-def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        report = audit([Path("sample_reports")])
-    finally:
-        os.chdir(cwd)
+def test_html_report_renders_in_headless_chromium(tmp_path: Path, demo: AuditReport) -> None:
+    report = demo
     page = tmp_path / "report.html"
     page.write_text(render(report, Format.HTML, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False))
     shot = tmp_path / "shot.png"

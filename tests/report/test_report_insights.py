@@ -20,7 +20,7 @@ from report_accounts import (
 )
 
 from healthcheck import insights
-from healthcheck.audit import calendar_for, resolve_marketplace
+from healthcheck.audit import AuditReport, calendar_for, resolve_marketplace
 from healthcheck.config import Config
 from healthcheck.insights import Events, headroom, reconcile, recovery
 from healthcheck.loaders import load_inputs
@@ -132,6 +132,7 @@ def test_recovery_date_as_cancellations_leave_the_window(tmp_path: Path) -> None
     doc = report.to_dict()
     entry = next(m for m in doc["metrics"] if m["id"] == "cancellation_rate")
     assert entry["recovery"] == {"under_target": "2024-05-11", "ok": "2024-05-12", "searched_until": "2024-05-17"}
+    assert entry["recovery_date"] == "2024-05-12"
     assert entry["headroom"]["until_breach"] is None
 
 
@@ -197,8 +198,8 @@ def test_daily_trend_equals_the_metric_evaluated_on_each_day(path: Path, as_of: 
                 assert got == (expected.measurement.numerator, expected.measurement.denominator), (spec.id, day)
 
 
-def test_trend_of_the_demo_account_ends_on_the_audited_numbers() -> None:
-    report = audit([SAMPLES])
+def test_trend_of_the_demo_account_ends_on_the_audited_numbers(demo: AuditReport) -> None:
+    report = demo
     trend = report.insights.trend
     assert trend is not None
     assert (trend.start, trend.end, trend.days) == (dt.date(2026, 8, 10), dt.date(2026, 11, 20), 103)
@@ -239,8 +240,8 @@ def test_a_trend_that_disagrees_with_the_audit_is_left_out(monkeypatch: pytest.M
 # --- reconcile (SPEC 5.4) ---------------------------------------------------------------------------------------
 
 
-def test_reconcile_the_demo_account_explains_every_difference_by_the_dates() -> None:
-    report = audit([SAMPLES])
+def test_reconcile_the_demo_account_explains_every_difference_by_the_dates(demo: AuditReport) -> None:
+    report = demo
     (rec,) = report.insights.reconcile
     assert rec.marketplace_id == "ATVPDKIKX0DER"
     assert (rec.account_status, rec.ahr_status, rec.ahr_score) == ("AT_RISK", "GOOD", 236)
