@@ -1,8 +1,10 @@
 """`--format junit`: one testcase per metric, for CI dashboards (Jenkins, GitLab, GitHub test reporters).
 
-A breach is a failure; a metric not evaluated is skipped; at risk passes, with a `status` property and a note in
-system-out; an input error is an error testcase. Built with ElementTree, so every value is escaped; characters
-XML 1.0 cannot hold are dropped first.
+A breach is a failure; a metric not evaluated is skipped; at risk passes, its system-out starting `AT RISK:`;
+an input error is an error testcase. Testcases carry no `<properties>` (the strict JUnit schema that Jenkins and
+pytest's xunit2 validate against has none there); the suite's properties hold the as-of date, marketplace,
+status and exit code. Built with ElementTree, so every value is escaped; characters XML 1.0 cannot hold are
+dropped first.
 """
 
 from __future__ import annotations
@@ -52,9 +54,6 @@ def render_junit(report: AuditReport, *, fail_on: FailOn) -> str:
     classname = f"healthcheck.{report.marketplace.code}"
     for result in report.metrics:
         case = ET.SubElement(suite, "testcase", classname=classname, name=result.id, time="0")
-        case_properties = ET.SubElement(case, "properties")
-        _property(case_properties, "status", str(result.status))
-        _property(case_properties, "rate", "" if result.rate is None else result.rate)
         m = result.measurement
         if result.status is Status.NOT_EVALUATED:
             ET.SubElement(case, "skipped", message=xml_text(f"not evaluated: {m.reason}"))

@@ -55,11 +55,45 @@ def _csv(text: str, report: AuditReport) -> None:
     assert len(rows) - 1 == expected
 
 
+# What the strict JUnit schema (Jenkins' junit-10.xsd, pytest's xunit2) allows inside each element.
+JUNIT_CHILDREN = {
+    "testsuites": {"testsuite"},
+    "testsuite": {"properties", "testcase", "system-out", "system-err"},
+    "properties": {"property"},
+    "property": set(),
+    "testcase": {"skipped", "error", "failure", "system-out", "system-err"},
+    "skipped": set(),
+    "error": set(),
+    "failure": set(),
+    "system-out": set(),
+    "system-err": set(),
+}
+JUNIT_REQUIRED = {
+    "testsuite": {"name", "tests", "failures", "errors", "skipped", "time", "timestamp"},
+    "testcase": {"name", "classname", "time"},
+    "property": {"name", "value"},
+}
+
+
 def _junit(text: str, report: AuditReport) -> None:
     root = ET.fromstring(text.encode("utf-8"))
     assert root.tag == "testsuites"
+    for element in root.iter():
+        assert {child.tag for child in element} <= JUNIT_CHILDREN[element.tag], element.tag
+        assert JUNIT_REQUIRED.get(element.tag, set()) <= set(element.attrib), element.tag
     cases = root.findall("./testsuite/testcase")
     assert len(cases) == len(report.metrics) + len(report.errors)
+    suite = root.find("testsuite")
+    assert suite is not None
+    failures = sum(c.find("failure") is not None for c in cases)
+    errors = sum(c.find("error") is not None for c in cases)
+    skipped = sum(c.find("skipped") is not None for c in cases)
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (
+        str(len(cases)),
+        str(failures),
+        str(errors),
+        str(skipped),
+    )
 
 
 def _nagios(text: str, report: AuditReport) -> None:
@@ -200,8 +234,9 @@ def test_junit_cases(accounts: dict[str, AuditReport]) -> None:
     assert at_risk.find("failure") is None and at_risk.find("skipped") is None
     out = at_risk.find("system-out")
     assert out is not None and out.text is not None and out.text.startswith("AT RISK: ")
-    status = at_risk.find("properties/property[@name='status']")
-    assert status is not None and status.get("value") == "at_risk"
+    assert root.find("./testsuite/testcase/properties") is None  # not allowed there by the strict schema
+    suite_status = root.find("./testsuite/properties/property[@name='status']")
+    assert suite_status is not None and suite_status.get("value") == "breach"
     tiny = render(accounts["tiny"], Format.JUNIT, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
     skipped = ET.fromstring(tiny).find("./testsuite/testcase[@name='order_defect_rate_mfn']/skipped")
     assert skipped is not None and "not evaluated" in (skipped.get("message") or "")
