@@ -168,14 +168,12 @@ class Events:
     weight: np.ndarray
 
     @classmethod
-    def build(
-        cls, basis: pd.Series, counted_from: Any, bad_from: Any, weight: Any = 1, *, keep: pd.Series | None = None
-    ) -> Events:
+    def build(cls, basis: pd.Series, counted_from: Any, bad_from: Any, weight: Any = 1) -> Events:
         """Align the columns, drop things without a basis date (they fall in no window)."""
         frame = pd.DataFrame(
             {"counted_from": counted_from, "bad_from": bad_from, "weight": weight}, index=basis.index
         ).astype("int64")
-        mask = basis.notna() if keep is None else basis.notna() & keep
+        mask = basis.notna()
         return cls(
             basis=_day_numbers(basis[mask]),
             counted_from=frame.loc[mask, "counted_from"].to_numpy(),
@@ -380,9 +378,6 @@ class Trend:
 
     def get(self, metric_id: str) -> Series | None:
         return next((s for s in self.series if s.metric_id == metric_id), None)
-
-    def dates(self) -> list[dt.date]:
-        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -1041,9 +1036,14 @@ def build_insights(
     notes: list[str] = []
     rooms = {r.id: room for r in results if (room := headroom(r)) is not None}
     events: dict[str, Events] = {}
+    extracted: dict[Callable[[AuditData], Events | None], Events | None] = {}  # the two LSRs share one
     for result in results:
         extract = EXTRACTORS.get(result.id)
-        found = extract(data) if extract is not None and result.rate is not None else None
+        if extract is None or result.rate is None:
+            continue
+        if extract not in extracted:
+            extracted[extract] = extract(data)
+        found = extracted[extract]
         if found is not None:
             events[result.id] = found
     last = _day_number(as_of)
