@@ -52,6 +52,7 @@ PROBLEM_TITLES: dict[str, str] = {
     "bad_archive": "Archive cannot be read",
     "bad_json": "JSON cannot be read",
     "missing_input": "Input missing (--strict)",
+    "duplicate_column": "A column appears twice",
 }
 
 

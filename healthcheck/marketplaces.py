@@ -17,6 +17,20 @@ class Marketplace:
     # Values of `sales-channel` that belong to this marketplace.
     sales_channels: tuple[str, ...]
 
+    @property
+    def date_order(self) -> str:
+        """How a spreadsheet in this marketplace writes a short date: the order of its feedback dates."""
+        return date_order_of(self.feedback_date_format)
+
+
+def date_order_of(date_format: str) -> str:
+    """`MDY` (month first, the US), `DMY` (day first) or `YMD` (year first: JP's YY/M/D, SE's ISO dates)."""
+    if date_format.startswith("%m"):
+        return "MDY"
+    if date_format.startswith("%d"):
+        return "DMY"
+    return "YMD"
+
 
 _US_DATES = "%m/%d/%y"
 _DAY_FIRST = "%d/%m/%y"

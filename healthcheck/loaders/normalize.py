@@ -6,6 +6,8 @@ SPEC 6); in an optional column it is blanked and counted in a warning, because t
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -14,6 +16,7 @@ from healthcheck.errors import InputProblem
 from healthcheck.loaders import parse
 from healthcheck.loaders.kinds import FEEDBACK, Column, KindSpec, ValueType
 from healthcheck.loaders.reader import LINE_FIELD, MAX_LISTED_BAD_ROWS, RawTable
+from healthcheck.marketplaces import MARKETPLACES, date_order_of
 
 
 def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_format: str) -> pd.DataFrame:
@@ -21,10 +24,14 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
     frame = table.frame
     out: dict[str, pd.Series] = {}
     bad_reasons = pd.Series("", index=frame.index, dtype="str")
+    # Spreadsheet-written dates (`4/19/2024 16:29`) read in the marketplace's day/month order.
+    order = date_order_of(feedback_date_format)
     for column in table.kind.columns:
         if column.field not in frame.columns:
             continue
-        values, bad, empty = _parse_column(column, frame[column.field], table.kind, timezone, feedback_date_format)
+        values, bad, empty = _parse_column(
+            column, frame[column.field], table.kind, timezone, feedback_date_format, order
+        )
         if column.type is ValueType.ID:
             mangled = parse.scientific_id_mask(frame[column.field])
             if bool(mangled.any()):
@@ -37,8 +44,9 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
         if column.needed:
             unusable = bad | (empty & (column.type is not ValueType.TEXT) & (column.type is not ValueType.BOOL))
             if bool(unusable.any()):
-                reason = _reason(column, frame[column.field])
-                bad_reasons = bad_reasons.where(~unusable | (bad_reasons != ""), reason[unusable])
+                # Only the unusable values: every spreadsheet date that is ambiguous or contradicts is among them.
+                reason = _reason(column, frame.loc[unusable, column.field], table.kind, feedback_date_format, order)
+                bad_reasons = bad_reasons.where(~unusable | (bad_reasons != ""), reason)
         elif bool(bad.any()):
             table.warnings.append(
                 f"{int(bad.sum())} value(s) of `{column.header}` could not be read and were ignored "
@@ -66,19 +74,20 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
 
 
 def _parse_column(
-    column: Column, raw: pd.Series, kind: KindSpec, timezone: str, feedback_date_format: str
+    column: Column, raw: pd.Series, kind: KindSpec, timezone: str, feedback_date_format: str, order: str
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(values, bad mask, empty mask)."""
     empty = parse.clean_text(raw) == ""
     parsers: dict[ValueType, Callable[[pd.Series], tuple[pd.Series, pd.Series]]] = {
-        ValueType.INSTANT: lambda s: parse.parse_instants(s, timezone),
+        ValueType.INSTANT: lambda s: parse.parse_instants(s, timezone, order),
         ValueType.INT: parse.parse_ints,
         ValueType.FLOAT: parse.parse_floats,
         ValueType.BOOL: parse.parse_bools,
     }
-    if column.type is ValueType.DATE:
-        fmt = feedback_date_format if kind is FEEDBACK else column.date_format
-        values, bad = parse.parse_dates(raw, fmt)
+    if kind is FEEDBACK and column.type is ValueType.DATE:
+        values, bad = parse.parse_dates(raw, feedback_date_format)  # its marketplace's format only (SPEC 1.3)
+    elif column.type is ValueType.DATE:
+        values, bad = parse.parse_dates(raw, column.date_format, date_order=order)
     elif column.type in parsers:
         values, bad = parsers[column.type](raw)
     else:
@@ -88,22 +97,87 @@ def _parse_column(
     return values, bad, empty
 
 
-def _reason(column: Column, raw: pd.Series) -> pd.Series:
-    """Per-row message for a needed value that cannot be used."""
+def _reason(column: Column, raw: pd.Series, kind: KindSpec, feedback_date_format: str, order: str) -> pd.Series:
+    """Per-row message for a needed value that cannot be used: the column, the value, what was expected, the fix."""
     text = parse.clean_text(raw)
+    fix = "re-download the report from Seller Central, or correct the value"
     what = {
         ValueType.INSTANT: "a timestamp like 2024-04-19T16:29:58+00:00",
-        ValueType.DATE: f"a date{f' ({column.date_format})' if column.date_format else ''}",
+        ValueType.DATE: f"a date like {_example(column.date_format or '%Y-%m-%d')}",
         ValueType.INT: "a whole number",
         ValueType.FLOAT: "a number",
         ValueType.ID: "an id",
         ValueType.BOOL: "Y/N or true/false",
         ValueType.TEXT: "a value",
     }[column.type]
-    shown = text.str.slice(0, 40)
-    return ("`" + column.header + "` is '" + shown + "', expected " + what + "; the row was left out").where(
-        text != "", f"`{column.header}` is empty; the row was left out"
+    if kind is FEEDBACK and column.type is ValueType.DATE:
+        example = _example(feedback_date_format, unpadded=True)
+        written = _label(feedback_date_format)
+        what = f"a feedback date written {written} (e.g. {example}), the format of the marketplace audited"
+        fix = _feedback_fix(text, feedback_date_format)
+    elif kind is FEEDBACK and column.field == "rating":
+        what = "a rating from 1 to 5"
+    shown = "`" + column.header + "` is '" + text.str.slice(0, 40) + "'"
+    reasons = shown + ", expected " + what + "; the row was left out (" + fix + ")"
+    if column.type in (ValueType.INSTANT, ValueType.DATE) and kind is not FEEDBACK:
+        sheet = parse.spreadsheet_dates(text, order)
+        reasons = reasons.where(sheet.issue == "", shown + ", " + sheet.issue.map(_sheet_issue(sheet, order)))
+    return reasons.where(text != "", f"`{column.header}` is empty; the row was left out ({fix})")
+
+
+_ORDER_NAMES = {
+    "MDY": ("month-first", "M/D/YYYY"),
+    "DMY": ("day-first", "D/M/YYYY"),
+    "YMD": ("year-first", "YYYY/M/D"),
+}
+
+
+def _sheet_issue(sheet: parse.SheetDates, order: str) -> dict[str, str]:
+    """Why a spreadsheet-written date was not read, and the fix, by issue code."""
+    name, form = _ORDER_NAMES.get(order, _ORDER_NAMES["MDY"])
+    fix = (
+        "the row was left out (write dates as YYYY-MM-DD, or re-download the report instead of re-saving it in a "
+        "spreadsheet; if the file is from another marketplace, pass its --marketplace)"
     )
+    return {
+        "ambiguous": (
+            f"whose day and month cannot be told apart: this column also holds '{sheet.contradiction}', which only "
+            f"reads in the other order, while this marketplace's dates are read {name} ({form}); {fix}"
+        ),
+        "order": f"which is not a {name} date ({form}) as this marketplace's dates are read; {fix}",
+        "invalid": "which is not a real date and time; the row was left out (correct the value)",
+    }
+
+
+def _label(date_format: str) -> str:
+    """`%d.%m.%y` -> `D.M.YY`: how a seller reads a date format."""
+    for code, label in (("%d", "D"), ("%m", "M"), ("%y", "YY"), ("%Y", "YYYY"), ("%b", "Mon")):
+        date_format = date_format.replace(code, label)
+    return date_format
+
+
+def _example(date_format: str, *, unpadded: bool = False) -> str:
+    """19 April 2024 in the format; `unpadded` as feedback reports write it (`4/19/24`)."""
+    text = dt.date(2024, 4, 19).strftime(date_format)
+    return re.sub(r"\b0(\d)", r"\1", text) if unpadded else text
+
+
+def _feedback_fix(text: pd.Series, date_format: str) -> str:
+    """Name the marketplaces whose feedback date format reads every date of the file (SPEC 1.3: never a guess)."""
+    values = text[text != ""]
+    readers: dict[str, list[str]] = {}
+    for market in MARKETPLACES.values():
+        fmt = market.feedback_date_format
+        if fmt != date_format and not bool(parse.parse_dates(values, fmt)[1].any()):
+            readers.setdefault(fmt, []).append(market.code)
+    if len(readers) == 1 and values.size:
+        [(fmt, codes)] = readers.items()
+        which = codes[0] if len(codes) == 1 else f"one of {', '.join(codes)}"
+        return (
+            f"the file's dates are written {_label(fmt)}: if the report is from that marketplace, pass "
+            f"--marketplace {which}"
+        )
+    return "pass the --marketplace the feedback report was downloaded from, or re-download it"
 
 
 def _finish(kind: KindSpec, frame: pd.DataFrame) -> pd.DataFrame:

@@ -47,7 +47,8 @@ def test_instants_with_and_without_offsets_in_one_column() -> None:
 
 
 def test_instants_bad_and_empty() -> None:
-    values, bad = parse.parse_instants(pd.Series(["", "  ", "yesterday", "4/19/2024 16:29", "2024-02-30"]), LA)
+    # `19/4/2024` is not a month-first date: in a US file it is never read (4/19/2024 16:29 would be).
+    values, bad = parse.parse_instants(pd.Series(["", "  ", "yesterday", "19/4/2024 16:29", "2024-02-30"]), LA)
     assert bad.tolist() == [False, False, True, True, True]
     assert values.isna().all()
 
