@@ -170,9 +170,12 @@ def audit(
     elif not (quiet and report.status is OverallStatus.OK):
         typer.echo(text, nl=False)
     if report.errors:
+        from healthcheck.report.text import clean
+
         for error in report.errors:
-            where = error.path + (f", line {error.line}" if error.line else "")
-            typer.echo(f"healthcheck: {error.title.lower()}: {where}: {error.message}", err=True)
+            # Paths and messages quote bytes from the files: never let an escape sequence reach the terminal.
+            where = clean(error.path) + (f", line {error.line}" if error.line else "")
+            typer.echo(f"healthcheck: {error.title.lower()}: {where}: {clean(error.message)}", err=True)
     raise typer.Exit(int(report.exit_code(fail_on)))
 
 

@@ -272,3 +272,17 @@ def test_real_process_exit_codes(args: list[str], code: int) -> None:
     done = subprocess.run([*_cli(), *args], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert done.returncode == code, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_error_messages_on_stderr_carry_no_escape_sequences(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad value quoted in an error message comes from the file: its control characters are stripped."""
+    bad = tmp_path / "orders.txt"
+    bad.write_text(
+        "amazon-order-id\tpurchase-date\torder-status\tfulfillment-channel\titem-status\n"
+        "111-0000001-0000001\t\x1b[2Jnot-a-date\tShipped\tMerchant\tShipped\n",
+        encoding="utf-8",
+    )
+    assert main(["audit", str(bad), "--format", "json", "--as-of", AS_OF]) == 3
+    err = capsys.readouterr().err
+    assert "not-a-date" in err
+    assert "\x1b" not in err
