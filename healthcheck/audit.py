@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +22,41 @@ from healthcheck.marketplaces import (
     marketplace_for_sales_channel,
 )
 from healthcheck.metrics import MetricResult, evaluate, resolve
-from healthcheck.model import AuditData, build_audit_data
+from healthcheck.model import AuditData, build_audit_data, member
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
 from healthcheck.shipcal import OperatingCalendar
 
 SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Who to contact about an order; exists only when the user passed --show-pii."""
+
+    name: str
+    email: str
+    phone: str
+
+
+def buyer_contacts(loaded: LoadResult, order_ids: Iterable[str]) -> dict[str, Buyer]:
+    """Buyer details from the order report (the download that carries them), for the orders a worklist names."""
+    import pandas as pd
+
+    frame = loaded.frame("order_report")
+    if frame is None or not {"buyer_name", "buyer_email", "buyer_phone"} & set(frame.columns):
+        return {}
+    wanted = frame.loc[member(frame["order_id"], pd.Series(sorted(set(order_ids)), dtype=object))]
+    wanted = wanted.drop_duplicates("order_id")
+    columns = {
+        name: wanted.get(name, pd.Series("", index=wanted.index)).fillna("").astype("str")
+        for name in ("buyer_name", "buyer_email", "buyer_phone")
+    }
+    return {
+        str(order): Buyer(name, email, phone)
+        for order, name, email, phone in zip(
+            wanted["order_id"], columns["buyer_name"], columns["buyer_email"], columns["buyer_phone"], strict=True
+        )
+    }
 
 
 @dataclass(frozen=True)
@@ -45,6 +75,8 @@ class AuditReport:
     insights: Insights
     # The orders named by a metric's problems or an action, for the worklist (CSV): dates and SKUs, no buyer data.
     order_facts: Mapping[str, OrderFact]
+    # Buyer contact details of those orders, only with --show-pii (otherwise never even read from the files).
+    buyers: Mapping[str, Buyer] = field(default_factory=dict)
 
     @property
     def status(self) -> OverallStatus:
@@ -146,12 +178,13 @@ def run_audit(
     as_of: dt.date | None = None,
     encoding: str | None = None,
     strict: bool = False,
+    show_pii: bool = False,
     now: dt.datetime | None = None,
 ) -> AuditReport:
     """Load, model, evaluate every metric, recommend actions, and add headroom, recovery, trend and reconcile."""
     now = now or dt.datetime.now(dt.UTC)
     market = resolve_marketplace(marketplace, config)
-    loaded = load_inputs(paths, marketplace=market, encoding=encoding)
+    loaded = load_inputs(paths, marketplace=market, encoding=encoding, include_pii=show_pii)
     calendar = calendar_for(market, config)
     data = build_audit_data(loaded, market, config, calendar)
     if as_of is not None:
@@ -193,4 +226,5 @@ def run_audit(
         seller_performance=tuple(loaded.seller_performance),
         insights=insights,
         order_facts=order_facts(data, named),
+        buyers=buyer_contacts(loaded, named) if show_pii else {},
     )

@@ -125,7 +125,10 @@ def audit(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when everything is ok (cron).")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")] = False,
     show_pii: Annotated[
-        bool, typer.Option("--show-pii", help="Allow buyer names and addresses in the output.")
+        bool,
+        typer.Option(
+            "--show-pii", help="Add buyer name, e-mail and phone (from the order report) to the CSV worklist."
+        ),
     ] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="A metric left unevaluated for lack of input is an error.")
@@ -149,14 +152,20 @@ def audit(
             _fail(f"--encoding {encoding!r} is not a known encoding", hint="use e.g. utf-8, cp1252 or cp932")
     settings = _load_config(config)
     report = run_audit(
-        paths, config=settings, marketplace=marketplace, as_of=as_of_date, encoding=encoding, strict=strict
+        paths,
+        config=settings,
+        marketplace=marketplace,
+        as_of=as_of_date,
+        encoding=encoding,
+        strict=strict,
+        show_pii=show_pii,
     )
     on_terminal = sys.stdout.isatty() and output is None
     chosen = fmt or (Format.TABLE if on_terminal else Format.MARKDOWN)
     color = _use_color(no_color, output) and chosen is Format.TABLE
     if width is None and on_terminal:
         width = max(80, min(shutil.get_terminal_size().columns, 200))
-    text = render(report, chosen, fail_on=fail_on, color=color, width=width, show_pii=show_pii)
+    text = render(report, chosen, fail_on=fail_on, color=color, width=width)
     if chosen is Format.CSV and output is not None:
         text = "\ufeff" + text  # a byte-order mark, so that spreadsheets open the file as UTF-8
     if output is not None:

@@ -204,7 +204,9 @@ def _load_json(label: str, data: bytes, info: InputFile) -> dict[str, Any]:
     return document
 
 
-def load_inputs(paths: Sequence[Path], *, marketplace: Marketplace, encoding: str | None = None) -> LoadResult:
+def load_inputs(
+    paths: Sequence[Path], *, marketplace: Marketplace, encoding: str | None = None, include_pii: bool = False
+) -> LoadResult:
     """Read every input; one bad file is reported and the rest still load."""
     inputs: list[InputFile] = []
     problems: list[InputProblem] = []
@@ -219,7 +221,7 @@ def load_inputs(paths: Sequence[Path], *, marketplace: Marketplace, encoding: st
             if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{" or label.lower().endswith(".json"):
                 performance.append((label, _load_json(label, data, info)))
                 continue
-            table = read_table(data, label, marketplace=marketplace.code, encoding=encoding)
+            table = read_table(data, label, marketplace=marketplace.code, encoding=encoding, include_pii=include_pii)
             info.kind = table.kind.kind
             info.encoding = table.encoding
             typed = typed_frame(

@@ -29,6 +29,7 @@ class Column:
     needed: bool = False
     aliases: tuple[str, ...] = ()
     date_format: str | None = None  # strptime format for DATE columns that are not ISO
+    pii: bool = False  # buyer data: read only with --show-pii, so it cannot leak into any output otherwise
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -95,6 +96,9 @@ ORDER_REPORT = KindSpec(
         Column("buyer-requested-cancel-reason", "buyer_cancel_reason"),
         Column("sales-channel", "sales_channel"),
         Column("is-prime", "is_prime", T.BOOL),
+        Column("buyer-name", "buyer_name", pii=True),
+        Column("buyer-email", "buyer_email", pii=True),
+        Column("buyer-phone-number", "buyer_phone", pii=True),
     ),
 )
 

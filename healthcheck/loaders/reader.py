@@ -343,7 +343,9 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
-def read_table(data: bytes, path: str, *, marketplace: str, encoding: str | None = None) -> RawTable:
+def read_table(
+    data: bytes, path: str, *, marketplace: str, encoding: str | None = None, include_pii: bool = False
+) -> RawTable:
     """Decode, find the header, and read the declared columns of every data row as strings."""
     if not data or data.isspace():  # `not data.strip()` without copying the file
         raise InputError(InputProblem("empty_file", path, "the file is empty; download the report again"))
@@ -356,7 +358,7 @@ def read_table(data: bytes, path: str, *, marketplace: str, encoding: str | None
     header = find_header(head_lines, path)
     kind = header.kind
 
-    positions = _column_positions(header, kind)
+    positions = _column_positions(header, kind, include_pii=include_pii)
     _reject_duplicate_columns(header, path)
     if decoded.bad_lines and min(decoded.bad_lines) <= header.line_index + 1:
         raise InputError(
@@ -417,8 +419,11 @@ def _reject_duplicate_columns(header: Header, path: str) -> None:
         )
 
 
-def _column_positions(header: Header, kind: KindSpec) -> dict[str, int]:
-    """Field -> column position; feedback maps by position, other kinds by name (first match wins)."""
+def _column_positions(header: Header, kind: KindSpec, *, include_pii: bool = False) -> dict[str, int]:
+    """Field -> column position; feedback maps by position, other kinds by name (first match wins).
+
+    Buyer-data columns are not even read unless the user asked for them (--show-pii).
+    """
     if kind is FEEDBACK:
         return {c.field: i for i, c in enumerate(kind.columns)}
     index: dict[str, int] = {}
@@ -426,6 +431,8 @@ def _column_positions(header: Header, kind: KindSpec) -> dict[str, int]:
         index.setdefault(name, pos)
     positions: dict[str, int] = {}
     for column in kind.columns:
+        if column.pii and not include_pii:
+            continue
         for name in column.headers:
             if name in index:
                 positions[column.field] = index[name]

@@ -21,10 +21,11 @@ class Format(StrEnum):
     HTML = "html"
 
 
-def render(report: AuditReport, fmt: Format, *, fail_on: FailOn, color: bool, width: int | None, show_pii: bool) -> str:
+def render(report: AuditReport, fmt: Format, *, fail_on: FailOn, color: bool, width: int | None) -> str:
     """The whole report as text in the chosen format (the CLI writes it to stdout or --output).
 
-    `show_pii` changes nothing today: buyer names, e-mails, phones and addresses are never loaded.
+    Buyer contact details are in the report only when the audit ran with --show-pii; the CSV worklist then
+    names them, and no other format ever prints them.
     Renderers are imported on demand, so a run pays only for the format it prints.
     """
     match fmt:

@@ -77,11 +77,23 @@ def _rows(report: AuditReport) -> Iterable[list[object]]:
             yield head + _order_cells(report.order_facts.get(order_id), order_id)
 
 
+BUYER_COLUMNS = ("buyer_name", "buyer_email", "buyer_phone")
+
+
 def render_csv(report: AuditReport, *, fail_on: FailOn) -> str:
-    """Header and rows; RFC 4180 line endings. The status and exit code are in every other format."""
+    """Header and rows; RFC 4180 line endings. The status and exit code are in every other format.
+
+    With --show-pii (and an order report that carries them) the buyer's contact details close each row, so the
+    worklist says whom to write to; without it they were never read.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    with_buyers = bool(report.buyers)
+    writer.writerow(COLUMNS + BUYER_COLUMNS if with_buyers else COLUMNS)
+    order_column = COLUMNS.index("order_id")
     for row in _rows(report):
+        if with_buyers:
+            buyer = report.buyers.get(str(row[order_column]))
+            row = [*row, *((buyer.name, buyer.email, buyer.phone) if buyer else ("", "", ""))]
         writer.writerow([neutralise(v) for v in row])
     return buffer.getvalue()

@@ -136,7 +136,7 @@ def accounts(tmp_path_factory: pytest.TempPathFactory, demo: AuditReport) -> dic
 @pytest.mark.parametrize("account", ["demo", "tiny", "errors"])
 def test_every_format_renders_every_account(fmt: Format, account: str, accounts: dict[str, AuditReport]) -> None:
     report = accounts[account]
-    text = render(report, fmt, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    text = render(report, fmt, fail_on=FailOn.AT_RISK, color=False, width=None)
     CHECKS[fmt](text, report)
     if account == "errors":
         assert report.errors and int(report.exit_code()) == 3
@@ -144,7 +144,7 @@ def test_every_format_renders_every_account(fmt: Format, account: str, accounts:
 
 def test_the_error_account_says_so_in_every_format(accounts: dict[str, AuditReport]) -> None:
     report = accounts["errors"]
-    texts = {f: render(report, f, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False) for f in Format}
+    texts = {f: render(report, f, fail_on=FailOn.AT_RISK, color=False, width=None) for f in Format}
     assert texts[Format.NAGIOS].startswith("HEALTHCHECK UNKNOWN - 1 input error(s): ")
     assert "mystery.txt" in texts[Format.NAGIOS]
     error = ET.fromstring(texts[Format.JUNIT]).find("./testsuite/testcase/error")
@@ -167,7 +167,7 @@ GOLDEN_FILES = {
 @pytest.mark.parametrize("fmt", list(GOLDEN_FILES))
 def test_demo_account_matches_golden(fmt: Format, accounts: dict[str, AuditReport]) -> None:
     """Table at the default width with colour off, as when piped; CSV keeps its CRLF line endings."""
-    text = render(accounts["demo"], fmt, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    text = render(accounts["demo"], fmt, fail_on=FailOn.AT_RISK, color=False, width=None)
     path = GOLDEN / GOLDEN_FILES[fmt]
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(text, encoding="utf-8", newline="")
@@ -178,7 +178,7 @@ def test_demo_account_matches_golden(fmt: Format, accounts: dict[str, AuditRepor
 
 
 def test_demo_table_leads_with_the_worst_problem(accounts: dict[str, AuditReport]) -> None:
-    text = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    text = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=None)
     worst = text.index("Worst first")
     assert text.index("BREACH  Cancellation rate is 4.22%", worst) < text.index("AT RISK Late shipment rate", worst)
     assert "back under target on Mon Nov 23 and ok again on Tue Nov 24" in " ".join(text.split())
@@ -186,17 +186,17 @@ def test_demo_table_leads_with_the_worst_problem(accounts: dict[str, AuditReport
 
 
 def test_table_width_and_colour_are_arguments_only(accounts: dict[str, AuditReport]) -> None:
-    narrow = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=80, show_pii=False)
+    narrow = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=80)
     assert max(len(line) for line in narrow.splitlines()) <= 80
-    coloured = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=True, width=None, show_pii=False)
+    coloured = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=True, width=None)
     assert "\x1b[" in coloured
     plain = [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", coloured).splitlines()]
-    uncoloured = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    uncoloured = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=None)
     assert plain == uncoloured.splitlines()
 
 
 def test_nagios_line(accounts: dict[str, AuditReport]) -> None:
-    text = render(accounts["demo"], Format.NAGIOS, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    text = render(accounts["demo"], Format.NAGIOS, fail_on=FailOn.AT_RISK, color=False, width=None)
     status, perfdata = text.rstrip("\n").split(" | ")
     assert status == (
         "HEALTHCHECK BREACH - cancellation_rate 4.22% >= 2.5%, late_shipment_rate_10d 3.75% >= 3.2% (as of 2026-11-20)"
@@ -218,12 +218,12 @@ def test_nagios_ok_line(tmp_path: Path) -> None:
     confirmations = (TINY / "ship_confirmations.txt").read_text().splitlines()
     (tmp_path / "ship_confirmations.txt").write_text("\n".join(confirmations[:2]) + "\n")
     report = audit([tmp_path], as_of=dt.date(2024, 5, 10))
-    text = render(report, Format.NAGIOS, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    text = render(report, Format.NAGIOS, fail_on=FailOn.AT_RISK, color=False, width=None)
     assert text.startswith("HEALTHCHECK OK - 3 metrics ok, 6 not evaluated (as of 2024-05-10) | ")
 
 
 def test_junit_cases(accounts: dict[str, AuditReport]) -> None:
-    text = render(accounts["demo"], Format.JUNIT, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    text = render(accounts["demo"], Format.JUNIT, fail_on=FailOn.AT_RISK, color=False, width=None)
     root = ET.fromstring(text)
     assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == ("9", "1", "0", "0")
     cases = {c.get("name"): c for c in root.iter("testcase")}
@@ -237,13 +237,13 @@ def test_junit_cases(accounts: dict[str, AuditReport]) -> None:
     assert root.find("./testsuite/testcase/properties") is None  # not allowed there by the strict schema
     suite_status = root.find("./testsuite/properties/property[@name='status']")
     assert suite_status is not None and suite_status.get("value") == "breach"
-    tiny = render(accounts["tiny"], Format.JUNIT, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    tiny = render(accounts["tiny"], Format.JUNIT, fail_on=FailOn.AT_RISK, color=False, width=None)
     skipped = ET.fromstring(tiny).find("./testsuite/testcase[@name='order_defect_rate_mfn']/skipped")
     assert skipped is not None and "not evaluated" in (skipped.get("message") or "")
 
 
 def test_csv_worklist_rows(accounts: dict[str, AuditReport]) -> None:
-    text = render(accounts["demo"], Format.CSV, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False)
+    text = render(accounts["demo"], Format.CSV, fail_on=FailOn.AT_RISK, color=False, width=None)
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     first = rows[0]
     assert (first["section"], first["id"], first["priority"]) == ("action", "appeal_buyer_cancellation", "1")

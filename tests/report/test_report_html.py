@@ -30,7 +30,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 def test_html_report_renders_in_headless_chromium(tmp_path: Path, demo: AuditReport) -> None:
     report = demo
     page = tmp_path / "report.html"
-    page.write_text(render(report, Format.HTML, fail_on=FailOn.AT_RISK, color=False, width=None, show_pii=False))
+    page.write_text(render(report, Format.HTML, fail_on=FailOn.AT_RISK, color=False, width=None))
     shot = tmp_path / "shot.png"
     assert BROWSER is not None
     done = subprocess.run(

@@ -22,7 +22,7 @@ PII = ("Dana Whitfield", "Whitfield", "dana.w@example.com", "206-555-0147", "481
 
 
 def text_of(report: AuditReport, fmt: Format, *, color: bool = False, width: int | None = None) -> str:
-    return render(report, fmt, fail_on=FailOn.AT_RISK, color=color, width=width, show_pii=False)
+    return render(report, fmt, fail_on=FailOn.AT_RISK, color=color, width=width)
 
 
 @pytest.mark.parametrize(
