@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 
 .PHONY: install run test lint samples bench clean
 
@@ -23,9 +24,19 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check healthcheck tests scripts
-	$(BIN)/ruff format --check healthcheck tests scripts
+	$(BIN)/ruff check healthcheck tests scripts bench
+	$(BIN)/ruff format --check healthcheck tests scripts bench
 	$(BIN)/mypy
+	$(BIN)/mypy bench
+
+# healthcheck against a DuckDB baseline on synthetic 100k and 1M-order accounts (generated once into .bench/);
+# prints wall time, peak memory and their ratios, and fails if the two disagree on a number. docs/performance.md
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py
 
 samples: install
 	$(BIN)/python scripts/make_samples.py sample_reports

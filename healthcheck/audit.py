@@ -14,7 +14,7 @@ from healthcheck.actions import Action, build_actions
 from healthcheck.config import Config
 from healthcheck.errors import InputProblem
 from healthcheck.insights import Insights, OrderFact, build_insights, order_facts
-from healthcheck.loaders import LoadResult, load_inputs
+from healthcheck.loaders import LoadResult, Progress, load_inputs
 from healthcheck.marketplaces import (
     DEFAULT_MARKETPLACE,
     Marketplace,
@@ -180,11 +180,12 @@ def run_audit(
     strict: bool = False,
     show_pii: bool = False,
     now: dt.datetime | None = None,
+    progress: Progress | None = None,
 ) -> AuditReport:
     """Load, model, evaluate every metric, recommend actions, and add headroom, recovery, trend and reconcile."""
     now = now or dt.datetime.now(dt.UTC)
     market = resolve_marketplace(marketplace, config)
-    loaded = load_inputs(paths, marketplace=market, encoding=encoding, include_pii=show_pii)
+    loaded = load_inputs(paths, marketplace=market, encoding=encoding, include_pii=show_pii, progress=progress)
     calendar = calendar_for(market, config)
     data = build_audit_data(loaded, market, config, calendar)
     if as_of is not None:

@@ -7,9 +7,10 @@ collected (SPEC 6) and the audit goes on with what could be read.
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +28,8 @@ from healthcheck.loaders.reader import LINE_FIELD, read_table
 from healthcheck.marketplaces import Marketplace
 
 FILE_FIELD = "_file"
+# A progress callback: (the file being read, bytes read so far, bytes in all) -- see `load_inputs`.
+Progress = Callable[[str, int, int], None]
 # Files in a folder or archive that are plainly not reports are passed over with a note, not an error.
 REPORT_SUFFIXES = {"", ".txt", ".tsv", ".csv", ".tab", ".json", ".zip"}
 # A member larger than this (as the archive declares it; reading stops there) is a zip bomb, not a report.
@@ -205,16 +208,32 @@ def _load_json(label: str, data: bytes, info: InputFile) -> dict[str, Any]:
 
 
 def load_inputs(
-    paths: Sequence[Path], *, marketplace: Marketplace, encoding: str | None = None, include_pii: bool = False
+    paths: Sequence[Path],
+    *,
+    marketplace: Marketplace,
+    encoding: str | None = None,
+    include_pii: bool = False,
+    progress: Progress | None = None,
 ) -> LoadResult:
-    """Read every input; one bad file is reported and the rest still load."""
+    """Read every input; one bad file is reported and the rest still load.
+
+    `progress(label, done, total)` is called as each file starts (bytes read so far, of the inputs' total) and
+    once more with done == total when all are read: a large account takes seconds, and a terminal can show it.
+    """
     inputs: list[InputFile] = []
     problems: list[InputProblem] = []
     notes: list[str] = []
     parts: dict[str, list[pd.DataFrame]] = {}
     fields: dict[str, set[str]] = {}
     performance: list[tuple[str, dict[str, Any]]] = []
+    _use_returning_allocator()
+    total = input_size(paths) if progress else 0
+    done = size = 0
     for label, data in iter_sources(paths, notes, problems):
+        done, size = done + size, len(data)
+        if progress:
+            total = max(total, done + size)
+            progress(label, done, total)
         info = InputFile(label)
         inputs.append(info)
         try:
@@ -244,7 +263,51 @@ def load_inputs(
         # Free this file's bytes and raw strings now: the next file is read before the loop would rebind them.
         del data, table
     frames = {kind: _deduplicate(kind, pd.concat(chunks, ignore_index=True), inputs) for kind, chunks in parts.items()}
+    if progress:
+        progress(f"{len(inputs)} file(s) read", max(total, done + size), max(total, done + size))
     return LoadResult(inputs, problems, frames, fields, performance, notes)
+
+
+def _use_returning_allocator() -> None:
+    """Arrow's buffers from jemalloc where pyarrow ships it: it hands freed memory back to the system, where the
+    default (mimalloc) keeps it, and a large account's peak is about a tenth lower. ARROW_DEFAULT_MEMORY_POOL,
+    when set, still decides."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except (NotImplementedError, pa.ArrowNotImplementedError):
+        return
+    pa.set_memory_pool(pool)
+
+
+def input_size(paths: Sequence[Path]) -> int:
+    """Bytes the report files under `paths` hold (a zip's members unpacked), for a progress display.
+
+    Only sizes are looked at (the files are not read), with the same filters as `iter_sources`.
+    """
+    total = 0
+    for path in paths:
+        if path.is_dir():
+            files = [
+                child
+                for child in path.rglob("*")
+                if child.is_file()
+                and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                and child.suffix.lower() in REPORT_SUFFIXES
+            ]
+        else:
+            files = [path] if path.is_file() else []
+        for file in files:
+            try:
+                if zipfile.is_zipfile(file):
+                    with zipfile.ZipFile(file) as archive:
+                        total += sum(m.file_size for m in archive.infolist() if not m.is_dir())
+                else:
+                    total += file.stat().st_size
+            except (OSError, zipfile.BadZipFile, ValueError):
+                continue
+    return total
 
 
 def _deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.DataFrame:
@@ -266,7 +329,7 @@ def _deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.
     elif kind == "order_report":
         key = ["order_id", "order_item_id"]
     if key is not None:
-        remaining = frame.loc[~drop]
+        remaining = frame.loc[~drop] if bool(drop.any()) else frame
         # Only rows whose key comes again can be superseded: sorting just those gives the same answer.
         remaining = remaining.loc[duplicated_rows(remaining, key, keep=False)]
         if "last_updated" in remaining:
@@ -303,26 +366,31 @@ def duplicated_rows(frame: pd.DataFrame, columns: list[str], keep: Literal["firs
     rank = {"order_id": 1, "sku": 2, "_sku": 2}
     ordered = sorted(columns, key=lambda name: rank.get(name, 0 if name.endswith("_id") else 3))
     rows = np.arange(len(frame))
-    group = np.zeros(len(frame), dtype=np.int64)
+    group: npt.NDArray[np.int64] | None = None  # equal values of the columns so far share a group number
     for name in ordered:
         if len(rows) < 2:
             break
         column = frame[name] if len(rows) == len(frame) else frame[name].iloc[rows]
-        codes, count = _narrowing_codes(column, numeric=name.endswith("_id"))
-        group, _ = pd.factorize(group * (count + 1) + codes)
+        keys = _narrowing_keys(column, numeric=name.endswith("_id"))
+        if group is None:
+            group = keys  # the first column's keys as they are: no need to number them
+        else:
+            codes, uniques = pd.factorize(keys)
+            # Both numbered densely, so the pair fits an int64: (group, value) -> one number per distinct pair.
+            group = pd.factorize(pd.factorize(group)[0].astype(np.int64) * (len(uniques) + 1) + codes)[0]
         again = pd.Series(group).duplicated(keep=False).to_numpy()
-        rows, group = rows[again], group[again]
+        rows, group = rows[again], np.asarray(group, dtype=np.int64)[again]
     found = np.zeros(len(frame), dtype=bool)
     if len(rows) >= 2:
         found[rows] = frame[columns].iloc[rows].duplicated(keep=keep).to_numpy()
     return pd.Series(found, index=frame.index)
 
 
-def _narrowing_codes(column: pd.Series, *, numeric: bool) -> tuple[npt.NDArray[np.intp], int]:
-    """(codes, how many): equal values always share a code; distinct ones may too (`111-2` and `1112`).
+def _narrowing_keys(column: pd.Series, *, numeric: bool) -> npt.NDArray[np.int64]:
+    """One int64 per value: equal values always get the same one; distinct ones may too (`111-2` and `1112`).
 
-    With `numeric`, ids made of digits and dashes are read as numbers, whose hashing is many times cheaper than
-    the strings'.
+    With `numeric`, ids made of digits and dashes are read as the numbers they spell, which is many times cheaper
+    than hashing the strings; anything else is numbered by `pd.factorize`.
     """
     if numeric and column.dtype == "str" and hasattr(column.array, "__arrow_array__"):
         text = pa.array(column.array)
@@ -332,7 +400,5 @@ def _narrowing_codes(column: pd.Series, *, numeric: bool) -> tuple[npt.NDArray[n
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 numbers = None
             if numbers is not None:
-                codes, uniques = pd.factorize(numbers.to_numpy(zero_copy_only=False))
-                return codes, len(uniques)
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    return codes, len(uniques)
+                return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return np.asarray(pd.factorize(column, use_na_sentinel=False)[0], dtype=np.int64)

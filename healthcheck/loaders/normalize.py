@@ -77,7 +77,10 @@ def _parse_column(
     column: Column, raw: pd.Series, kind: KindSpec, timezone: str, feedback_date_format: str, order: str
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(values, bad mask, empty mask)."""
-    empty = parse.clean_text(raw) == ""
+    # Text and ids are kept stripped; the parsers strip for themselves, so for them emptiness is found without
+    # building the stripped strings a second time.
+    text = parse.clean_text(raw) if column.type in (ValueType.TEXT, ValueType.ID) else None
+    empty = text == "" if text is not None else parse.blank(raw)
     parsers: dict[ValueType, Callable[[pd.Series], tuple[pd.Series, pd.Series]]] = {
         ValueType.INSTANT: lambda s: parse.parse_instants(s, timezone, order),
         ValueType.INT: parse.parse_ints,
@@ -91,7 +94,7 @@ def _parse_column(
     elif column.type in parsers:
         values, bad = parsers[column.type](raw)
     else:
-        values, bad = parse.clean_text(raw), pd.Series(False, index=raw.index)
+        values, bad = text if text is not None else parse.clean_text(raw), pd.Series(False, index=raw.index)
     if kind is FEEDBACK and column.field == "rating":
         bad = bad | (values.notna() & ~values.isin([1, 2, 3, 4, 5]))
     return values, bad, empty

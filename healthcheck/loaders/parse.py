@@ -45,6 +45,15 @@ def clean_text(values: pd.Series) -> pd.Series:
     return values.astype("str").str.strip()
 
 
+def blank(values: pd.Series) -> pd.Series:
+    """`clean_text(values) == ""` (empty, or only white space), without building the stripped strings."""
+    array = _arrow_text(values)
+    if array is None:
+        return clean_text(values) == ""
+    empty = pc.or_(pc.equal(array, ""), pc.utf8_is_space(array))  # the white space the strip removes
+    return pd.Series(empty.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
 def parse_instants(values: pd.Series, timezone: str, date_order: str = MONTH_FIRST) -> tuple[pd.Series, pd.Series]:
     """Return (UTC instants, bad mask). Empty values are NaT and not bad.
 
@@ -264,6 +273,9 @@ def _other_year_width(date_format: str) -> str | None:
 
 def parse_ints(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole numbers; `1,0` or `1.000,0` from a spreadsheet read as 1 and 1000."""
+    plain = _plain_numbers(clean_text(values), pa.int64())
+    if plain is not None:
+        return plain, pd.Series(False, index=values.index)
     number, bad = parse_floats(values)
     whole = (number.notna() & (number == number.round())).fillna(False).astype(bool)
     result = number.where(whole).astype("Int64")
@@ -274,7 +286,7 @@ def parse_floats(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Plain numbers first (fast); only the rest are read as spreadsheet amounts, see `normalise_amounts`."""
     text = clean_text(values)
     empty = text == ""
-    plain = _plain_numbers(text, empty)
+    plain = _plain_numbers(text, pa.float64())
     if plain is not None:
         return plain, pd.Series(False, index=values.index)
     number = pd.to_numeric(text.where(~empty), errors="coerce").astype("Float64")
@@ -285,22 +297,25 @@ def parse_floats(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return number, number.isna() & ~empty
 
 
-def _plain_numbers(text: pd.Series, empty: pd.Series) -> pd.Series | None:
-    """Every non-empty value a plain finite number (`12.5`, `3`): arrow parses the column at once, to the same
-    values as `to_numeric`. None when any value is not (a spreadsheet amount): the general path reads them."""
+def _plain_numbers(text: pd.Series, kind: pa.DataType) -> pd.Series | None:
+    """Every non-empty value a plain finite number (`12.5`, `3`; whole ones for int64): arrow parses the column
+    at once, to the same values as `to_numeric`. None when any value is not (a spreadsheet amount, `1.0` for a
+    whole number): the general path reads them."""
     array = _arrow_text(text)
     if array is None:
         return None
     blank = pc.equal(array, "")
     try:
-        numbers = pc.cast(pc.if_else(blank, pa.scalar(None, array.type), array), pa.float64())
+        numbers = pc.cast(pc.if_else(blank, pa.scalar(None, array.type), array), kind)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if not pc.all(pc.is_finite(numbers)).as_py():
+    if pa.types.is_floating(kind) and not pc.all(pc.is_finite(numbers)).as_py():
         return None
-    missing = empty.to_numpy(dtype=bool)
-    data = np.where(missing, 0.0, numbers.to_numpy(zero_copy_only=False))
-    return pd.Series(pd.arrays.FloatingArray(data, missing), index=text.index)
+    missing = np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+    data = numbers.fill_null(0).to_numpy(zero_copy_only=False)
+    if pa.types.is_integer(kind):
+        return pd.Series(pd.arrays.IntegerArray(np.asarray(data, dtype=np.int64), missing), index=text.index)
+    return pd.Series(pd.arrays.FloatingArray(np.asarray(data, dtype=np.float64), missing), index=text.index)
 
 
 def normalise_amounts(text: pd.Series) -> pd.Series:

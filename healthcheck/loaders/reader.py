@@ -487,7 +487,8 @@ def _fast_read(
             ),
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(wanted),
-                column_types={name: pa.string() for name in wanted},
+                # pandas' `str` columns are large_string: read them as such, or every column is converted again.
+                column_types={name: pa.large_string() for name in wanted},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),

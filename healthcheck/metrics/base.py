@@ -170,8 +170,14 @@ def evaluate(spec: MetricSpec, data: AuditData, as_of: dt.date) -> MetricResult:
             measurement, reason=f"no {spec.population} in the window {window.start} to {window.end}"
         )
     rate = None if measurement.reason is not None else measurement.numerator / measurement.denominator
+    from healthcheck.model import release_memory  # here: `explain` needs the specs, not the model
+
+    release_memory()  # a metric's intermediate frames must not add to the next one's peak
     return MetricResult(spec, window, measurement, spec.classify(rate), rate)
 
 
 def sorted_ids(values: pd.Series) -> tuple[str, ...]:
+    """The distinct ids, sorted (as strings): deduplicated and sorted in arrow, then made Python strings once."""
+    if values.dtype == "str" and not bool(values.isna().any()):
+        return tuple(values.drop_duplicates().sort_values().tolist())
     return tuple(sorted({str(v) for v in values}))

@@ -42,7 +42,8 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     cancelled = (orders["cancelled"] | expired) & in_window
     exempt = cancelled & orders["buyer_requested"]
     counted = cancelled & ~exempt
-    appeal = counted & orders["cancel_reason"].str.contains(BUYER_REASON_PATTERN, case=False, regex=True)
+    # Only the counted orders' reasons matter: the regular expression never runs over every order.
+    appeal = orders.loc[counted, "cancel_reason"].str.contains(BUYER_REASON_PATTERN, case=False, regex=True)
     notes: tuple[str, ...] = ()
     if not data.buyer_request_known:
         notes = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
-from healthcheck.model import AFN, AuditData, first_date, local_dates, lookup
+from healthcheck.model import AFN, ORDER_ROW, AuditData, first_date, local_dates, order_values
 
 
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
@@ -13,10 +13,13 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     if not data.has("ship_confirmations"):
         return Measurement.not_evaluated("no ship confirmations (with delivered-at) were given", first)
     rows = data.confirmations
-    rows = rows.loc[(rows["channel"] != AFN) & (rows["tracking_number"] != "") & rows["delivered_ts"].notna()]
+    rows = rows.loc[
+        (rows["channel"] != AFN) & (rows["tracking_number"] != "") & rows["delivered_ts"].notna(),
+        [c for c in ("order_id", "delivered_ts", "quantity", ORDER_ROW) if c in rows.columns],
+    ]
     if rows.empty:
         return Measurement.not_evaluated("the ship confirmations carry no delivery time (delivered-at)", first)
-    promised = lookup(rows["order_id"], data.orders.set_index("order_id")["latest_delivery_ts"])
+    promised = order_values(data, rows, "latest_delivery_ts")
     if bool(promised.isna().all()):
         return Measurement.not_evaluated(
             "no promised delivery date (latest-delivery-date from an order report) for the delivered packages",

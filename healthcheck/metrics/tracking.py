@@ -6,10 +6,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
-from healthcheck.model import AFN, AuditData, first_date
+from healthcheck.model import AFN, ORDER_ROW, AuditData, first_date, release_memory
 
 # Carriers Amazon integrates with (tracking is read automatically), by code or name, and common long forms.
 INTEGRATED_CARRIERS: tuple[str, ...] = (
@@ -118,22 +120,89 @@ def integrated(code: pd.Series, name: pd.Series, extra: Iterable[str] = ()) -> p
 
 
 def packages(data: AuditData) -> pd.DataFrame:
-    """One row per (order, tracking number); rows without tracking make one package per order."""
+    """One row per (order, tracking number); rows without tracking make one package per order.
+
+    The metric, its action and the trend all read the packages: they are built once per audit data (the
+    frame is shared, so callers filter it and never change it in place).
+    """
+    cached = data.cache.get("packages")
+    if cached is not None and cached[0] is data.confirmations:
+        return cached[1]
+    pk = _packages(data)
+    data.cache["packages"] = (data.confirmations, pk)
+    release_memory()  # the sort and grouping of every confirmation row are garbage now
+    return pk
+
+
+def _packages(data: AuditData) -> pd.DataFrame:
     rows = data.confirmations.loc[data.confirmations["channel"] != AFN]
     if rows.empty:
         return rows.assign(valid=pd.Series(dtype=bool), carrier_ok=pd.Series(dtype=bool))
-    rows = rows.sort_values("conf_ts", kind="stable")
-    grouped = rows.groupby(["order_id", "tracking_number"], sort=False)
-    pk = grouped.agg(
-        conf_ts=("conf_ts", "min"),
-        conf_date=("conf_date", "min"),
-        carrier_code=("carrier_code", "first"),
-        carrier_name=("carrier_name", "first"),
-        first_scan_ts=("first_scan_ts", "min"),
-    ).reset_index()
+    rows = rows[[c for c in (*_PACKAGE_COLUMNS, ORDER_ROW) if c in rows.columns]].reset_index(drop=True)
+    # Rows by confirmation time (a stable sort of one int64 key, missing times last), then integer codes of
+    # (order, tracking number) numbered in order of first appearance: a package's first row is its earliest and
+    # gives its carrier and times.
+    times = np.asarray(rows["conf_ts"].astype("datetime64[us, UTC]").array.asi8, dtype=np.int64)
+    times = np.where(rows["conf_ts"].isna().to_numpy(dtype=bool), np.iinfo(np.int64).max, times)
+    by_time = np.argsort(times, kind="stable")
+    tracking_codes, tracking = pd.factorize(rows["tracking_number"], use_na_sentinel=False)
+    key = _order_codes(rows) * max(len(tracking), 1) + tracking_codes
+    in_time, _ = pd.factorize(key[by_time])
+    codes = np.empty(len(key), dtype=np.int64)
+    codes[by_time] = in_time
+    first_in_time = np.full(int(in_time.max()) + 1, len(key), dtype=np.int64)
+    np.minimum.at(first_in_time, in_time, np.arange(len(key)))
+    first = by_time[first_in_time]  # each package's earliest row
+    pk = rows.iloc[first].reset_index(drop=True)
+    pk = pd.DataFrame(
+        {
+            "order_id": pk["order_id"],
+            "tracking_number": pk["tracking_number"],
+            "conf_ts": pk["conf_ts"],
+            "conf_date": pk["conf_date"],
+            "carrier_code": pk["carrier_code"],
+            "carrier_name": pk["carrier_name"],
+            "first_scan_ts": _earliest(rows["first_scan_ts"], codes, pk["first_scan_ts"]),
+        }
+    )
     pk["carrier_ok"] = integrated(pk["carrier_code"], pk["carrier_name"], data.config.carriers)
     pk["valid"] = (pk["tracking_number"] != "") & pk["carrier_ok"]
     return pk
+
+
+_PACKAGE_COLUMNS = (
+    "order_id",
+    "tracking_number",
+    "conf_ts",
+    "conf_date",
+    "carrier_code",
+    "carrier_name",
+    "first_scan_ts",
+)
+
+
+def _order_codes(rows: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """One integer per order: its row in the orders where known (no hashing), else a code after those."""
+    if ORDER_ROW not in rows.columns:
+        return np.asarray(pd.factorize(rows["order_id"], use_na_sentinel=False)[0], dtype=np.int64)
+    codes = rows[ORDER_ROW].to_numpy(dtype=np.int64).copy()
+    unknown = codes < 0
+    if unknown.any():
+        others, _ = pd.factorize(rows["order_id"].loc[unknown], use_na_sentinel=False)
+        codes[unknown] = int(codes.max()) + 1 + others
+    return codes
+
+
+def _earliest(values: pd.Series, codes: npt.NDArray[np.intp], at_first: pd.Series) -> pd.Series:
+    """Per package, the earliest non-missing instant of its rows (NaT when none has one)."""
+    if bool(values.isna().all()):
+        return at_first
+    micros = np.asarray(values.astype("datetime64[us, UTC]").array.asi8, dtype=np.int64)
+    never = np.iinfo(np.int64).max
+    earliest = np.full(len(at_first), never, dtype=np.int64)
+    np.minimum.at(earliest, codes, np.where(values.isna().to_numpy(dtype=bool), never, micros))
+    earliest[earliest == never] = np.iinfo(np.int64).min
+    return pd.Series(pd.DatetimeIndex(earliest.view("datetime64[us]")).tz_localize("UTC"), index=at_first.index)
 
 
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:

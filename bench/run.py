@@ -1,0 +1,249 @@
+"""`make bench`: healthcheck against a DuckDB baseline on large synthetic accounts, side by side.
+
+Usage::
+
+    python bench/run.py [--sizes 100000 1000000] [--runs 3] [--cache .bench]
+
+For each size it generates the account once (bench/generate.py, cached), then times, interleaved (A B A B ...),
+`healthcheck audit DIR --format json -o ...` and `python bench/baseline.py DIR` (bench/baseline.sql in DuckDB),
+each as a subprocess: wall time, and peak resident memory from the kernel's rusage of that one child. It prints
+the medians, the ratios healthcheck / DuckDB, the start-up times, and checks that both computed the same
+numerators and denominators for the cancellation rate, both late shipment rates and the valid tracking rate.
+Exit 1 when they differ or a run fails; the speed and memory targets are reported, not enforced (a busy machine
+must not fail a build), unless --enforce-targets is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import ensure  # noqa: E402  (bench/ is a folder of scripts, not a package)
+
+HEALTHCHECK = Path(sys.executable).with_name("healthcheck")
+# What both sides compute: healthcheck metric id -> the baseline's column prefix.
+COMPARED = {
+    "cancellation_rate": "cancellation",
+    "late_shipment_rate_10d": "late_shipment_10d",
+    "late_shipment_rate_30d": "late_shipment_30d",
+    "valid_tracking_rate": "valid_tracking",
+}
+# Targets on the largest account (the issue): wall time at most 1.5x DuckDB, peak memory at most 2x the input.
+TARGET_WALL_RATIO = 1.5
+TARGET_RSS_PER_INPUT = 2.0
+TARGET_STARTUP_S = 1.0
+
+
+@dataclass
+class Runs:
+    """Wall seconds and peak RSS (bytes) of each run of one command."""
+
+    wall: list[float] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)
+
+    @property
+    def wall_median(self) -> float:
+        return statistics.median(self.wall)
+
+    @property
+    def rss_median(self) -> float:
+        return statistics.median(self.rss)
+
+
+def timed(command: Sequence[str], *, ok_codes: Sequence[int] = (0,)) -> tuple[float, int]:
+    """Run a command; (wall seconds, peak RSS in bytes of that child alone, from wait4's rusage)."""
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode not in ok_codes:
+            errors.seek(0)
+            raise SystemExit(f"bench: {' '.join(command)} exited {child.returncode}:\n{errors.read()[-2000:]}")
+    return wall, int(usage.ru_maxrss) * 1024  # KiB on Linux
+
+
+def input_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.glob("*.txt"))
+
+
+def machine() -> dict[str, str]:
+    """What the numbers were measured on."""
+    import duckdb
+    import numpy
+    import pandas
+    import pyarrow
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
+        ram = f"{kib / 1024 / 1024:.1f} GiB"
+    except (OSError, IndexError, ValueError):
+        pass
+    return {
+        "cores (nproc)": str(os.cpu_count()),
+        "cpu": cpu,
+        "ram": ram,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "pandas": pandas.__version__,
+        "pyarrow": pyarrow.__version__,
+        "numpy": numpy.__version__,
+        "duckdb": duckdb.__version__,
+    }
+
+
+def compare(size: int, ours: dict[str, object], theirs: dict[str, object]) -> list[str]:
+    """Differences between healthcheck's JSON and the baseline's numbers (empty when they agree)."""
+    problems: list[str] = []
+    if ours.get("as_of") != theirs.get("as_of"):
+        problems.append(f"as-of: healthcheck {ours.get('as_of')}, DuckDB {theirs.get('as_of')}")
+    metrics = {m["id"]: m for m in ours["metrics"]}  # type: ignore[index, union-attr, attr-defined]
+    for metric_id, prefix in COMPARED.items():
+        metric = metrics.get(metric_id)
+        if metric is None:
+            problems.append(f"{metric_id}: missing from healthcheck's report")
+            continue
+        for part in ("numerator", "denominator"):
+            got, want = metric.get(part), theirs.get(f"{prefix}_{part}")
+            if got != want:
+                problems.append(f"{metric_id} {part}: healthcheck {got}, DuckDB {want}")
+    # What the baseline leaves out must not happen in the data (bench/baseline.sql says why).
+    cancellation = metrics.get("cancellation_rate", {})
+    if cancellation.get("details", {}).get("expired_unconfirmed"):
+        problems.append("the data has expired orders in the cancellation window; the baseline cannot count them")
+    for metric_id in ("late_shipment_rate_10d", "late_shipment_rate_30d"):
+        if any("computed" in note for note in metrics.get(metric_id, {}).get("notes", [])):
+            problems.append(f"{metric_id}: ship-by dates were computed; the baseline needs latest-ship-date")
+    return [f"{size:,} orders: {p}" for p in problems]
+
+
+def startup(runs: int) -> tuple[float, float]:
+    """Median seconds of `healthcheck --help` and of auditing the bundled demo account."""
+    helps = [timed([str(HEALTHCHECK), "--help"])[0] for _ in range(runs)]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "sample.json"
+        command = [str(HEALTHCHECK), "audit", str(ROOT / "sample_reports"), "--format", "json", "-o", str(out)]
+        samples = [timed(command, ok_codes=(0, 1, 2))[0] for _ in range(runs)]
+    return statistics.median(helps), statistics.median(samples)
+
+
+def bench_size(folder: Path, runs: int) -> tuple[Runs, Runs, list[str]]:
+    """Interleaved runs (healthcheck, DuckDB, healthcheck, ...); the numbers of the last run are compared."""
+    ours, theirs = Runs(), Runs()
+    with tempfile.TemporaryDirectory() as tmp:
+        ours_out, theirs_out = Path(tmp) / "healthcheck.json", Path(tmp) / "duckdb.json"
+        ours_cmd = [str(HEALTHCHECK), "audit", str(folder), "--format", "json", "-o", str(ours_out)]
+        theirs_cmd = [sys.executable, str(HERE / "baseline.py"), str(folder), "-o", str(theirs_out)]
+        for _ in range(runs):
+            wall, rss = timed(ours_cmd, ok_codes=(0, 1, 2))  # 1 and 2 are metric statuses, 3 a failure
+            ours.wall.append(wall)
+            ours.rss.append(rss)
+            wall, rss = timed(theirs_cmd)
+            theirs.wall.append(wall)
+            theirs.rss.append(rss)
+        size = json.loads((folder / ".generated.json").read_text())["orders"]
+        problems = compare(size, json.loads(ours_out.read_text()), json.loads(theirs_out.read_text()))
+    return ours, theirs, problems
+
+
+def mb(value: float) -> str:
+    return f"{value / 1e6:,.0f} MB"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="healthcheck vs DuckDB on large synthetic accounts")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3, help="runs of each command per size (at least 3)")
+    parser.add_argument("--cache", type=Path, default=ROOT / ".bench", help="where the accounts are generated")
+    parser.add_argument("--enforce-targets", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    runs = max(3, args.runs)
+    if not HEALTHCHECK.exists():
+        raise SystemExit(f"bench: {HEALTHCHECK} not found; run `make bench` (it installs healthcheck first)")
+
+    print("## Machine\n")
+    for key, value in machine().items():
+        print(f"- {key}: {value}")
+    rows: list[str] = []
+    problems: list[str] = []
+    missed: list[str] = []
+    for size in args.sizes:
+        folder, seconds = ensure(args.cache, size)
+        if seconds:
+            print(f"\ngenerated {folder} in {seconds:.1f} s")
+        ours, theirs, found = bench_size(folder, runs)
+        problems += found
+        size_in = input_bytes(folder)
+        wall_ratio = ours.wall_median / theirs.wall_median
+        rss_ratio = ours.rss_median / theirs.rss_median
+        rows.append(
+            f"| {size:,} | {mb(size_in)} | {ours.wall_median:.2f} s | {theirs.wall_median:.2f} s | "
+            f"{wall_ratio:.2f}x | {mb(ours.rss_median)} ({ours.rss_median / size_in:.2f}x input) | "
+            f"{mb(theirs.rss_median)} ({theirs.rss_median / size_in:.2f}x input) | {rss_ratio:.2f}x | "
+            f"{'yes' if not found else 'NO'} |"
+        )
+        if size == max(args.sizes):
+            if wall_ratio > TARGET_WALL_RATIO:
+                missed.append(f"wall time {wall_ratio:.2f}x DuckDB on {size:,} orders (target <= {TARGET_WALL_RATIO}x)")
+            if ours.rss_median / size_in > TARGET_RSS_PER_INPUT:
+                missed.append(
+                    f"peak memory {ours.rss_median / size_in:.2f}x the input on {size:,} orders "
+                    f"(target <= {TARGET_RSS_PER_INPUT}x)"
+                )
+        print(
+            f"\n{size:,} orders: healthcheck {', '.join(f'{w:.2f}' for w in ours.wall)} s; "
+            f"DuckDB {', '.join(f'{w:.2f}' for w in theirs.wall)} s"
+        )
+    help_s, sample_s = startup(runs)
+    for what, seconds in (("--help", help_s), ("the sample account", sample_s)):
+        if seconds > TARGET_STARTUP_S:
+            missed.append(f"start-up ({what}) {seconds:.2f} s (target < {TARGET_STARTUP_S:.0f} s)")
+
+    print(f"\n## Results (median of {runs} interleaved runs each)\n")
+    print(
+        "| orders | input | healthcheck | DuckDB | wall ratio | healthcheck peak RSS | DuckDB peak RSS | "
+        "RSS ratio | same numbers |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|:---:|")
+    print("\n".join(rows))
+    print(f"\nStart-up: `healthcheck --help` {help_s:.2f} s; the sample account (sample_reports/) {sample_s:.2f} s.")
+    compared = ", ".join(COMPARED)
+    if problems:
+        print(f"\nFAIL: healthcheck and the DuckDB baseline disagree ({compared}):", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(f"\nChecked: both give the same numerators and denominators for {compared}.")
+    if missed:
+        print("\nTargets missed:\n" + "\n".join(f"  - {m}" for m in missed))
+        return 1 if args.enforce_targets else 0
+    print("\nAll targets met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

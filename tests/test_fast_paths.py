@@ -1,0 +1,193 @@
+"""The fast paths give exactly what the plain pandas code they replace gives (issue: performance).
+
+Each vectorised shortcut (arrow hash joins, integer codes, narrowed de-duplication, arrow parsers) is checked
+against the straightforward pandas expression on random data, edge cases included: missing values, duplicate
+keys, ids whose digits collide, values a fast path must refuse.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from healthcheck.loaders import duplicated_rows, input_size, load_inputs
+from healthcheck.loaders.parse import blank, clean_text, parse_floats, parse_instants, parse_ints
+from healthcheck.marketplaces import get_marketplace
+from healthcheck.model import _OrderKeys, _sorted_codes, lookup, member, positions
+
+IDS = ["111-0000001-0000001", "111-0000001-0000002", "1110000001-0000001", "112-9999999-0000000", "a", "", "A"]
+ids = st.lists(st.one_of(st.sampled_from(IDS), st.none()), max_size=40)
+
+
+def _reference_positions(keys: list[str | None], index: list[str | None]) -> list[int]:
+    out = []
+    for key in keys:
+        hits = [i for i, value in enumerate(index) if value == key or (value is None and key is None)]
+        out.append(hits[0] if hits else -1)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=ids, index=ids)
+def test_positions_and_member_match_a_plain_scan(keys: list[str | None], index: list[str | None]) -> None:
+    key_series, index_series = pd.Series(keys, dtype="str"), pd.Series(index, dtype="str")
+    expected = _reference_positions(keys, index)
+    assert positions(key_series, index_series).tolist() == expected
+    assert member(key_series, index_series).tolist() == [e >= 0 for e in expected]
+    # Object columns (built in Python) take the same path once converted.
+    assert positions(pd.Series(keys, dtype=object), pd.Index(index, dtype=object)).tolist() == expected
+
+
+def test_few_keys_against_many_values_take_the_same_answer() -> None:
+    index = pd.Series([f"111-{i:07d}-0000001" for i in range(500)] + ["111-0000003-0000001"], dtype="str")
+    keys = pd.Series(["111-0000003-0000001", "nope", None, "111-0000499-0000001"], dtype="str")
+    assert positions(keys, index).tolist() == [3, -1, -1, 499]
+    assert member(keys, index).tolist() == [True, False, False, True]
+
+
+def test_lookup_keeps_the_dtype_and_fills_missing() -> None:
+    stamps = pd.Series(pd.to_datetime(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"]), index=["a", "b"])
+    stamps = stamps.astype("datetime64[us, UTC]")
+    found = lookup(pd.Series(["b", "x", "a"], dtype="str"), stamps)
+    assert str(found.dtype) == "datetime64[us, UTC]"
+    assert found.isna().tolist() == [False, True, False]
+    assert found.iloc[0] == stamps["b"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.sampled_from(IDS[:4]), max_size=40))
+def test_sorted_codes_match_pandas_factorize(values: list[str]) -> None:
+    series = pd.Series(values, dtype="str")
+    codes, uniques, _ = _sorted_codes(series)
+    want_codes, want_uniques = pd.factorize(series, sort=True)
+    assert codes.tolist() == want_codes.tolist()
+    assert uniques.tolist() == list(want_uniques)
+
+
+def test_sorted_codes_of_other_ids_take_pandas_path() -> None:
+    series = pd.Series(["b", "a", "111-0000001-0000001", "b"], dtype="str")
+    codes, uniques, _ = _sorted_codes(series)
+    want_codes, want_uniques = pd.factorize(series, sort=True)
+    assert codes.tolist() == want_codes.tolist() and uniques.tolist() == list(want_uniques)
+
+
+@settings(max_examples=100, deadline=None)
+@given(orders=st.lists(st.sampled_from(IDS[:4]), min_size=1, max_size=20), keys=ids)
+def test_locating_ids_among_orders_matches_positions(orders: list[str], keys: list[str | None]) -> None:
+    merged = _OrderKeys([pd.DataFrame({"order_id": pd.Series(orders, dtype="str")})])
+    key_series = pd.Series(keys, dtype="str")
+    assert merged.locate(key_series).tolist() == positions(key_series, merged.ids).tolist()
+
+
+rows = st.lists(
+    st.tuples(
+        st.sampled_from(["111-2", "1112", "111-3", None]),  # ids whose digits collide once the dash is gone
+        st.sampled_from(["x", "y", None]),
+        st.one_of(st.none(), st.integers(0, 2)),
+        st.sampled_from([None, "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"]),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=rows, keep=st.sampled_from(["first", False]))
+def test_duplicated_rows_matches_pandas(data: list[tuple[object, ...]], keep: str | bool) -> None:
+    frame = pd.DataFrame(
+        {
+            "order_id": pd.Series([r[0] for r in data], dtype="str"),
+            "sku": pd.Series([r[1] for r in data], dtype="str"),
+            "quantity": pd.Series([r[2] for r in data], dtype="Int64"),
+            "ts": pd.to_datetime(pd.Series([r[3] for r in data], dtype=object), utc=True),
+        }
+    )
+    columns = ["sku", "quantity", "ts", "order_id"]
+    want = frame.duplicated(subset=columns, keep=keep)  # type: ignore[arg-type]
+    assert duplicated_rows(frame, columns, keep=keep).tolist() == want.tolist()  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.text(alphabet=" \t\n\r\xa0\u3000\u2028\u200bx", max_size=4), max_size=20))
+def test_blank_is_empty_once_stripped(values: list[str]) -> None:
+    series = pd.Series(values, dtype="str")
+    assert blank(series).tolist() == (clean_text(series) == "").tolist()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2024-04-19T16:29:58+00:00", "", "2024-11-03T01:30:00-07:00", "2024-04-19T16:29:58Z"],
+        ["2024-04-19T16:29:58+00:00", "2024-04-19"],  # a date without an offset is local: not the fast path
+        ["2024-02-30T00:00:00+00:00", "2024-04-19T16:29:58+00:00"],  # no 30 February: a bad value, reported
+        ["2024-04-19 16:29:58+00:00", "2024-04-19T16:29+00:00", "2024-04-19T16:29:58.5+05:30"],
+        ["4/19/2024 16:29", "2024-04-19T16:29:58+00:00"],
+    ],
+)
+def test_instants_fast_path_agrees_with_the_general_one(values: list[str]) -> None:
+    got, bad = parse_instants(pd.Series(values, dtype="str"), "America/Los_Angeles")
+    # The general path alone: one value per call can never be all-canonical with a naive or bad one beside it.
+    one_by_one = [parse_instants(pd.Series([v, "x"], dtype="str"), "America/Los_Angeles") for v in values]
+    assert got.tolist() == [r[0].iloc[0] for r in one_by_one]
+    assert bad.tolist() == [bool(r[1].iloc[0]) for r in one_by_one]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["1", "", "007", "-3", "+4"], ["1.0", "2"], ["1,5", "2"], ["12.50", "", "1e3"], ["nan", "1"], ["inf", "1"]],
+)
+def test_number_fast_paths_agree_with_the_general_ones(values: list[str]) -> None:
+    for parse, dtype in ((parse_ints, "Int64"), (parse_floats, "Float64")):
+        got, bad = parse(pd.Series(values, dtype="str"))
+        assert str(got.dtype) == dtype
+        for i, value in enumerate(values):
+            # A value beside one that is not a number always takes the general path.
+            one, one_bad = parse(pd.Series([value, "not a number"], dtype="str"))
+            assert (pd.isna(got.iloc[i]) and pd.isna(one.iloc[0])) or got.iloc[i] == one.iloc[0]
+            assert bool(bad.iloc[i]) == bool(one_bad.iloc[0])
+
+
+def test_progress_reports_every_file_and_ends_complete() -> None:
+    samples = Path(__file__).resolve().parents[1] / "sample_reports"
+    calls: list[tuple[str, int, int]] = []
+    load_inputs([samples], marketplace=get_marketplace("US"), progress=lambda *call: calls.append(call))
+    total = input_size([samples])
+    assert calls[-1][1] == calls[-1][2] == total
+    done = [c[1] for c in calls]
+    assert done == sorted(done) and all(c[2] == total for c in calls)
+    assert len(calls) == len([p for p in samples.iterdir() if p.suffix in {".txt", ".json"}]) + 1
+
+
+def test_packages_match_a_plain_groupby() -> None:
+    from healthcheck.audit import calendar_for
+    from healthcheck.config import Config
+    from healthcheck.metrics.tracking import integrated, packages
+    from healthcheck.model import AFN, build_audit_data
+
+    samples = Path(__file__).resolve().parents[1] / "sample_reports"
+    market = get_marketplace("US")
+    data = build_audit_data(
+        load_inputs([samples], marketplace=market), market, Config(), calendar_for(market, Config())
+    )
+    rows = data.confirmations.loc[data.confirmations["channel"] != AFN].sort_values("conf_ts", kind="stable")
+    want = (
+        rows.groupby(["order_id", "tracking_number"], sort=False)
+        .agg(
+            conf_ts=("conf_ts", "min"),
+            conf_date=("conf_date", "min"),
+            carrier_code=("carrier_code", "first"),
+            carrier_name=("carrier_name", "first"),
+            first_scan_ts=("first_scan_ts", "min"),
+        )
+        .reset_index()
+    )
+    want["carrier_ok"] = integrated(want["carrier_code"], want["carrier_name"], data.config.carriers)
+    want["valid"] = (want["tracking_number"] != "") & want["carrier_ok"]
+    got = packages(data)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert packages(data) is got  # built once per audit
+    assert np.array_equal(got["valid"].to_numpy(), want["valid"].to_numpy())
