@@ -13,6 +13,8 @@ import shutil
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -91,6 +93,28 @@ def _load_config(path: Path | None):  # type: ignore[no-untyped-def]
     return load_config(path, cwd=Path.cwd(), metric_ids=METRIC_IDS)
 
 
+@contextmanager
+def _loading_progress(*, enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A transient bar on stderr while large reports load; nothing when piped, so cron mail stays clean."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True, console=Console(stderr=True)
+    )
+    task = bar.add_task("reading reports", total=None)
+
+    def update(label: str, done: int, total: int) -> None:
+        description = label if done >= total else f"reading {label[-40:]}"
+        bar.update(task, description=description, completed=done, total=total)
+
+    with bar:
+        yield update
+
+
 @app.command()
 def audit(
     paths: Annotated[list[Path], typer.Argument(help="Report files, folders or .zip archives.", show_default=False)],
@@ -151,15 +175,17 @@ def audit(
         except LookupError:
             _fail(f"--encoding {encoding!r} is not a known encoding", hint="use e.g. utf-8, cp1252 or cp932")
     settings = _load_config(config)
-    report = run_audit(
-        paths,
-        config=settings,
-        marketplace=marketplace,
-        as_of=as_of_date,
-        encoding=encoding,
-        strict=strict,
-        show_pii=show_pii,
-    )
+    with _loading_progress(enabled=sys.stderr.isatty() and not quiet) as progress:
+        report = run_audit(
+            paths,
+            config=settings,
+            marketplace=marketplace,
+            as_of=as_of_date,
+            encoding=encoding,
+            strict=strict,
+            show_pii=show_pii,
+            progress=progress,
+        )
     on_terminal = sys.stdout.isatty() and output is None
     chosen = fmt or (Format.TABLE if on_terminal else Format.MARKDOWN)
     color = _use_color(no_color, output) and chosen is Format.TABLE

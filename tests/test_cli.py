@@ -286,3 +286,15 @@ def test_error_messages_on_stderr_carry_no_escape_sequences(tmp_path: Path, caps
     err = capsys.readouterr().err
     assert "not-a-date" in err
     assert "\x1b" not in err
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    """Piped or quiet runs get no callback at all; on a terminal the callback drives a bar and never raises."""
+    from healthcheck.cli import _loading_progress
+
+    with _loading_progress(enabled=False) as progress:
+        assert progress is None
+    with _loading_progress(enabled=True) as progress:
+        assert progress is not None
+        progress("reports/all_orders.txt", 0, 100)
+        progress("1 file(s) read", 100, 100)
