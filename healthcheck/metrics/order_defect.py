@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from healthcheck.metrics.base import Basis, ComputeFn, Direction, Measurement, MetricSpec, Window, sorted_ids
@@ -63,18 +64,11 @@ ODR_MFN = MetricSpec(
     advice=_ADVICE,
 )
 
-ODR_AFN = MetricSpec(
+ODR_AFN = dataclasses.replace(
+    ODR_MFN,
     id="order_defect_rate_afn",
     title="Order defect rate (FBA)",
     short="odr_afn",
-    direction=Direction.LOWER_IS_BETTER,
-    target=0.01,
-    at_risk=0.008,
-    window_days=60,
-    basis=Basis.PURCHASE_DATE,
-    end_lag_days=14,
     compute=_compute(AFN),
     population="FBA orders purchased",
-    numerator="orders with 1-2 star feedback, a counting A-to-z claim or a service chargeback (once per order)",
-    advice=_ADVICE,
 )
