@@ -110,7 +110,7 @@ def _strings(values: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray | None:
             array = pa.array(np.asarray(raw, dtype=object), from_pandas=True)
         if pa.types.is_dictionary(array.type):
             array = array.cast(array.type.value_type)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError):
+    except (pa.ArrowException, TypeError, ValueError):  # not plain text: the caller takes the general path
         return None
     if pa.types.is_null(array.type) or pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
         return array.cast(pa.large_string())

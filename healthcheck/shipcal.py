@@ -71,13 +71,12 @@ def _name_language(country: str) -> str | None:
 @lru_cache(maxsize=64)
 def _check_country(country: str) -> str | None:
     """Fail early, with a config error rather than a traceback, on a country the library does not know."""
-    try:
-        return _name_language(country)
-    except NotImplementedError:
+    if country not in holidays.list_supported_countries():
         raise ConfigError(
             "marketplace",
             f"no national holiday calendar for country {country!r} in the holidays library",
-        ) from None
+        )
+    return _name_language(country)
 
 
 @lru_cache(maxsize=512)

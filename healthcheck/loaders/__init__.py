@@ -6,6 +6,7 @@ collected (SPEC 6) and the audit goes on with what could be read.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import zipfile
@@ -35,6 +36,12 @@ REPORT_SUFFIXES = {"", ".txt", ".tsv", ".csv", ".tab", ".json", ".zip"}
 # A member larger than this (as the archive declares it; reading stops there) is a zip bomb, not a report.
 MAX_MEMBER_BYTES = 4 << 30
 _WORKBOOK_FIX = "open it in Excel and use File > Save As > Text (Tab delimited), or re-download the report"
+# Compression methods the standard library can unpack (bzip2 and lzma only where Python was built with them).
+READABLE_COMPRESSION = frozenset(
+    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+    | ({zipfile.ZIP_BZIP2} if importlib.util.find_spec("bz2") else set())
+    | ({zipfile.ZIP_LZMA} if importlib.util.find_spec("lzma") else set())
+)
 
 
 @dataclass
@@ -174,9 +181,19 @@ def _zip_members(
                 )
             )
             continue
+        if member.compress_type not in READABLE_COMPRESSION:
+            problems.append(
+                InputProblem(
+                    "bad_archive",
+                    member_label,
+                    f"is packed with compression method {member.compress_type}, which Python's zip reader does not "
+                    "support; re-create the archive with ordinary (deflate) compression, or extract it first",
+                )
+            )
+            continue
         try:
             yield member_label, archive.read(member)
-        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError) as exc:
             problems.append(InputProblem("bad_archive", member_label, f"cannot be read from the archive: {exc}"))
     if not found:
         problems.append(
@@ -276,7 +293,7 @@ def _use_returning_allocator() -> None:
         return
     try:
         pool = pa.jemalloc_memory_pool()
-    except (NotImplementedError, pa.ArrowNotImplementedError):
+    except pa.ArrowException:  # this pyarrow build has no jemalloc: keep its default pool
         return
     pa.set_memory_pool(pool)
 
@@ -397,7 +414,7 @@ def _narrowing_keys(column: pd.Series, *, numeric: bool) -> npt.NDArray[np.int64
         if not text.null_count:
             try:
                 numbers = pc.cast(pc.replace_substring(text, "-", ""), pa.int64())
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            except pa.ArrowException:  # not all digits and dashes: numbered by factorize below
                 numbers = None
             if numbers is not None:
                 return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.int64)

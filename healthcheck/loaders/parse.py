@@ -127,7 +127,7 @@ def _canonical_instants(text: pd.Series) -> pd.Series | None:
         # Arrow's cast to a zoned timestamp refuses a value without an offset (never read as UTC) and anything
         # that is not strict ISO 8601; such a column takes the general path.
         stamps = pc.cast(array, pa.timestamp("us", tz="UTC"))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except pa.ArrowException:  # arrow cannot read it exactly: the general path does
         return None
     return pd.Series(stamps.to_pandas().array, index=text.index, dtype="datetime64[us, UTC]")
 
@@ -307,7 +307,7 @@ def _plain_numbers(text: pd.Series, kind: pa.DataType) -> pd.Series | None:
     blank = pc.equal(array, "")
     try:
         numbers = pc.cast(pc.if_else(blank, pa.scalar(None, array.type), array), kind)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except pa.ArrowException:  # arrow cannot read it exactly: the general path does
         return None
     if pa.types.is_floating(kind) and not pc.all(pc.is_finite(numbers)).as_py():
         return None

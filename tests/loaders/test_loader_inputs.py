@@ -324,3 +324,30 @@ def test_two_hundred_thousand_rows_load(tmp_path: Path, monkeypatch: pytest.Monk
     assert frame["order_id"].nunique() == int(order_numbers[-1]) + 1 - int(order_numbers[0])
     assert frame["_line"].iloc[-1] == rows + 1
     assert frame["purchase_ts"].notna().all()
+
+
+def test_a_zip_member_with_an_unsupported_compression_is_a_clean_problem(tmp_path: Path) -> None:
+    """Method 99 (AES, from 7-Zip/WinZip) cannot be unpacked by Python: say so, and read the other members."""
+    import io
+    import zipfile
+
+    from healthcheck.loaders import load_inputs
+    from healthcheck.marketplaces import get_marketplace
+
+    report = b"order-id\tclaim-type\tstatus\tclaim-date\n111-0000001-0000001\ta-to-z\topen\t2024-05-01\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("locked.txt", report)
+        archive.writestr("claims.txt", report)
+    data = bytearray(buffer.getvalue())
+    # Rewrite the first member's method (local header offset 8, central directory entry offset 10) to 99.
+    data[8:10] = (99).to_bytes(2, "little")
+    central = data.index(b"PK\x01\x02")
+    data[central + 10 : central + 12] = (99).to_bytes(2, "little")
+    path = tmp_path / "reports.zip"
+    path.write_bytes(bytes(data))
+    result = load_inputs([path], marketplace=get_marketplace("US"))
+    assert [p.type for p in result.problems] == ["bad_archive"]
+    assert "compression method 99" in result.problems[0].message
+    assert result.problems[0].path.endswith("reports.zip/locked.txt")
+    assert [i.kind for i in result.inputs] == ["claims"]
