@@ -80,7 +80,7 @@ def _parse_column(
     # Text and ids are kept stripped; the parsers strip for themselves, so for them emptiness is found without
     # building the stripped strings a second time.
     text = parse.clean_text(raw) if column.type in (ValueType.TEXT, ValueType.ID) else None
-    empty = text == "" if text is not None else parse.blank(raw)
+    empty = parse.blank(text if text is not None else raw)
     parsers: dict[ValueType, Callable[[pd.Series], tuple[pd.Series, pd.Series]]] = {
         ValueType.INSTANT: lambda s: parse.parse_instants(s, timezone, order),
         ValueType.INT: parse.parse_ints,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -40,7 +41,10 @@ _DECIMAL_COMMA_RE = r"[+-]?\d*,\d+"  # 12,50
 def clean_text(values: pd.Series) -> pd.Series:
     """Strip surrounding white space; a lone `"` quoting an Excel-saved value is not part of it."""
     array = _arrow_text(values)
-    if array is not None:  # the same arrow kernel `.str.strip()` runs, without pandas' overhead on every column
+    if array is not None:
+        if not _may_need_trim(array):
+            return values  # nothing to strip (the usual case): no copy of a column of a million strings
+        # The same arrow kernel `.str.strip()` runs, without pandas' overhead on every column.
         return pd.Series(pc.utf8_trim_whitespace(array), index=values.index, dtype="str")
     return values.astype("str").str.strip()
 
@@ -50,8 +54,44 @@ def blank(values: pd.Series) -> pd.Series:
     array = _arrow_text(values)
     if array is None:
         return clean_text(values) == ""
+    if not _may_need_trim(array):
+        return pd.Series(_lengths(array) == 0, index=values.index, dtype=bool)
     empty = pc.or_(pc.equal(array, ""), pc.utf8_is_space(array))  # the white space the strip removes
     return pd.Series(empty.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
+def _string_chunks(array: pa.Array | pa.ChunkedArray) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]]:
+    """(offsets, bytes) of each chunk of a null-free arrow string column, as numpy views of arrow's buffers."""
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    out = []
+    for chunk in chunks:
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+        out.append((offsets.astype(np.int64, copy=False), data))
+    return out
+
+
+def _lengths(array: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.int64]:
+    """Byte length of every value (0 only for the empty string)."""
+    parts = [np.diff(offsets) for offsets, _ in _string_chunks(array)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _may_need_trim(array: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether some value may start or end with white space: its first or last byte is a space or a control
+    character, or not ASCII (Unicode white space such as U+00A0 or U+3000). Only two bytes per value are looked
+    at, in place; when this says no, `utf8_trim_whitespace` would return every value unchanged."""
+    for offsets, data in _string_chunks(array):
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        if not filled.any():
+            continue
+        first, last = data[starts[filled]], data[ends[filled] - 1]
+        if bool(((first <= 0x20) | (first >= 0x7F) | (last <= 0x20) | (last >= 0x7F)).any()):
+            return True
+    return False
 
 
 def parse_instants(values: pd.Series, timezone: str, date_order: str = MONTH_FIRST) -> tuple[pd.Series, pd.Series]:
