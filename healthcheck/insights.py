@@ -29,7 +29,7 @@ from healthcheck.metrics.cancellation import EXPIRY_BUSINESS_DAYS
 from healthcheck.metrics.order_defect import DEFECT_SOURCES
 from healthcheck.metrics.refunds import refunded_orders
 from healthcheck.metrics.tracking import packages
-from healthcheck.model import AFN, MFN, AuditData, end_of_local_day, local_dates, member
+from healthcheck.model import AFN, MFN, ORDER_ROW, AuditData, end_of_local_day, local_dates, member, order_values
 from healthcheck.shipcal import add_operating_days
 
 # The trend covers at most this many as-of days, ending on the as-of date.
@@ -249,26 +249,18 @@ def _delivery_events(data: AuditData) -> Events | None:
     """Units by promised delivery day; late units count against the metric."""
     if not data.has("ship_confirmations"):
         return None
-    rows = data.confirmations[["order_id", "channel", "tracking_number", "delivered_ts", "quantity"]]
+    wanted = ("order_id", "channel", "tracking_number", "delivered_ts", "quantity", ORDER_ROW)
+    rows = data.confirmations[[c for c in wanted if c in data.confirmations.columns]]
     rows = rows.loc[(rows["channel"] != AFN) & (rows["tracking_number"] != "") & rows["delivered_ts"].notna()]
     if rows.empty:
         return None
-    promised = _per_order(data, rows["order_id"], "latest_delivery_ts")
+    promised = order_values(data, rows, "latest_delivery_ts")
     if bool(promised.isna().all()):
         return None
     rows = rows.assign(promised=promised).loc[promised.notna()]
     late = rows["delivered_ts"] > rows["promised"]
     units = rows["quantity"].fillna(1).astype("int64")
     return Events.build(local_dates(rows["promised"], data.marketplace.timezone), _ALWAYS, _flag(late), units)
-
-
-def _per_order(data: AuditData, order_ids: pd.Series, column: str) -> pd.Series:
-    """An orders column looked up for each id (NA where unknown), keeping its dtype: `model.lookup` goes through
-    Python objects for zone-aware times, seconds on a million rows."""
-    index = pd.Index(np.asarray(data.orders["order_id"], dtype=object))
-    positions = index.get_indexer(np.asarray(order_ids, dtype=object))
-    taken = data.orders[column].array.take(positions, allow_fill=True)
-    return pd.Series(taken, index=order_ids.index)
 
 
 def _response_events(data: AuditData) -> Events | None:
