@@ -21,7 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from healthcheck.config import Config
-from healthcheck.loaders import FILE_FIELD, LoadResult
+from healthcheck.loaders import FILE_FIELD, ORDER_NO, LoadResult
+from healthcheck.loaders.parse import amazon_order_numbers_of
 from healthcheck.marketplaces import Marketplace
 from healthcheck.shipcal import OperatingCalendar, operating_days_between, ship_by_dates
 
@@ -89,7 +90,6 @@ def end_of_local_day(days: pd.Series, timezone: str) -> pd.Series:
 # a min must not see it.
 _NAT = np.iinfo(np.int64).min
 _NEVER = np.iinfo(np.int64).max
-_AMAZON_ORDER_ID = r"^\d{3}-\d{7}-\d{7}$"
 # In `AuditData.confirmations`: the row of the confirmation's order in `AuditData.orders`, -1 when not there.
 ORDER_ROW = "_order"
 # Above this ratio of values to keys, membership hashes the keys instead of the values.
@@ -217,14 +217,18 @@ def _as_instants(micros: npt.NDArray[np.int64]) -> pd.Series:
     return pd.Series(pd.DatetimeIndex(micros.view("datetime64[us]")).tz_localize("UTC"))
 
 
-def _sorted_codes(ids: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Series, npt.NDArray[np.int64] | None]:
+def _sorted_codes(
+    ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None
+) -> tuple[npt.NDArray[np.intp], pd.Series, npt.NDArray[np.int64] | None]:
     """`pd.factorize(ids, sort=True)`: each id's code into the sorted distinct ids (a missing id is -1), and for
     Amazon order ids the sorted numbers they stand for (None otherwise).
 
     Amazon order ids (`ddd-ddddddd-ddddddd`) sort as the numbers their digits make, and numbers are hashed and
-    sorted many times faster than strings; any other id takes pandas' string path.
+    sorted many times faster than strings; any other id takes pandas' string path. `numbers`, when given, are
+    those of the ids (the loader's `ORDER_NO`).
     """
-    numbers = _amazon_numbers(ids)
+    if numbers is None:
+        numbers = _amazon_numbers(ids)
     if numbers is not None:
         codes, uniques = pd.factorize(numbers, sort=True)
         first = np.full(len(uniques), len(codes), dtype=np.int64)
@@ -237,12 +241,12 @@ def _sorted_codes(ids: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Series, npt.
 def _amazon_numbers(ids: pd.Series) -> npt.NDArray[np.int64] | None:
     """The ids as the numbers their digits make when every one is an Amazon order id (one-to-one), else None."""
     text = _strings(ids)
-    if text is None or not len(text) or text.null_count:
-        return None
-    if not pc.all(pc.match_substring_regex(text, _AMAZON_ORDER_ID)).as_py():
-        return None
-    numbers = pc.cast(pc.replace_substring(text, "-", ""), pa.int64()).to_numpy(zero_copy_only=False)
-    return np.asarray(numbers, dtype=np.int64)
+    return None if text is None else amazon_order_numbers_of(text)
+
+
+def _frame_numbers(frame: pd.DataFrame) -> npt.NDArray[np.int64] | None:
+    """The order numbers the loader worked out (on its threads, while the file was read), if it could."""
+    return frame[ORDER_NO].to_numpy(dtype=np.int64) if ORDER_NO in frame.columns else None
 
 
 class _OrderKeys:
@@ -251,19 +255,22 @@ class _OrderKeys:
 
     def __init__(self, frames: Sequence[pd.DataFrame]) -> None:
         ids = pd.concat([f["order_id"] for f in frames], ignore_index=True)
-        codes, self.ids, self.numbers = _sorted_codes(ids)
+        known = [_frame_numbers(f) for f in frames]
+        numbers = None if any(n is None for n in known) else np.concatenate([n for n in known if n is not None])
+        codes, self.ids, self.numbers = _sorted_codes(ids, numbers)
         self.count = len(self.ids)
         bounds = np.cumsum([0, *(len(f) for f in frames)])
         self.codes = [np.asarray(codes[a:b], dtype=np.int64) for a, b in pairwise(bounds)]
 
-    def locate(self, ids: pd.Series) -> npt.NDArray[np.int64]:
+    def locate(self, ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
         """Each id's order code (its row in the orders), -1 for an id that is no order's.
 
-        Amazon ids are found by binary search among the sorted order numbers: no hash table of a million
-        strings is built for it.
+        Amazon ids are found by binary search among the sorted order numbers (`numbers`, when the caller has
+        them): no hash table of a million strings is built for it.
         """
         if self.numbers is not None and len(ids):
-            numbers = _amazon_numbers(ids)
+            if numbers is None:
+                numbers = _amazon_numbers(ids)
             if numbers is not None:
                 at = np.minimum(np.searchsorted(self.numbers, numbers), max(self.count - 1, 0))
                 found = self.numbers[at] == numbers if self.count else np.zeros(len(numbers), dtype=bool)
@@ -738,9 +745,11 @@ def _audit_data(loaded: LoadResult, marketplace: Marketplace, config: Config, ca
     orders, skus, merged = _build_orders(loaded, marketplace, config, calendar)
     non_amazon = orders["non_amazon"].to_numpy(dtype=bool)
 
-    def locate(ids: pd.Series) -> npt.NDArray[np.int64]:
+    def locate(ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
         """Row in `orders` of each id, -1 where none (the merge's codes, never a new hash table of all ids)."""
-        return merged.keys.locate(ids) if merged.keys is not None else np.full(len(ids), -1, dtype=np.int64)
+        if merged.keys is None:
+            return np.full(len(ids), -1, dtype=np.int64)
+        return merged.keys.locate(ids, numbers)
 
     def excluded(at: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """Rows of Multi-Channel Fulfillment orders (SPEC 1.4): in no metric."""
@@ -755,7 +764,7 @@ def _audit_data(loaded: LoadResult, marketplace: Marketplace, config: Config, ca
         if merged.keys is not None and kind in merged.sources:
             at = merged.keys.codes[merged.sources.index(kind)]
         else:
-            at = locate(frame["order_id"])
+            at = locate(frame["order_id"], _frame_numbers(frame))
         rows_of[kind] = at
         for file_index, count in count_per_file(frame, pd.Series(excluded(at), index=frame.index)):
             loaded.inputs[file_index].skipped["excluded_non_amazon"] += count

@@ -25,12 +25,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from healthcheck.errors import InputError, InputProblem
+from healthcheck.loaders import parse
 from healthcheck.loaders.kinds import SELLER_PERFORMANCE
 from healthcheck.loaders.normalize import typed_frame
 from healthcheck.loaders.reader import LINE_FIELD, read_table
 from healthcheck.marketplaces import Marketplace
 
 FILE_FIELD = "_file"
+# An int64 per row: the number an Amazon order id's 17 digits make, present only when every order id of the frame
+# is one. Worked out on the loading threads, then used for de-duplication and by the model's order codes.
+ORDER_NO = "_order_no"
 # A progress callback: (the file being read, bytes read so far, bytes in all) -- see `load_inputs`.
 Progress = Callable[[str, int, int], None]
 # Files in a folder or archive that are plainly not reports are passed over with a note, not an error.
@@ -312,6 +316,8 @@ def load_inputs(
 
         def merge(kind: str) -> pd.DataFrame:
             chunks = parts[kind]
+            if len({ORDER_NO in c.columns for c in chunks}) > 1:  # numbers for every row, or for none
+                chunks = [c.drop(columns=[ORDER_NO], errors="ignore") for c in chunks]
             frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
             return _deduplicate(kind, frame, inputs)
 
@@ -370,6 +376,10 @@ def _load_one(
     except InputError as exc:
         loaded.problems.append(exc.problem)
         return loaded
+    if "order_id" in typed.columns:
+        numbers = parse.amazon_order_numbers(typed["order_id"])
+        if numbers is not None:
+            typed[ORDER_NO] = numbers
     info.rows = table.rows
     if table.bad_rows:
         info.skipped["bad_row"] += table.bad_rows
@@ -481,8 +491,11 @@ def duplicated_rows(frame: pd.DataFrame, columns: list[str], keep: Literal["firs
     for name in ordered:
         if len(rows) < 2:
             break
-        column = frame[name] if len(rows) == len(frame) else frame[name].iloc[rows]
-        keys = _narrowing_keys(column, numeric=name.endswith("_id"))
+        if name == "order_id" and ORDER_NO in frame.columns:
+            keys = frame[ORDER_NO].to_numpy(dtype=np.int64)[rows]  # one-to-one with the ids, worked out already
+        else:
+            column = frame[name] if len(rows) == len(frame) else frame[name].iloc[rows]
+            keys = _narrowing_keys(column, numeric=name.endswith("_id"))
         if group is None:
             group = keys  # the first column's keys as they are: no need to number them
         else:
