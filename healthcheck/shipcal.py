@@ -68,10 +68,28 @@ def _name_language(country: str) -> str | None:
     return default
 
 
+@lru_cache(maxsize=1)
+def _known_countries() -> frozenset[str]:
+    """The library's country codes, from its registry (`list_supported_countries` imports every country's
+    module to list them, a tenth of a second at every start)."""
+    registry = getattr(holidays, "registry", None)
+    countries = getattr(registry, "COUNTRIES", None)
+    if isinstance(countries, dict):
+        # (class name, alpha-2, alpha-3, aliases such as UK, alternative class names)
+        return frozenset(
+            code
+            for entry in countries.values()
+            if isinstance(entry, tuple)
+            for code in entry[1:]
+            if isinstance(code, str) and len(code) <= 3 and code.isalpha() and code.isupper()
+        )
+    return frozenset(holidays.list_supported_countries())
+
+
 @lru_cache(maxsize=64)
 def _check_country(country: str) -> str | None:
     """Fail early, with a config error rather than a traceback, on a country the library does not know."""
-    if country not in holidays.list_supported_countries():
+    if country not in _known_countries():
         raise ConfigError(
             "marketplace",
             f"no national holiday calendar for country {country!r} in the holidays library",

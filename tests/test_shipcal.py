@@ -649,3 +649,12 @@ def test_vector_agrees_with_scalar_over_a_year(country: str) -> None:
     for i in range(0, len(purchase), 7):  # a spread sample keeps the test fast
         moment = purchase.iloc[i].to_pydatetime().replace(tzinfo=tz)
         assert explain_ship_by(moment, int(handling.iloc[i]), cal, zone).ship_by == vector.iloc[i].date()
+
+
+def test_known_countries_are_the_librarys_list() -> None:
+    """The start-up check reads the library's registry; it must accept exactly what the library supports."""
+    import holidays
+
+    from healthcheck.shipcal import _known_countries
+
+    assert _known_countries() == frozenset(holidays.list_supported_countries())
