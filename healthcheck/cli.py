@@ -7,6 +7,7 @@ Heavy modules (pandas, the audit) are imported inside the commands so `--help` i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -353,5 +354,14 @@ def main(argv: list[str] | None = None) -> int:
     else:
         code = result if isinstance(result, int) else 0
     if argv is None:
-        sys.exit(code)
+        _exit_now(code)
     return code
+
+
+def _exit_now(code: int) -> None:
+    """Exit without tearing down the interpreter: freeing a large account's frames one object at a time takes a
+    noticeable part of a second, and the system reclaims the memory at once anyway. Output is flushed first."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`) or a closed stream
+            stream.flush()
+    os._exit(code)
