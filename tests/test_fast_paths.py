@@ -126,12 +126,20 @@ def test_blank_is_empty_once_stripped(values: list[str]) -> None:
         ["2024-02-30T00:00:00+00:00", "2024-04-19T16:29:58+00:00"],  # no 30 February: a bad value, reported
         ["2024-04-19 16:29:58+00:00", "2024-04-19T16:29+00:00", "2024-04-19T16:29:58.5+05:30"],
         ["4/19/2024 16:29", "2024-04-19T16:29:58+00:00"],
+        # Dates alone (a confirmation's ship-date) are local midnight, beside instants or not; DST days too.
+        ["2024-04-19", "", "2024-11-03", "2024-03-10", "2024-04-19T16:29:58+00:00", "2024-04-19"],
+        ["2024-04-19", "2024-13-01"],  # no month 13: a bad value, reported
+        ["2024-04-19", "2024-04-19T16:29:58"],  # a time without an offset is local: not the fast path
+        ["2024-04-19", "20240419"],
     ],
 )
-def test_instants_fast_path_agrees_with_the_general_one(values: list[str]) -> None:
-    got, bad = parse_instants(pd.Series(values, dtype="str"), "America/Los_Angeles")
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "America/Sao_Paulo", "Asia/Tokyo"])
+def test_instants_fast_path_agrees_with_the_general_one(values: list[str], zone: str) -> None:
+    if zone == "America/Sao_Paulo":  # its clocks skipped midnight when DST began, on 2018-11-04
+        values = [*values, "2018-11-04", "2018-11-03"]
+    got, bad = parse_instants(pd.Series(values, dtype="str"), zone)
     # The general path alone: one value per call can never be all-canonical with a naive or bad one beside it.
-    one_by_one = [parse_instants(pd.Series([v, "x"], dtype="str"), "America/Los_Angeles") for v in values]
+    one_by_one = [parse_instants(pd.Series([v, "x"], dtype="str"), zone) for v in values]
     assert got.tolist() == [r[0].iloc[0] for r in one_by_one]
     assert bad.tolist() == [bool(r[1].iloc[0]) for r in one_by_one]
 

@@ -106,7 +106,7 @@ def parse_instants(values: pd.Series, timezone: str, date_order: str = MONTH_FIR
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
     if bool(empty.all()):
         return result, pd.Series(False, index=values.index)
-    canonical = _canonical_instants(text)
+    canonical = _canonical_instants(text, timezone)
     if canonical is not None:
         return canonical, pd.Series(False, index=values.index)
     # One anchored regex pass over a clean column: ISO with an offset (Amazon's order and shipment reports), else
@@ -153,24 +153,43 @@ def _arrow_text(text: pd.Series) -> pa.Array | pa.ChunkedArray | None:
     return array
 
 
-def _canonical_instants(text: pd.Series) -> pd.Series | None:
-    """ISO 8601 with an offset (Amazon's `2024-04-19T16:29:58+00:00`) in every non-empty value: arrow's C++ parser
-    reads the whole column at once, to the same instants as the general path. None when any value is written
-    otherwise (no offset, a spreadsheet date, a 30 February): the general path then reads, and reports, them all.
+def _canonical_instants(text: pd.Series, timezone: str) -> pd.Series | None:
+    """ISO 8601 with an offset (Amazon's `2024-04-19T16:29:58+00:00`), or an ISO date alone (`2024-04-19`, local
+    midnight: a ship confirmation's `ship-date` is often one) in every non-empty value: arrow's C++ parser reads
+    the whole column at once, to the same instants as the general path. None when any value is written otherwise
+    (no offset, a spreadsheet date, a 30 February): the general path then reads, and reports, them all.
     """
     array = _arrow_text(text)
     if array is None:
         return None
-    blank = pc.equal(array, "")
-    if pc.any(blank).as_py():
-        array = pc.if_else(blank, pa.scalar(None, array.type), array)
+    lengths = _lengths(array)
+    stamped = lengths > 10  # a date alone is exactly ten characters; an instant with an offset is longer
+    dated = lengths == 10
+    micros = np.full(len(array), np.iinfo(np.int64).min, dtype=np.int64)  # NaT where empty
     try:
         # Arrow's cast to a zoned timestamp refuses a value without an offset (never read as UTC) and anything
-        # that is not strict ISO 8601; such a column takes the general path.
-        stamps = pc.cast(array, pa.timestamp("us", tz="UTC"))
+        # that is not strict ISO 8601; such a column takes the general path. So does a date that is not one.
+        if stamped.any():
+            stamps = pc.cast(array.filter(pa.array(stamped)), pa.timestamp("us", tz="UTC"))
+            micros[stamped] = stamps.to_numpy(zero_copy_only=False).view(np.int64)
+        if dated.any():
+            days = pc.cast(array.filter(pa.array(dated)), pa.date32()).to_numpy(zero_copy_only=False)
+            micros[dated] = _local_midnights(np.asarray(days, dtype="datetime64[D]"), timezone)
     except pa.ArrowException:  # arrow cannot read it exactly: the general path does
         return None
-    return pd.Series(stamps.to_pandas().array, index=text.index, dtype="datetime64[us, UTC]")
+    if bool(((lengths > 0) & ~stamped & ~dated).any()):
+        return None  # a value of one to nine characters is no ISO date or instant: the general path reports it
+    return pd.Series(micros.view("datetime64[us]"), index=text.index).dt.tz_localize("UTC")
+
+
+def _local_midnights(days: npt.NDArray[np.datetime64], timezone: str) -> npt.NDArray[np.int64]:
+    """00:00 local on each day as UTC microseconds, worked out once per distinct day; like the general path, a
+    midnight skipped by a DST change moves forward, a repeated one is the first (DST) instant."""
+    distinct, where = np.unique(days, return_inverse=True)
+    local = pd.DatetimeIndex(distinct.astype("datetime64[us]")).tz_localize(
+        timezone, ambiguous=np.ones(len(distinct), dtype=bool), nonexistent="shift_forward"
+    )
+    return np.asarray(local.tz_convert("UTC").as_unit("us").asi8, dtype=np.int64)[where.reshape(-1)]
 
 
 @dataclass(frozen=True)
