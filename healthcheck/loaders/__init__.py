@@ -262,6 +262,9 @@ class _Loaded:
     typed: pd.DataFrame | None = None
     problems: list[InputProblem] = field(default_factory=list)
     performance: dict[str, Any] | None = None
+    # The file de-duplicated on its own, with what that dropped (on the loading thread, while other files are
+    # still being read): the answer whenever it is the only file of its kind, which is the usual case.
+    alone: tuple[pd.DataFrame, InputFile] | None = None
 
 
 def load_inputs(
@@ -297,7 +300,15 @@ def load_inputs(
         return _load_one(label, content, marketplace=marketplace, encoding=encoding, include_pii=include_pii)
 
     with _pool(len(sources)) as pool:
-        results = pool.map(load, sources) if pool else map(load, sources)
+        if pool:
+            # Largest first, so that the last file to finish is a small one; gathered in the sources' order.
+            futures = {
+                i: pool.submit(load, sources[i]) for i in sorted(range(len(sources)), key=_largest_first(sources))
+            }
+            results: Iterator[_Loaded] = (futures[i].result() for i in range(len(sources)))
+        else:
+            results = map(load, sources)
+        alone: dict[str, tuple[pd.DataFrame, InputFile, int]] = {}
         for (label, content), loaded in zip(sources, results, strict=True):
             size = _size(content)
             if progress:
@@ -311,11 +322,18 @@ def load_inputs(
             if loaded.typed is not None and loaded.kind is not None:
                 loaded.typed[FILE_FIELD] = len(inputs) - 1
                 parts.setdefault(loaded.kind, []).append(loaded.typed)
+                if loaded.alone is not None:
+                    alone[loaded.kind] = (*loaded.alone, len(inputs) - 1)
                 fields.setdefault(loaded.kind, set()).update(c for c in loaded.typed.columns if not c.startswith("_"))
         kinds = list(parts)
 
         def merge(kind: str) -> pd.DataFrame:
             chunks = parts[kind]
+            if len(chunks) == 1 and kind in alone:  # de-duplicated already, on its own
+                frame, dropped, index = alone[kind]
+                inputs[index].skipped.update(dropped.skipped)
+                inputs[index].warnings.extend(dropped.warnings)
+                return frame.assign(**{FILE_FIELD: index})
             if len({ORDER_NO in c.columns for c in chunks}) > 1:  # numbers for every row, or for none
                 chunks = [c.drop(columns=[ORDER_NO], errors="ignore") for c in chunks]
             frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
@@ -386,7 +404,13 @@ def _load_one(
     info.warnings.extend(table.warnings)
     loaded.problems.extend(table.problems)
     loaded.kind, loaded.typed = table.kind.kind, typed
+    scratch = InputFile(label)
+    loaded.alone = (_deduplicate(table.kind.kind, typed.assign(**{FILE_FIELD: 0}), [scratch]), scratch)
     return loaded
+
+
+def _largest_first(sources: Sequence[tuple[str, Content]]) -> Callable[[int], int]:
+    return lambda i: -_size(sources[i][1])
 
 
 def _use_returning_allocator() -> None:
