@@ -199,3 +199,27 @@ def test_packages_match_a_plain_groupby() -> None:
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
     assert packages(data) is got  # built once per audit
     assert np.array_equal(got["valid"].to_numpy(), want["valid"].to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "ok"),
+    [
+        ("UPS", "", True),
+        ("ups ", "Whatever", True),
+        ("", "U.S.P.S.", True),
+        ("Other", "UPS", False),  # `Other` is never integrated, whatever the name says
+        ("", "Other", False),
+        ("", "", False),
+        (None, "FedEx", True),
+        ("Bob's Trucks", "UPS", False),  # the code decides when there is one
+        ("MyLocalCourier", "", True),  # from the config's extra carriers
+    ],
+)
+def test_integrated_carriers_row_by_row(code: str | None, name: str, ok: bool) -> None:
+    from healthcheck.metrics.tracking import integrated
+
+    codes = pd.Series([code, "UPS", ""], dtype="str")
+    names = pd.Series([name, "", "nothing"], dtype="str")
+    got = integrated(codes, names, ["My Local Courier"])
+    assert got.tolist() == [ok, True, False]
+    assert got.index.equals(codes.index)

@@ -113,10 +113,20 @@ def carrier_keys(extra: Iterable[str] = ()) -> frozenset[str]:
 def integrated(code: pd.Series, name: pd.Series, extra: Iterable[str] = ()) -> pd.Series:
     """Matched on carrier-code, or on carrier-name when the code is empty; `Other` is never integrated."""
     keys = carrier_keys(extra)
-    code_key = code.fillna("").astype("str").str.lower().str.replace(r"[^0-9a-z]", "", regex=True)
-    name_key = name.fillna("").astype("str").str.lower().str.replace(r"[^0-9a-z]", "", regex=True)
-    chosen = code_key.where(code_key != "", name_key)
-    return chosen.isin(keys) & (chosen != "other")
+    # A few distinct carriers over many packages: each distinct value is normalised once, then looked up by code.
+    code_at, code_keys = _distinct_keys(code)
+    name_at, name_keys = _distinct_keys(name)
+    known = keys - {"other"}
+    code_empty = np.asarray([k == "" for k in code_keys], dtype=bool)[code_at]
+    code_ok = np.asarray([k in known for k in code_keys], dtype=bool)[code_at]
+    name_ok = np.asarray([k in known for k in name_keys], dtype=bool)[name_at]
+    return pd.Series(np.where(code_empty, name_ok, code_ok), index=code.index)
+
+
+def _distinct_keys(values: pd.Series) -> tuple[npt.NDArray[np.intp], list[str]]:
+    """(each value's position among the distinct values, the distinct values as carrier keys)."""
+    at, distinct = pd.factorize(values.fillna("").astype("str"), use_na_sentinel=False)
+    return np.asarray(at, dtype=np.intp), [_key(str(v)) for v in distinct]
 
 
 def packages(data: AuditData) -> pd.DataFrame:
