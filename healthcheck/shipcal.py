@@ -9,10 +9,14 @@ and `explain_ship_by` walks the same rules day by day so `healthcheck shipby` ca
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+import importlib.util
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -53,13 +57,55 @@ DayArray = npt.NDArray[np.datetime64]
 # ----------------------------------------------------------------------------------------------------
 
 
+def _country_holidays(country: str, **options: Any) -> holidays.HolidayBase:
+    """`holidays.country_holidays(country, **options)`, importing only that country's module.
+
+    The library's lazy loader imports the `holidays.countries` package, whose `__init__` imports all 250
+    countries (about a tenth of a second at every start); the registry names the one module and class needed.
+    Anything unexpected takes the library's own path.
+    """
+    entity = _country_class(country)
+    if entity is None:
+        return holidays.country_holidays(country, **options)
+    return entity(**options)
+
+
+@lru_cache(maxsize=64)
+def _country_class(country: str) -> Callable[..., holidays.HolidayBase] | None:
+    """The class the registry names for `country`, loaded from its own module file; None if not found so."""
+    registry = getattr(holidays, "registry", None)
+    countries = getattr(registry, "COUNTRIES", None)
+    if not isinstance(countries, dict):
+        return None
+    for module_name, entry in countries.items():
+        if not (isinstance(entry, tuple) and entry and country in entry[1:]):
+            continue
+        name = f"holidays.countries.{module_name}"
+        module = sys.modules.get(name)
+        if module is None:
+            path = Path(holidays.__file__).parent / "countries" / f"{module_name}.py"
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None or not path.is_file():
+                return None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module  # the package, if imported later, finds it loaded
+            try:
+                spec.loader.exec_module(module)
+            except Exception:  # a layout this does not expect: the library's own loader decides
+                sys.modules.pop(name, None)
+                return None
+        entity = getattr(module, str(entry[0]), None)
+        return entity if callable(entity) else None
+    return None
+
+
 def _name_language(country: str) -> str | None:
     """English holiday names whatever the process locale: the library otherwise follows LANG/LC_ALL.
 
     Keep a country's own English variant (en_GB, en_AU, ...) when it has one, else en_US, else the library's
     default (the days never depend on the language, only the names do).
     """
-    entity = holidays.country_holidays(country)
+    entity = _country_holidays(country)
     default = entity.default_language
     if default is not None and default.startswith("en"):
         return default
@@ -100,7 +146,7 @@ def _check_country(country: str) -> str | None:
 @lru_cache(maxsize=512)
 def _library_year(country: str, year: int) -> tuple[tuple[datetime.date, str], ...]:
     """What the library lists for one year, national level only (no subdivision), observed days included."""
-    listed = holidays.country_holidays(country, years=year, language=_check_country(country))
+    listed = _country_holidays(country, years=year, language=_check_country(country))
     return tuple(sorted(listed.items()))
 
 

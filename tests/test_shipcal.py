@@ -658,3 +658,30 @@ def test_known_countries_are_the_librarys_list() -> None:
     from healthcheck.shipcal import _known_countries
 
     assert _known_countries() == frozenset(holidays.list_supported_countries())
+
+
+def test_each_marketplace_country_loads_alone_with_the_librarys_days() -> None:
+    """Only the marketplace's country module is imported, and it lists exactly what the library's own loader does."""
+    import holidays
+
+    from healthcheck.marketplaces import MARKETPLACES
+    from healthcheck.shipcal import _country_class, _country_holidays, _name_language
+
+    for country in sorted({m.holiday_country for m in MARKETPLACES.values()}):
+        assert _country_class(country) is not None, country
+        language = _name_language(country)
+        got = _country_holidays(country, years=[2025, 2026, 2027], language=language)
+        want = holidays.country_holidays(country, years=[2025, 2026, 2027], language=language)
+        assert dict(got) == dict(want), country
+
+
+def test_start_up_does_not_import_every_holiday_country() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from healthcheck.shipcal import OperatingCalendar; "
+        "OperatingCalendar('US').holiday_names([2026]); print('holidays.countries' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
