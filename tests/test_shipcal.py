@@ -660,19 +660,45 @@ def test_known_countries_are_the_librarys_list() -> None:
     assert _known_countries() == frozenset(holidays.list_supported_countries())
 
 
+_LIBRARY_DAYS = """
+import json, sys
+import holidays
+countries, language = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(json.dumps({c: {d.isoformat(): n for d, n in holidays.country_holidays(
+    c, years=[2025, 2026, 2027], language=language[c]).items()} for c in countries}))
+"""
+_OWN_DAYS = """
+import json, sys
+from healthcheck.shipcal import _country_class, _country_holidays, _name_language
+countries = json.loads(sys.argv[1])
+assert all(_country_class(c) is not None for c in countries)
+language = {c: _name_language(c) for c in countries}
+days = {c: {d.isoformat(): n for d, n in _country_holidays(
+    c, years=[2025, 2026, 2027], language=language[c]).items()} for c in countries}
+print(json.dumps([days, language, "holidays.countries" in sys.modules]))
+"""
+
+
 def test_each_marketplace_country_loads_alone_with_the_librarys_days() -> None:
-    """Only the marketplace's country module is imported, and it lists exactly what the library's own loader does."""
-    import holidays
+    """Each country module loaded on its own (no other holiday module imported) lists exactly what the library's
+    own loader lists; both run in fresh interpreters, so neither sees the other's modules."""
+    import json
+    import subprocess
+    import sys
 
     from healthcheck.marketplaces import MARKETPLACES
-    from healthcheck.shipcal import _country_class, _country_holidays, _name_language
 
-    for country in sorted({m.holiday_country for m in MARKETPLACES.values()}):
-        assert _country_class(country) is not None, country
-        language = _name_language(country)
-        got = _country_holidays(country, years=[2025, 2026, 2027], language=language)
-        want = holidays.country_holidays(country, years=[2025, 2026, 2027], language=language)
-        assert dict(got) == dict(want), country
+    countries = json.dumps(sorted({m.holiday_country for m in MARKETPLACES.values()}))
+    own = subprocess.run([sys.executable, "-c", _OWN_DAYS, countries], capture_output=True, text=True, check=True)
+    days, language, whole_package = json.loads(own.stdout)
+    assert not whole_package
+    library = subprocess.run(
+        [sys.executable, "-c", _LIBRARY_DAYS, countries, json.dumps(language)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert days == json.loads(library.stdout)
 
 
 def test_start_up_does_not_import_every_holiday_country() -> None:
