@@ -93,8 +93,8 @@ class LoadResult:
         return self.frames.get(kind)
 
 
-# A source's content: a report file still on disk (read by the worker that parses it, so two large files are never
-# held at once only because they were listed together), or the bytes of a zip member, already unpacked.
+# A source's content: a report file still on disk (read by the loading thread that parses it, so that no more
+# files are in memory at once than there are threads), or the bytes of a zip member, already unpacked.
 Content = Path | bytes
 
 
