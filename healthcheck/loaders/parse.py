@@ -20,6 +20,7 @@ _NAIVE_RE = r"^\d{4}-?\d\d-?\d\d(?:[T ]\d\d(?::?\d\d(?::?\d\d(?:[.,]\d+)?)?)?)?$
 _AWARE_RE = r"^\d{4}-?\d\d-?\d\d(?:[T ]\d\d(?::?\d\d(?::?\d\d(?:[.,]\d+)?)?)?)? ?(?:[zZ]|[+-]\d\d(?::?\d\d)?)$"
 _ZONE_RE = r"(?:[zZ]|[+-]\d\d(?::?\d\d)?|\b(?:UTC|GMT))$"
 _SCIENTIFIC_RE = r"^\d+(?:\.\d+)?[eE]\+\d+$"
+# An Amazon order id (`114-3941689-8772232`): 17 digits in groups of 3, 7 and 7.
 AMAZON_ORDER_ID = r"^\d{3}-\d{7}-\d{7}$"
 _TRUE = {"true", "t", "y", "yes", "1"}
 _FALSE = {"false", "f", "n", "no", "0"}

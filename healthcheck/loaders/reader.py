@@ -27,13 +27,14 @@ from healthcheck.loaders.kinds import (
     KindSpec,
     normalise_header,
 )
+from healthcheck.loaders.parse import AMAZON_ORDER_ID
 
 # How far into a file the header may be: upload templates put up to three rows of labels first.
 HEADER_SEARCH_LINES = 10
 LINE_FIELD = "_line"
 # Bad rows listed one by one per file and reason; the rest are counted in one problem (all are in `bad_rows`).
 MAX_LISTED_BAD_ROWS = 50
-_ORDER_ID_RE = re.compile(r"^\d{3}-\d{7}-\d{7}$")
+_ORDER_ID_RE = re.compile(AMAZON_ORDER_ID)
 
 
 @dataclass
