@@ -70,15 +70,25 @@ def _country_holidays(country: str, **options: Any) -> holidays.HolidayBase:
     return entity(**options)
 
 
+def _registry() -> dict[str, tuple[str, ...]]:
+    """The library's country registry: module name -> (class name, alpha-2, alpha-3, aliases such as UK,
+    alternative class names); empty where this version of the library has none."""
+    countries = getattr(getattr(holidays, "registry", None), "COUNTRIES", None)
+    if not isinstance(countries, dict):
+        return {}
+    return {name: entry for name, entry in countries.items() if isinstance(entry, tuple) and entry}
+
+
+def _codes(entry: tuple[str, ...]) -> list[str]:
+    """The country codes of a registry entry (its alpha-2, alpha-3 and aliases, not its class names)."""
+    return [c for c in entry[1:] if isinstance(c, str) and len(c) <= 3 and c.isalpha() and c.isupper()]
+
+
 @lru_cache(maxsize=64)
 def _country_class(country: str) -> Callable[..., holidays.HolidayBase] | None:
     """The class the registry names for `country`, loaded from its own module file; None if not found so."""
-    registry = getattr(holidays, "registry", None)
-    countries = getattr(registry, "COUNTRIES", None)
-    if not isinstance(countries, dict):
-        return None
-    for module_name, entry in countries.items():
-        if not (isinstance(entry, tuple) and entry and country in entry[1:]):
+    for module_name, entry in _registry().items():
+        if country not in _codes(entry):
             continue
         name = f"holidays.countries.{module_name}"
         module = sys.modules.get(name)
@@ -118,17 +128,9 @@ def _name_language(country: str) -> str | None:
 def _known_countries() -> frozenset[str]:
     """The library's country codes, from its registry (`list_supported_countries` imports every country's
     module to list them, a tenth of a second at every start)."""
-    registry = getattr(holidays, "registry", None)
-    countries = getattr(registry, "COUNTRIES", None)
-    if isinstance(countries, dict):
-        # (class name, alpha-2, alpha-3, aliases such as UK, alternative class names)
-        return frozenset(
-            code
-            for entry in countries.values()
-            if isinstance(entry, tuple)
-            for code in entry[1:]
-            if isinstance(code, str) and len(code) <= 3 and code.isalpha() and code.isupper()
-        )
+    registry = _registry()
+    if registry:
+        return frozenset(code for entry in registry.values() for code in _codes(entry))
     return frozenset(holidays.list_supported_countries())
 
 
