@@ -16,7 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from healthcheck.loaders import duplicated_rows, input_size, load_inputs
-from healthcheck.loaders.parse import blank, clean_text, parse_floats, parse_instants, parse_ints
+from healthcheck.loaders.parse import (
+    blank,
+    clean_text,
+    clean_text_and_blank,
+    parse_floats,
+    parse_instants,
+    parse_ints,
+)
 from healthcheck.marketplaces import get_marketplace
 from healthcheck.model import _OrderKeys, _sorted_codes, lookup, member, positions
 
@@ -116,6 +123,9 @@ def test_duplicated_rows_matches_pandas(data: list[tuple[object, ...]], keep: st
 def test_blank_is_empty_once_stripped(values: list[str]) -> None:
     series = pd.Series(values, dtype="str")
     assert blank(series).tolist() == (clean_text(series) == "").tolist()
+    text, empty = clean_text_and_blank(series)
+    assert text.tolist() == clean_text(series).tolist()
+    assert empty.tolist() == blank(series).tolist()
 
 
 @pytest.mark.parametrize(

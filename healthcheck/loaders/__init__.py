@@ -292,6 +292,7 @@ def load_inputs(
     performance: list[tuple[str, dict[str, Any]]] = []
     _use_returning_allocator()
     sources = list(iter_sources(paths, notes, problems))
+    sizes = [_size(content) for _, content in sources]
     total = input_size(paths) if progress else 0
     done = 0
 
@@ -302,15 +303,12 @@ def load_inputs(
     with _pool(len(sources)) as pool:
         if pool:
             # Largest first, so that the last file to finish is a small one; gathered in the sources' order.
-            futures = {
-                i: pool.submit(load, sources[i]) for i in sorted(range(len(sources)), key=_largest_first(sources))
-            }
+            futures = {i: pool.submit(load, sources[i]) for i in sorted(range(len(sources)), key=lambda i: -sizes[i])}
             results: Iterator[_Loaded] = (futures[i].result() for i in range(len(sources)))
         else:
             results = map(load, sources)
         alone: dict[str, tuple[pd.DataFrame, InputFile, int]] = {}
-        for (label, content), loaded in zip(sources, results, strict=True):
-            size = _size(content)
+        for (label, _), size, loaded in zip(sources, sizes, results, strict=True):
             if progress:
                 total = max(total, done + size)
                 progress(label, done, total)
@@ -407,10 +405,6 @@ def _load_one(
     scratch = InputFile(label)
     loaded.alone = (_deduplicate(table.kind.kind, typed.assign(**{FILE_FIELD: 0}), [scratch]), scratch)
     return loaded
-
-
-def _largest_first(sources: Sequence[tuple[str, Content]]) -> Callable[[int], int]:
-    return lambda i: -_size(sources[i][1])
 
 
 def _use_returning_allocator() -> None:

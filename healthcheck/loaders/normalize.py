@@ -79,8 +79,10 @@ def _parse_column(
     """(values, bad mask, empty mask)."""
     # Text and ids are kept stripped; the parsers strip for themselves, so for them emptiness is found without
     # building the stripped strings a second time.
-    text = parse.clean_text(raw) if column.type in (ValueType.TEXT, ValueType.ID) else None
-    empty = parse.blank(text if text is not None else raw)
+    if column.type in (ValueType.TEXT, ValueType.ID):
+        text, empty = parse.clean_text_and_blank(raw)
+    else:
+        text, empty = None, parse.blank(raw)
     parsers: dict[ValueType, Callable[[pd.Series], tuple[pd.Series, pd.Series]]] = {
         ValueType.INSTANT: lambda s: parse.parse_instants(s, timezone, order),
         ValueType.INT: parse.parse_ints,

@@ -51,6 +51,18 @@ def clean_text(values: pd.Series) -> pd.Series:
     return values.astype("str").str.strip()
 
 
+def clean_text_and_blank(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(`clean_text(values)`, `blank(values)`), deciding once whether anything needs stripping."""
+    array = _arrow_text(values)
+    if array is None:
+        text = clean_text(values)
+        return text, text == ""
+    if _may_need_trim(array):
+        array = pc.utf8_trim_whitespace(array)
+        values = pd.Series(array, index=values.index, dtype="str")
+    return values, pd.Series(_lengths(array) == 0, index=values.index, dtype=bool)  # stripped: empty is length 0
+
+
 def blank(values: pd.Series) -> pd.Series:
     """`clean_text(values) == ""` (empty, or only white space), without building the stripped strings."""
     array = _arrow_text(values)
