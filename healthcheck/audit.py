@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from healthcheck import __version__
 from healthcheck.actions import Action, build_actions
+from healthcheck.concurrency import beside, ordered_map, pool
 from healthcheck.config import Config
 from healthcheck.errors import InputProblem
 from healthcheck.insights import Insights, OrderFact, build_insights, order_facts
@@ -219,8 +220,14 @@ def run_audit(
     else:
         effective_as_of, source = default_as_of(data, now.astimezone(dt.UTC).date())
     specs = resolve(config)
-    results = [evaluate(spec, data, effective_as_of) for spec in specs]
-    actions = build_actions(data, results, effective_as_of)
+    with pool(len(specs), "audit") as executor:
+        # The metrics are independent of one another, and so are the actions and the insights built from them.
+        results = ordered_map(executor, lambda spec: evaluate(spec, data, effective_as_of), specs)
+        built_insights = beside(
+            executor, lambda: build_insights(data, results, effective_as_of, loaded.seller_performance)
+        )
+        actions = build_actions(data, results, effective_as_of)
+        insights = built_insights()
     problems = list(loaded.problems)
     if not loaded.inputs and not problems:
         problems.append(InputProblem("no_reports", ", ".join(map(str, paths)), "no report files were found"))
@@ -236,7 +243,6 @@ def run_audit(
         *_marketplace_warnings(loaded, market, bool(marketplace or config.marketplace)),
     ]
     warnings += loaded.notes
-    insights = build_insights(data, results, effective_as_of, loaded.seller_performance)
     warnings += insights.notes
     named = [i for a in actions for i in a.order_ids] + [i for r in results for i in r.measurement.problem_order_ids]
     return AuditReport(

@@ -9,10 +9,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -20,11 +21,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from healthcheck.concurrency import beside, pool
 from healthcheck.config import Config
 from healthcheck.loaders import FILE_FIELD, ORDER_NO, LoadResult
 from healthcheck.loaders.parse import amazon_order_numbers_of
 from healthcheck.marketplaces import Marketplace
 from healthcheck.shipcal import OperatingCalendar, operating_days_between, ship_by_dates
+
+T = TypeVar("T")
 
 CANCELLED = {"cancelled", "canceled"}
 MFN = "MFN"
@@ -66,6 +70,7 @@ class AuditData:
     # Frames derived from these once and read by several metrics, actions and insights (e.g. the packages),
     # keyed by name; each entry remembers what it was built from. Not an init field: `replace` starts afresh.
     cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def has(self, kind: str) -> bool:
         return self.loaded.has(kind)
@@ -73,6 +78,20 @@ class AuditData:
     @property
     def has_order_data(self) -> bool:
         return not self.orders.empty
+
+    def derived(self, key: str, source: object, build: Callable[[], T]) -> T:
+        """`build()`, once per `key` while `source` (what it is built from) stays the same frame.
+
+        Metrics run on several threads: the first to ask builds, the others wait for it instead of building the
+        same frame again beside it.
+        """
+        with self._locks.setdefault(key, threading.Lock()):
+            cached = self.cache.get(key)
+            if cached is not None and cached[0] is source:
+                return cast(T, cached[1])
+            value = build()
+            self.cache[key] = (source, value)
+            return value
 
 
 def local_dates(instants: pd.Series, timezone: str) -> pd.Series:
@@ -385,30 +404,34 @@ def _build_orders(
             shipped = keys.any(part, np.ones(len(frame), dtype=bool), shipped)
             channel[(channel < 0) & (keys.rows(part) > 0)] = 1
         sku_parts.append((part, sku, cancelled_items))
-    purchase[purchase == _NEVER] = _NAT
-    names = pa.array(_CHANNEL_NAMES, type=pa.large_string())
-    channels = pa.DictionaryArray.from_arrays(pa.array(np.maximum(channel, 0), mask=channel < 0), names)
-    orders = pd.DataFrame(
-        {
-            "order_id": keys.ids,
-            "purchase_ts": _as_instants(purchase),
-            "channel": pd.Series(channels.cast(pa.large_string()), dtype="str"),
-            "non_amazon": non_amazon,
-            "status_known": status_known,
-            "order_cancelled": order_cancelled,
-            "any_item_cancelled": any_item_cancelled,
-            "all_items_cancelled": all_items_cancelled,
-            "shipped": shipped,
-            "explicit_ship_by_ts": _as_instants(ship_by),
-            "latest_delivery_ts": _as_instants(delivery),
-            "buyer_requested": buyer,
-            "handling_days": handling,
-        }
-    )
-    orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
-    _apply_cancellations(orders, loaded)
-    _apply_ship_by(orders, tz, calendar)
-    skus, pair_orders = _order_skus(keys, sku_parts, loaded)
+    with pool(2, "model") as executor:
+        # The SKU pairs need only the order codes: they are hashed on a second thread while this one combines
+        # the cancellations and works out the ship-by dates.
+        pairs = beside(executor, lambda: _order_skus(keys, sku_parts, loaded))
+        purchase[purchase == _NEVER] = _NAT
+        names = pa.array(_CHANNEL_NAMES, type=pa.large_string())
+        channels = pa.DictionaryArray.from_arrays(pa.array(np.maximum(channel, 0), mask=channel < 0), names)
+        orders = pd.DataFrame(
+            {
+                "order_id": keys.ids,
+                "purchase_ts": _as_instants(purchase),
+                "channel": pd.Series(channels.cast(pa.large_string()), dtype="str"),
+                "non_amazon": non_amazon,
+                "status_known": status_known,
+                "order_cancelled": order_cancelled,
+                "any_item_cancelled": any_item_cancelled,
+                "all_items_cancelled": all_items_cancelled,
+                "shipped": shipped,
+                "explicit_ship_by_ts": _as_instants(ship_by),
+                "latest_delivery_ts": _as_instants(delivery),
+                "buyer_requested": buyer,
+                "handling_days": handling,
+            }
+        )
+        orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
+        _apply_cancellations(orders, loaded)
+        _apply_ship_by(orders, tz, calendar)
+        skus, pair_orders = pairs()
     return orders, skus, _Merged(keys, [kind for kind, _ in sources], pair_orders)
 
 

@@ -12,8 +12,6 @@ import os
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from healthcheck.concurrency import pool as thread_pool
 from healthcheck.errors import InputError, InputProblem
 from healthcheck.loaders import parse
 from healthcheck.loaders.kinds import SELLER_PERFORMANCE
@@ -277,9 +276,9 @@ def load_inputs(
 ) -> LoadResult:
     """Read every input; one bad file is reported and the rest still load.
 
-    Files are read and typed on `workers()` threads at once: arrow's parser and kernels release the GIL, so a large
-    account's reports load in about two thirds of the time on two cores. Results are gathered in the order the
-    sources were found, so the summary, problems and rows never depend on which file finished first.
+    Files are read and typed on `concurrency.workers()` threads at once: arrow's parser and kernels release the
+    GIL, so a large account's reports load in about two thirds of the time on two cores. Results are gathered in
+    the order the sources were found, so the summary, problems and rows never depend on which file finished first.
 
     `progress(label, done, total)` is called as each file is gathered (bytes read so far, of the inputs' total) and
     once more with done == total when all are read: a large account takes seconds, and a terminal can show it.
@@ -300,7 +299,7 @@ def load_inputs(
         label, content = source
         return _load_one(label, content, marketplace=marketplace, encoding=encoding, include_pii=include_pii)
 
-    with _pool(len(sources)) as pool:
+    with thread_pool(len(sources), "load") as pool:
         if pool:
             # Largest first, so that the last file to finish is a small one; gathered in the sources' order.
             futures = {i: pool.submit(load, sources[i]) for i in sorted(range(len(sources)), key=lambda i: -sizes[i])}
@@ -342,27 +341,6 @@ def load_inputs(
     if progress:
         progress(f"{len(inputs)} file(s) read", max(total, done), max(total, done))
     return LoadResult(inputs, problems, frames, fields, performance, notes)
-
-
-def workers() -> int:
-    """Threads that read files at once: the cores this process may use, at most two (each file being read holds
-    its bytes and its strings: more at once would trade memory for little time)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 2))
-
-
-@contextmanager
-def _pool(tasks: int) -> Iterator[ThreadPoolExecutor | None]:
-    """A thread pool when there is more than one file and more than one core; None runs everything in line."""
-    count = min(workers(), tasks)
-    if count < 2:
-        yield None
-        return
-    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="healthcheck-load") as pool:
-        yield pool
 
 
 def _load_one(

@@ -135,11 +135,11 @@ def packages(data: AuditData) -> pd.DataFrame:
     The metric, its action and the trend all read the packages: they are built once per audit data (the
     frame is shared, so callers filter it and never change it in place).
     """
-    cached = data.cache.get("packages")
-    if cached is not None and cached[0] is data.confirmations:
-        return cached[1]
+    return data.derived("packages", data.confirmations, lambda: _built_packages(data))
+
+
+def _built_packages(data: AuditData) -> pd.DataFrame:
     pk = _packages(data)
-    data.cache["packages"] = (data.confirmations, pk)
     release_memory()  # the sort and grouping of every confirmation row are garbage now
     return pk
 

@@ -1,0 +1,54 @@
+"""Threads for the audit's heavy steps: pyarrow's kernels, numpy's sorts and pandas' hash tables release the GIL,
+so two large steps that do not depend on each other take about the time of the longer one on two cores.
+
+Every caller gathers results in a fixed order (never "as completed"), so nothing the audit reports depends on
+which thread finished first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def workers() -> int:
+    """Threads at once: the cores this process may use, at most two (each large step holds its own frames: more
+    at once would trade memory for little time)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 2))
+
+
+@contextmanager
+def pool(tasks: int, name: str) -> Iterator[ThreadPoolExecutor | None]:
+    """A thread pool when there is more than one task and more than one core; None runs everything in line."""
+    count = min(workers(), tasks)
+    if count < 2:
+        yield None
+        return
+    with ThreadPoolExecutor(max_workers=count, thread_name_prefix=f"healthcheck-{name}") as executor:
+        yield executor
+
+
+def ordered_map(executor: ThreadPoolExecutor | None, function: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """`[function(i) for i in items]`, on the pool when there is one; results in the order of `items`."""
+    return list(executor.map(function, items)) if executor else [function(i) for i in items]
+
+
+def beside(executor: ThreadPoolExecutor | None, function: Callable[[], T]) -> Callable[[], T]:
+    """Start `function` on the pool (or, without one, at the first call) and return what waits for its result.
+
+    The caller goes on with other work on its own thread meanwhile; an exception is raised where it waits.
+    """
+    if executor is None:
+        return function
+    future: Future[T] = executor.submit(function)
+    return future.result
