@@ -3,6 +3,11 @@
 A kind is recognised from its header (`signature`), never from the file name. Each column names the
 canonical header, the field the rest of the code uses, whether the metric definitions need it, and how its
 values are parsed. Columns not listed here are never read, which is both faster and keeps buyer PII out.
+
+SPEC 1.2 names some optional columns that nothing here uses (All Orders' `asin`, `product-name`, `item-price`;
+the order report's `product-name`, `earliest-ship-date`, `is-prime`; Amazon Fulfilled Shipments' `shipment-id`
+and `product-name`): they are left unread. Product names alone are a tenth of a large account's bytes, and
+reading them cost a large account about a second (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -68,11 +73,8 @@ ALL_ORDERS = KindSpec(
         Column("sales-channel", "sales_channel"),
         Column("order-item-id", "order_item_id", T.ID, aliases=("amazon-order-item-id",)),
         Column("sku", "sku"),
-        Column("asin", "asin"),
         # EU downloads name it quantity-purchased.
         Column("quantity", "quantity", T.INT, aliases=("quantity-purchased",)),
-        Column("product-name", "product_name"),
-        Column("item-price", "item_price", T.FLOAT),
     ),
 )
 
@@ -85,17 +87,14 @@ ORDER_REPORT = KindSpec(
         Column("order-item-id", "order_item_id", T.ID, needed=True),
         Column("purchase-date", "purchase_ts", T.INSTANT, needed=True),
         Column("sku", "sku"),
-        Column("product-name", "product_name"),
         Column("quantity-purchased", "quantity", T.INT),
         Column("quantity-shipped", "quantity_shipped", T.INT),
         Column("latest-ship-date", "latest_ship_ts", T.INSTANT),
         Column("promise-date", "promise_ts", T.INSTANT),
-        Column("earliest-ship-date", "earliest_ship_ts", T.INSTANT),
         Column("latest-delivery-date", "latest_delivery_ts", T.INSTANT),
         Column("is-buyer-requested-cancellation", "buyer_requested", T.BOOL),
         Column("buyer-requested-cancel-reason", "buyer_cancel_reason"),
         Column("sales-channel", "sales_channel"),
-        Column("is-prime", "is_prime", T.BOOL),
         Column("buyer-name", "buyer_name", pii=True),
         Column("buyer-email", "buyer_email", pii=True),
         Column("buyer-phone-number", "buyer_phone", pii=True),
@@ -129,10 +128,8 @@ FBA_SHIPMENTS = KindSpec(
         Column("amazon-order-id", "order_id", T.ID, needed=True),
         Column("shipment-date", "shipment_ts", T.INSTANT, needed=True),
         Column("purchase-date", "purchase_ts", T.INSTANT),
-        Column("shipment-id", "shipment_id"),
         Column("amazon-order-item-id", "order_item_id", T.ID),
         Column("sku", "sku"),
-        Column("product-name", "product_name"),
         Column("quantity-shipped", "quantity", T.INT),
         Column("sales-channel", "sales_channel"),
         # Read so that Excel-mangled tracking numbers are counted in the warning (SPEC 1.1: ids include them).

@@ -15,7 +15,7 @@ from healthcheck.loaders.normalize import typed_frame
 from healthcheck.loaders.reader import RawTable, read_table
 from healthcheck.marketplaces import get_marketplace
 
-AO = ("amazon-order-id", "purchase-date", "order-status", "fulfillment-channel", "product-name", "item-status")
+AO = ("amazon-order-id", "purchase-date", "order-status", "fulfillment-channel", "sku", "item-status")
 
 
 def rows(*products: str) -> list[tuple[str, ...]]:
@@ -56,7 +56,7 @@ def problem(data: bytes, marketplace: str = "US", encoding: str | None = None) -
 def test_detected_encoding_is_reported(marketplace: str, encoding: str, products: list[str], reported: str) -> None:
     table, typed = load(report_bytes(AO, rows(*products), encoding=encoding, newline="\r\n"), marketplace)
     assert table.encoding == reported
-    assert typed["product_name"].tolist() == products
+    assert typed["sku"].tolist() == products
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_utf16_unicode_text_from_excel(data: bytes, reported: str) -> None:
     """Excel's "Unicode Text" is UTF-16 with tabs: decoded, not a misleading unknown header."""
     table, typed = load(data)
     assert (table.kind.kind, table.encoding) == ("all_orders", reported)
-    assert typed["product_name"].tolist() == ["Café ☕"]
+    assert typed["sku"].tolist() == ["Café ☕"]
     assert typed["_line"].tolist() == [2]
 
 
@@ -84,7 +84,7 @@ def test_forced_encoding_overrides_detection() -> None:
     data = report_bytes(AO, rows("Café"), encoding="utf-16")
     table, typed = load(data, encoding="utf-16")
     assert table.encoding == "utf-16"
-    assert typed["product_name"].tolist() == ["Café"]
+    assert typed["sku"].tolist() == ["Café"]
     # A wrong forced encoding is an error naming the option, never mojibake silently accepted as a header.
     assert "--encoding" in problem(data, encoding="utf-8").message
 
@@ -95,7 +95,7 @@ def test_a_file_mixing_encodings_loses_only_the_pasted_lines() -> None:
     table, typed = load(utf8 + pasted + "\t".join(rows("Müsli")[0]).replace("0000001", "0000010").encode() + b"\n")
     assert table.encoding == "utf-8"
     # The UTF-8 letters are not turned into mojibake by a whole-file cp1252 fallback.
-    assert typed["product_name"].tolist() == ["Café", "Crème", "Thé", "Müsli"]
+    assert typed["sku"].tolist() == ["Café", "Crème", "Thé", "Müsli"]
     assert typed["_line"].tolist() == [2, 3, 4, 6]
     [bad] = table.problems
     assert (bad.type, bad.line) == ("bad_row", 5)
@@ -130,7 +130,7 @@ def test_a_whole_cp1252_file_is_not_mixed() -> None:
     table, typed = load(report_bytes(AO, rows("Café", "Crème", "Thé", "Pâté"), encoding="cp1252"))
     assert table.encoding == "cp1252"
     assert table.problems == []
-    assert typed["product_name"].tolist() == ["Café", "Crème", "Thé", "Pâté"]
+    assert typed["sku"].tolist() == ["Café", "Crème", "Thé", "Pâté"]
 
 
 def test_undecodable_names_the_line_and_the_fix() -> None:

@@ -16,7 +16,7 @@ from healthcheck.loaders.reader import RawTable, read_table
 from healthcheck.marketplaces import get_marketplace
 
 CLAIMS = ("order-id", "claim-type", "status", "claim-date", "amount", "reason")
-AO = ("amazon-order-id", "purchase-date", "order-status", "fulfillment-channel", "product-name", "item-status")
+AO = ("amazon-order-id", "purchase-date", "order-status", "fulfillment-channel", "sku", "item-status")
 
 
 def load(data: bytes, marketplace: str = "US") -> tuple[RawTable, pd.DataFrame]:
@@ -100,14 +100,14 @@ def test_a_stray_quote_never_swallows_the_rows_after_it() -> None:
     assert "never closed" in table.problems[0].message
 
 
-def test_product_names_starting_with_a_quote_survive_excel() -> None:
+def test_text_starting_with_a_quote_survives_excel() -> None:
     names = ['"Deluxe" pillow, 12" x 18"', '"', '""', 'ends with "']
     rows = [
         (f"111-0000000-{n:07d}", "2024-05-01T10:00:00Z", "Shipped", "MFN", name, "Shipped")
         for n, name in enumerate(names)
     ]
     _, typed = load(report_bytes(AO, rows, delimiter=",", quoted=True, newline="\r\n"))
-    assert typed["product_name"].tolist() == names
+    assert typed["sku"].tolist() == names
 
 
 # -- semicolons, decimal commas, blank rows ------------------------------------------------------------------------

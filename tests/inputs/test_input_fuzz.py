@@ -267,7 +267,7 @@ def test_excel_quoting_round_trips_with_line_numbers(
     for n, name in enumerate(names):
         before = buffer.getvalue().count("\n")
         writer.writerow(
-            [f"111-0000000-{n:07d}", "2024-04-19T16:29:58Z", "", "Shipped", "MFN", name, "A", "Shipped", "1", ""]
+            [f"111-0000000-{n:07d}", "2024-04-19T16:29:58Z", "", "Shipped", "MFN", "Mug", name, "Shipped", "1", ""]
         )
         expected_lines.append(line)
         line += buffer.getvalue().count("\n") - before
@@ -275,7 +275,7 @@ def test_excel_quoting_round_trips_with_line_numbers(
     table = read_table(data, "in/x.csv", marketplace="US")
     typed = typed_frame(table, "in/x.csv", timezone="America/Los_Angeles", feedback_date_format="%m/%d/%y")
     assert table.problems == []
-    assert typed["product_name"].tolist() == [n.strip() for n in names]
+    assert typed["sku"].tolist() == [n.strip() for n in names]
     assert typed["_line"].tolist() == expected_lines
 
 

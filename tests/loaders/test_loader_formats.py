@@ -76,9 +76,8 @@ def test_all_orders_us_fba_values() -> None:
     assert first["fulfillment_channel"] == "Amazon"
     assert first["sales_channel"] == "Amazon.com"
     assert first["sku"] == "th1218"
-    assert first["item_price"] == pytest.approx(7.49)
-    # A product name holding `"` (inches) in a tab file is kept literally.
-    assert first["product_name"].startswith('Trendy Home 12" x 18" Premium')
+    # Columns nothing uses are not read (kinds.py): the product name is a tenth of a large account's bytes.
+    assert not {"product_name", "item_price", "asin"} & set(frame.columns)
     assert frame["quantity"].tolist()[3] == 4
     assert frame["order_id"].is_unique
     assert str(frame["purchase_ts"].dtype) == "datetime64[us, UTC]"
@@ -133,7 +132,7 @@ def test_fba_shipments_jp_values_and_excel_warning() -> None:
     assert row["shipment_ts"] == _utc("2017-06-05T19:58:19+09:00")
     assert row["purchase_ts"] == pd.Timestamp("2017-06-04T21:57:28Z")
     assert row["sales_channel"] == "Amazon.co.jp"
-    assert row["product_name"].startswith("バルミューダ")
+    assert not {"product_name", "shipment_id"} & set(frame.columns)  # nothing uses them: not read
     # Mangled ids stay strings: never turned into floats.
     assert frame["order_item_id"].iloc[2] == "5.80293E+13"
     # The same order shipped in two shipments is two rows, not a duplicate.

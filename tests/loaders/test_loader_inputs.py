@@ -283,6 +283,19 @@ def test_order_report_overlap(tmp_path: Path) -> None:
     assert [i.skipped.get("duplicate", 0) for i in result.inputs] == [1, 1]
 
 
+def test_rows_differing_only_in_an_unread_column_are_identical(tmp_path: Path) -> None:
+    """The product name is not read (nothing uses it): a download that renamed a product repeats the same item."""
+    header = "amazon-order-id\tpurchase-date\tlast-updated-date\torder-status\tfulfillment-channel\tsku\titem-status"
+    row = "111-0000000-0000001\t2024-04-01T10:00:00+00:00\t2024-04-02T00:00:00+00:00\tShipped\tMFN\tA\tShipped"
+    first = write(tmp_path / "a.txt", header + "\tproduct-name", row + "\tPillow")
+    second = write(tmp_path / "b.txt", header + "\tproduct-name", row + "\tPillow, grey")
+    result = load_inputs([first, second], marketplace=US)
+    assert len(result.frames["all_orders"]) == 1
+    assert "product_name" not in result.frames["all_orders"]
+    assert result.inputs[1].skipped == {"duplicate": 1}
+    assert result.inputs[1].warnings == []  # identical, not an older version
+
+
 def test_identical_feedback_in_two_downloads_counts_once(tmp_path: Path) -> None:
     row = "4/5/24\t1\tBroken\t\t111-1234567-1234567\tredacted@marketplace.amazon.com"
     other = "4/6/24\t5\tGreat\t\t222-1234567-1234567\tredacted@marketplace.amazon.com"

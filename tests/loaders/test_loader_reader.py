@@ -96,36 +96,36 @@ def test_lf_and_crlf(newline: str, trailing: bool, short: bool) -> None:
 
 
 def test_utf8_bom_is_stripped_and_reported() -> None:
-    table, typed = load(b"\xef\xbb\xbf" + tsv([ao_row(1, product="Café")]).encode())
+    table, typed = load(b"\xef\xbb\xbf" + tsv([ao_row(1, sku="Café")]).encode())
     assert table.encoding == "utf-8-sig"
     assert table.kind.kind == "all_orders"
     assert typed["order_id"].tolist() == ["111-0000000-0000001"]
-    assert typed["product_name"].tolist() == ["Café"]
+    assert typed["sku"].tolist() == ["Café"]
 
 
 def test_cp1252_bytes() -> None:
-    data = tsv([ao_row(1, product="Café crème")]).encode("cp1252")
+    data = tsv([ao_row(1, sku="Café crème")]).encode("cp1252")
     assert b"\xe9" in data
     table, typed = load(data)
     assert table.encoding == "cp1252"
-    assert typed["product_name"].tolist() == ["Café crème"]
+    assert typed["sku"].tolist() == ["Café crème"]
 
 
 def test_cp932_japanese_bytes_with_marketplace_jp() -> None:
-    data = tsv([ao_row(1, product="バルミューダ 電気ケトル")]).encode("cp932")
+    data = tsv([ao_row(1, sku="バルミューダ 電気ケトル")]).encode("cp932")
     table, typed = load(data, marketplace="JP")
     assert table.encoding == "cp932"
-    assert typed["product_name"].tolist() == ["バルミューダ 電気ケトル"]
+    assert typed["sku"].tolist() == ["バルミューダ 電気ケトル"]
 
 
 def test_utf8_wins_over_cp932_for_jp() -> None:
-    table, typed = load(tsv([ao_row(1, product="バルミューダ")]).encode(), marketplace="JP")
+    table, typed = load(tsv([ao_row(1, sku="バルミューダ")]).encode(), marketplace="JP")
     assert table.encoding == "utf-8"
-    assert typed["product_name"].tolist() == ["バルミューダ"]
+    assert typed["sku"].tolist() == ["バルミューダ"]
 
 
 @pytest.mark.parametrize(
-    ("text_encoding", "forced", "reported", "product"),
+    ("text_encoding", "forced", "reported", "sku"),
     [
         # Valid UTF-8 bytes, but the seller says cp1252: the bytes are read as cp1252.
         ("utf-8", "cp1252", "cp1252", "CafÃ©"),
@@ -134,11 +134,11 @@ def test_utf8_wins_over_cp932_for_jp() -> None:
         ("utf-8", "UTF8", "utf-8", "Café"),
     ],
 )
-def test_encoding_forced(text_encoding: str, forced: str, reported: str, product: str) -> None:
+def test_encoding_forced(text_encoding: str, forced: str, reported: str, sku: str) -> None:
     source = "電気ケトル" if text_encoding == "cp932" else "Café"
-    table, typed = load(tsv([ao_row(1, product=source)]).encode(text_encoding), encoding=forced)
+    table, typed = load(tsv([ao_row(1, sku=source)]).encode(text_encoding), encoding=forced)
     assert table.encoding == reported
-    assert typed["product_name"].tolist() == [product]
+    assert typed["sku"].tolist() == [sku]
 
 
 def test_forced_utf8_strips_a_bom() -> None:
@@ -149,14 +149,14 @@ def test_forced_utf8_strips_a_bom() -> None:
 
 @pytest.mark.parametrize("forced", ["utf-8", "no-such-codec"])
 def test_forced_encoding_that_fails_is_undecodable(forced: str) -> None:
-    found = problem(tsv([ao_row(1, product="Café")]).encode("cp1252"), encoding=forced)
+    found = problem(tsv([ao_row(1, sku="Café")]).encode("cp1252"), encoding=forced)
     assert found.type == "undecodable"
     assert "--encoding" in found.message
 
 
 def test_undecodable_bytes() -> None:
     # 0x81 0x8d 0x8f 0x90 0x9d are undefined in cp1252 and the bytes are not UTF-8.
-    found = problem(tsv([ao_row(1, product="x\x81\x8d")]).encode("latin-1"))
+    found = problem(tsv([ao_row(1, sku="x\x81\x8d")]).encode("latin-1"))
     assert found.type == "undecodable"
     assert "--encoding" in found.message
 
@@ -170,14 +170,14 @@ def test_comma_separated_excel_resave_with_quotes(short: bool, newline: str) -> 
     lines = [
         ",".join(f'"{h}"' for h in AO_HEADER),
         "111-0000000-0000001,2024-04-19T16:29:58+00:00,2024-04-20T08:00:00+00:00,Shipped,Merchant,Amazon.com,"
-        '"Pillow, 12"" x 18""",SKU-1,Shipped,2',
+        'Pillow,"Pillow, 12"" x 18""",Shipped,2',
         "111-0000000-0000002,2024-04-19T16:29:58+00:00,2024-04-20T08:00:00+00:00,Shipped,Merchant,Amazon.com,"
-        "Plain,SKU-2,Shipped" + ("" if short else ",1"),
+        "Plain,Plain,Shipped" + ("" if short else ",1"),
     ]
     table, typed = load((newline.join(lines) + newline).encode())
     assert table.kind.kind == "all_orders"
     assert table.delimiter == ","
-    assert typed["product_name"].tolist() == ['Pillow, 12" x 18"', "Plain"]
+    assert typed["sku"].tolist() == ['Pillow, 12" x 18"', "Plain"]
     assert typed["quantity"].tolist() == [2, pd.NA] if short else [2, 1]
     assert typed["_line"].tolist() == [2, 3]
     assert table.problems == []
@@ -207,12 +207,12 @@ def test_column_names_match_loosely() -> None:
 @pytest.mark.parametrize("short", [False, True], ids=["fast", "exact"])
 def test_quote_in_a_tab_file_is_literal(short: bool) -> None:
     products = ['"Deluxe" pillow 12" x 18"', '"', '"unclosed quote']
-    rows = [ao_row(n, product=p) for n, p in enumerate(products, 1)]
+    rows = [ao_row(n, sku=p) for n, p in enumerate(products, 1)]
     if short:
         rows[1] = rows[1][:-1]
     table, typed = load(tsv(rows).encode())
     assert table.problems == []
-    assert typed["product_name"].tolist() == products
+    assert typed["sku"].tolist() == products
     assert typed["_line"].tolist() == [2, 3, 4]
 
 
