@@ -233,3 +233,57 @@ def test_integrated_carriers_row_by_row(code: str | None, name: str, ok: bool) -
     got = integrated(codes, names, ["My Local Courier"])
     assert got.tolist() == [ok, True, False]
     assert got.index.equals(codes.index)
+
+
+items = st.lists(
+    st.tuples(
+        st.sampled_from(["111-0000001-0000001", "111-0000001-0000002"]),
+        st.sampled_from(["A", "B", None]),  # sku
+        st.sampled_from(["", "7", None]),  # order-item id
+        st.sampled_from([None, "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"]),
+        st.sampled_from(["Shipped", "Cancelled"]),
+        st.integers(0, 1),  # file
+    ),
+    max_size=25,
+)
+
+
+def _plain_deduplicate(kind: str, frame: pd.DataFrame) -> tuple[list[int], list[int], int]:
+    """SPEC 1.5 the straightforward way: (lines kept, rows dropped per file, files warned about superseded rows)."""
+    drop = frame.duplicated([c for c in frame.columns if not c.startswith("_")], keep="first")
+    if kind == "all_orders":
+        item = frame["order_item_id"].fillna("")
+        sku = frame["sku"].fillna("").where(item == "", "") if (item != "").any() else frame["sku"].fillna("")
+        frame = frame.assign(_item=item, _sku=sku)
+        key = ["order_id", "_item", "_sku"]
+    else:
+        key = ["order_id", "order_item_id"]
+    order = frame.loc[~drop].sort_values(["last_updated", "_file", "_line"], na_position="first", kind="stable")
+    superseded = order.index[order.duplicated(subset=key, keep="last")]
+    drop.loc[superseded] = True
+    per_file = [int((drop & (frame["_file"] == f)).sum()) for f in (0, 1)]
+    return frame.loc[~drop, "_line"].tolist(), per_file, len(set(frame.loc[superseded, "_file"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=items, kind=st.sampled_from(["all_orders", "order_report"]))
+def test_deduplication_matches_the_plain_rule(data: list[tuple[object, ...]], kind: str) -> None:
+    from healthcheck.loaders import InputFile, _deduplicate
+
+    frame = pd.DataFrame(
+        {
+            "order_id": pd.Series([r[0] for r in data], dtype="str"),
+            "sku": pd.Series([r[1] for r in data], dtype="str"),
+            "order_item_id": pd.Series([r[2] for r in data], dtype="str"),
+            "last_updated": pd.to_datetime(pd.Series([r[3] for r in data], dtype=object), utc=True),
+            "order_status": pd.Series([r[4] for r in data], dtype="str"),
+            "_line": np.arange(2, 2 + len(data), dtype=np.int64),
+            "_file": np.asarray([r[5] for r in data], dtype=np.int64),
+        }
+    )
+    inputs = [InputFile("a.txt"), InputFile("b.txt")]
+    kept = _deduplicate(kind, frame, inputs)
+    lines, per_file, warned = _plain_deduplicate(kind, frame)
+    assert kept["_line"].tolist() == lines
+    assert [i.skipped.get("duplicate", 0) for i in inputs] == per_file
+    assert sum(len(i.warnings) for i in inputs) == warned

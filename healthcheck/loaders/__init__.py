@@ -430,7 +430,6 @@ def input_size(paths: Sequence[Path]) -> int:
 def _deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.DataFrame:
     """Overlapping downloads must never double count (SPEC 1.5); every dropped row is counted."""
     value_columns = [c for c in frame.columns if not c.startswith("_")]
-    drop = duplicated_rows(frame, value_columns)
     key: list[str] | None = None
     if kind == "all_orders":
         # A column one download has and another lacks is NaN in the other's rows: read it as empty, or
@@ -445,23 +444,34 @@ def _deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.
         key = ["order_id", "_item", "_sku"]
     elif kind == "order_report":
         key = ["order_id", "order_item_id"]
-    if key is not None:
-        remaining = frame.loc[~drop] if bool(drop.any()) else frame
-        # Only rows whose key comes again can be superseded: sorting just those gives the same answer.
-        remaining = remaining.loc[duplicated_rows(remaining, key, keep=False)]
-        if "last_updated" in remaining:
-            order = remaining.sort_values(["last_updated", FILE_FIELD, LINE_FIELD], na_position="first", kind="stable")
-        else:
-            order = remaining.sort_values([FILE_FIELD, LINE_FIELD], kind="stable")
-        superseded = order.duplicated(subset=key, keep="last")
-        conflicting = superseded[superseded].index
-        drop.loc[conflicting] = True
-        if len(conflicting):
-            for file_index, count in frame.loc[conflicting, FILE_FIELD].value_counts().items():
-                inputs[int(file_index)].warnings.append(
-                    f"{count} row(s) are older versions of order items found again in a later download "
-                    "(the later last-updated-date wins)"
+    if key is None:
+        drop = duplicated_rows(frame, value_columns)
+    else:
+        # Identical rows share their key: only rows whose key comes again can be copies or older versions, and
+        # in a clean download there are none, so the other columns of a million rows are never compared.
+        again = duplicated_rows(frame, key, keep=False)
+        drop = pd.Series(False, index=frame.index)
+        if bool(again.any()):
+            candidates = frame.loc[again]
+            copies = duplicated_rows(candidates, value_columns).to_numpy()
+            drop.loc[candidates.index[copies]] = True
+            remaining = candidates.loc[~copies]
+            remaining = remaining.loc[duplicated_rows(remaining, key, keep=False)]
+            if "last_updated" in remaining:
+                order = remaining.sort_values(
+                    ["last_updated", FILE_FIELD, LINE_FIELD], na_position="first", kind="stable"
                 )
+            else:
+                order = remaining.sort_values([FILE_FIELD, LINE_FIELD], kind="stable")
+            superseded = order.duplicated(subset=key, keep="last")
+            conflicting = superseded[superseded].index
+            drop.loc[conflicting] = True
+            if len(conflicting):
+                for file_index, count in frame.loc[conflicting, FILE_FIELD].value_counts().items():
+                    inputs[int(file_index)].warnings.append(
+                        f"{count} row(s) are older versions of order items found again in a later download "
+                        "(the later last-updated-date wins)"
+                    )
     if bool(drop.any()):
         for file_index, count in frame.loc[drop, FILE_FIELD].value_counts().items():
             inputs[int(file_index)].skipped["duplicate"] += int(count)
