@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from healthcheck import __version__
 from healthcheck.actions import Action, build_actions
-from healthcheck.concurrency import beside, ordered_map, pool
+from healthcheck.concurrency import beside, ordered_map, pool, worth_threads
 from healthcheck.config import Config
 from healthcheck.errors import InputProblem
 from healthcheck.insights import Insights, OrderFact, build_insights, order_facts
@@ -220,7 +220,7 @@ def run_audit(
     else:
         effective_as_of, source = default_as_of(data, now.astimezone(dt.UTC).date())
     specs = resolve(config)
-    with pool(len(specs), "audit") as executor:
+    with pool(len(specs), "audit", large=worth_threads(rows=len(data.orders) + len(data.confirmations))) as executor:
         # The metrics are independent of one another, and so are the actions and the insights built from them.
         results = ordered_map(executor, lambda spec: evaluate(spec, data, effective_as_of), specs)
         built_insights = beside(

@@ -16,6 +16,16 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+# Below these, a second thread costs more than it gives: each pandas call on a small frame is mostly Python, and
+# two threads of it contend for the GIL (a small account took 0.2 s more CPU on two threads than on one).
+LARGE_ROWS = 50_000
+LARGE_BYTES = 16 << 20
+
+
+def worth_threads(*, rows: int = 0, size: int = 0) -> bool:
+    """Whether work over `rows` rows (or `size` bytes of reports) is large enough to share between threads."""
+    return rows >= LARGE_ROWS or size >= LARGE_BYTES
+
 
 def workers() -> int:
     """Threads at once: the cores this process may use, at most two (each large step holds its own frames: more
@@ -28,9 +38,10 @@ def workers() -> int:
 
 
 @contextmanager
-def pool(tasks: int, name: str) -> Iterator[ThreadPoolExecutor | None]:
-    """A thread pool when there is more than one task and more than one core; None runs everything in line."""
-    count = min(workers(), tasks)
+def pool(tasks: int, name: str, *, large: bool = True) -> Iterator[ThreadPoolExecutor | None]:
+    """A thread pool when there is more than one task, more than one core and the work is `large` (see
+    `worth_threads`); None runs everything in line."""
+    count = min(workers(), tasks) if large else 1
     if count < 2:
         yield None
         return

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from healthcheck.concurrency import beside, pool
+from healthcheck.concurrency import beside, pool, worth_threads
 from healthcheck.config import Config
 from healthcheck.loaders import FILE_FIELD, ORDER_NO, LoadResult
 from healthcheck.loaders.parse import amazon_order_numbers_of
@@ -404,7 +404,7 @@ def _build_orders(
             shipped = keys.any(part, np.ones(len(frame), dtype=bool), shipped)
             channel[(channel < 0) & (keys.rows(part) > 0)] = 1
         sku_parts.append((part, sku, cancelled_items))
-    with pool(2, "model") as executor:
+    with pool(2, "model", large=worth_threads(rows=sum(len(frame) for _, frame in sources))) as executor:
         # The SKU pairs need only the order codes: they are hashed on a second thread while this one combines
         # the cancellations and works out the ship-by dates.
         pairs = beside(executor, lambda: _order_skus(keys, sku_parts, loaded))

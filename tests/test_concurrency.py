@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,10 @@ NOW = dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two cores, and every account large enough for threads (the sample account is not, by far)."""
     monkeypatch.setattr(concurrency, "workers", lambda: 2)
+    monkeypatch.setattr(concurrency, "LARGE_ROWS", 0)
+    monkeypatch.setattr(concurrency, "LARGE_BYTES", 0)
 
 
 def test_ordered_map_keeps_the_order_of_the_items_whichever_finishes_first(two_cores: None) -> None:
@@ -46,6 +50,14 @@ def test_no_pool_for_a_single_task(two_cores: None, tasks: int) -> None:
 def test_no_pool_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(concurrency, "workers", lambda: 1)
     with pool(9, "test") as executor:
+        assert executor is None
+
+
+def test_small_work_stays_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(concurrency, "workers", lambda: 2)
+    assert not concurrency.worth_threads(rows=1_000, size=100_000)
+    assert concurrency.worth_threads(rows=1_000_000) and concurrency.worth_threads(size=1 << 30)
+    with pool(9, "test", large=False) as executor:
         assert executor is None
 
 
@@ -104,9 +116,23 @@ def _sample_data() -> AuditData:
 
 def test_the_report_is_the_same_on_one_core_as_on_two(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(concurrency, "LARGE_ROWS", 0)  # threads even for the small sample account
+    monkeypatch.setattr(concurrency, "LARGE_BYTES", 0)
+    started: list[str] = []
+    monkeypatch.setattr(concurrency, "ThreadPoolExecutor", _recording(started))
     documents = []
     for cores in (1, 2):
         monkeypatch.setattr(concurrency, "workers", lambda cores=cores: cores)
         report = run_audit([Path("sample_reports")], config=Config(), now=NOW)
         documents.append(json.dumps(report.to_dict(), indent=2))
     assert documents[0] == documents[1]
+    assert sorted(set(started)) == ["audit", "load", "model"]  # the second run did use threads
+
+
+def _recording(started: list[str]) -> type[ThreadPoolExecutor]:
+    class Recording(ThreadPoolExecutor):
+        def __init__(self, max_workers: int, thread_name_prefix: str) -> None:
+            started.append(thread_name_prefix.removeprefix("healthcheck-"))
+            super().__init__(max_workers=max_workers, thread_name_prefix=thread_name_prefix)
+
+    return Recording

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from healthcheck.concurrency import pool as thread_pool
+from healthcheck.concurrency import worth_threads
 from healthcheck.errors import InputError, InputProblem
 from healthcheck.loaders import parse
 from healthcheck.loaders.kinds import SELLER_PERFORMANCE
@@ -299,7 +300,7 @@ def load_inputs(
         label, content = source
         return _load_one(label, content, marketplace=marketplace, encoding=encoding, include_pii=include_pii)
 
-    with thread_pool(len(sources), "load") as pool:
+    with thread_pool(len(sources), "load", large=worth_threads(size=sum(sizes))) as pool:
         if pool:
             # Largest first, so that the last file to finish is a small one; gathered in the sources' order.
             futures = {i: pool.submit(load, sources[i]) for i in sorted(range(len(sources)), key=lambda i: -sizes[i])}
