@@ -9,12 +9,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 
+from healthcheck.concurrency import ordered_map
 from healthcheck.insights import budget_used, rate_with_bad
 from healthcheck.metrics.base import Direction, MetricResult, Status, Window
 from healthcheck.metrics.cancellation import BUYER_REASON_PATTERN, EXPIRY_BUSINESS_DAYS
@@ -437,23 +440,30 @@ def rank_key(action: Action, metric: MetricResult | None) -> tuple[int, float, i
     return severity, -used, _PHASE.get(action.id, 1), -moved, _URGENCY.get(action.id, 9), action.id
 
 
-def build_actions(data: AuditData, results: list[MetricResult], as_of: dt.date) -> list[Action]:
-    """Every action the data calls for, ranked (`rank_key`) and numbered by priority."""
+def build_actions(
+    data: AuditData, results: list[MetricResult], as_of: dt.date, executor: ThreadPoolExecutor | None = None
+) -> list[Action]:
+    """Every action the data calls for, ranked (`rank_key`) and numbered by priority.
+
+    Each kind of action is worked out on its own (on `executor`'s threads when given); they are gathered in a
+    fixed order, so the ranking never depends on which finished first.
+    """
     by_id = {r.id: r for r in results}
     lsr_id = _late_shipment_metric(by_id)
-    actions: list[Action] = []
+    tasks: list[Callable[[], list[Action]]] = []
     if data.has_order_data:
         if "cancellation_rate" in by_id:
-            actions += cancellation_actions(data, by_id["cancellation_rate"], as_of)
+            tasks.append(lambda: cancellation_actions(data, by_id["cancellation_rate"], as_of))
         if data.has("ship_confirmations") or data.has("order_report"):
-            actions += overdue_action(data, as_of, lsr_id)
+            tasks.append(lambda: overdue_action(data, as_of, lsr_id))
         if data.has("ship_confirmations") and "late_shipment_rate_30d" in by_id:
-            actions += handling_time_action(data, by_id["late_shipment_rate_30d"].window, as_of, lsr_id)
+            tasks.append(lambda: handling_time_action(data, by_id["late_shipment_rate_30d"].window, as_of, lsr_id))
     if data.has("ship_confirmations") and "valid_tracking_rate" in by_id:
-        actions += tracking_action(data, by_id["valid_tracking_rate"])
-    actions += feedback_removal_action(data, as_of)
-    actions += claims_action(data, as_of)
-    actions += plan_of_action(data, results)
+        tasks.append(lambda: tracking_action(data, by_id["valid_tracking_rate"]))
+    tasks.append(lambda: feedback_removal_action(data, as_of))
+    tasks.append(lambda: claims_action(data, as_of))
+    tasks.append(lambda: plan_of_action(data, results))
+    actions = [action for found in ordered_map(executor, lambda task: task(), tasks) for action in found]
     measured = [dataclasses.replace(a, impact=impact(a, by_id.get(a.metric_id))) for a in actions]
     ranked = sorted(measured, key=lambda a: rank_key(a, by_id.get(a.metric_id)))
     return [dataclasses.replace(a, priority=i) for i, a in enumerate(ranked, start=1)]

@@ -6,15 +6,16 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from healthcheck import __version__
 from healthcheck.actions import Action, build_actions
-from healthcheck.concurrency import beside, ordered_map, pool, worth_threads
+from healthcheck.concurrency import ahead, beside, ordered_map, pool, worth_threads
 from healthcheck.config import Config
 from healthcheck.errors import InputProblem
-from healthcheck.insights import Insights, OrderFact, build_insights, order_facts
+from healthcheck.insights import Events, Insights, OrderFact, build_insights, metric_events, order_facts
 from healthcheck.loaders import LoadResult, Progress, load_inputs
 from healthcheck.marketplaces import (
     DEFAULT_MARKETPLACE,
@@ -22,7 +23,7 @@ from healthcheck.marketplaces import (
     get_marketplace,
     marketplace_for_sales_channel,
 )
-from healthcheck.metrics import MetricResult, evaluate, resolve
+from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate, resolve
 from healthcheck.model import AuditData, build_audit_data, member
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
 from healthcheck.shipcal import OperatingCalendar
@@ -197,6 +198,12 @@ def _marketplace_warnings(loaded: LoadResult, marketplace: Marketplace, given: b
     ]
 
 
+def _measure(spec: MetricSpec, data: AuditData, as_of: dt.date) -> tuple[MetricResult, Events | None]:
+    """A metric's result and the events behind it: one task, so the two share the thread's warm frames."""
+    result = evaluate(spec, data, as_of)
+    return result, metric_events(data, result)
+
+
 def run_audit(
     paths: Sequence[Path],
     *,
@@ -221,12 +228,17 @@ def run_audit(
         effective_as_of, source = default_as_of(data, now.astimezone(dt.UTC).date())
     specs = resolve(config)
     with pool(len(specs), "audit", large=worth_threads(rows=len(data.orders) + len(data.confirmations))) as executor:
-        # The metrics are independent of one another, and so are the actions and the insights built from them.
-        results = ordered_map(executor, lambda spec: evaluate(spec, data, effective_as_of), specs)
+        # The metrics are independent of one another (each with the events its trend is drawn from), and so are
+        # the actions and the insights built from them.
+        for build in SHARED_FRAMES:
+            ahead(executor, partial(build, data))
+        measured = ordered_map(executor, lambda spec: _measure(spec, data, effective_as_of), specs)
+        results = [result for result, _ in measured]
+        events = {result.id: found for result, found in measured if found is not None}
         built_insights = beside(
-            executor, lambda: build_insights(data, results, effective_as_of, loaded.seller_performance)
+            executor, lambda: build_insights(data, results, effective_as_of, loaded.seller_performance, events)
         )
-        actions = build_actions(data, results, effective_as_of)
+        actions = build_actions(data, results, effective_as_of, executor)
         insights = built_insights()
     problems = list(loaded.problems)
     if not loaded.inputs and not problems:

@@ -54,6 +54,16 @@ def ordered_map(executor: ThreadPoolExecutor | None, function: Callable[[T], R],
     return list(executor.map(function, items)) if executor else [function(i) for i in items]
 
 
+def ahead(executor: ThreadPoolExecutor | None, function: Callable[[], object]) -> None:
+    """Start `function` on the pool before the tasks submitted after it; without a pool, do nothing.
+
+    For work whose result is shared through a cache that waits for a build in progress (`AuditData.derived`):
+    whoever needs it next finds it built or being built, and an error is raised again where it is needed.
+    """
+    if executor is not None:
+        executor.submit(function)
+
+
 def beside(executor: ThreadPoolExecutor | None, function: Callable[[], T]) -> Callable[[], T]:
     """Start `function` on the pool (or, without one, at the first call) and return what waits for its result.
 

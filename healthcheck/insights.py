@@ -1018,26 +1018,34 @@ class Insights:
     notes: tuple[str, ...]
 
 
+def metric_events(data: AuditData, result: MetricResult) -> Events | None:
+    """The day-by-day events behind an evaluated metric's number, for its trend and recovery (None without).
+
+    Metrics that share an extractor (the two late shipment rates) share its events: extracted once per audit
+    data, by whichever asks first.
+    """
+    extract = EXTRACTORS.get(result.id)
+    if extract is None or result.rate is None:
+        return None
+    return data.derived(f"events:{id(extract)}", extract, lambda: extract(data))
+
+
 def build_insights(
     data: AuditData,
     results: Sequence[MetricResult],
     as_of: dt.date,
     seller_performance: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    events: Mapping[str, Events] | None = None,
 ) -> Insights:
-    """Headroom and recovery per metric, the daily trend, and the reconciliation with Amazon's numbers."""
+    """Headroom and recovery per metric, the daily trend, and the reconciliation with Amazon's numbers.
+
+    `events` are the metrics' `metric_events`, when the caller extracted them already (the audit does, on the
+    thread that evaluated each metric); otherwise they are extracted here.
+    """
     notes: list[str] = []
     rooms = {r.id: room for r in results if (room := headroom(r)) is not None}
-    events: dict[str, Events] = {}
-    extracted: dict[Callable[[AuditData], Events | None], Events | None] = {}  # the two LSRs share one
-    for result in results:
-        extract = EXTRACTORS.get(result.id)
-        if extract is None or result.rate is None:
-            continue
-        if extract not in extracted:
-            extracted[extract] = extract(data)
-        found = extracted[extract]
-        if found is not None:
-            events[result.id] = found
+    if events is None:
+        events = {r.id: found for r in results if (found := metric_events(data, r)) is not None}
     last = _day_number(as_of)
     starts = [
         int(e.basis.min()) + r.spec.end_lag_days

@@ -14,7 +14,7 @@ import pytest
 
 from healthcheck import concurrency
 from healthcheck.audit import run_audit
-from healthcheck.concurrency import beside, ordered_map, pool
+from healthcheck.concurrency import ahead, beside, ordered_map, pool
 from healthcheck.config import Config
 from healthcheck.model import AuditData
 
@@ -72,6 +72,15 @@ def test_beside_without_a_pool_runs_when_awaited() -> None:
     wait = beside(None, lambda: calls.append(1) or len(calls))
     assert calls == []
     assert wait() == 1
+
+
+def test_ahead_starts_work_on_the_pool_and_does_nothing_without_one(two_cores: None) -> None:
+    ran = threading.Event()
+    ahead(None, ran.set)
+    assert not ran.is_set()
+    with pool(2, "test") as executor:
+        ahead(executor, ran.set)
+    assert ran.is_set()  # the pool is shut down only once its work is done
 
 
 def test_an_error_on_the_other_thread_is_raised_where_it_is_awaited(two_cores: None) -> None:

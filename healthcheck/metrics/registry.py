@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from healthcheck.config import Config
 from healthcheck.metrics.base import MetricSpec
 from healthcheck.metrics.cancellation import CANCELLATION_RATE
@@ -10,7 +12,8 @@ from healthcheck.metrics.late_shipment import LSR_10D, LSR_30D
 from healthcheck.metrics.order_defect import ODR_AFN, ODR_MFN
 from healthcheck.metrics.refunds import REFUND_RATE
 from healthcheck.metrics.response_time import RESPONSE_TIME_24H
-from healthcheck.metrics.tracking import VALID_TRACKING_RATE
+from healthcheck.metrics.tracking import VALID_TRACKING_RATE, packages
+from healthcheck.model import AuditData
 
 METRICS: tuple[MetricSpec, ...] = (
     ODR_MFN,
@@ -23,6 +26,10 @@ METRICS: tuple[MetricSpec, ...] = (
     RESPONSE_TIME_24H,
     REFUND_RATE,
 )
+
+# Frames that several metrics, the actions and the insights read, built once per audit data. The audit starts
+# them first on its threads: the metric that builds one would otherwise be the last of them to finish.
+SHARED_FRAMES: tuple[Callable[[AuditData], object], ...] = (packages,)
 
 METRIC_IDS: tuple[str, ...] = tuple(m.id for m in METRICS)
 _BY_ID = {m.id: m for m in METRICS}
