@@ -11,6 +11,7 @@ import ctypes
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, TypeVar, cast
@@ -327,36 +328,99 @@ def build_orders(
     Sources in rank order: All Orders (which alone says an item was cancelled), order reports (seller-fulfilled),
     Amazon Fulfilled Shipments (FBA); an order's channel is the first one they give.
     """
-    orders, skus, _ = _build_orders(loaded, marketplace, config, calendar)
+    orders, merged = _build_orders(loaded, marketplace, config, calendar, None)
+    skus, _ = merged.pairs()
     return orders, skus
+
+
+_ORDER_SOURCES = ("all_orders", "order_report", "fba_shipments")
+_Pairs = tuple[pd.DataFrame, npt.NDArray[np.int64]]
 
 
 @dataclass
 class _Merged:
-    """What the merge knows beyond the frames: the order codes of every source row, and each SKU pair's order."""
+    """What the merge knows beyond the frames: the order codes of every source row, and the SKU pairs."""
 
     keys: _OrderKeys | None
     sources: list[str]  # the kinds `keys.codes` are for, in order
-    pair_orders: npt.NDArray[np.int64]  # per row of the SKU pairs: its order's row, -1 for a log-only order
+    # The distinct (order, SKU) pairs and each pair's order row (-1 for a log-only order): worked out on another
+    # thread while the orders are finished; calling waits for them.
+    pairs: Callable[[], _Pairs]
+
+
+@dataclass
+class _RowValues:
+    """What each row of an order source says, before its rows are grouped by order (no order codes needed)."""
+
+    sku: pd.Series
+    handling: npt.NDArray[np.int64]
+    item_cancelled: npt.NDArray[np.bool_]  # only All Orders says an item was cancelled
+    purchase: npt.NDArray[np.int64] | None = None
+    non_amazon: npt.NDArray[np.bool_] | None = None
+    shipped: npt.NDArray[np.bool_] | None = None
+    order_cancelled: npt.NDArray[np.bool_] | None = None
+    channel: npt.NDArray[np.int8] | None = None  # index into _CHANNEL_NAMES, -1 where the row names none
+    ship_by: npt.NDArray[np.int64] | None = None
+    delivery: npt.NDArray[np.int64] | None = None
+    buyer: npt.NDArray[np.bool_] | None = None
+
+
+def _row_values(kind: str, frame: pd.DataFrame, config: Config, overrides: dict[str, int]) -> _RowValues:
+    sku = _col(frame, "sku", "").fillna("").astype("str")
+    values = _RowValues(
+        sku=sku,
+        handling=_handling_days(sku, overrides, config.handling_days),
+        item_cancelled=np.zeros(len(frame), dtype=bool),
+    )
+    if "purchase_ts" in frame.columns:
+        values.purchase = _micros(frame["purchase_ts"])
+    if "sales_channel" in frame.columns:
+        values.non_amazon = np.asarray(_lower(frame["sales_channel"]) == NON_AMAZON, dtype=bool)
+    if kind == "all_orders":
+        status = _lower(frame["order_status"])
+        values.order_cancelled = status.isin(CANCELLED).to_numpy(dtype=bool)
+        values.item_cancelled = (
+            _lower(frame["item_status"]).isin(CANCELLED).to_numpy(dtype=bool) | values.order_cancelled
+        )
+        values.shipped = np.asarray(status.str.startswith("shipped") | (status == "partiallyshipped"), dtype=bool)
+        fulfilment = _lower(frame["fulfillment_channel"])
+        mfn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == MFN]).to_numpy(dtype=bool)
+        afn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == AFN]).to_numpy(dtype=bool)
+        values.channel = np.select([mfn, afn], [0, 1], -1).astype(np.int8)
+    elif kind == "order_report":
+        values.shipped = (_col(frame, "quantity_shipped", 0).fillna(0).astype("int64") > 0).to_numpy(dtype=bool)
+        if "ship_by_ts" in frame.columns:
+            values.ship_by = _micros(frame["ship_by_ts"])
+        if "latest_delivery_ts" in frame.columns:
+            values.delivery = _micros(frame["latest_delivery_ts"])
+        if "buyer_requested" in frame.columns:
+            values.buyer = _bool(frame["buyer_requested"]).to_numpy(dtype=bool)
+    else:
+        values.shipped = np.ones(len(frame), dtype=bool)
+    return values
 
 
 def _build_orders(
-    loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar
-) -> tuple[pd.DataFrame, pd.DataFrame, _Merged]:
+    loaded: LoadResult,
+    marketplace: Marketplace,
+    config: Config,
+    calendar: OperatingCalendar,
+    executor: ThreadPoolExecutor | None,
+) -> tuple[pd.DataFrame, _Merged]:
     tz = marketplace.timezone
-    sources = [
-        (kind, frame)
-        for kind in ("all_orders", "order_report", "fba_shipments")
-        if (frame := loaded.frame(kind)) is not None
-    ]
+    sources = [(kind, frame) for kind in _ORDER_SOURCES if (frame := loaded.frame(kind)) is not None]
     if not sources:
         empty_skus = {
             "order_id": pd.Series(dtype="str"),
             "sku": pd.Series(dtype="str"),
             "cancelled": pd.Series(dtype=bool),
         }
-        return _empty_orders(), pd.DataFrame(empty_skus), _Merged(None, [], np.zeros(0, dtype=np.int64))
-    keys = _OrderKeys([frame for _, frame in sources])
+        return _empty_orders(), _Merged(None, [], lambda: (pd.DataFrame(empty_skus), np.zeros(0, dtype=np.int64)))
+    # Hashing every source row's order number is the long step: each row's own values are read meanwhile.
+    coded = beside(executor, lambda: _OrderKeys([frame for _, frame in sources]))
+    overrides = dict(config.handling_days_by_sku)
+    rows = [_row_values(kind, frame, config, overrides) for kind, frame in sources]
+    keys = coded()
     n = keys.count
     purchase = np.full(n, _NEVER, dtype=np.int64)
     ship_by = np.full(n, _NAT, dtype=np.int64)
@@ -366,73 +430,60 @@ def _build_orders(
     none = np.zeros(n, dtype=bool)
     non_amazon, shipped, buyer = none.copy(), none.copy(), none.copy()
     status_known, order_cancelled, any_item_cancelled, all_items_cancelled = none, none, none, none
-    sku_parts: list[tuple[int, pd.Series, npt.NDArray[np.bool_]]] = []
-    overrides = dict(config.handling_days_by_sku)
-    for part, (kind, frame) in enumerate(sources):
-        if "purchase_ts" in frame.columns:
-            keys.reduce(part, _micros(frame["purchase_ts"]), purchase, "min")
-        if "sales_channel" in frame.columns:
-            non_amazon = keys.any(part, _lower(frame["sales_channel"]) == NON_AMAZON, non_amazon)
-        sku = _col(frame, "sku", "").fillna("").astype("str")
-        keys.reduce(part, _handling_days(sku, overrides, config.handling_days), handling, "max")
-        cancelled_items = np.zeros(len(frame), dtype=bool)
+    for part, ((kind, _), values) in enumerate(zip(sources, rows, strict=True)):
+        if values.purchase is not None:
+            keys.reduce(part, values.purchase, purchase, "min")
+        if values.non_amazon is not None:
+            non_amazon = keys.any(part, values.non_amazon, non_amazon)
+        keys.reduce(part, values.handling, handling, "max")
+        if values.shipped is not None:
+            shipped = keys.any(part, values.shipped, shipped)
         if kind == "all_orders":
-            status = _lower(frame["order_status"])
-            is_cancelled = status.isin(CANCELLED).to_numpy(dtype=bool)
-            cancelled_items = _lower(frame["item_status"]).isin(CANCELLED).to_numpy(dtype=bool) | is_cancelled
+            assert values.order_cancelled is not None and values.channel is not None
             status_known = keys.rows(part) > 0
-            order_cancelled = keys.any(part, is_cancelled)
-            any_item_cancelled = keys.any(part, cancelled_items)
+            order_cancelled = keys.any(part, values.order_cancelled)
+            any_item_cancelled = keys.any(part, values.item_cancelled)
             # Only All Orders rows say an item was cancelled: fullness is judged on them alone.
-            all_items_cancelled = status_known & ~keys.any(part, ~cancelled_items)
-            shipped = keys.any(part, status.str.startswith("shipped") | (status == "partiallyshipped"), shipped)
-            fulfilment = _lower(frame["fulfillment_channel"])
-            mfn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == MFN]).to_numpy(dtype=bool)
-            afn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == AFN]).to_numpy(dtype=bool)
-            _first_channel(keys, part, np.select([mfn, afn], [0, 1], -1).astype(np.int8), channel)
+            all_items_cancelled = status_known & ~keys.any(part, ~values.item_cancelled)
+            _first_channel(keys, part, values.channel, channel)
         elif kind == "order_report":
-            quantity = _col(frame, "quantity_shipped", 0).fillna(0).astype("int64")
-            shipped = keys.any(part, quantity > 0, shipped)
-            if "ship_by_ts" in frame.columns:
-                keys.reduce(part, _micros(frame["ship_by_ts"]), ship_by, "max")
-            if "latest_delivery_ts" in frame.columns:
-                keys.reduce(part, _micros(frame["latest_delivery_ts"]), delivery, "max")
-            if "buyer_requested" in frame.columns:
-                buyer = keys.any(part, _bool(frame["buyer_requested"]), buyer)
+            if values.ship_by is not None:
+                keys.reduce(part, values.ship_by, ship_by, "max")
+            if values.delivery is not None:
+                keys.reduce(part, values.delivery, delivery, "max")
+            if values.buyer is not None:
+                buyer = keys.any(part, values.buyer, buyer)
             channel[(channel < 0) & (keys.rows(part) > 0)] = 0
         else:
-            shipped = keys.any(part, np.ones(len(frame), dtype=bool), shipped)
             channel[(channel < 0) & (keys.rows(part) > 0)] = 1
-        sku_parts.append((part, sku, cancelled_items))
-    with pool(2, "model", large=worth_threads(rows=sum(len(frame) for _, frame in sources))) as executor:
-        # The SKU pairs need only the order codes: they are hashed on a second thread while this one combines
-        # the cancellations and works out the ship-by dates.
-        pairs = beside(executor, lambda: _order_skus(keys, sku_parts, loaded))
-        purchase[purchase == _NEVER] = _NAT
-        names = pa.array(_CHANNEL_NAMES, type=pa.large_string())
-        channels = pa.DictionaryArray.from_arrays(pa.array(np.maximum(channel, 0), mask=channel < 0), names)
-        orders = pd.DataFrame(
-            {
-                "order_id": keys.ids,
-                "purchase_ts": _as_instants(purchase),
-                "channel": pd.Series(channels.cast(pa.large_string()), dtype="str"),
-                "non_amazon": non_amazon,
-                "status_known": status_known,
-                "order_cancelled": order_cancelled,
-                "any_item_cancelled": any_item_cancelled,
-                "all_items_cancelled": all_items_cancelled,
-                "shipped": shipped,
-                "explicit_ship_by_ts": _as_instants(ship_by),
-                "latest_delivery_ts": _as_instants(delivery),
-                "buyer_requested": buyer,
-                "handling_days": handling,
-            }
-        )
-        orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
-        _apply_cancellations(orders, loaded)
-        _apply_ship_by(orders, tz, calendar)
-        skus, pair_orders = pairs()
-    return orders, skus, _Merged(keys, [kind for kind, _ in sources], pair_orders)
+    sku_parts = [(part, values.sku, values.item_cancelled) for part, values in enumerate(rows)]
+    # The SKU pairs need only the order codes: they are hashed on a second thread while this one finishes the
+    # orders (cancellations, ship-by dates) and the caller locates the other reports' rows among them.
+    pairs = beside(executor, lambda: _order_skus(keys, sku_parts, loaded))
+    purchase[purchase == _NEVER] = _NAT
+    names = pa.array(_CHANNEL_NAMES, type=pa.large_string())
+    channels = pa.DictionaryArray.from_arrays(pa.array(np.maximum(channel, 0), mask=channel < 0), names)
+    orders = pd.DataFrame(
+        {
+            "order_id": keys.ids,
+            "purchase_ts": _as_instants(purchase),
+            "channel": pd.Series(channels.cast(pa.large_string()), dtype="str"),
+            "non_amazon": non_amazon,
+            "status_known": status_known,
+            "order_cancelled": order_cancelled,
+            "any_item_cancelled": any_item_cancelled,
+            "all_items_cancelled": all_items_cancelled,
+            "shipped": shipped,
+            "explicit_ship_by_ts": _as_instants(ship_by),
+            "latest_delivery_ts": _as_instants(delivery),
+            "buyer_requested": buyer,
+            "handling_days": handling,
+        }
+    )
+    orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
+    _apply_cancellations(orders, loaded)
+    _apply_ship_by(orders, tz, calendar)
+    return orders, _Merged(keys, [kind for kind, _ in sources], pairs)
 
 
 _CHANNEL_NAMES = (MFN, AFN)
@@ -765,7 +816,19 @@ def build_audit_data(
 
 
 def _audit_data(loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar) -> AuditData:
-    orders, skus, merged = _build_orders(loaded, marketplace, config, calendar)
+    rows = sum(len(frame) for kind in _ORDER_SOURCES if (frame := loaded.frame(kind)) is not None)
+    with pool(2, "model", large=worth_threads(rows=rows)) as executor:
+        return _audit_frames(loaded, marketplace, config, calendar, executor)
+
+
+def _audit_frames(
+    loaded: LoadResult,
+    marketplace: Marketplace,
+    config: Config,
+    calendar: OperatingCalendar,
+    executor: ThreadPoolExecutor | None,
+) -> AuditData:
+    orders, merged = _build_orders(loaded, marketplace, config, calendar, executor)
     non_amazon = orders["non_amazon"].to_numpy(dtype=bool)
 
     def locate(ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
@@ -818,7 +881,8 @@ def _audit_data(loaded: LoadResult, marketplace: Marketplace, config: Config, ca
                 f"{count} row(s) are for orders not in the order data: they count in the valid tracking rate only"
             )
     defects, warnings = build_defects(loaded)
-    mismatch = _mismatch_warning(orders, non_amazon, skus, merged.pair_orders, config, calendar)
+    skus, pair_orders = merged.pairs()
+    mismatch = _mismatch_warning(orders, non_amazon, skus, pair_orders, config, calendar)
     if mismatch:
         warnings.append(mismatch)
     defect_rows = locate(defects["order_id"])
@@ -833,7 +897,7 @@ def _audit_data(loaded: LoadResult, marketplace: Marketplace, config: Config, ca
     buyer_request_known = "buyer_requested" in loaded.fields.get("order_report", set()) or bool(
         {"buyer_requested", "cancelled_by"} & loaded.fields.get("cancellations", set())
     )
-    left_out = excluded(merged.pair_orders)
+    left_out = excluded(pair_orders)
     return AuditData(
         marketplace=marketplace,
         config=config,
