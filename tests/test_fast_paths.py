@@ -287,3 +287,29 @@ def test_deduplication_matches_the_plain_rule(data: list[tuple[object, ...]], ki
     assert kept["_line"].tolist() == lines
     assert [i.skipped.get("duplicate", 0) for i in inputs] == per_file
     assert sum(len(i.warnings) for i in inputs) == warned
+
+
+order_ids = st.lists(
+    st.one_of(
+        st.from_regex(r"\A[0-9]{3}-[0-9]{7}-[0-9]{7}\Z"),
+        st.sampled_from(["111-1234567-123456x", "1111234567-12345678", "111-1234567-1234567 ", "١١١-1234567-1234567"]),
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ids=order_ids, large=st.booleans(), cut=st.integers(0, 3))
+def test_order_numbers_read_off_the_bytes_match_the_regex_path(ids: list[str], large: bool, cut: int) -> None:
+    import re
+
+    import pyarrow as pa
+
+    from healthcheck.loaders.parse import AMAZON_ORDER_ID, amazon_order_numbers_of
+
+    array = pa.array(["000-0000000-0000000"] * cut + ids, type=pa.large_string() if large else pa.string())
+    text = pa.chunked_array([array.slice(cut, len(ids) // 2), array.slice(cut + len(ids) // 2)])
+    plain = [int(i.replace("-", "")) for i in ids] if all(re.match(AMAZON_ORDER_ID, i, re.ASCII) for i in ids) else None
+    found = amazon_order_numbers_of(text)
+    assert (found.tolist() if found is not None else None) == plain
