@@ -843,6 +843,17 @@ def _audit_frames(
         found[found] = non_amazon[at[found]]
         return found
 
+    # The SKU pairs may still be hashing on the pool: the ship-by comparison and the items are finished there
+    # too (on a snapshot of the columns they read), while this thread places the other reports' rows.
+    ship_by_columns = orders[["order_id", "purchase_date", "ship_by_date", "computed_ship_by_date", "ship_by_source"]]
+
+    def items_and_mismatch() -> tuple[pd.DataFrame, str | None]:
+        skus, pair_orders = merged.pairs()
+        mismatch = _mismatch_warning(ship_by_columns, non_amazon, skus, pair_orders, config, calendar)
+        left_out = excluded(pair_orders)
+        return (skus.loc[~left_out].reset_index(drop=True) if left_out.any() else skus), mismatch
+
+    finished = beside(executor, items_and_mismatch)
     rows_of: dict[str, npt.NDArray[np.int64]] = {}
     for kind, frame in loaded.frames.items():
         if "order_id" not in frame.columns:
@@ -881,10 +892,6 @@ def _audit_frames(
                 f"{count} row(s) are for orders not in the order data: they count in the valid tracking rate only"
             )
     defects, warnings = build_defects(loaded)
-    skus, pair_orders = merged.pairs()
-    mismatch = _mismatch_warning(orders, non_amazon, skus, pair_orders, config, calendar)
-    if mismatch:
-        warnings.append(mismatch)
     defect_rows = locate(defects["order_id"])
     defects, defect_rows = defects.loc[~excluded(defect_rows)], defect_rows[~excluded(defect_rows)]
     unmatched_mask = pd.Series(defect_rows < 0, index=defects.index)
@@ -897,13 +904,15 @@ def _audit_frames(
     buyer_request_known = "buyer_requested" in loaded.fields.get("order_report", set()) or bool(
         {"buyer_requested", "cancelled_by"} & loaded.fields.get("cancellations", set())
     )
-    left_out = excluded(pair_orders)
+    items, mismatch = finished()
+    if mismatch:
+        warnings.append(mismatch)
     return AuditData(
         marketplace=marketplace,
         config=config,
         calendar=calendar,
         orders=orders.loc[~non_amazon].reset_index(drop=True) if non_amazon.any() else orders,
-        items=skus.loc[~left_out].reset_index(drop=True) if left_out.any() else skus,
+        items=items,
         confirmations=confirmations.reset_index(drop=True),
         defects=defects.loc[~unmatched_mask].reset_index(drop=True),
         unmatched_defects=[{"order_id": str(r["order_id"]), "source": str(r["source"])} for r in unmatched],
