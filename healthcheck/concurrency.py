@@ -50,8 +50,20 @@ def pool(tasks: int, name: str, *, large: bool = True) -> Iterator[ThreadPoolExe
 
 
 def ordered_map(executor: ThreadPoolExecutor | None, function: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    """`[function(i) for i in items]`, on the pool when there is one; results in the order of `items`."""
-    return list(executor.map(function, items)) if executor else [function(i) for i in items]
+    """`[function(i) for i in items]`, on the pool when there is one; results in the order of `items`.
+
+    The calling thread works too rather than wait: it takes the tasks no pool thread has started yet, from the
+    last one back (the pool's threads take them from the first on).
+    """
+    chosen = list(items)
+    if executor is None:
+        return [function(item) for item in chosen]
+    futures = [executor.submit(function, item) for item in chosen]
+    done_here: dict[int, R] = {}
+    for index in reversed(range(len(chosen))):
+        if futures[index].cancel():  # not started by the pool: this thread runs it
+            done_here[index] = function(chosen[index])
+    return [done_here[i] if i in done_here else futures[i].result() for i in range(len(chosen))]
 
 
 def ahead(executor: ThreadPoolExecutor | None, function: Callable[[], object]) -> None:
@@ -67,9 +79,18 @@ def ahead(executor: ThreadPoolExecutor | None, function: Callable[[], object]) -
 def beside(executor: ThreadPoolExecutor | None, function: Callable[[], T]) -> Callable[[], T]:
     """Start `function` on the pool (or, without one, at the first call) and return what waits for its result.
 
-    The caller goes on with other work on its own thread meanwhile; an exception is raised where it waits.
+    The caller goes on with other work on its own thread meanwhile; an exception is raised where it waits. If no
+    pool thread has started it by then, the waiting thread runs it itself. The result is computed once.
     """
-    if executor is None:
-        return function
-    future: Future[T] = executor.submit(function)
-    return future.result
+    future: Future[T] | None = executor.submit(function) if executor is not None else None
+    outcome: list[T] = []
+
+    def wait() -> T:
+        if not outcome:
+            if future is not None and not future.cancel():
+                outcome.append(future.result())
+            else:
+                outcome.append(function())
+        return outcome[0]
+
+    return wait

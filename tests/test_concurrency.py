@@ -62,9 +62,29 @@ def test_small_work_stays_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_beside_runs_on_another_thread_and_returns_its_result(two_cores: None) -> None:
+    started = threading.Event()
+
+    def name() -> str:
+        started.set()
+        return threading.current_thread().name
+
     with pool(2, "test") as executor:
-        wait = beside(executor, lambda: threading.current_thread().name)
+        wait = beside(executor, name)
+        assert started.wait(5)
         assert wait().startswith("healthcheck-test")
+        assert wait().startswith("healthcheck-test")  # the result is kept, never computed again
+
+
+def test_a_task_no_pool_thread_has_started_runs_on_the_waiting_thread(two_cores: None) -> None:
+    release = threading.Event()
+    with pool(2, "test") as executor:
+        busy = [executor.submit(release.wait) for _ in range(2)]  # both pool threads are taken
+        wait = beside(executor, lambda: threading.current_thread().name)
+        assert wait() == threading.current_thread().name
+        names = ordered_map(executor, lambda _: threading.current_thread().name, range(3))
+        assert names == [threading.current_thread().name] * 3
+        release.set()
+        assert all(f.result() for f in busy)
 
 
 def test_beside_without_a_pool_runs_when_awaited() -> None:
