@@ -420,6 +420,7 @@ def _build_orders(
     coded = beside(executor, lambda: _OrderKeys([frame for _, frame in sources]))
     overrides = dict(config.handling_days_by_sku)
     rows = [_row_values(kind, frame, config, overrides) for kind, frame in sources]
+    reasons = _cancel_reasons(loaded)
     keys = coded()
     n = keys.count
     purchase = np.full(n, _NEVER, dtype=np.int64)
@@ -481,7 +482,7 @@ def _build_orders(
         }
     )
     orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
-    _apply_cancellations(orders, loaded)
+    _apply_cancellations(orders, loaded, reasons)
     _apply_ship_by(orders, tz, calendar)
     return orders, _Merged(keys, [kind for kind, _ in sources], pairs)
 
@@ -582,16 +583,13 @@ def _empty_orders() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
 
-def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult) -> None:
-    """Combine order statuses with the seller's cancellation log (SPEC 4.2)."""
+def _cancel_reasons(loaded: LoadResult) -> pd.Series | None:
+    """Each cancelled order's reasons (indexed by order id; several joined by `; `), from the seller's log and
+    the order report's buyer reasons; None when neither gives one. Needs no order codes: worked out while the
+    order numbers are hashed."""
     log = loaded.frame("cancellations")
-    ids = orders["order_id"]
-    in_log = pd.Series(False, index=orders.index)
     reasons: list[pd.DataFrame] = []
     if log is not None and not log.empty:
-        in_log = member(ids, log["order_id"])
-        buyer = _bool(_col(log, "buyer_requested")) | (_col(log, "cancelled_by", "").astype("str") == "buyer")
-        orders["buyer_requested"] = orders["buyer_requested"] | member(ids, log.loc[buyer, "order_id"])
         reasons.append(pd.DataFrame({"order_id": log["order_id"], "reason": log["cancel_reason"]}))
     report = loaded.frame("order_report")
     if report is not None and "buyer_cancel_reason" in report:
@@ -602,17 +600,32 @@ def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult) -> None:
         reasons.append(
             pd.DataFrame({"order_id": report.loc[stated, "order_id"], "reason": "buyer-requested: " + given[stated]})
         )
+    if not reasons:
+        return None
+    found = pd.concat(reasons, ignore_index=True)
+    found["reason"] = found["reason"].fillna("").astype("str").str.strip()
+    found = found.loc[found["reason"] != ""].drop_duplicates().sort_values(["order_id", "reason"], kind="stable")
+    if found.empty:
+        return None
+    # Most orders have one reason: only those with several are joined in Python.
+    several = found["order_id"].duplicated(keep=False)
+    single = found.loc[~several].set_index("order_id")["reason"]
+    joined = found.loc[several].groupby("order_id", sort=False)["reason"].agg("; ".join)
+    return pd.concat([single, joined.astype("str")])
+
+
+def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult, reasons: pd.Series | None) -> None:
+    """Combine order statuses with the seller's cancellation log (SPEC 4.2); `reasons` from `_cancel_reasons`."""
+    log = loaded.frame("cancellations")
+    ids = orders["order_id"]
+    in_log = pd.Series(False, index=orders.index)
+    if log is not None and not log.empty:
+        in_log = member(ids, log["order_id"])
+        buyer = _bool(_col(log, "buyer_requested")) | (_col(log, "cancelled_by", "").astype("str") == "buyer")
+        orders["buyer_requested"] = orders["buyer_requested"] | member(ids, log.loc[buyer, "order_id"])
     reason = pd.Series("", index=orders.index, dtype="str")
-    if reasons:
-        found = pd.concat(reasons, ignore_index=True)
-        found["reason"] = found["reason"].fillna("").astype("str").str.strip()
-        found = found.loc[found["reason"] != ""].drop_duplicates().sort_values(["order_id", "reason"], kind="stable")
-        if not found.empty:
-            # Most orders have one reason: only those with several are joined in Python.
-            several = found["order_id"].duplicated(keep=False)
-            single = found.loc[~several].set_index("order_id")["reason"]
-            joined = found.loc[several].groupby("order_id", sort=False)["reason"].agg("; ".join)
-            reason = lookup(ids, pd.concat([single, joined.astype("str")])).fillna("").astype("str")
+    if reasons is not None:
+        reason = lookup(ids, reasons).fillna("").astype("str")
     orders["cancel_reason"] = reason
     orders["cancelled"] = orders["any_item_cancelled"] | in_log
     # The cancellation log is order-grain: it makes an order cancelled in full only where no All Orders row
@@ -880,6 +893,11 @@ def _audit_frames(
     np.minimum.at(first_confirmation, at[matched], np.where(conf == _NAT, _NEVER, conf)[matched])
     first_confirmation[first_confirmation == _NEVER] = _NAT
     orders["conf_ts"] = _as_instants(first_confirmation)
+    # The orders are complete: the Multi-Channel ones are taken out on the pool (every column is copied) while
+    # this thread places the defects.
+    amazon_orders = beside(
+        executor, lambda: orders.loc[~non_amazon].reset_index(drop=True) if non_amazon.any() else orders
+    )
     # Each confirmation's row in the audit's orders (Amazon orders), -1 for an order not in the order data: the
     # metrics join on it instead of hashing the ids again.
     order_row = np.full(len(at), -1, dtype=np.int64)
@@ -911,7 +929,7 @@ def _audit_frames(
         marketplace=marketplace,
         config=config,
         calendar=calendar,
-        orders=orders.loc[~non_amazon].reset_index(drop=True) if non_amazon.any() else orders,
+        orders=amazon_orders(),
         items=items,
         confirmations=confirmations.reset_index(drop=True),
         defects=defects.loc[~unmatched_mask].reset_index(drop=True),
