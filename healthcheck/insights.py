@@ -196,7 +196,7 @@ def _odr_events(channel: str) -> Callable[[AuditData], Events | None]:
     def extract(data: AuditData) -> Events | None:
         if not any(data.has(kind) for kind in DEFECT_SOURCES):
             return None
-        orders = data.orders.loc[data.orders["channel"] == channel]
+        orders = data.orders.loc[data.orders["channel"] == channel, ["order_id", "purchase_date"]]
         defective = member(orders["order_id"], data.defects["order_id"])
         return Events.build(orders["purchase_date"], _ALWAYS, _flag(defective))
 
@@ -207,7 +207,9 @@ def _cancellation_events(data: AuditData) -> Events | None:
     """Cancellations count from the start; an order Amazon will auto-cancel counts from its expiry day."""
     if not data.has_order_data:
         return None
-    orders = data.orders.loc[data.orders["channel"] == MFN]
+    # Only the columns read: a row filter copies every column it keeps.
+    wanted = ["cancelled", "conf_ts", "shipped", "ship_by_date", "buyer_requested", "purchase_date"]
+    orders = data.orders.loc[data.orders["channel"] == MFN, wanted]
     open_orders = ~orders["cancelled"] & orders["conf_ts"].isna() & ~orders["shipped"] & orders["ship_by_date"].notna()
     expiry = pd.Series(_NEVER, index=orders.index, dtype="int64")
     if bool(open_orders.any()):
@@ -223,7 +225,10 @@ def _late_shipment_events(data: AuditData) -> Events | None:
     """Confirmed orders count from the start; unconfirmed ones count (late) from the day after their ship-by day."""
     if not data.has("ship_confirmations") or not data.has_order_data:
         return None
-    orders = data.orders.loc[(data.orders["channel"] == MFN) & ~data.orders["cancelled_full"]]
+    orders = data.orders.loc[
+        (data.orders["channel"] == MFN) & ~data.orders["cancelled_full"],
+        ["conf_ts", "shipped", "ship_by_deadline", "ship_by_date"],
+    ]
     confirmed = orders["conf_ts"].notna()
     waiting = ~confirmed & ~orders["shipped"]
     late_confirmed = confirmed & (orders["conf_ts"] > orders["ship_by_deadline"])
@@ -249,9 +254,19 @@ def _delivery_events(data: AuditData) -> Events | None:
     """Units by promised delivery day; late units count against the metric."""
     if not data.has("ship_confirmations"):
         return None
-    wanted = ("order_id", "channel", "tracking_number", "delivered_ts", "quantity", ORDER_ROW)
-    rows = data.confirmations[[c for c in wanted if c in data.confirmations.columns]]
-    rows = rows.loc[(rows["channel"] != AFN) & (rows["tracking_number"] != "") & rows["delivered_ts"].notna()]
+    confirmations = data.confirmations
+    chosen = (
+        (confirmations["channel"] != AFN)
+        & (confirmations["tracking_number"] != "")
+        & confirmations["delivered_ts"].notna()
+    )
+    # The order id only where no order row says which order (order_values joins on either).
+    wanted = (
+        ("delivered_ts", "quantity", ORDER_ROW)
+        if ORDER_ROW in confirmations
+        else ("order_id", "delivered_ts", "quantity")
+    )
+    rows = confirmations.loc[chosen, [c for c in wanted if c in confirmations.columns]]
     if rows.empty:
         return None
     promised = order_values(data, rows, "latest_delivery_ts")
@@ -297,7 +312,7 @@ def _response_events(data: AuditData) -> Events | None:
 def _refund_events(data: AuditData) -> Events | None:
     if not (data.has("mfn_returns") or data.has("fba_returns")):
         return None
-    orders = data.orders.loc[data.orders["channel"].isin([MFN, AFN])]
+    orders = data.orders.loc[data.orders["channel"].isin([MFN, AFN]), ["order_id", "purchase_date"]]
     refunded = member(orders["order_id"], refunded_orders(data))
     return Events.build(orders["purchase_date"], _ALWAYS, _flag(refunded))
 

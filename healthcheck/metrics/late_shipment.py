@@ -15,7 +15,9 @@ def lsr_frame(data: AuditData, window: Window, as_of: dt.date) -> pd.DataFrame:
     """The window's MFN orders with their outcome flags; shared with the actions and the trend."""
     orders = data.orders
     candidates = orders.loc[
-        (orders["channel"] == MFN) & ~orders["cancelled_full"] & window.contains(orders["ship_by_date"])
+        (orders["channel"] == MFN) & ~orders["cancelled_full"] & window.contains(orders["ship_by_date"]),
+        # Only the columns the metric, the handling-time action and the trend read: a row filter copies them.
+        ["order_id", "purchase_date", "ship_by_date", "ship_by_deadline", "ship_by_source", "conf_ts", "shipped"],
     ]
     confirmed = candidates["conf_ts"].notna()
     unknown = ~confirmed & candidates["shipped"]

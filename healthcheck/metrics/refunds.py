@@ -29,7 +29,9 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     if not (data.has("mfn_returns") or data.has("fba_returns")):
         return Measurement.not_evaluated("no returns report was given", first)
     orders = data.orders
-    population = orders.loc[orders["channel"].isin([MFN, AFN]) & window.contains(orders["purchase_date"])]
+    population = orders.loc[
+        orders["channel"].isin([MFN, AFN]) & window.contains(orders["purchase_date"]), ["order_id", "channel"]
+    ]
     refunded = member(population["order_id"], refunded_orders(data))
     ids = sorted_ids(population.loc[refunded, "order_id"])
     return Measurement(

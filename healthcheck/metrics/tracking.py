@@ -145,10 +145,12 @@ def _built_packages(data: AuditData) -> pd.DataFrame:
 
 
 def _packages(data: AuditData) -> pd.DataFrame:
-    rows = data.confirmations.loc[data.confirmations["channel"] != AFN]
+    confirmations = data.confirmations
+    columns = [c for c in (*_PACKAGE_COLUMNS, ORDER_ROW) if c in confirmations.columns]
+    rows = confirmations.loc[confirmations["channel"] != AFN, columns]
     if rows.empty:
         return rows.assign(valid=pd.Series(dtype=bool), carrier_ok=pd.Series(dtype=bool))
-    rows = rows[[c for c in (*_PACKAGE_COLUMNS, ORDER_ROW) if c in rows.columns]].reset_index(drop=True)
+    rows = rows.reset_index(drop=True)
     # Rows by confirmation time (a stable sort of one int64 key, missing times last), then integer codes of
     # (order, tracking number) numbered in order of first appearance: a package's first row is its earliest and
     # gives its carrier and times.
