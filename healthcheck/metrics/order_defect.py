@@ -32,7 +32,7 @@ def _compute(channel: str) -> ComputeFn:
         ids = sorted_ids(defective)
         return Measurement(
             numerator=len(ids),
-            denominator=int(population.nunique()),
+            denominator=len(population),  # one row per order: the ids are distinct
             details=details,
             order_ids=ids,
             problem_order_ids=ids,
