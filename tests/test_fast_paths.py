@@ -313,3 +313,16 @@ def test_order_numbers_read_off_the_bytes_match_the_regex_path(ids: list[str], l
     plain = [int(i.replace("-", "")) for i in ids] if all(re.match(AMAZON_ORDER_ID, i, re.ASCII) for i in ids) else None
     found = amazon_order_numbers_of(text)
     assert (found.tolist() if found is not None else None) == plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.text(alphabet="+E5.x", max_size=5), min_size=1, max_size=20), cut=st.integers(0, 2))
+def test_a_byte_found_in_place_matches_the_substring_search(values: list[str], cut: int) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from healthcheck.loaders.parse import _holds_byte
+
+    array = pa.array(["+"] * cut + values, type=pa.large_string()).slice(cut)  # the sliced-off values hold "+"
+    text = pa.chunked_array([array.slice(0, len(values) // 2), array.slice(len(values) // 2)])
+    assert _holds_byte(text, ord("+")) == pc.any(pc.match_substring(text, "+")).as_py()

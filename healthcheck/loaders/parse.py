@@ -93,6 +93,15 @@ def _lengths(array: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.int64]:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
+def _holds_byte(array: pa.Array | pa.ChunkedArray, byte: int) -> bool:
+    """Whether any value of a null-free string column contains `byte` (an ASCII character): one scan of the
+    values' bytes where they lie, many times faster than a substring search value by value."""
+    for offsets, data in _string_chunks(array):
+        if len(offsets) > 1 and bool((data[int(offsets[0]) : int(offsets[-1])] == byte).any()):
+            return True
+    return False
+
+
 def _may_need_trim(array: pa.Array | pa.ChunkedArray) -> bool:
     """Whether some value may start or end with white space: its first or last byte is a space or a control
     character, or not ASCII (Unicode white space such as U+00A0 or U+3000). Only two bytes per value are looked
@@ -461,7 +470,7 @@ def _fixed_width_numbers(chunk: pa.Array) -> npt.NDArray[np.int64] | None:
 def scientific_id_mask(values: pd.Series) -> pd.Series:
     """Which ids are in Excel's scientific notation."""
     array = _arrow_text(values)
-    if array is not None and not pc.any(pc.match_substring(array, "+")).as_py():
+    if array is not None and not _holds_byte(array, ord("+")):
         return pd.Series(False, index=values.index)  # no `E+`, no scientific notation: skip the regex
     return clean_text(values).str.match(_SCIENTIFIC_RE).astype(bool)
 
