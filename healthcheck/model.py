@@ -422,6 +422,10 @@ def _build_orders(
     rows = [_row_values(kind, frame, config, overrides) for kind, frame in sources]
     reasons = _cancel_reasons(loaded)
     keys = coded()
+    sku_parts = [(part, values.sku, values.item_cancelled) for part, values in enumerate(rows)]
+    # The SKU pairs need only the order codes: they are hashed on a second thread while this one finishes the
+    # orders (grouping the rows by order, cancellations, ship-by dates) and the caller places the other reports.
+    pairs = beside(executor, lambda: _order_skus(keys, sku_parts, loaded))
     n = keys.count
     purchase = np.full(n, _NEVER, dtype=np.int64)
     ship_by = np.full(n, _NAT, dtype=np.int64)
@@ -457,10 +461,6 @@ def _build_orders(
             channel[(channel < 0) & (keys.rows(part) > 0)] = 0
         else:
             channel[(channel < 0) & (keys.rows(part) > 0)] = 1
-    sku_parts = [(part, values.sku, values.item_cancelled) for part, values in enumerate(rows)]
-    # The SKU pairs need only the order codes: they are hashed on a second thread while this one finishes the
-    # orders (cancellations, ship-by dates) and the caller locates the other reports' rows among them.
-    pairs = beside(executor, lambda: _order_skus(keys, sku_parts, loaded))
     purchase[purchase == _NEVER] = _NAT
     names = pa.array(_CHANNEL_NAMES, type=pa.large_string())
     channels = pa.DictionaryArray.from_arrays(pa.array(np.maximum(channel, 0), mask=channel < 0), names)
