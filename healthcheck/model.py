@@ -645,17 +645,21 @@ def _apply_ship_by(orders: pd.DataFrame, timezone: str, calendar: OperatingCalen
     not the one in the config.
     """
     explicit = orders["explicit_ship_by_ts"]
-    computable = orders["purchase_ts"].notna() & (orders["channel"] == MFN)
-    computed = pd.Series(pd.NaT, index=orders.index, dtype="datetime64[us]")
+    computable = (orders["purchase_ts"].notna() & (orders["channel"] == MFN)).to_numpy(dtype=bool)
+    # Filled as numpy arrays: a masked Series assignment over a million rows costs more than the calendar.
+    computed = np.full(len(orders), np.datetime64("NaT"), dtype="datetime64[us]")
     if bool(computable.any()):
-        local_purchase = orders.loc[computable, "purchase_ts"].dt.tz_convert(timezone).dt.tz_localize(None)
-        days = ship_by_dates(local_purchase, orders.loc[computable, "handling_days"], calendar)
-        computed[computable] = days.astype("datetime64[us]")
-    need = explicit.isna() & computable
-    deadline = explicit.copy()
+        chosen = orders.loc[computable, ["purchase_ts", "handling_days"]]
+        local_purchase = chosen["purchase_ts"].dt.tz_convert(timezone).dt.tz_localize(None)
+        days = ship_by_dates(local_purchase, chosen["handling_days"], calendar)
+        computed[computable] = days.to_numpy(dtype="datetime64[us]")
+    need = explicit.isna().to_numpy(dtype=bool) & computable
+    deadline = explicit
     if bool(need.any()):
-        deadline[need] = end_of_local_day(computed[need], timezone)
-    orders["computed_ship_by_date"] = computed
+        filled = _micros(explicit).copy()
+        filled[need] = _micros(end_of_local_day(pd.Series(computed[need]), timezone))
+        deadline = pd.Series(filled.view("datetime64[us]"), index=orders.index).dt.tz_localize("UTC")
+    orders["computed_ship_by_date"] = pd.Series(computed, index=orders.index)
     orders["ship_by_deadline"] = deadline.astype("datetime64[us, UTC]")
     orders["ship_by_date"] = local_dates(orders["ship_by_deadline"], timezone)
     source = np.where(explicit.notna(), 0, np.where(need, 1, 2)).astype(np.int8)
