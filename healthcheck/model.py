@@ -269,6 +269,17 @@ def _frame_numbers(frame: pd.DataFrame) -> npt.NDArray[np.int64] | None:
     return frame[ORDER_NO].to_numpy(dtype=np.int64) if ORDER_NO in frame.columns else None
 
 
+def _sorted_search(sorted_values: npt.NDArray[np.int64], queries: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """`np.searchsorted(sorted_values, queries)`, the queries sorted first when there are many: binary searches in
+    order stay in the cache (680,000 confirmations among a million orders: 0.15 s -> 0.09 s)."""
+    if len(queries) < 10_000:
+        return np.searchsorted(sorted_values, queries)
+    order = np.argsort(queries, kind="stable")
+    found = np.empty(len(queries), dtype=np.intp)
+    found[order] = np.searchsorted(sorted_values, queries[order])
+    return found
+
+
 class _OrderKeys:
     """Every order source's rows with one shared integer code per order: groupby, any/min/max and joins then
     run on ints (bincount, ufunc.at), never on the id strings. Codes follow the sorted order ids."""
@@ -292,7 +303,7 @@ class _OrderKeys:
             if numbers is None:
                 numbers = _amazon_numbers(ids)
             if numbers is not None:
-                at = np.minimum(np.searchsorted(self.numbers, numbers), max(self.count - 1, 0))
+                at = np.minimum(_sorted_search(self.numbers, numbers), max(self.count - 1, 0))
                 found = self.numbers[at] == numbers if self.count else np.zeros(len(numbers), dtype=bool)
                 return np.where(found, at, -1).astype(np.int64)
         return positions(ids, self.ids)

@@ -326,3 +326,18 @@ def test_a_byte_found_in_place_matches_the_substring_search(values: list[str], c
     array = pa.array(["+"] * cut + values, type=pa.large_string()).slice(cut)  # the sliced-off values hold "+"
     text = pa.chunked_array([array.slice(0, len(values) // 2), array.slice(len(values) // 2)])
     assert _holds_byte(text, ord("+")) == pc.any(pc.match_substring(text, "+")).as_py()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 50), max_size=30),
+    queries=st.lists(st.integers(-5, 55), max_size=12_000),
+)
+def test_sorted_search_matches_searchsorted(values: list[int], queries: list[int]) -> None:
+    from healthcheck.model import _sorted_search
+
+    ordered = np.sort(np.asarray(values, dtype=np.int64))
+    asked = np.asarray(queries, dtype=np.int64)
+    if len(asked):  # a long run of queries takes the sorted path
+        asked = np.tile(asked, 10_000 // len(asked) + 1)
+    assert _sorted_search(ordered, asked).tolist() == np.searchsorted(ordered, asked).tolist()
