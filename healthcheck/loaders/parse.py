@@ -446,26 +446,22 @@ _ID_DASHES = (3, 11)
 _ID_DIGITS = tuple(i for i in range(_ID_WIDTH) if i not in _ID_DASHES)
 
 
-def _fixed_width_numbers(chunk: pa.Array) -> npt.NDArray[np.int64] | None:
-    """The order numbers read straight off the chunk's bytes when every value is exactly an Amazon order id
-    (19 bytes, dashes at 4 and 12, digits elsewhere); None otherwise (the regex path decides then).
+def _fixed_width_numbers(offsets: npt.NDArray[np.int64], data: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64] | None:
+    """The order numbers read straight off one chunk's bytes (`_string_chunks`) when every value is exactly an
+    Amazon order id (19 bytes, dashes at 4 and 12, digits elsewhere); None otherwise (the regex path decides).
 
     A million ids are checked and summed digit by digit in numpy in a tenth of the time the regex and the
     cast take."""
-    if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)) or chunk.null_count:
-        return None
-    if not len(chunk):
+    count = len(offsets) - 1
+    if count <= 0:
         return np.zeros(0, dtype=np.int64)
-    offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-    _, offsets_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[chunk.offset : chunk.offset + len(chunk) + 1]
     start, end = int(offsets[0]), int(offsets[-1])
-    if end - start != _ID_WIDTH * len(chunk) or not bool((np.diff(offsets) == _ID_WIDTH).all()):
+    if end - start != _ID_WIDTH * count or not bool((np.diff(offsets) == _ID_WIDTH).all()):
         return None
-    rows = np.frombuffer(data_buffer, dtype=np.uint8)[start:end].reshape(len(chunk), _ID_WIDTH)
+    rows = data[start:end].reshape(count, _ID_WIDTH)
     if not all(bool((rows[:, i] == ord("-")).all()) for i in _ID_DASHES):
         return None
-    numbers = np.zeros(len(chunk), dtype=np.int64)
+    numbers = np.zeros(count, dtype=np.int64)
     for i in _ID_DIGITS:
         digit = rows[:, i] - np.uint8(ord("0"))  # bytes below "0" wrap around past 9
         if bool((digit > 9).any()):
@@ -494,8 +490,9 @@ def amazon_order_numbers_of(text: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.
     """`amazon_order_numbers` of an arrow string column (None if it holds a null)."""
     if not len(text) or text.null_count:
         return None
-    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
-    fixed = [_fixed_width_numbers(chunk) for chunk in chunks]
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        return None
+    fixed = [_fixed_width_numbers(offsets, data) for offsets, data in _string_chunks(text)]
     if all(part is not None for part in fixed):
         return np.concatenate([part for part in fixed if part is not None])
     if not pc.all(pc.match_substring_regex(text, AMAZON_ORDER_ID)).as_py():
