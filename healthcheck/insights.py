@@ -26,6 +26,7 @@ import pandas as pd
 from healthcheck.marketplaces import Marketplace
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
 from healthcheck.metrics.cancellation import EXPIRY_BUSINESS_DAYS
+from healthcheck.metrics.delivery import delivered_rows
 from healthcheck.metrics.order_defect import DEFECT_SOURCES
 from healthcheck.metrics.refunds import refunded_orders
 from healthcheck.metrics.tracking import packages
@@ -254,19 +255,9 @@ def _delivery_events(data: AuditData) -> Events | None:
     """Units by promised delivery day; late units count against the metric."""
     if not data.has("ship_confirmations"):
         return None
-    confirmations = data.confirmations
-    chosen = (
-        (confirmations["channel"] != AFN)
-        & (confirmations["tracking_number"] != "")
-        & confirmations["delivered_ts"].notna()
-    )
     # The order id only where no order row says which order (order_values joins on either).
-    wanted = (
-        ("delivered_ts", "quantity", ORDER_ROW)
-        if ORDER_ROW in confirmations
-        else ("order_id", "delivered_ts", "quantity")
-    )
-    rows = confirmations.loc[chosen, [c for c in wanted if c in confirmations.columns]]
+    joined_by_row = ORDER_ROW in data.confirmations
+    rows = delivered_rows(data, ("delivered_ts", "quantity", ORDER_ROW if joined_by_row else "order_id"))
     if rows.empty:
         return None
     promised = order_values(data, rows, "latest_delivery_ts")

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+
+import pandas as pd
 
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
 from healthcheck.model import AFN, ORDER_ROW, AuditData, first_date, local_dates, order_values
+
+
+def delivered_rows(data: AuditData, columns: Iterable[str]) -> pd.DataFrame:
+    """The confirmation rows SPEC 4.5 counts: seller-fulfilled, tracked, with a delivery time. Only `columns`
+    are kept (those the frame has): a row filter copies every column it keeps. The trend reads the same rows."""
+    rows = data.confirmations
+    chosen = (rows["channel"] != AFN) & (rows["tracking_number"] != "") & rows["delivered_ts"].notna()
+    return rows.loc[chosen, [c for c in columns if c in rows.columns]]
 
 
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     first = first_date(data.orders["purchase_date"])
     if not data.has("ship_confirmations"):
         return Measurement.not_evaluated("no ship confirmations (with delivered-at) were given", first)
-    rows = data.confirmations
-    rows = rows.loc[
-        (rows["channel"] != AFN) & (rows["tracking_number"] != "") & rows["delivered_ts"].notna(),
-        [c for c in ("order_id", "delivered_ts", "quantity", ORDER_ROW) if c in rows.columns],
-    ]
+    rows = delivered_rows(data, ("order_id", "delivered_ts", "quantity", ORDER_ROW))
     if rows.empty:
         return Measurement.not_evaluated("the ship confirmations carry no delivery time (delivered-at)", first)
     promised = order_values(data, rows, "latest_delivery_ts")
