@@ -1033,7 +1033,9 @@ def metric_events(data: AuditData, result: MetricResult) -> Events | None:
     extract = EXTRACTORS.get(result.id)
     if extract is None or result.rate is None:
         return None
-    return data.derived(f"events:{id(extract)}", extract, lambda: extract(data))
+    # Keyed by the first metric the extractor serves (both late shipment rates: `late_shipment_rate_10d`).
+    first = next(metric_id for metric_id, found in EXTRACTORS.items() if found is extract)
+    return data.derived(f"events:{first}", extract, lambda: extract(data))
 
 
 def build_insights(
