@@ -11,20 +11,26 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
 
 import pandas as pd
 
+from healthcheck.action_base import Action, Effect, Impact, plural, skus_of
+from healthcheck.action_base import ids_of as _ids
 from healthcheck.concurrency import ordered_map
 from healthcheck.insights import budget_used, rate_with_bad
 from healthcheck.metrics.base import Direction, MetricResult, Status, Window
-from healthcheck.metrics.cancellation import BUYER_REASON_PATTERN, EXPIRY_BUSINESS_DAYS
 from healthcheck.metrics.late_shipment import lsr_frame
 from healthcheck.metrics.tracking import packages
-from healthcheck.model import AFN, MFN, AuditData, local_dates, lookup, member
-from healthcheck.shipcal import add_operating_days, operating_days_between
+from healthcheck.model import AFN, AuditData, local_dates, lookup, member
+from healthcheck.order_actions import (
+    buyer_requested_action,
+    cancellation_actions,
+    expired_action,
+    overdue_action,
+)
+from healthcheck.shipcal import operating_days_between
+
+__all__ = ["Action", "Effect", "Impact", "build_actions", "impact", "rank_key"]
 
 FEEDBACK_REMOVAL_DAYS = 90
 CLAIM_RESPONSE_HOURS = 72
@@ -43,180 +49,6 @@ _PRODUCT_WORDS = re.compile(
     re.IGNORECASE,
 )
 _PROFANITY = re.compile(r"\b(?:fuck\w*|shit\w*|crap|damn|bullshit|ass(?:hole)?|bastard|bitch)\b", re.IGNORECASE)
-
-
-class Effect(StrEnum):
-    """What acting does to the metric the action serves."""
-
-    REMOVES = "removes"  # a successful appeal, removal or claim takes the orders out of the rate
-    PREVENTS = "prevents"  # stops the cause, so the same does not count again
-    DOCUMENTS = "documents"  # the plan of action: explains, moves nothing by itself
-
-
-@dataclass(frozen=True)
-class Impact:
-    """How much an action moves its metric: the counted orders it addresses, and the rate without them."""
-
-    orders: int
-    effect: Effect
-    rate_now: float | None
-    rate_if_done: float | None  # for `prevents`: what the rate would have been without those orders
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "orders": self.orders,
-            "effect": str(self.effect),
-            "rate_now": self.rate_now,
-            "rate_if_done": self.rate_if_done,
-        }
-
-
-@dataclass(frozen=True)
-class Action:
-    id: str
-    metric_id: str
-    title: str
-    detail: str
-    order_ids: tuple[str, ...] = ()
-    skus: tuple[str, ...] = ()
-    priority: int = 0
-    impact: Impact | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "metric_id": self.metric_id,
-            "priority": self.priority,
-            "title": self.title,
-            "detail": self.detail,
-            "order_ids": list(self.order_ids),
-            "skus": list(self.skus),
-            "impact": self.impact.to_dict() if self.impact else None,
-        }
-
-
-def _ids(values: pd.Series) -> tuple[str, ...]:
-    return tuple(sorted({str(v) for v in values}))
-
-
-def _sku_counts(data: AuditData, order_ids: pd.Series, *, cancelled_only: bool = False) -> list[tuple[str, int]]:
-    """SKUs by how many of these orders carry them, most first.
-
-    With `cancelled_only`, an order's cancelled items are named where the reports say which they were.
-    """
-    items = data.items.loc[member(data.items["order_id"], order_ids)]
-    if cancelled_only and not items.empty:
-        known = items.groupby("order_id")["cancelled"].transform("any")
-        items = items.loc[items["cancelled"] | ~known]
-    counts = items.groupby("sku")["order_id"].nunique().sort_values(ascending=False, kind="stable")
-    return [(str(k), int(v)) for k, v in counts.items()]
-
-
-def _skus(data: AuditData, order_ids: pd.Series, *, cancelled_only: bool = False) -> tuple[str, ...]:
-    """The SKUs of these orders, the most frequent first: where to look for the cause."""
-    return tuple(s for s, _ in _sku_counts(data, order_ids, cancelled_only=cancelled_only))
-
-
-def _expiry_text(soon: int) -> str:
-    if soon == 0:
-        return "None of them is within 2 business days of Amazon cancelling it."
-    if soon == 1:
-        return "1 of them is within 2 business days of Amazon cancelling it."
-    return f"{soon} of them are within 2 business days of Amazon cancelling them."
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def cancellation_actions(data: AuditData, result: MetricResult, as_of: dt.date) -> list[Action]:
-    orders = data.orders
-    counted = orders.loc[member(orders["order_id"], pd.Series(result.measurement.order_ids, dtype=object))]
-    if counted.empty:
-        return []
-    by_buyer = counted["cancel_reason"].str.contains(BUYER_REASON_PATTERN, case=False, regex=True)
-    actions: list[Action] = []
-    appeal = counted.loc[by_buyer]
-    if not appeal.empty:
-        actions.append(
-            Action(
-                "appeal_buyer_cancellation",
-                result.id,
-                f"Appeal {_plural(len(appeal), 'cancellation')} the buyer asked for",
-                "Your own records say the buyer asked to cancel, but the request did not come through Amazon's "
-                "Request Cancellation button, so it counts against you. Contact Seller Support with the buyer's "
-                "message as evidence and ask for the cancellation to be excluded; next time ask the buyer to use "
-                "Request Cancellation in Your Orders.",
-                _ids(appeal["order_id"]),
-                tuple(s for s, _ in _sku_counts(data, appeal["order_id"], cancelled_only=True)),
-            )
-        )
-    stock = counted.loc[~by_buyer]
-    if not stock.empty:
-        skus = _sku_counts(data, stock["order_id"], cancelled_only=True)
-        worst = ", ".join(f"{sku} ({n})" for sku, n in skus[:3])
-        actions.append(
-            Action(
-                "relist_or_fix_stock",
-                result.id,
-                f"Fix the stock behind {_plural(len(stock), 'seller cancellation')}",
-                f"Seller cancellations concentrate on {worst or 'unknown SKUs'}. Update inventory several times a "
-                "day when you also sell these SKUs elsewhere, set the listing inactive or its quantity to 0 until "
-                "restocked, check price submissions for errors, and consider FBA for SKUs that keep running out.",
-                _ids(stock["order_id"]),
-                tuple(s for s, _ in skus),
-            )
-        )
-    return actions
-
-
-def overdue_action(data: AuditData, as_of: dt.date, metric_id: str) -> list[Action]:
-    """Unconfirmed orders due by the end of as_of: ship now, the ones nearest Amazon's auto-cancel first."""
-    orders = data.orders
-    due = orders.loc[
-        (orders["channel"] == MFN)
-        & ~orders["cancelled"]
-        & ~orders["shipped"]
-        & orders["conf_ts"].isna()
-        & orders["ship_by_date"].notna()
-        & (orders["ship_by_date"] <= pd.Timestamp(as_of))
-    ]
-    if due.empty:
-        return []
-    expiry = add_operating_days(due["ship_by_date"].astype("datetime64[us]"), EXPIRY_BUSINESS_DAYS, data.calendar)
-    due = due.assign(expiry=expiry.to_numpy()).sort_values(["expiry", "ship_by_date", "order_id"], kind="stable")
-    soon = int(
-        (
-            operating_days_between(pd.Series(pd.Timestamp(as_of), index=due.index), due["expiry"], data.calendar) <= 2
-        ).sum()
-    )
-    late = int((due["ship_by_date"] < pd.Timestamp(as_of)).sum())
-    today = len(due) - late
-    first = due.iloc[0]
-    parts: list[str] = []
-    if late:
-        verb = "counts as a late shipment" if late == 1 else "count as late shipments"
-        parts.append(f"{_plural(late, 'order')} past the ship-by date already {verb}")
-    if today:
-        verb = "counts" if today == 1 else "count"
-        parts.append(f"{_plural(today, 'order')} due today {verb} as late unless confirmed by the end of the day")
-    return [
-        Action(
-            "ship_overdue_orders",
-            metric_id,
-            f"Ship now: {_plural(len(due), 'order')} due or overdue, unconfirmed",
-            f"{_sentence('; '.join(parts))}. Ship and confirm them today, most urgent first: "
-            f"{first['order_id']} was due {first['ship_by_date']:%Y-%m-%d}. {_expiry_text(soon)} Amazon cancels an "
-            f"order left unconfirmed {EXPIRY_BUSINESS_DAYS} business days past its ship-by date, which also counts "
-            "as a cancellation and invites an A-to-z claim.",
-            tuple(str(v) for v in due["order_id"]),
-            tuple(s for s, _ in _sku_counts(data, due["order_id"])),
-        )
-    ]
 
 
 def handling_time_action(data: AuditData, window: Window, as_of: dt.date, metric_id: str) -> list[Action]:
@@ -244,7 +76,7 @@ def handling_time_action(data: AuditData, window: Window, as_of: dt.date, metric
         Action(
             "lengthen_handling_time",
             metric_id,
-            f"Lengthen the handling time where {_plural(int(late['order_id'].nunique()), 'shipment')} ran late",
+            f"Lengthen the handling time where {plural(int(late['order_id'].nunique()), 'shipment')} ran late",
             f"Handling time that would have kept them on time, by SKU: {advice}. Confirm shipment as soon as "
             "the label is bought; enable weekend operating days only if you really ship then; plan for holidays "
             "with closed dates.",
@@ -280,10 +112,10 @@ def tracking_action(data: AuditData, result: MetricResult) -> list[Action]:
         Action(
             "fix_tracking",
             result.id,
-            f"Fix tracking on {_plural(int(pd.concat([bad, late_scan])['order_id'].nunique()), 'order')}",
+            f"Fix tracking on {plural(int(pd.concat([bad, late_scan])['order_id'].nunique()), 'order')}",
             " ".join(parts),
             _ids(pd.concat([bad["order_id"], late_scan["order_id"]])),
-            _skus(data, pd.concat([bad["order_id"], late_scan["order_id"]])),
+            skus_of(data, pd.concat([bad["order_id"], late_scan["order_id"]])),
         )
     ]
 
@@ -309,12 +141,12 @@ def feedback_removal_action(data: AuditData, as_of: dt.date) -> list[Action]:
         Action(
             "request_feedback_removal",
             "order_defect_rate_mfn" if not bool(fba.loc[qualifies.index].all()) else "order_defect_rate_afn",
-            f"Request removal of {_plural(len(qualifies), 'negative feedback')}",
+            f"Request removal of {plural(len(qualifies), 'negative feedback')}",
             "Amazon removes feedback that is only a product review, that is about an FBA order's delivery "
             "(Amazon takes responsibility for it), or that contains obscene language. In Feedback Manager, "
             f"choose Request Removal for each order listed (within {FEEDBACK_REMOVAL_DAYS} days of the feedback).",
             _ids(qualifies["order_id"]),
-            _skus(data, qualifies["order_id"]),
+            skus_of(data, qualifies["order_id"]),
         )
     ]
 
@@ -331,12 +163,12 @@ def claims_action(data: AuditData, as_of: dt.date) -> list[Action]:
     parts = []
     if not open_claims.empty:
         parts.append(
-            f"{_plural(len(open_claims), 'claim')} open: respond in Seller Central within {CLAIM_RESPONSE_HOURS} "
+            f"{plural(len(open_claims), 'claim')} open: respond in Seller Central within {CLAIM_RESPONSE_HOURS} "
             "hours with tracking and proof of delivery, or refund the buyer if the claim is fair."
         )
     if not appealable.empty:
         parts.append(
-            f"{_plural(len(appealable), 'claim')} granted against you in the last {CLAIM_APPEAL_DAYS} days: "
+            f"{plural(len(appealable), 'claim')} granted against you in the last {CLAIM_APPEAL_DAYS} days: "
             "appeal within 30 days of the decision if you shipped on time with valid tracking."
         )
     return [
@@ -346,7 +178,7 @@ def claims_action(data: AuditData, as_of: dt.date) -> list[Action]:
             "Respond to A-to-z claims",
             " ".join(parts),
             _ids(pd.concat([open_claims["order_id"], appealable["order_id"]])),
-            _skus(data, pd.concat([open_claims["order_id"], appealable["order_id"]])),
+            skus_of(data, pd.concat([open_claims["order_id"], appealable["order_id"]])),
         )
     ]
 
@@ -363,7 +195,7 @@ def plan_of_action(data: AuditData, results: list[MetricResult]) -> list[Action]
             f"those orders; (3) the changes that keep it from happening again: {r.spec.advice} Keep it short, "
             "factual and specific to your account.",
             r.measurement.problem_order_ids,
-            _skus(
+            skus_of(
                 data,
                 pd.Series(r.measurement.problem_order_ids, dtype=object),
                 cancelled_only=r.id == "cancellation_rate",
@@ -378,10 +210,13 @@ _SEVERITY = {Status.BREACH: 0, Status.AT_RISK: 1, Status.OK: 2, Status.NOT_EVALU
 # Within one metric: what changes today's number first, then what stops it recurring, then the plan of action.
 _PHASE = {
     "ship_overdue_orders": 0,
+    "cancel_buyer_requested": 0,
     "respond_to_claims": 0,
     "appeal_buyer_cancellation": 0,
     "request_feedback_removal": 0,
     "relist_or_fix_stock": 1,
+    "review_cancellation_causes": 1,
+    "review_expired_orders": 1,
     "lengthen_handling_time": 1,
     "fix_tracking": 1,
     "plan_of_action": 2,
@@ -395,9 +230,12 @@ _EFFECT = {
 # Last tie-breaker: a clock is running.
 _URGENCY = {
     "ship_overdue_orders": 0,
+    "cancel_buyer_requested": 0,
     "respond_to_claims": 1,
     "appeal_buyer_cancellation": 2,
     "relist_or_fix_stock": 3,
+    "review_cancellation_causes": 3,
+    "review_expired_orders": 3,
     "lengthen_handling_time": 4,
     "fix_tracking": 5,
     "request_feedback_removal": 6,
@@ -456,6 +294,8 @@ def build_actions(
             tasks.append(lambda: cancellation_actions(data, by_id["cancellation_rate"], as_of))
         if data.has("ship_confirmations") or data.has("order_report"):
             tasks.append(lambda: overdue_action(data, as_of, lsr_id))
+            tasks.append(lambda: expired_action(data, as_of))
+            tasks.append(lambda: buyer_requested_action(data, as_of))
         if data.has("ship_confirmations") and "late_shipment_rate_30d" in by_id:
             tasks.append(lambda: handling_time_action(data, by_id["late_shipment_rate_30d"].window, as_of, lsr_id))
     if data.has("ship_confirmations") and "valid_tracking_rate" in by_id:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -14,15 +13,12 @@ from healthcheck import __version__
 from healthcheck.actions import Action, build_actions
 from healthcheck.concurrency import ahead, beside, ordered_map, pool, worth_threads
 from healthcheck.config import Config
+from healthcheck.context import choose_marketplace, cut_at, default_as_of, mismatch_warning, past_data_warning
 from healthcheck.errors import InputProblem
 from healthcheck.insights import Events, Insights, OrderFact, build_insights, metric_events, order_facts
 from healthcheck.loaders import LoadResult, Progress, load_inputs
-from healthcheck.marketplaces import (
-    DEFAULT_MARKETPLACE,
-    Marketplace,
-    get_marketplace,
-    marketplace_for_sales_channel,
-)
+from healthcheck.loaders.kinds import KINDS_BY_NAME
+from healthcheck.marketplaces import DEFAULT_MARKETPLACE, Marketplace, get_marketplace
 from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate, resolve
 from healthcheck.model import AuditData, build_audit_data, member
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
@@ -91,7 +87,7 @@ class LazyMapping(Mapping[str, V]):
 class AuditReport:
     generated_at: dt.datetime
     as_of: dt.date
-    as_of_source: str  # "option", "latest purchase date" or "today"
+    as_of_source: str  # where the as-of day came from, in words
     marketplace: Marketplace
     metrics: tuple[MetricResult, ...]
     actions: tuple[Action, ...]
@@ -105,10 +101,26 @@ class AuditReport:
     order_facts: Mapping[str, OrderFact]
     # Buyer contact details of those orders, only with --show-pii (otherwise never even read from the files).
     buyers: Mapping[str, Buyer] = field(default_factory=dict)
+    marketplace_source: str = "from --marketplace"
 
     @property
     def status(self) -> OverallStatus:
         return overall_status(self.metrics, bool(self.errors))
+
+    @property
+    def unknown_reason(self) -> str | None:
+        """Why nothing could be checked, naming the reports to add (SPEC 5.2, rev 2); None when something was."""
+        if any(r.rate is not None and not r.spec.informational for r in self.metrics):
+            return None
+        wanted: dict[str, None] = {}
+        for result in self.metrics:
+            if not result.spec.informational:
+                wanted.update(dict.fromkeys(result.missing_inputs))
+        add = ", ".join(report_name(kind) for kind in wanted) or "reports whose dates reach the windows"
+        dates = ""
+        if not wanted:
+            dates = f" (the windows end on {self.as_of}: is --as-of past the data?)"
+        return f"nothing could be checked: no metric with a target was evaluated. Add {add}{dates}"
 
     def exit_code(self, fail_on: FailOn = FailOn.AT_RISK) -> ExitCode:
         return exit_code(self.status, fail_on)
@@ -142,10 +154,18 @@ class AuditReport:
             "unmatched_defects": list(self.unmatched_defects),
             "errors": [e.to_dict() for e in self.errors],
             "as_of_source": self.as_of_source,
+            "marketplace_source": self.marketplace_source,
+            "unknown_reason": self.unknown_reason,
             "warnings": list(self.warnings),
             "reconcile": [r.to_dict() for r in self.insights.reconcile],
             "trend": trend.to_dict() if trend else None,
         }
+
+
+def report_name(kind: str) -> str:
+    """`all_orders` -> `the All Orders report (all_orders)`: what a seller downloads."""
+    spec = KINDS_BY_NAME.get(kind)
+    return f"the {spec.title.split(' (')[0]} ({kind})" if spec else kind
 
 
 def resolve_marketplace(option: str | None, config: Config) -> Marketplace:
@@ -160,42 +180,6 @@ def calendar_for(marketplace: Marketplace, config: Config) -> OperatingCalendar:
         closed_dates=config.closed_dates,
         cutoff=config.order_cutoff,
     )
-
-
-def default_as_of(data: AuditData, today: dt.date) -> tuple[dt.date, str]:
-    """The latest local purchase date in the order data; today when there is none (SPEC 2, decided)."""
-    dates = data.orders["purchase_date"].dropna()
-    if dates.empty:
-        return today, "today"
-    return dates.max().date(), "latest purchase date"
-
-
-def _marketplace_warnings(loaded: LoadResult, marketplace: Marketplace, given: bool) -> list[str]:
-    """Suggest the marketplace the files' sales channels point to, or warn of a mismatch."""
-    channels: Counter[str] = Counter()
-    for kind in ("all_orders", "order_report", "fba_shipments"):
-        frame = loaded.frame(kind)
-        if frame is not None and "sales_channel" in frame:
-            channels.update(frame["sales_channel"].dropna().astype("str").str.strip().value_counts().to_dict())
-    codes: Counter[str] = Counter()
-    for channel, count in channels.items():
-        code = marketplace_for_sales_channel(channel)
-        if code:
-            codes[code] += count
-    if not codes:
-        return []
-    top, _ = codes.most_common(1)[0]
-    if top == marketplace.code:
-        return []
-    if given:
-        return [
-            f"the files' sales channels point to marketplace {top}, but the audit uses {marketplace.code}: "
-            f"check --marketplace"
-        ]
-    return [
-        f"the files' sales channels point to marketplace {top}; the audit used the default {marketplace.code}. "
-        f"Pass --marketplace {top} for its time zone, holidays and date formats"
-    ]
 
 
 def _measure(spec: MetricSpec, data: AuditData, as_of: dt.date) -> tuple[MetricResult, Events | None]:
@@ -218,14 +202,27 @@ def run_audit(
 ) -> AuditReport:
     """Load, model, evaluate every metric, recommend actions, and add headroom, recovery, trend and reconcile."""
     now = now or dt.datetime.now(dt.UTC)
+    given = marketplace or config.marketplace
     market = resolve_marketplace(marketplace, config)
     loaded = load_inputs(paths, marketplace=market, encoding=encoding, include_pii=show_pii, progress=progress)
+    choice = choose_marketplace(
+        market.code if given else None, "--marketplace" if marketplace else "the config file", loaded
+    )
+    if choice.code != market.code:
+        # The files name another marketplace: its time zone, date formats and encodings read them.
+        market = get_marketplace(choice.code)
+        loaded = load_inputs(paths, marketplace=market, encoding=encoding, include_pii=show_pii, progress=progress)
+    timezone = market.timezone
+    warnings: list[str] = []
+    if as_of is not None:
+        effective_as_of, source = as_of, "given with --as-of"
+        past = past_data_warning(loaded, timezone, as_of)
+        warnings += [past] if past else []
+    else:
+        effective_as_of, source = default_as_of(loaded, timezone, now.astimezone(dt.UTC).date())
+    cut_at(loaded, effective_as_of, timezone)
     calendar = calendar_for(market, config)
     data = build_audit_data(loaded, market, config, calendar)
-    if as_of is not None:
-        effective_as_of, source = as_of, "option"
-    else:
-        effective_as_of, source = default_as_of(data, now.astimezone(dt.UTC).date())
     specs = resolve(config)
     with pool(len(specs), "audit", large=worth_threads(rows=len(data.orders) + len(data.confirmations))) as executor:
         # The metrics are independent of one another (each with the events its trend is drawn from), and so are
@@ -250,12 +247,10 @@ def run_audit(
             for r in results
             if r.measurement.reason is not None
         ]
-    warnings = [
-        *data.warnings,
-        *_marketplace_warnings(loaded, market, bool(marketplace or config.marketplace)),
-    ]
-    warnings += loaded.notes
-    warnings += insights.notes
+    mismatch = mismatch_warning(choice)
+    if not choice.given and not choice.channel_counts and choice.code == DEFAULT_MARKETPLACE:
+        warnings.append(f"marketplace {choice.code}: {choice.source}")
+    warnings = [*data.warnings, *([mismatch] if mismatch else []), *warnings, *loaded.notes, *insights.notes]
     named = [i for a in actions for i in a.order_ids] + [i for r in results for i in r.measurement.problem_order_ids]
     return AuditReport(
         generated_at=now,
@@ -272,4 +267,5 @@ def run_audit(
         insights=insights,
         order_facts=LazyMapping(lambda: order_facts(data, named)),
         buyers=buyer_contacts(loaded, named) if show_pii else {},
+        marketplace_source=choice.source,
     )

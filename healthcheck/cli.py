@@ -24,7 +24,7 @@ import typer
 from healthcheck import __version__
 from healthcheck.errors import ConfigError, HealthcheckError
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus
-from healthcheck.report import Format
+from healthcheck.report import Format, format_for_suffix
 
 app = typer.Typer(
     name="healthcheck",
@@ -89,9 +89,11 @@ def write_atomically(path: Path, text: str) -> None:
 
 def _load_config(path: Path | None):  # type: ignore[no-untyped-def]
     from healthcheck.config import load_config
-    from healthcheck.metrics import METRIC_IDS
+    from healthcheck.metrics import METRIC_IDS, resolve
 
-    return load_config(path, cwd=Path.cwd(), metric_ids=METRIC_IDS)
+    config = load_config(path, cwd=Path.cwd(), metric_ids=METRIC_IDS)
+    resolve(config)  # thresholds that contradict each other are refused before any report is read
+    return config
 
 
 @contextmanager
@@ -188,7 +190,14 @@ def audit(
             progress=progress,
         )
     on_terminal = sys.stdout.isatty() and output is None
-    chosen = fmt or (Format.TABLE if on_terminal else Format.MARKDOWN)
+    by_suffix = format_for_suffix(output) if output is not None else None
+    if fmt is not None and by_suffix is not None and fmt is not by_suffix:
+        typer.echo(
+            f"healthcheck: warning: --format {fmt.value} writes {fmt.value} into {output}, whose suffix says "
+            f"{by_suffix.value}",
+            err=True,
+        )
+    chosen = fmt or by_suffix or (Format.TABLE if on_terminal else Format.MARKDOWN)
     color = _use_color(no_color, output) and chosen is Format.TABLE
     if width is None and on_terminal:
         width = max(80, min(shutil.get_terminal_size().columns, 200))
@@ -203,6 +212,8 @@ def audit(
                 f"cannot write {output}: {exc.strerror or exc}",
                 hint="check the folder exists and is writable",
             )
+    elif quiet and report.unknown_reason is not None:
+        typer.echo(f"HEALTHCHECK UNKNOWN - {report.unknown_reason}")  # SPEC 5.5: only the reason, for cron mail
     elif not (quiet and report.status is OverallStatus.OK):
         typer.echo(text, nl=False)
     if report.errors:

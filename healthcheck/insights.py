@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from healthcheck.marketplaces import Marketplace
+from healthcheck.marketplaces import MARKETPLACE_IDS, Marketplace
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
 from healthcheck.metrics.cancellation import EXPIRY_BUSINESS_DAYS
 from healthcheck.metrics.delivery import delivered_rows
@@ -209,7 +209,15 @@ def _cancellation_events(data: AuditData) -> Events | None:
     if not data.has_order_data:
         return None
     # Only the columns read: a row filter copies every column it keeps.
-    wanted = ["cancelled", "conf_ts", "shipped", "ship_by_date", "buyer_requested", "purchase_date"]
+    wanted = [
+        "cancelled",
+        "conf_ts",
+        "shipped",
+        "ship_by_date",
+        "buyer_requested",
+        "purchase_date",
+        "cancelled_while_pending",
+    ]
     orders = data.orders.loc[data.orders["channel"] == MFN, wanted]
     open_orders = ~orders["cancelled"] & orders["conf_ts"].isna() & ~orders["shipped"] & orders["ship_by_date"].notna()
     expiry = pd.Series(_NEVER, index=orders.index, dtype="int64")
@@ -219,7 +227,10 @@ def _cancellation_events(data: AuditData) -> Events | None:
     own = ~orders["buyer_requested"]
     bad_from = np.where((orders["cancelled"] & own).to_numpy(dtype=bool), _ALWAYS, _NEVER)
     bad_from = np.where((open_orders & own).to_numpy(dtype=bool), expiry.to_numpy(), bad_from)
-    return Events.build(orders["purchase_date"], _ALWAYS, bad_from)
+    pending = orders["cancelled_while_pending"].to_numpy(dtype=bool)  # in neither count (SPEC 4.2)
+    return Events.build(
+        orders["purchase_date"], _flag(~orders["cancelled_while_pending"]), np.where(pending, _NEVER, bad_from)
+    )
 
 
 def _late_shipment_events(data: AuditData) -> Events | None:
@@ -440,26 +451,6 @@ def recovery(result: MetricResult, events: Events, as_of: dt.date) -> Recovery |
 
 # --- Amazon's own numbers (SPEC 5.4) ----------------------------------------------------------------------------
 
-MARKETPLACE_IDS: Mapping[str, str] = MappingProxyType(
-    {
-        "US": "ATVPDKIKX0DER",
-        "CA": "A2EUQ1WTGCTBG2",
-        "MX": "A1AM78C64UM0Y8",
-        "BR": "A2Q3Y263D00KWC",
-        "UK": "A1F83G8C2ARO7P",
-        "DE": "A1PA6795UKMFR9",
-        "FR": "A13V1IB3VIYZZH",
-        "IT": "APJ6JRA9NG5V4",
-        "ES": "A1RKKUPIHCS9HS",
-        "NL": "A1805IZSGTT6HS",
-        "SE": "A2NODRKZP88ZB9",
-        "PL": "A1C3SOZRARQ6R3",
-        "JP": "A1VC38T7YXB528",
-        "AU": "A39IBJ37TRP1C6",
-        "IN": "A21TJRUUN4KGV",
-        "AE": "A2VIGQ35RCS4UG",
-    }
-)
 # Amazon's figures round rates to 4 decimals.
 _RATE_TOLERANCE = 0.00005
 
@@ -593,8 +584,12 @@ def _figure(entry: Any, key: str, kind: str) -> AmazonFigure | None:
     )
 
 
-def _late_shipment_figures(metrics: Mapping[str, Any], specs: Mapping[str, MetricSpec]) -> dict[str, AmazonFigure]:
-    """`lateShipmentRateList` holds the 10- and 30-day entries; `lateShipmentRate` one of them. Match by length."""
+def _late_shipment_figures(
+    metrics: Mapping[str, Any], specs: Mapping[str, MetricSpec]
+) -> tuple[dict[str, AmazonFigure], list[tuple[str, AmazonFigure]]]:
+    """`lateShipmentRateList` holds the 10- and 30-day entries; `lateShipmentRate` one of them. Matched by length;
+    an entry no window of ours matches (a 24-day one) comes back apart, with the late shipment rate nearest it, to
+    be shown but not compared (SPEC 5.4, rev 2)."""
     entries: list[AmazonFigure] = []
     listed = _get(metrics, "lateShipmentRateList", "lateShipmentRates")
     if isinstance(listed, list):
@@ -602,19 +597,27 @@ def _late_shipment_figures(metrics: Mapping[str, Any], specs: Mapping[str, Metri
     single = _figure(_get(metrics, "lateShipmentRate"), "lateShipmentRate", "lsr")
     if single is not None:
         entries.append(single)
+    lsr_specs = {k: v for k, v in specs.items() if k in ("late_shipment_rate_10d", "late_shipment_rate_30d")}
     found: dict[str, AmazonFigure] = {}
-    for metric_id in ("late_shipment_rate_10d", "late_shipment_rate_30d"):
-        spec = specs.get(metric_id)
-        if spec is None:
-            continue
+    for metric_id, spec in lsr_specs.items():
         dated = [f for f in entries if f.days is not None and abs(f.days - spec.window_days) <= 2]
         if dated:
             found[metric_id] = min(dated, key=lambda f: abs((f.days or 0) - spec.window_days))
-    return found
+    unmatched: list[tuple[str, AmazonFigure]] = []
+    for figure in entries:
+        fits = figure.days is not None and any(abs(figure.days - s.window_days) <= 2 for s in lsr_specs.values())
+        if fits or not lsr_specs:
+            continue
+        nearest = min(lsr_specs, key=lambda k: abs((figure.days or 0) - lsr_specs[k].window_days))
+        unmatched.append((nearest, figure))
+    return found, unmatched
 
 
-def amazon_figures(metrics: Mapping[str, Any], specs: Mapping[str, MetricSpec]) -> dict[str, AmazonFigure]:
-    """Amazon's figure for each of our metrics found in one marketplace's `performanceMetrics` entry."""
+def amazon_figures(
+    metrics: Mapping[str, Any], specs: Mapping[str, MetricSpec]
+) -> tuple[dict[str, AmazonFigure], list[tuple[str, AmazonFigure]]]:
+    """Amazon's figure for each of our metrics found in one marketplace's `performanceMetrics` entry, and the
+    figures whose window matches none of ours (each with the metric it is nearest to)."""
     found: dict[str, AmazonFigure] = {}
     odr = _get(metrics, "orderDefectRate")
     for channel, metric_id in (("mfn", "order_defect_rate_mfn"), ("afn", "order_defect_rate_afn")):
@@ -627,7 +630,8 @@ def amazon_figures(metrics: Mapping[str, Any], specs: Mapping[str, MetricSpec]) 
         if figure is not None:
             found["cancellation_rate"] = figure
             break
-    found.update(_late_shipment_figures(metrics, specs))
+    matched, unmatched = _late_shipment_figures(metrics, specs)
+    found.update(matched)
     tracking = _figure(_get(metrics, "validTrackingRate"), "validTrackingRate", "vtr")
     if tracking is not None:
         found["valid_tracking_rate"] = tracking
@@ -635,7 +639,7 @@ def amazon_figures(metrics: Mapping[str, Any], specs: Mapping[str, MetricSpec]) 
     shipments = _figure(_get(metrics, "onTimeDeliveryRate"), "onTimeDeliveryRate", "otdr_packages")
     if units is not None or shipments is not None:
         found["on_time_delivery_rate"] = units or shipments  # type: ignore[assignment]
-    return found
+    return found, unmatched
 
 
 @dataclass(frozen=True)
@@ -646,7 +650,7 @@ class ReconcileRow:
     title: str
     ours: MetricResult
     amazon: AmazonFigure
-    agrees: bool
+    agrees: bool | None  # None: not compared (ours not evaluated, Amazon gives no rate, or another window)
     causes: tuple[str, ...]
     # Our (numerator, denominator) recomputed over Amazon's window dates, when those differ from ours.
     ours_on_amazon_window: tuple[int, int] | None = None
@@ -748,20 +752,32 @@ def _choose_entry(
 
 
 def _warning_states(entry: Mapping[str, Any]) -> tuple[str, ...]:
+    """Amazon's warnings, as words: a list of words or of `{warningType, status}` objects, or an object of
+    categories (`{"listingPolicyViolations": {"status": "NORMAL", "defectsCount": 0}}`), of which only those not
+    NORMAL are shown (SPEC 5.4, rev 2)."""
     states = _get(entry, "warningStates", "warningState")
+    if isinstance(states, Mapping) and not _get(states, "warningType", "type", "status"):
+        shown: list[str] = []
+        for category, state in states.items():
+            status = _text(_get(state, "status")) if isinstance(state, Mapping) else _text(state)
+            if status is None or status.upper() == "NORMAL":
+                continue
+            count = _count(_get(state, "defectsCount", "count")) if isinstance(state, Mapping) else None
+            shown.append(f"{category}: {status}" + (f" ({count})" if count else ""))
+        return tuple(shown)
     if isinstance(states, Mapping):
         states = [states]
     if not isinstance(states, list):
         return ()
-    shown: list[str] = []
+    found: list[str] = []
     for state in states:
         if isinstance(state, Mapping):
             kind = _text(_get(state, "warningType", "type")) or "warning"
             status = _text(_get(state, "status"))
-            shown.append(f"{kind}: {status}" if status else kind)
+            found.append(f"{kind}: {status}" if status else kind)
         elif isinstance(state, str):
-            shown.append(state)
-    return tuple(shown)
+            found.append(state)
+    return tuple(found)
 
 
 def _account_status(document: Mapping[str, Any], marketplace_id: str | None) -> str | None:
@@ -787,6 +803,12 @@ def _same_window(result: MetricResult, amazon: AmazonFigure, events: Events | No
     day = _day_number(amazon.end) + spec.end_lag_days
     numerators, denominators = _daily(events, spec, day, day)
     return int(numerators[0]), int(denominators[0])
+
+
+def _not_compared(ours: MetricResult) -> tuple[str, ...]:
+    if ours.rate is None:
+        return (f"not compared: not recomputed: {ours.measurement.reason}",)
+    return ("not compared: Amazon's report gives no rate for it",)
 
 
 def _causes(
@@ -908,20 +930,34 @@ def reconcile(
         marketplace_id = _text(_get(entry, "marketplaceId"))
         rating = _get(entry, "accountHealthRating")
         rows: list[ReconcileRow] = []
-        for metric_id, figure in amazon_figures(entry, specs).items():
+        figures, unmatched = amazon_figures(entry, specs)
+        for metric_id, figure in figures.items():
             ours = by_id.get(metric_id)
             if ours is None:
                 continue
+            same = _same_window(ours, figure, (events or {}).get(metric_id)) if ours.rate is not None else None
+            if ours.rate is None or figure.rate is None:
+                # Nothing to compare (SPEC 5.4, rev 2: `agrees` is null whenever no comparison was made).
+                rows.append(ReconcileRow(metric_id, ours.spec.title, ours, figure, None, _not_compared(ours), same))
+                continue
             agrees = (
-                ours.rate is not None
-                and figure.rate is not None
-                and abs(ours.rate - figure.rate) <= _RATE_TOLERANCE
+                abs(ours.rate - figure.rate) <= _RATE_TOLERANCE
                 and figure.numerator in (None, ours.measurement.numerator)
                 and figure.denominator in (None, ours.measurement.denominator)
             )
-            same = _same_window(ours, figure, (events or {}).get(metric_id)) if ours.rate is not None else None
             causes = () if agrees else _causes(ours, figure, same, facts)
             rows.append(ReconcileRow(metric_id, ours.spec.title, ours, figure, agrees, causes, same))
+        for metric_id, figure in unmatched:
+            ours = by_id[metric_id]
+            span = f"{figure.days} days" if figure.days else "undated"
+            why = (
+                f"not compared: Amazon's figure covers {span} ({figure.start} to {figure.end}), which matches none "
+                "of our late shipment windows (10 and 30 days)"
+            )
+            same = _same_window(ours, figure, (events or {}).get(metric_id)) if ours.rate is not None else None
+            if same is not None:
+                why += f"; over Amazon's dates we count {same[0]}/{same[1]}"
+            rows.append(ReconcileRow(metric_id, ours.spec.title, ours, figure, None, (why,), same))
         order = {r.id: i for i, r in enumerate(results)}
         rows.sort(key=lambda r: order[r.metric_id])
         if not rows:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from healthcheck.errors import ConfigError
 
@@ -81,3 +83,32 @@ def marketplace_for_sales_channel(channel: str) -> str | None:
         if value in m.sales_channels:
             return m.code
     return None
+
+
+# Amazon's marketplace ids (the seller performance report's `marketplaceId`), by our code.
+MARKETPLACE_IDS: Mapping[str, str] = MappingProxyType(
+    {
+        "US": "ATVPDKIKX0DER",
+        "CA": "A2EUQ1WTGCTBG2",
+        "MX": "A1AM78C64UM0Y8",
+        "BR": "A2Q3Y263D00KWC",
+        "UK": "A1F83G8C2ARO7P",
+        "DE": "A1PA6795UKMFR9",
+        "FR": "A13V1IB3VIYZZH",
+        "IT": "APJ6JRA9NG5V4",
+        "ES": "A1RKKUPIHCS9HS",
+        "NL": "A1805IZSGTT6HS",
+        "SE": "A2NODRKZP88ZB9",
+        "PL": "A1C3SOZRARQ6R3",
+        "JP": "A1VC38T7YXB528",
+        "AU": "A39IBJ37TRP1C6",
+        "IN": "A21TJRUUN4KGV",
+        "AE": "A2VIGQ35RCS4UG",
+    }
+)
+
+
+def marketplace_for_id(marketplace_id: str) -> str | None:
+    """Map Amazon's `A1PA6795UKMFR9` to `DE`."""
+    value = marketplace_id.strip().upper()
+    return next((code for code, known in MARKETPLACE_IDS.items() if known == value), None)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -374,6 +373,7 @@ class _RowValues:
     ship_by: npt.NDArray[np.int64] | None = None
     delivery: npt.NDArray[np.int64] | None = None
     buyer: npt.NDArray[np.bool_] | None = None
+    priced: npt.NDArray[np.bool_] | None = None  # All Orders rows with an item-price or a currency
 
 
 def _row_values(kind: str, frame: pd.DataFrame, config: Config, overrides: dict[str, int]) -> _RowValues:
@@ -398,6 +398,12 @@ def _row_values(kind: str, frame: pd.DataFrame, config: Config, overrides: dict[
         mfn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == MFN]).to_numpy(dtype=bool)
         afn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == AFN]).to_numpy(dtype=bool)
         values.channel = np.select([mfn, afn], [0, 1], -1).astype(np.int8)
+        price_columns = [c for c in ("item_price", "currency") if c in frame.columns]
+        if price_columns:
+            priced = np.zeros(len(frame), dtype=bool)
+            for name in price_columns:
+                priced |= (frame[name].fillna("").astype("str").str.strip() != "").to_numpy(dtype=bool)
+            values.priced = priced
     elif kind == "order_report":
         values.shipped = (_col(frame, "quantity_shipped", 0).fillna(0).astype("int64") > 0).to_numpy(dtype=bool)
         if "ship_by_ts" in frame.columns:
@@ -446,6 +452,7 @@ def _build_orders(
     none = np.zeros(n, dtype=bool)
     non_amazon, shipped, buyer = none.copy(), none.copy(), none.copy()
     status_known, order_cancelled, any_item_cancelled, all_items_cancelled = none, none, none, none
+    unpriced, in_order_report = none, none
     for part, ((kind, _), values) in enumerate(zip(sources, rows, strict=True)):
         if values.purchase is not None:
             keys.reduce(part, values.purchase, purchase, "min")
@@ -461,6 +468,8 @@ def _build_orders(
             any_item_cancelled = keys.any(part, values.item_cancelled)
             # Only All Orders rows say an item was cancelled: fullness is judged on them alone.
             all_items_cancelled = status_known & ~keys.any(part, ~values.item_cancelled)
+            if values.priced is not None:
+                unpriced = status_known & ~keys.any(part, values.priced)
             _first_channel(keys, part, values.channel, channel)
         elif kind == "order_report":
             if values.ship_by is not None:
@@ -469,7 +478,8 @@ def _build_orders(
                 keys.reduce(part, values.delivery, delivery, "max")
             if values.buyer is not None:
                 buyer = keys.any(part, values.buyer, buyer)
-            channel[(channel < 0) & (keys.rows(part) > 0)] = 0
+            in_order_report = keys.rows(part) > 0
+            channel[(channel < 0) & in_order_report] = 0
         else:
             channel[(channel < 0) & (keys.rows(part) > 0)] = 1
     purchase[purchase == _NEVER] = _NAT
@@ -490,6 +500,9 @@ def _build_orders(
             "latest_delivery_ts": _as_instants(delivery),
             "buyer_requested": buyer,
             "handling_days": handling,
+            # SPEC 4.2 (rev 2): a Cancelled order whose price was never filled in was cancelled before payment,
+            # by the buyer or Amazon; an order report lists paid orders only, so a row there says otherwise.
+            "cancelled_while_pending": order_cancelled & unpriced & ~in_order_report,
         }
     )
     orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
@@ -581,6 +594,7 @@ def _empty_orders() -> pd.DataFrame:
         "latest_delivery_ts": "datetime64[us, UTC]",
         "buyer_requested": bool,
         "handling_days": "int64",
+        "cancelled_while_pending": bool,
         "purchase_date": "datetime64[us]",
         "cancelled": bool,
         "cancelled_full": bool,
@@ -632,8 +646,12 @@ def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult, reasons: pd.S
     in_log = pd.Series(False, index=orders.index)
     if log is not None and not log.empty:
         in_log = member(ids, log["order_id"])
-        buyer = _bool(_col(log, "buyer_requested")) | (_col(log, "cancelled_by", "").astype("str") == "buyer")
+        by = _col(log, "cancelled_by", "").fillna("").astype("str")
+        buyer = _bool(_col(log, "buyer_requested")) | (by == "buyer")
         orders["buyer_requested"] = orders["buyer_requested"] | member(ids, log.loc[buyer, "order_id"])
+        # The seller's own log saying the seller cancelled overrides a Pending cancellation (SPEC 4.2, rev 2).
+        by_seller = member(ids, log.loc[by == "seller", "order_id"])
+        orders["cancelled_while_pending"] = orders["cancelled_while_pending"] & ~by_seller
     reason = pd.Series("", index=orders.index, dtype="str")
     if reasons is not None:
         reason = lookup(ids, reasons).fillna("").astype("str")
@@ -964,10 +982,3 @@ def release_memory() -> None:
     pa.default_memory_pool().release_unused()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).malloc_trim(0)
-
-
-def first_date(values: pd.Series) -> dt.date | None:
-    """Earliest day in a series of local-midnight datetimes, for coverage."""
-    if values.empty or values.isna().all():
-        return None
-    return pd.Timestamp(values.min()).date()

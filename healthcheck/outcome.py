@@ -43,10 +43,13 @@ class FailOn(StrEnum):
 
 
 def overall_status(results: Iterable[MetricResult], has_errors: bool) -> OverallStatus:
-    """The worst metric status, or unknown when the audit could not be completed."""
+    """The worst metric status; unknown when the audit could not be completed, or when no metric with a target
+    was evaluated (nothing was checked, and a monitor must never read that as OK: SPEC 5.2, rev 2)."""
     if has_errors:
         return OverallStatus.UNKNOWN
     statuses = {r.status for r in results if not r.spec.informational}
+    if statuses <= {Status.NOT_EVALUATED}:
+        return OverallStatus.UNKNOWN
     if Status.BREACH in statuses:
         return OverallStatus.BREACH
     if Status.AT_RISK in statuses:

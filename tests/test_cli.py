@@ -205,7 +205,7 @@ def test_bad_config_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_unreadable_input_exits_3_and_still_reports(tmp_path: Path) -> None:
     bad = tmp_path / "mystery.txt"
-    bad.write_text("foo\tbar\n1\t2\n")
+    bad.write_text("order-id\tbar\n1\t2\n")  # a damaged report (a seller's own file would be skipped)
     result = runner.invoke(app, ["audit", str(TINY), str(bad), "--as-of", AS_OF, "--format", "json"])
     assert result.exit_code == 3
     doc = json.loads(result.stdout)

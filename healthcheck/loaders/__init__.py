@@ -28,7 +28,7 @@ from healthcheck.errors import InputError, InputProblem
 from healthcheck.loaders import parse
 from healthcheck.loaders.kinds import SELLER_PERFORMANCE
 from healthcheck.loaders.normalize import typed_frame
-from healthcheck.loaders.reader import LINE_FIELD, read_table
+from healthcheck.loaders.reader import LINE_FIELD, NOT_A_REPORT, read_table
 from healthcheck.marketplaces import Marketplace
 
 FILE_FIELD = "_file"
@@ -265,6 +265,8 @@ class _Loaded:
     # The file de-duplicated on its own, with what that dropped (on the loading thread, while other files are
     # still being read): the answer whenever it is the only file of its kind, which is the usual case.
     alone: tuple[pd.DataFrame, InputFile] | None = None
+    # Set for a file that is not a report at all (SPEC 1.2, rev 2): passed over with this note, not an input.
+    not_a_report: str | None = None
 
 
 def load_inputs(
@@ -313,6 +315,9 @@ def load_inputs(
                 total = max(total, done + size)
                 progress(label, done, total)
             done += size
+            if loaded.not_a_report is not None:
+                notes.append(loaded.not_a_report)
+                continue
             inputs.append(loaded.info)
             problems.extend(loaded.problems)
             if loaded.performance is not None:
@@ -369,7 +374,10 @@ def _load_one(
             feedback_date_format=marketplace.feedback_date_format,
         )
     except InputError as exc:
-        loaded.problems.append(exc.problem)
+        if exc.problem.type == NOT_A_REPORT:
+            loaded.not_a_report = f"{label}: {exc.problem.message}"
+        else:
+            loaded.problems.append(exc.problem)
         return loaded
     if "order_id" in typed.columns:
         numbers = parse.amazon_order_numbers(typed["order_id"])
@@ -378,6 +386,8 @@ def _load_one(
     info.rows = table.rows
     if table.bad_rows:
         info.skipped["bad_row"] += table.bad_rows
+    if table.repeated_headers:
+        info.skipped["repeated_header"] += table.repeated_headers
     info.warnings.extend(table.warnings)
     loaded.problems.extend(table.problems)
     loaded.kind, loaded.typed = table.kind.kind, typed

@@ -4,7 +4,7 @@ A kind is recognised from its header (`signature`), never from the file name. Ea
 canonical header, the field the rest of the code uses, whether the metric definitions need it, and how its
 values are parsed. Columns not listed here are never read, which is both faster and keeps buyer PII out.
 
-SPEC 1.2 names some optional columns that nothing here uses (All Orders' `asin`, `product-name`, `item-price`;
+SPEC 1.2 names some optional columns that nothing here uses (All Orders' `asin`, `product-name`;
 the order report's `product-name`, `earliest-ship-date`, `is-prime`; Amazon Fulfilled Shipments' `shipment-id`
 and `product-name`): they are left unread. Product names alone are a tenth of a large account's bytes, and
 reading them cost a large account about a second (docs/decisions.md).
@@ -75,6 +75,10 @@ ALL_ORDERS = KindSpec(
         Column("sku", "sku"),
         # EU downloads name it quantity-purchased.
         Column("quantity", "quantity", T.INT, aliases=("quantity-purchased",)),
+        # Read only for whether they are empty: Amazon fills them once payment is authorised, so an order cancelled
+        # with both empty on every row was cancelled while Pending (SPEC 4.2, rev 2).
+        Column("item-price", "item_price"),
+        Column("currency", "currency"),
     ),
 )
 
@@ -257,4 +261,12 @@ FEEDBACK_HEADERS: tuple[tuple[str, ...], ...] = (
         "número de pedido",
         "correo electrónico del evaluador",
     ),
+)
+
+# Columns that recognise a kind (SPEC 1.2): a text file with none of them in its header is not a report at all (a
+# seller's notes, a Business Report, a price list) and is passed over with a note (rev 2). Of the feedback report
+# only its own columns count (the rating and the rater's e-mail, in every language), not generic ones like `Date`.
+RECOGNISING_COLUMNS: frozenset[str] = frozenset(
+    {name for kind in FLAT_KINDS for name in kind.signature}
+    | {name for header in FEEDBACK_HEADERS for name in (header[1], header[5])}
 )

@@ -24,6 +24,7 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
     frame = table.frame
     out: dict[str, pd.Series] = {}
     bad_reasons = pd.Series("", index=frame.index, dtype="str")
+    whole_file: str | None = None  # one message for a file all of whose rows fail alike (a wrong marketplace)
     # Spreadsheet-written dates (`4/19/2024 16:29`) read in the marketplace's day/month order.
     order = date_order_of(feedback_date_format)
     for column in table.kind.columns:
@@ -47,6 +48,13 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
                 # Only the unusable values: every spreadsheet date that is ambiguous or contradicts is among them.
                 reason = _reason(column, frame.loc[unusable, column.field], table.kind, feedback_date_format, order)
                 bad_reasons = bad_reasons.where(~unusable | (bad_reasons != ""), reason)
+                if (
+                    table.kind is FEEDBACK
+                    and column.type is ValueType.DATE
+                    and int(bad.sum()) > 1
+                    and bool((bad | empty).all())
+                ):
+                    whole_file = _wrong_format(frame.loc[bad, column.field], feedback_date_format)
         elif bool(bad.any()):
             table.warnings.append(
                 f"{int(bad.sum())} value(s) of `{column.header}` could not be read and were ignored "
@@ -57,6 +65,11 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
     typed = pd.DataFrame(out, index=frame.index)
     typed[LINE_FIELD] = frame[LINE_FIELD]
     bad_rows = bad_reasons != ""
+    if whole_file is not None:
+        # Not one line per row: every date is in another marketplace's format, so it is one mistake (SPEC 1.3).
+        table.bad_rows += int(bad_rows.sum())
+        table.problems.append(InputProblem("bad_row", path, whole_file))
+        return _finish(table.kind, typed.loc[~bad_rows]).reset_index(drop=True)
     if bool(bad_rows.any()):
         table.bad_rows += int(bad_rows.sum())
         lines = frame.loc[bad_rows, LINE_FIELD]
@@ -183,6 +196,15 @@ def _feedback_fix(text: pd.Series, date_format: str) -> str:
             f"--marketplace {which}"
         )
     return "pass the --marketplace the feedback report was downloaded from, or re-download it"
+
+
+def _wrong_format(raw: pd.Series, date_format: str) -> str:
+    """The one message for a feedback file none of whose dates reads in the audited marketplace's format."""
+    text = parse.clean_text(raw)
+    return (
+        f"none of the {len(text)} feedback dates is written {_label(date_format)}, the format of the marketplace "
+        f"audited, so every row was left out; {_feedback_fix(text, date_format)}"
+    )
 
 
 def _finish(kind: KindSpec, frame: pd.DataFrame) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from healthcheck.loaders.kinds import (
     FEEDBACK,
     FEEDBACK_HEADERS,
     FLAT_KINDS,
+    RECOGNISING_COLUMNS,
     KindSpec,
     normalise_header,
 )
@@ -47,6 +48,7 @@ class RawTable:
     delimiter: str
     rows: int  # data rows in the file, bad ones included
     bad_rows: int = 0  # rows left out as bad (each one counted, even past the listed problems)
+    repeated_headers: int = 0  # the header (or a line before it) found again: two downloads joined (SPEC 1.1)
     problems: list[InputProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -282,7 +284,24 @@ def find_header(lines: Sequence[str], path: str) -> Header:
         candidates.append(widest)
     if not candidates:
         raise InputError(InputProblem("empty_file", path, "the file has no header row; download the report again"))
+    if not any(RECOGNISING_COLUMNS & set(names) or _looks_like_data(names) for names in candidates):
+        # SPEC 1.2 (rev 2): nothing in it names a report's column: a seller's own file, not a damaged report.
+        raise InputError(
+            InputProblem(
+                NOT_A_REPORT,
+                path,
+                "not a Seller Central report (its first line names none of a report's columns), skipped",
+            )
+        )
     raise InputError(InputProblem("unknown_header", path, _unknown_header_message(candidates)))
+
+
+NOT_A_REPORT = "not_a_report"
+
+
+def _looks_like_data(names: Sequence[str]) -> bool:
+    """A line of values (order ids, e-mail addresses) where a header should be: a report whose header was lost."""
+    return any(_ORDER_ID_RE.match(n) or "@" in n for n in names)
 
 
 def _is_feedback_header(names: tuple[str, ...], sample: Sequence[str], delimiter: str) -> bool:
@@ -318,7 +337,7 @@ def _unknown_header_message(candidates: Sequence[tuple[str, ...]]) -> str:
             if missing < len(kind.signature) and (best is None or missing < best[0]):
                 best = (missing, at)
     names = candidates[best[1] if best else 0]
-    if any(_ORDER_ID_RE.match(n) or "@" in n for n in names):
+    if _looks_like_data(names):
         # A data row, not a header: never echo it (it may hold a buyer's name or e-mail, SPEC 6).
         return (
             "the file has no header row: its first line holds data (order ids or e-mail addresses), not column "
@@ -386,15 +405,30 @@ def read_table(
     body_start = _offset_after_lines(utf8, header.line_index + 1)
     first_line = header.line_index + 2
     table = RawTable(kind, pd.DataFrame(), codec, header.delimiter, 0)
-    frame = None if decoded.bad_lines else _fast_read(utf8, body_start, header, positions, first_line)
+    preamble = [line.rstrip("\r").lstrip("\ufeff") for line in head_lines[: header.line_index + 1]]
+    repeated = frozenset(line for line in preamble if line.strip()) if _repeats(utf8, body_start, preamble) else None
+    fast = not decoded.bad_lines and repeated is None
+    frame = _fast_read(utf8, body_start, header, positions, first_line) if fast else None
     if frame is None:
-        frame = _exact_read(utf8[body_start:], header, positions, first_line, path, table, decoded)
+        frame = _exact_read(utf8[body_start:], header, positions, first_line, path, table, decoded, repeated)
     table.frame = frame
-    table.rows = len(frame) + table.bad_rows
+    table.rows = len(frame) + table.bad_rows + table.repeated_headers
+    if table.repeated_headers:
+        table.warnings.append(
+            f"{table.repeated_headers} line(s) repeat the header (downloads joined into one file): skipped, not data"
+        )
     if table.rows == 0:
         # A report with nothing in its period is a normal download (no unshipped orders today), not an error.
         table.warnings.append("the file has a header but no data rows: nothing in it was audited")
     return table
+
+
+def _repeats(data: bytes, start: int, preamble: Sequence[str]) -> bool:
+    """Whether the header line comes again in the body (one scan of the bytes, so clean files keep the fast path)."""
+    line = preamble[-1].encode("utf-8") if preamble else b""
+    if not line:
+        return False
+    return any(data.find(b"\n" + bom + line, max(start - 1, 0)) >= 0 for bom in (b"", b"\xef\xbb\xbf"))
 
 
 def _reject_duplicate_columns(header: Header, path: str) -> None:
@@ -527,14 +561,21 @@ def _exact_read(
     path: str,
     table: RawTable,
     decoded: Decoded,
+    repeated: frozenset[str] | None = None,
 ) -> pd.DataFrame:
-    """Record by record: pads short rows (Amazon drops trailing empty fields), skips rows of only delimiters,
-    reports long ones and lines in another encoding as bad rows, each with its physical line number."""
+    """Record by record: pads short rows (Amazon drops trailing empty fields), skips rows of only delimiters and
+    lines that repeat the header (or the lines before it), reports long ones and lines in another encoding as bad
+    rows, each with its physical line number."""
     width = len(header.names)
     text = body.decode("utf-8")
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    if repeated:
+        again = {i for i, line in enumerate(lines) if line.rstrip("\r").lstrip("\ufeff") in repeated}
+        table.repeated_headers += len(again)
+        # Blanked, so that line numbers stay those of the file; a blank line is passed over below.
+        lines = ["" if i in again else line for i, line in enumerate(lines)]
     fields = list(positions.items())
     columns: dict[str, list[str]] = {f: [] for f, _ in fields}
     line_numbers: list[int] = []

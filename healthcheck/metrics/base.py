@@ -66,14 +66,15 @@ class Measurement:
     # Orders that hurt the metric: for higher-is-better metrics these are NOT the numerator's orders.
     problem_order_ids: tuple[str, ...] = ()
     first_data_date: dt.date | None = None
+    last_data_date: dt.date | None = None  # with the first: the span of the data the population comes from
     notes: tuple[str, ...] = ()
     reason: str | None = None  # set when the metric could not be evaluated
     # False when the inputs the metric needs were missing: its counts are unknown (null), not zero.
     counted: bool = True
 
     @classmethod
-    def not_evaluated(cls, reason: str, first_data_date: dt.date | None = None) -> Measurement:
-        return cls(reason=reason, first_data_date=first_data_date, counted=False)
+    def not_evaluated(cls, reason: str, span: tuple[dt.date | None, dt.date | None] = (None, None)) -> Measurement:
+        return cls(reason=reason, first_data_date=span[0], last_data_date=span[1], counted=False)
 
 
 ComputeFn = Callable[["AuditData", Window, dt.date], Measurement]
@@ -97,6 +98,12 @@ class MetricSpec:
     advice: str
     end_lag_days: int = 0  # the window ends this many days before as_of
     informational: bool = False  # no target: never changes the status or the exit code
+    # The report kinds that add to the metric, as groups of alternatives: a group none of whose kinds was given is
+    # named (its first kind) in `coverage.missing_inputs`, so the seller knows which download would complete it.
+    inputs: tuple[tuple[str, ...], ...] = ()
+
+    def missing_inputs(self, given: Callable[[str], bool]) -> tuple[str, ...]:
+        return tuple(group[0] for group in self.inputs if not any(given(kind) for kind in group))
 
     def window(self, as_of: dt.date) -> Window:
         return Window.ending(as_of - dt.timedelta(days=self.end_lag_days), self.window_days, self.basis)
@@ -127,15 +134,35 @@ class MetricResult:
     measurement: Measurement
     status: Status
     rate: float | None
+    missing_inputs: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
         return self.spec.id
 
     @property
+    def covered_days(self) -> int:
+        """How many of the window's days lie between the first and last dates of the metric's data (SPEC 5.2)."""
+        first, last = self.measurement.first_data_date, self.measurement.last_data_date
+        if first is None or last is None:
+            return 0
+        start, end = max(first, self.window.start), min(last, self.window.end)
+        return max((end - start).days + 1, 0)
+
+    @property
     def coverage_complete(self) -> bool:
-        first = self.measurement.first_data_date
-        return first is not None and first <= self.window.start
+        return self.covered_days == self.window.days
+
+    def coverage_dict(self) -> dict[str, Any]:
+        m = self.measurement
+        return {
+            "first_data_date": m.first_data_date.isoformat() if m.first_data_date else None,
+            "last_data_date": m.last_data_date.isoformat() if m.last_data_date else None,
+            "complete": self.coverage_complete,
+            "window_days": self.window.days,
+            "covered_days": self.covered_days,
+            "missing_inputs": list(self.missing_inputs),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         m = self.measurement
@@ -150,10 +177,7 @@ class MetricResult:
             "at_risk_threshold": self.spec.at_risk,
             "direction": str(self.spec.direction),
             "window": self.window.to_dict(),
-            "coverage": {
-                "first_data_date": m.first_data_date.isoformat() if m.first_data_date else None,
-                "complete": self.coverage_complete,
-            },
+            "coverage": self.coverage_dict(),
             "details": dict(m.details),
             "order_ids": list(m.order_ids),
             "reason": m.reason,
@@ -173,7 +197,18 @@ def evaluate(spec: MetricSpec, data: AuditData, as_of: dt.date) -> MetricResult:
     from healthcheck.model import release_memory  # here: `explain` needs the specs, not the model
 
     release_memory()  # a metric's intermediate frames must not add to the next one's peak
-    return MetricResult(spec, window, measurement, spec.classify(rate), rate)
+    missing = spec.missing_inputs(data.has)
+    return MetricResult(spec, window, measurement, spec.classify(rate), rate, missing)
+
+
+def date_span(days: pd.Series) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day of a series of local-midnight datetimes (None, None when it has none): the coverage."""
+    if days.empty:
+        return None, None
+    first, last = days.min(), days.max()
+    if pd.isna(first) or pd.isna(last):
+        return None, None
+    return pd.Timestamp(first).date(), pd.Timestamp(last).date()
 
 
 def sorted_ids(values: pd.Series) -> tuple[str, ...]:

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
-from healthcheck.model import MFN, AuditData, first_date
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.model import MFN, AuditData
 from healthcheck.shipcal import add_operating_days
 
 EXPIRY_BUSINESS_DAYS = 7
@@ -32,12 +32,24 @@ def expired_orders(data: AuditData, as_of: dt.date) -> pd.Series:
     return open_orders & (expiry <= pd.Timestamp(as_of))
 
 
+# What an order report alone lacks: it lists paid, seller-fulfilled orders, never which were cancelled.
+NO_CANCELLATIONS_SHOWN = (
+    "the order data cannot show cancellations: an order report lists paid, seller-fulfilled orders but not which "
+    "were cancelled. Add the All Orders report (Reports > Fulfillment > All Orders) or a cancellations file"
+)
+
+
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     orders = data.orders
-    first = first_date(orders["purchase_date"])
+    span = date_span(orders["purchase_date"])
     if not data.has_order_data:
-        return Measurement.not_evaluated("no order report was given", first)
-    in_window = (orders["channel"] == MFN) & window.contains(orders["purchase_date"])
+        return Measurement.not_evaluated("no order report was given", span)
+    if not (data.has("all_orders") or data.has("cancellations")):
+        return Measurement.not_evaluated(NO_CANCELLATIONS_SHOWN, span)
+    seller_fulfilled = (orders["channel"] == MFN) & window.contains(orders["purchase_date"])
+    # SPEC 4.2 (rev 2): an order cancelled while Pending was not the seller's to cancel: in neither count.
+    pending = seller_fulfilled & orders["cancelled_while_pending"]
+    in_window = seller_fulfilled & ~pending
     expired = expired_orders(data, as_of) & in_window
     cancelled = (orders["cancelled"] | expired) & in_window
     exempt = cancelled & orders["buyer_requested"]
@@ -45,23 +57,28 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     # Only the counted orders' reasons matter: the regular expression never runs over every order.
     appeal = orders.loc[counted, "cancel_reason"].str.contains(BUYER_REASON_PATTERN, case=False, regex=True)
     notes: tuple[str, ...] = ()
-    if not data.buyer_request_known:
-        notes = (
-            "no buyer-request information was given (an order report with is-buyer-requested-cancellation, "
-            "or a cancellations file): every cancellation counts",
-        )
     ids = sorted_ids(orders.loc[counted, "order_id"])
+    origin_unknown = 0 if data.buyer_request_known else len(ids)
+    if origin_unknown:
+        notes = (
+            f"{origin_unknown} cancellation(s) of unknown origin: no buyer-request information was given, so the "
+            "files cannot tell a buyer's request from a seller's cancellation and every one counts (add the order "
+            "report with is-buyer-requested-cancellation, or a cancellations file)",
+        )
     return Measurement(
         numerator=len(ids),
         denominator=int(in_window.sum()),
         details={
             "buyer_requested_excluded": int(exempt.sum()),
+            "cancelled_while_pending": int(pending.sum()),
+            "origin_unknown": origin_unknown,
             "expired_unconfirmed": int(expired.sum()),
             "appeal_candidates": int(appeal.sum()),
         },
         order_ids=ids,
         problem_order_ids=ids,
-        first_data_date=first,
+        first_data_date=span[0],
+        last_data_date=span[1],
         notes=notes,
     )
 
@@ -83,4 +100,5 @@ CANCELLATION_RATE = MetricSpec(
         "until restocked, check price feeds, and ask buyers to use Request Cancellation so their requests "
         "do not count against you."
     ),
+    inputs=(("all_orders", "order_report"), ("all_orders", "cancellations"), ("order_report", "cancellations")),
 )

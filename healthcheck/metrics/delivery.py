@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
-from healthcheck.model import AFN, ORDER_ROW, AuditData, first_date, local_dates, order_values
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.model import AFN, ORDER_ROW, AuditData, local_dates, order_values
 
 
 def delivered_rows(data: AuditData, columns: Iterable[str]) -> pd.DataFrame:
@@ -20,20 +20,20 @@ def delivered_rows(data: AuditData, columns: Iterable[str]) -> pd.DataFrame:
 
 
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
-    first = first_date(data.orders["purchase_date"])
     if not data.has("ship_confirmations"):
-        return Measurement.not_evaluated("no ship confirmations (with delivered-at) were given", first)
+        return Measurement.not_evaluated("no ship confirmations (with delivered-at) were given")
     rows = delivered_rows(data, ("order_id", "delivered_ts", "quantity", ORDER_ROW))
     if rows.empty:
-        return Measurement.not_evaluated("the ship confirmations carry no delivery time (delivered-at)", first)
+        return Measurement.not_evaluated("the ship confirmations carry no delivery time (delivered-at)")
     promised = order_values(data, rows, "latest_delivery_ts")
     if bool(promised.isna().all()):
         return Measurement.not_evaluated(
-            "no promised delivery date (latest-delivery-date from an order report) for the delivered packages",
-            first,
+            "no promised delivery date (latest-delivery-date from an order report) for the delivered packages"
         )
     rows = rows.assign(promised=promised).loc[promised.notna()]
-    rows = rows.loc[window.contains(local_dates(rows["promised"], data.marketplace.timezone))]
+    promised_day = local_dates(rows["promised"], data.marketplace.timezone)
+    span = date_span(promised_day)
+    rows = rows.loc[window.contains(promised_day)]
     units = rows["quantity"].fillna(1).astype("int64")
     on_time = rows["delivered_ts"] <= rows["promised"]
     return Measurement(
@@ -42,7 +42,8 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
         details={"late_units": int(units[~on_time].sum()), "late_packages": int((~on_time).sum())},
         order_ids=sorted_ids(rows.loc[on_time, "order_id"]),
         problem_order_ids=sorted_ids(rows.loc[~on_time, "order_id"]),
-        first_data_date=first,
+        first_data_date=span[0],
+        last_data_date=span[1],
     )
 
 
@@ -63,4 +64,5 @@ ON_TIME_DELIVERY_RATE = MetricSpec(
         "Set transit times in your shipping templates to what the carrier really achieves, ship early in the "
         "handling window, and use faster services for regions that arrive late."
     ),
+    inputs=(("ship_confirmations",), ("order_report",)),
 )

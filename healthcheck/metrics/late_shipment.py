@@ -7,8 +7,9 @@ import datetime as dt
 
 import pandas as pd
 
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
-from healthcheck.model import MFN, AuditData, first_date
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.cancellation import expired_orders
+from healthcheck.model import MFN, AuditData
 
 
 def lsr_frame(data: AuditData, window: Window, as_of: dt.date) -> pd.DataFrame:
@@ -33,17 +34,19 @@ def lsr_frame(data: AuditData, window: Window, as_of: dt.date) -> pd.DataFrame:
 
 
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
-    first = first_date(data.orders["purchase_date"])
+    span = date_span(data.orders["purchase_date"])
     if not data.has("ship_confirmations"):
-        return Measurement.not_evaluated("no ship confirmations were given, so no confirmation time is known", first)
+        return Measurement.not_evaluated("no ship confirmations were given, so no confirmation time is known", span)
     if data.confirmations.empty:
         # SPEC 4.3: with no ship confirmations at all (a file with a header only), every order would look
         # unconfirmed and late; no confirmation time is known, so the metric cannot be evaluated.
-        return Measurement.not_evaluated("the ship confirmations hold no rows, so no confirmation time is known", first)
+        return Measurement.not_evaluated("the ship confirmations hold no rows, so no confirmation time is known", span)
     if not data.has_order_data:
-        return Measurement.not_evaluated("no order report was given", first)
+        return Measurement.not_evaluated("no order report was given", span)
     frame = lsr_frame(data, window, as_of)
     ids = sorted_ids(frame.loc[frame["late"], "order_id"])
+    # SPEC 4.6 (rev 2): of the unconfirmed late orders, those Amazon has cancelled by now.
+    expired = expired_orders(data, as_of).loc[frame.index] & frame["late_unconfirmed"]
     notes: tuple[str, ...] = ()
     computed = int((frame["counted"] & (frame["ship_by_source"] == "computed")).sum())
     if computed:
@@ -55,10 +58,12 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
             "late_confirmed": int(frame["late_confirmed"].sum()),
             "late_unconfirmed": int(frame["late_unconfirmed"].sum()),
             "unknown_confirmation": int(frame["unknown_confirmation"].sum()),
+            "expired": int(expired.sum()),
         },
         order_ids=ids,
         problem_order_ids=ids,
-        first_data_date=first,
+        first_data_date=span[0],
+        last_data_date=span[1],
         notes=notes,
     )
 
@@ -79,6 +84,7 @@ LSR_10D = MetricSpec(
         "Confirm shipment as soon as the label is bought; lengthen the handling time for the SKUs that run "
         "late; enable weekend operating days only if you ship then; plan for holidays."
     ),
+    inputs=(("all_orders", "order_report"), ("ship_confirmations",)),
 )
 LSR_30D = dataclasses.replace(
     LSR_10D, id="late_shipment_rate_30d", title="Late shipment rate (30 days)", short="lsr_30d", window_days=30

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from healthcheck.metrics.base import Basis, ComputeFn, Direction, Measurement, MetricSpec, Window, sorted_ids
-from healthcheck.model import AFN, MFN, AuditData, first_date, member
+from healthcheck.metrics.base import Basis, ComputeFn, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.model import AFN, MFN, AuditData, member
 
 DEFECT_SOURCES = ("feedback", "claims", "mfn_returns")
 DEFECT_DETAILS = {
@@ -18,9 +18,9 @@ DEFECT_DETAILS = {
 
 def _compute(channel: str) -> ComputeFn:
     def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
-        first = first_date(data.orders["purchase_date"])
+        span = date_span(data.orders["purchase_date"])
         if not any(data.has(kind) for kind in DEFECT_SOURCES):
-            return Measurement.not_evaluated("no feedback, claims or returns file was given", first)
+            return Measurement.not_evaluated("no feedback, claims or returns file was given", span)
         orders = data.orders
         population = orders.loc[(orders["channel"] == channel) & window.contains(orders["purchase_date"]), "order_id"]
         defects = data.defects.loc[member(data.defects["order_id"], population)]
@@ -36,7 +36,8 @@ def _compute(channel: str) -> ComputeFn:
             details=details,
             order_ids=ids,
             problem_order_ids=ids,
-            first_data_date=first,
+            first_data_date=span[0],
+            last_data_date=span[1],
         )
 
     return compute
@@ -62,6 +63,7 @@ ODR_MFN = MetricSpec(
     population="seller-fulfilled orders (cancelled ones included) purchased",
     numerator="orders with 1-2 star feedback, a counting A-to-z claim or a service chargeback (once per order)",
     advice=_ADVICE,
+    inputs=(("all_orders", "order_report"), ("feedback",), ("claims",), ("mfn_returns",)),
 )
 
 ODR_AFN = dataclasses.replace(
@@ -71,4 +73,5 @@ ODR_AFN = dataclasses.replace(
     short="odr_afn",
     compute=_compute(AFN),
     population="FBA orders purchased",
+    inputs=(("all_orders", "fba_shipments"), ("feedback",), ("claims",)),
 )

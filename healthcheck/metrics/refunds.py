@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
-from healthcheck.model import AFN, MFN, AuditData, first_date, member
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.model import AFN, MFN, AuditData, member
 
 
 def refunded_orders(data: AuditData) -> pd.Series:
@@ -25,9 +25,9 @@ def refunded_orders(data: AuditData) -> pd.Series:
 
 
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
-    first = first_date(data.orders["purchase_date"])
+    span = date_span(data.orders["purchase_date"])
     if not (data.has("mfn_returns") or data.has("fba_returns")):
-        return Measurement.not_evaluated("no returns report was given", first)
+        return Measurement.not_evaluated("no returns report was given", span)
     orders = data.orders
     population = orders.loc[
         orders["channel"].isin([MFN, AFN]) & window.contains(orders["purchase_date"]), ["order_id", "channel"]
@@ -43,7 +43,8 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
         },
         order_ids=ids,
         problem_order_ids=ids,
-        first_data_date=first,
+        first_data_date=span[0],
+        last_data_date=span[1],
     )
 
 
@@ -64,4 +65,5 @@ REFUND_RATE = MetricSpec(
         "that ship a substitute, are the usual causes."
     ),
     informational=True,
+    inputs=(("all_orders", "order_report", "fba_shipments"), ("mfn_returns",), ("fba_returns",)),
 )

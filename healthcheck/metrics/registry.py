@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from healthcheck.config import Config
-from healthcheck.metrics.base import MetricSpec
+from healthcheck.errors import ConfigError
+from healthcheck.metrics.base import Direction, MetricSpec
 from healthcheck.metrics.cancellation import CANCELLATION_RATE
 from healthcheck.metrics.delivery import ON_TIME_DELIVERY_RATE
 from healthcheck.metrics.late_shipment import LSR_10D, LSR_30D
@@ -47,17 +48,34 @@ def metric_defaults() -> dict[str, tuple[float, float, int]]:
 
 
 def resolve(config: Config) -> tuple[MetricSpec, ...]:
-    """Specs with the config's thresholds, windows and ODR lag applied."""
+    """Specs with the config's thresholds, windows and ODR lag applied; an at-risk threshold beyond its target
+    is refused (SPEC 5.1, rev 2)."""
     resolved: list[MetricSpec] = []
     for spec in METRICS:
         override = config.metrics.get(spec.id)
         lag = config.odr_lag_days if spec.id.startswith("order_defect_rate") else None
-        resolved.append(
-            spec.with_overrides(
-                target=override.target if override else None,
-                at_risk=override.at_risk if override else None,
-                window_days=override.window_days if override else None,
-                end_lag_days=lag,
-            )
+        applied = spec.with_overrides(
+            target=override.target if override else None,
+            at_risk=override.at_risk if override else None,
+            window_days=override.window_days if override else None,
+            end_lag_days=lag,
         )
+        _check_thresholds(applied)
+        resolved.append(applied)
     return tuple(resolved)
+
+
+def _check_thresholds(spec: MetricSpec) -> None:
+    """The at-risk band lies on the safe side of the target: below it where lower is better, above it where higher
+    is; equal means no band. Anything else would call a breach "ok" or a healthy rate "at risk"."""
+    if spec.target is None or spec.at_risk is None:
+        return
+    lower = spec.direction is Direction.LOWER_IS_BETTER
+    if (spec.at_risk > spec.target) if lower else (spec.at_risk < spec.target):
+        side = "at or below" if lower else "at or above"
+        raise ConfigError(
+            f"metrics.{spec.id}.at_risk",
+            f"{spec.at_risk!r} is beyond the target {spec.target!r}: for this {spec.direction.value.replace('_', ' ')} "
+            f"metric the at-risk threshold must be {side} the target (equal means no at-risk band); lower the "
+            f"{'at_risk' if lower else 'target'} or raise the {'target' if lower else 'at_risk'}",
+        )

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
-from healthcheck.model import AuditData, end_of_local_day, first_date, local_dates
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.model import AuditData, end_of_local_day, local_dates
 
 RESPONSE_HOURS = 24
 
@@ -29,7 +29,7 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
         else pd.Series(False, index=messages.index)
     )
     received_day = local_dates(received, tz)
-    first = first_date(received_day)
+    span = date_span(received_day)
     limit = pd.Timedelta(hours=RESPONSE_HOURS)
     end_of_as_of = end_of_local_day(pd.Series([pd.Timestamp(as_of)], dtype="datetime64[us]"), tz).iloc[0]
     in_window = window.contains(received_day) & ~skip
@@ -49,7 +49,8 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
         },
         order_ids=sorted_ids(order_ids[on_time & (order_ids != "")]),
         problem_order_ids=sorted_ids(order_ids[late & (order_ids != "")]),
-        first_data_date=first,
+        first_data_date=span[0],
+        last_data_date=span[1],
     )
 
 
@@ -69,4 +70,5 @@ RESPONSE_TIME_24H = MetricSpec(
         "Answer every buyer message within 24 hours, weekends included; mark messages that need no answer "
         "as 'No response needed' in Buyer-Seller Messaging."
     ),
+    inputs=(("messages",),),
 )

@@ -10,8 +10,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
-from healthcheck.model import AFN, ORDER_ROW, AuditData, first_date, release_memory
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.model import AFN, ORDER_ROW, AuditData, release_memory
 
 # Carriers Amazon integrates with (tracking is read automatically), by code or name, and common long forms.
 INTEGRATED_CARRIERS: tuple[str, ...] = (
@@ -221,9 +221,9 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     if not data.has("ship_confirmations"):
         return Measurement.not_evaluated("no ship confirmations were given")
     pk = packages(data)
-    first = first_date(pk["conf_date"]) if not pk.empty else None
+    span = date_span(pk["conf_date"])
     if pk.empty:
-        return Measurement.not_evaluated("the ship confirmations hold no seller-fulfilled package", first)
+        return Measurement.not_evaluated("the ship confirmations hold no seller-fulfilled package", span)
     pk = pk.loc[window.contains(pk["conf_date"])]
     missing = pk["tracking_number"] == ""
     invalid_carrier = ~missing & ~pk["carrier_ok"]
@@ -238,7 +238,8 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
         },
         order_ids=sorted_ids(pk.loc[pk["valid"], "order_id"]),
         problem_order_ids=sorted_ids(pk.loc[~pk["valid"], "order_id"]),
-        first_data_date=first,
+        first_data_date=span[0],
+        last_data_date=span[1],
     )
 
 
@@ -258,4 +259,5 @@ VALID_TRACKING_RATE = MetricSpec(
         "Enter a tracking number for every package and pick the carrier from Amazon's list (never `Other`); "
         "buy labels through Buy Shipping to fill both automatically."
     ),
+    inputs=(("ship_confirmations",),),
 )

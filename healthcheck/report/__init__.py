@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
 from healthcheck.outcome import FailOn
@@ -19,6 +20,24 @@ class Format(StrEnum):
     JUNIT = "junit"
     NAGIOS = "nagios"
     HTML = "html"
+
+
+# SPEC 5.1 (rev 2): with --output and no --format, the file's suffix picks the format.
+_SUFFIXES = {
+    ".json": Format.JSON,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+    ".csv": Format.CSV,
+    ".xml": Format.JUNIT,
+    ".txt": Format.TABLE,
+}
+
+
+def format_for_suffix(path: Path) -> Format | None:
+    """The format an output file's suffix names (`health.html` -> html), None for any other suffix."""
+    return _SUFFIXES.get(path.suffix.lower())
 
 
 def render(report: AuditReport, fmt: Format, *, fail_on: FailOn, color: bool, width: int | None) -> str:

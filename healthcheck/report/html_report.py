@@ -23,6 +23,8 @@ from healthcheck.report.text import (
     headroom_cell,
     impact_sentence,
     metric_sentence,
+    missing_note,
+    partial_note,
     percent,
     recovery_cell,
     spark_scale,
@@ -93,9 +95,11 @@ def render_html(report: AuditReport, *, fail_on: FailOn) -> str:
         f"{esc(status_word(status))}</title>",
         f"<style>{_CSS}</style></head><body>",
         f'<h1>healthcheck <span class="badge {_OVERALL_CLASS[status]}">{esc(status_word(status))}</span></h1>',
-        f'<p class="sub">{esc(report.marketplace.code)} account as of <strong>{esc(report.as_of.isoformat())}'
-        f"</strong> ({esc(report.as_of_source)}). Exit code {int(code)}.</p>",
+        f'<p class="sub">{esc(report.marketplace.code)} account ({esc(report.marketplace_source)}) as of '
+        f"<strong>{esc(report.as_of.isoformat())}</strong> ({esc(report.as_of_source)}). Exit code {int(code)}.</p>",
     ]
+    if report.unknown_reason is not None:
+        parts.append(f'<p class="unknown"><strong>UNKNOWN</strong>: {esc(report.unknown_reason)}.</p>')
     parts += _worst_first(report)
     parts += _metrics(report)
     parts += _charts(report)
@@ -131,8 +135,10 @@ def _metrics(report: AuditReport) -> list[str]:
         "</tr></thead><tbody>"
     ]
     for r in worst_first(report):
+        partial = partial_note(r)
+        rate = esc(percent(r.rate)) + (f'<br><small class="partial">{esc(partial)}</small>' if partial else "")
         rows.append(
-            f"<tr><td>{esc(r.spec.title)}</td><td class=num>{esc(percent(r.rate))}</td>"
+            f"<tr><td>{esc(r.spec.title)}</td><td class=num>{rate}</td>"
             f"<td class=num>{esc(counts_text(r))}</td><td class=num>{esc(target_text(r))}</td>"
             f"<td>{esc(window_text(r))}</td><td class='status {_STATUS_CLASS[r.status]}'>"
             f"{esc(STATUS_LABEL[r.status])}</td>"
@@ -149,6 +155,8 @@ def _metrics(report: AuditReport) -> list[str]:
             notes.append(f"<li>{esc(r.spec.title)}: not evaluated: {esc(r.measurement.reason)}</li>")
         for note in r.measurement.notes:
             notes.append(f"<li>{esc(r.spec.title)}: {esc(note)}</li>")
+        if missing_note(r):
+            notes.append(f"<li>{esc(r.spec.title)}: {esc(missing_note(r))}</li>")
     if notes:
         rows += ['<ul class="note">', *notes, "</ul>"]
     return rows

@@ -1,10 +1,12 @@
 """`--format junit`: one testcase per metric, for CI dashboards (Jenkins, GitLab, GitHub test reporters).
 
-A breach is a failure; a metric not evaluated is skipped; at risk passes, its system-out starting `AT RISK:`;
-an input error is an error testcase. Testcases carry no `<properties>` (the strict JUnit schema that Jenkins and
-pytest's xunit2 validate against has none there); the suite's properties hold the as-of date, marketplace,
-status and exit code. Built with ElementTree, so every value is escaped; characters XML 1.0 cannot hold are
-dropped first.
+A testcase fails exactly when its metric's status is one `--fail-on` turns into a non-zero exit (SPEC 5.5, rev 2):
+breach and at risk under `at-risk`, breach under `breach`, nothing under `never`, so a CI job and its test report
+never disagree; a status that passes says so in its system-out (`AT RISK: ...`). A metric not evaluated is skipped;
+an input error, or an audit that could check nothing, is an error testcase. Testcases carry no `<properties>`
+(the strict JUnit schema that Jenkins and pytest's xunit2 validate against has none there); the suite's
+properties hold the as-of date, marketplace, status and exit code. Built with ElementTree, so every value is
+escaped; characters XML 1.0 cannot hold are dropped first.
 """
 
 from __future__ import annotations
@@ -14,8 +16,15 @@ import xml.etree.ElementTree as ET
 
 from healthcheck.audit import AuditReport
 from healthcheck.metrics.base import Status
-from healthcheck.outcome import FailOn
-from healthcheck.report.text import clean, metric_sentence, percent, shown_ids, status_word, target_text
+from healthcheck.outcome import FailOn, OverallStatus, exit_code
+from healthcheck.report.text import (
+    clean,
+    metric_sentence,
+    percent,
+    shown_ids,
+    status_word,
+    target_text,
+)
 
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
@@ -29,10 +38,17 @@ def _property(parent: ET.Element, name: str, value: object) -> None:
     ET.SubElement(parent, "property", name=name, value=xml_text(value))
 
 
+def _fails(status: Status, fail_on: FailOn) -> bool:
+    """Whether this status alone would make the run exit non-zero under `fail_on`."""
+    overall = {Status.BREACH: OverallStatus.BREACH, Status.AT_RISK: OverallStatus.AT_RISK}.get(status)
+    return overall is not None and int(exit_code(overall, fail_on)) != 0
+
+
 def render_junit(report: AuditReport, *, fail_on: FailOn) -> str:
-    failures = sum(r.status is Status.BREACH for r in report.metrics)
+    failures = sum(_fails(r.status, fail_on) for r in report.metrics)
     skipped = sum(r.status is Status.NOT_EVALUATED for r in report.metrics)
-    errors = len(report.errors)
+    unknown = report.unknown_reason if not report.errors else None
+    errors = len(report.errors) + (1 if unknown else 0)
     tests = len(report.metrics) + errors
     counts = {"tests": str(tests), "failures": str(failures), "errors": str(errors), "skipped": str(skipped)}
     suites = ET.Element("testsuites", {"name": "healthcheck", "time": "0", **counts})
@@ -59,12 +75,15 @@ def render_junit(report: AuditReport, *, fail_on: FailOn) -> str:
             ET.SubElement(case, "skipped", message=xml_text(f"not evaluated: {m.reason}"))
             continue
         sentence = xml_text(metric_sentence(report, result))
-        if result.status is Status.BREACH:
+        if _fails(result.status, fail_on):
             failure = ET.SubElement(
                 case,
                 "failure",
-                type="breach",
-                message=xml_text(f"{result.spec.title} {percent(result.rate)}, target {target_text(result)}"),
+                type=str(result.status),
+                message=xml_text(
+                    f"{status_word(result.status)}: {result.spec.title} {percent(result.rate)}, "
+                    f"target {target_text(result)}"
+                ),
             )
             failure.text = sentence + (
                 f"\nOrders behind it: {xml_text(shown_ids(m.problem_order_ids, limit=50))}"
@@ -79,5 +98,9 @@ def render_junit(report: AuditReport, *, fail_on: FailOn) -> str:
         case = ET.SubElement(suite, "testcase", classname="healthcheck.inputs", name=xml_text(where), time="0")
         error = ET.SubElement(case, "error", type=xml_text(problem.type), message=xml_text(problem.message))
         error.text = xml_text(f"{problem.title}: {where}: {problem.message}")
+    if unknown:
+        case = ET.SubElement(suite, "testcase", classname="healthcheck.audit", name="nothing_checked", time="0")
+        error = ET.SubElement(case, "error", type="unknown", message=xml_text(unknown))
+        error.text = xml_text(unknown)
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -21,6 +21,8 @@ from healthcheck.report.text import (
     headroom_cell,
     impact_sentence,
     metric_sentence,
+    missing_note,
+    partial_note,
     percent,
     recovery_cell,
     shown_ids,
@@ -45,8 +47,11 @@ def render_markdown(report: AuditReport, *, fail_on: FailOn) -> str:
     lines = [
         f"# healthcheck: {status_word(report.status)}",
         "",
-        f"{report.marketplace.code} account as of **{report.as_of.isoformat()}** ({report.as_of_source}).",
+        f"{report.marketplace.code} account ({md(report.marketplace_source)}) as of "
+        f"**{report.as_of.isoformat()}** ({md(report.as_of_source)}).",
     ]
+    if report.unknown_reason is not None:
+        lines += ["", f"**UNKNOWN**: {md(report.unknown_reason)}."]
     lines += _worst_first(report)
     lines += _metrics(report)
     lines += _actions(report)
@@ -85,9 +90,10 @@ def _metrics(report: AuditReport) -> list[str]:
         label = STATUS_LABEL[r.status]
         if r.status in (Status.BREACH, Status.AT_RISK):
             label = f"**{label}**"
+        partial = partial_note(r)
         cells = [
             md(r.spec.title),
-            percent(r.rate),
+            percent(r.rate) + (f" ({partial})" if partial else ""),
             counts_text(r),
             md(target_text(r)),
             window_text(r),
@@ -109,6 +115,8 @@ def _metrics(report: AuditReport) -> list[str]:
         elif r.status in (Status.BREACH, Status.AT_RISK) and r.measurement.problem_order_ids:
             ids = r.measurement.problem_order_ids
             notes.append(f"- {md(r.spec.title)}: {len(ids)} order(s) behind it: {md(shown_ids(ids, limit=10))}")
+        if missing_note(r):
+            notes.append(f"- {md(r.spec.title)}: {md(missing_note(r))}")
         for note in r.measurement.notes:
             notes.append(f"- {md(r.spec.title)}: {md(note)}")
     return lines + (["", *notes] if notes else [])

@@ -14,7 +14,7 @@ import re
 from healthcheck.audit import AuditReport
 from healthcheck.metrics.base import Direction, MetricResult, Status
 from healthcheck.outcome import FailOn
-from healthcheck.report.text import clean, percent, status_word, worst_first
+from healthcheck.report.text import clean, partial_note, percent, status_word, worst_first
 
 # '|' starts perfdata and a newline ends the plugin's first line: neither may appear in the text.
 _UNSAFE = re.compile(r"[|\r\n]")
@@ -30,10 +30,12 @@ def _crossed(result: MetricResult) -> str:
     """`late_shipment_rate_10d 3.75% >= 3.2%`: the metric against the threshold it crossed."""
     spec = result.spec
     threshold = spec.target if result.status is Status.BREACH else spec.at_risk
+    partial = partial_note(result)
+    suffix = f" ({partial})" if partial else ""
     if threshold is None:
-        return f"{result.id} {percent(result.rate)}"
+        return f"{result.id} {percent(result.rate)}{suffix}"
     sign = ">=" if spec.direction is Direction.LOWER_IS_BETTER else "<"
-    return f"{result.id} {percent(result.rate)} {sign} {percent(threshold)}"
+    return f"{result.id} {percent(result.rate)} {sign} {percent(threshold)}{suffix}"
 
 
 def _perfdata(result: MetricResult) -> str:
@@ -56,6 +58,8 @@ def render_nagios(report: AuditReport, *, fail_on: FailOn) -> str:
         summary = f"{len(report.errors)} input error(s): {where}: {first.message}"
         if problems:
             summary += "; " + ", ".join(_crossed(r) for r in problems)
+    elif report.unknown_reason is not None:
+        summary = report.unknown_reason
     elif problems:
         summary = ", ".join(_crossed(r) for r in problems)
     else:

@@ -25,6 +25,8 @@ from healthcheck.report.text import (
     headroom_cell,
     impact_sentence,
     metric_sentence,
+    missing_note,
+    partial_note,
     percent,
     recovery_cell,
     shown_ids,
@@ -68,10 +70,13 @@ def render_table(report: AuditReport, *, fail_on: FailOn, color: bool, width: in
     console.print(
         Text.assemble(
             ("healthcheck ", "bold"),
-            f"{report.marketplace.code} account as of {report.as_of.isoformat()} ({report.as_of_source}): ",
+            f"{report.marketplace.code} account ({report.marketplace_source}) as of {report.as_of.isoformat()} "
+            f"({report.as_of_source}): ",
             (status_word(status), OVERALL_STYLE[status]),
         )
     )
+    if report.unknown_reason is not None:
+        console.print(Text.assemble(("UNKNOWN", OVERALL_STYLE[status]), f": {report.unknown_reason}."))
     _worst_first(console, report)
     _metrics(console, report)
     _trend(console, report, width)
@@ -119,9 +124,10 @@ def _metrics(console: Console, report: AuditReport) -> None:
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for result in worst_first(report):
+        partial = partial_note(result)
         table.add_row(
             result.spec.title,
-            percent(result.rate),
+            percent(result.rate) + (f"\n{partial}" if partial else ""),
             counts_text(result),
             target_text(result),
             window_text(result),
@@ -146,6 +152,8 @@ def _metrics(console: Console, report: AuditReport) -> None:
             )
         for note in m.notes:
             console.print(Text(f"  note: {result.spec.title}: {clean(note)}", style="dim"))
+        if missing_note(result):
+            console.print(Text(f"  note: {result.spec.title}: {missing_note(result)}", style="dim"))
 
 
 def _trend(console: Console, report: AuditReport, width: int) -> None:

@@ -82,6 +82,20 @@ def counts_text(result: MetricResult) -> str:
     return f"{result.measurement.numerator}/{result.measurement.denominator}"
 
 
+def partial_note(result: MetricResult) -> str:
+    """`partial: 38 of 60 days` for an evaluated metric whose window the data covers only in part (SPEC 5.2)."""
+    if result.rate is None or result.coverage_complete:
+        return ""
+    return f"partial: {result.covered_days} of {result.window.days} days"
+
+
+def missing_note(result: MetricResult) -> str:
+    """The reports that would add to the metric but were not given, or ""."""
+    if not result.missing_inputs:
+        return ""
+    return "would be more complete with " + ", ".join(result.missing_inputs)
+
+
 def window_text(result: MetricResult) -> str:
     w = result.window
     return f"{w.start:%b %d} - {w.end:%b %d}"
@@ -186,7 +200,11 @@ def metric_sentence(report: AuditReport, result: MetricResult) -> str:
     m = result.measurement
     spec = result.spec
     unit = report.insights.headroom[result.id].unit if result.id in report.insights.headroom else "orders"
-    line = f"{spec.title} is {percent(result.rate)} ({m.numerator} of {m.denominator} {unit}, {window_text(result)})"
+    partial = partial_note(result)
+    line = (
+        f"{spec.title} is {percent(result.rate)} ({m.numerator} of {m.denominator} {unit}, {window_text(result)}"
+        f"{', ' + partial + ' covered by the data' if partial else ''})"
+    )
     if spec.target is not None:
         sign = "under" if spec.direction is Direction.LOWER_IS_BETTER else "at least"
         line += f"; Amazon's target is {sign} {percent(spec.target)}"

@@ -137,15 +137,19 @@ def test_german_account(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 def test_german_account_audited_as_uk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The control: under UK's calendar Whit Monday is a working day, so de-1 is due Tue 21 May and ships late;
-    and D.M.YY feedback dates are not UK's D/M/YY: bad rows, each naming the marketplace that reads them."""
+    and D.M.YY feedback dates are not UK's D/M/YY: one error for the file, naming the marketplace that reads them."""
     write_de_account(tmp_path / "de")
     uk = run_cli(capsys, tmp_path / "uk.json", str(tmp_path / "de"), "--marketplace", "UK", "--as-of", "2024-05-31")
     assert uk.code == 3
     assert uk.counts("late_shipment_rate_30d") == (2, 5)
     assert uk.metric("late_shipment_rate_30d")["order_ids"] == [DE_ORDERS[1], DE_ORDERS[2]]
-    assert [(e["type"], e["line"]) for e in uk.doc["errors"]] == [("bad_row", 2), ("bad_row", 3), ("bad_row", 4)]
-    assert all("written D.M.YY" in e["message"] and "--marketplace DE" in e["message"] for e in uk.doc["errors"])
-    assert "the files' sales channels point to marketplace DE" in " ".join(uk.doc["warnings"])
+    # One error for the whole file, not one per row: every date is in another marketplace's format.
+    [error] = uk.doc["errors"]
+    assert (error["type"], error["line"]) == ("bad_row", None)
+    assert "none of the 3 feedback dates is written D/M/YY" in error["message"]
+    assert "written D.M.YY" in error["message"] and "--marketplace DE" in error["message"]
+    assert uk.input(tmp_path / "de" / "Feedback.txt")["skipped"] == {"bad_row": 3}
+    assert "the orders' sales channels name DE (7 orders): check --marketplace" in " ".join(uk.doc["warnings"])
 
 
 # -- Japan ---------------------------------------------------------------------------------------------------------

@@ -12,7 +12,20 @@ FORMATS = Path(__file__).resolve().parents[2].parent / "shared" / "formats"
 pytestmark = pytest.mark.skipif(not FORMATS.is_dir(), reason=f"{FORMATS} is not checked out beside the repo")
 
 
-@pytest.mark.parametrize("marketplace", [None, "US", "JP", "IN", "IT", "DE"])
+def test_a_folder_naming_several_marketplaces_stops_and_asks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SPEC 2 (rev 2): the real downloads are from IT, US, JP and IN: each is its own audit, so it stops (exit 3)."""
+    run = run_cli(capsys, tmp_path / "r.json", str(FORMATS))
+    assert run.code == 3
+    assert run.doc == {}
+    for code in ("US", "JP", "IT"):
+        assert f"{code} (" in run.stderr
+    assert "--marketplace" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("marketplace", ["US", "JP", "IN", "IT", "DE"])
 def test_the_formats_folder_audits_cleanly(
     marketplace: str | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -21,7 +34,7 @@ def test_the_formats_folder_audits_cleanly(
     assert run.doc["errors"] == []
     assert run.code in (0, 1, 2)
     assert "Traceback" not in run.stderr
-    assert run.doc["marketplace"] == (marketplace or "US")
+    assert run.doc["marketplace"] == marketplace
     kinds = sorted(i["kind"] for i in run.doc["inputs"])
     assert kinds == [
         "all_orders",
@@ -35,6 +48,5 @@ def test_the_formats_folder_audits_cleanly(
     ]
     assert all(i["used_rows"] == i["rows"] and i["encoding"] == "utf-8" for i in run.doc["inputs"])
     assert any("README.md: not a report file (.md), skipped" in w for w in run.doc["warnings"])
-    if marketplace is None:
-        # The files' sales channels are mostly Amazon.co.jp: the default US is kept, and the warning says so.
-        assert any("point to marketplace JP" in w and "--marketplace JP" in w for w in run.doc["warnings"])
+    # The other marketplaces' orders are named in a warning.
+    assert any("check --marketplace" in w for w in run.doc["warnings"])

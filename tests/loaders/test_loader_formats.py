@@ -77,7 +77,9 @@ def test_all_orders_us_fba_values() -> None:
     assert first["sales_channel"] == "Amazon.com"
     assert first["sku"] == "th1218"
     # Columns nothing uses are not read (kinds.py): the product name is a tenth of a large account's bytes.
-    assert not {"product_name", "item_price", "asin"} & set(frame.columns)
+    assert not {"product_name", "asin"} & set(frame.columns)
+    # Read for SPEC 4.2 (rev 2): a Cancelled order with every price empty was cancelled while Pending.
+    assert first["item_price"] != "" and first["currency"] == "USD"
     assert frame["quantity"].tolist()[3] == 4
     assert frame["order_id"].is_unique
     assert str(frame["purchase_ts"].dtype) == "datetime64[us, UTC]"

@@ -135,7 +135,7 @@ def test_missing_path_is_a_problem(tmp_path: Path) -> None:
 def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     files = [
         tmp_path / "empty.txt",
-        write(tmp_path / "unknown.txt", "foo\tbar", "1\t2"),
+        write(tmp_path / "unknown.txt", "order-id\tbar", "1\t2"),
         write(tmp_path / "orders.txt", AO_HEADER, ao("0000001")),
     ]
     files[0].write_bytes(b"")

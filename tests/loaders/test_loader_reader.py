@@ -433,10 +433,24 @@ def test_unknown_header_names_the_nearest_kind_and_missing_columns() -> None:
     assert "amazon-order-id" in found.message  # the header it saw
 
 
-def test_unknown_header_with_nothing_in_common() -> None:
+def test_a_header_naming_no_report_column_is_not_a_report() -> None:
+    """SPEC 1.2 (rev 2): a seller's own file beside the reports is passed over, not an error."""
     found = problem(b"foo\tbar\tbaz\n1\t2\t3\n")
+    assert found.type == "not_a_report"
+    assert "skipped" in found.message
+
+
+def test_a_header_sharing_one_column_with_a_kind_is_still_an_error() -> None:
+    found = problem(b"order-id\tbar\tbaz\n1\t2\t3\n")
     assert found.type == "unknown_header"
-    assert "foo" in found.message
+    assert "order-id" in found.message
+
+
+def test_a_headerless_report_is_an_error_not_a_stray_file() -> None:
+    """A report whose header line was lost starts with data: never skipped as "not a report"."""
+    found = problem(b"111-0000000-0000001\t2024-01-01\tShipped\n")
+    assert found.type == "unknown_header"
+    assert "no header row" in found.message
 
 
 @pytest.mark.parametrize(

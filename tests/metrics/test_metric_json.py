@@ -76,7 +76,14 @@ def test_document_keys_come_in_the_contract_order(tmp_path: Path) -> None:
     for m in doc["metrics"]:
         assert list(m)[: len(METRIC_KEYS)] == METRIC_KEYS
         assert list(m["window"]) == ["start", "end", "days", "basis"]
-        assert list(m["coverage"]) == ["first_data_date", "complete"]
+        assert list(m["coverage"]) == [
+            "first_data_date",
+            "last_data_date",
+            "complete",
+            "window_days",
+            "covered_days",
+            "missing_inputs",
+        ]
     assert list(doc["inputs"][0])[:7] == ["path", "kind", "encoding", "rows", "used_rows", "skipped", "warnings"]
     json.dumps(doc)  # every value is plain JSON
 
@@ -138,7 +145,7 @@ def test_a_breach_anywhere_beats_at_risk_elsewhere(tmp_path: Path) -> None:
 
 def test_an_input_error_makes_the_status_unknown_whatever_fail_on(tmp_path: Path) -> None:
     _cancellations(tmp_path, 1, 40)
-    (tmp_path / "mystery.txt").write_text("foo\tbar\n1\t2\n", encoding="utf-8")
+    (tmp_path / "mystery.txt").write_text("order-id\tbar\n1\t2\n", encoding="utf-8")  # a damaged report
     result = audit(tmp_path, AS_OF)
     assert result.doc["status"] == "unknown"
     assert result.doc["errors"]

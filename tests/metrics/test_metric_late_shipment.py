@@ -45,7 +45,7 @@ def test_confirmed_on_time_and_late_against_latest_ship_date(tmp_path: Path) -> 
     m = audit(tmp_path, AS_OF).metric(LSR10)
     assert counts(m) == (1, 3)
     assert m["order_ids"] == [oid(3)]
-    assert m["details"] == {"late_confirmed": 1, "late_unconfirmed": 0, "unknown_confirmation": 0}
+    assert m["details"] == {"late_confirmed": 1, "late_unconfirmed": 0, "unknown_confirmation": 0, "expired": 0}
 
 
 def test_date_only_ship_date_the_day_after_the_esd_is_late(tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_unconfirmed_past_due_is_late_and_due_on_as_of_is_pending(tmp_path: Path
     m = result.metric(LSR10)
     assert counts(m) == (1, 2)
     assert m["order_ids"] == [oid(1)]
-    assert m["details"] == {"late_confirmed": 0, "late_unconfirmed": 1, "unknown_confirmation": 0}
+    assert m["details"] == {"late_confirmed": 0, "late_unconfirmed": 1, "unknown_confirmation": 0, "expired": 0}
     overdue = result.action("ship_overdue_orders")
     assert overdue is not None
     assert oid(1) in overdue["order_ids"]
@@ -116,7 +116,7 @@ def test_shipped_status_without_confirmation_is_unknown_and_left_out(tmp_path: P
     write_ship_confirmations(tmp_path, [sc(oid(4), "2024-05-10")])
     m = audit(tmp_path, AS_OF).metric(LSR10)
     assert counts(m) == (0, 1)
-    assert m["details"] == {"late_confirmed": 0, "late_unconfirmed": 0, "unknown_confirmation": 3}
+    assert m["details"] == {"late_confirmed": 0, "late_unconfirmed": 0, "unknown_confirmation": 3, "expired": 0}
 
 
 def test_quantity_shipped_in_the_order_report_means_shipped(tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_quantity_shipped_in_the_order_report_means_shipped(tmp_path: Path) -> N
     write_ship_confirmations(tmp_path, [sc(oid(9), "2024-05-10")])
     m = audit(tmp_path, AS_OF).metric(LSR10)
     assert counts(m) == (1, 1)
-    assert m["details"] == {"late_confirmed": 0, "late_unconfirmed": 1, "unknown_confirmation": 1}
+    assert m["details"] == {"late_confirmed": 0, "late_unconfirmed": 1, "unknown_confirmation": 1, "expired": 0}
 
 
 def test_cancelled_in_full_is_excluded_partially_cancelled_is_included(tmp_path: Path) -> None:
@@ -153,7 +153,7 @@ def test_cancelled_in_full_is_excluded_partially_cancelled_is_included(tmp_path:
     m = audit(tmp_path, AS_OF).metric(LSR10)
     assert counts(m) == (2, 2)
     assert m["order_ids"] == [oid(2), oid(3)]
-    assert m["details"] == {"late_confirmed": 1, "late_unconfirmed": 1, "unknown_confirmation": 0}
+    assert m["details"] == {"late_confirmed": 1, "late_unconfirmed": 1, "unknown_confirmation": 0, "expired": 0}
 
 
 def test_no_ship_confirmations_at_all_is_not_evaluated(tmp_path: Path) -> None:
@@ -290,4 +290,5 @@ def test_a_ship_confirmation_file_with_a_header_only_is_no_confirmations_at_all(
         assert m["status"] == "not_evaluated"
         assert m["numerator"] is None
         assert "confirmation" in m["reason"]
-    assert result.doc["status"] == "ok"
+    # Nothing else can be evaluated from these files either: nothing was checked, which is never OK.
+    assert result.doc["status"] == "unknown"

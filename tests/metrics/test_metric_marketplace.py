@@ -9,7 +9,7 @@ from metric_builders import ao, audit, counts, oid, sc, utc, write_all_orders, w
 from healthcheck.config import Config
 
 
-def test_default_marketplace_is_us_in_los_angeles_time(tmp_path: Path) -> None:
+def test_the_sales_channel_names_the_marketplace_when_none_is_given(tmp_path: Path) -> None:
     # 2024-05-09T05:00Z is 05-08 22:00 in Los Angeles (out of a window starting 05-09), 07:00 in Berlin (in).
     write_all_orders(
         tmp_path,
@@ -18,10 +18,14 @@ def test_default_marketplace_is_us_in_los_angeles_time(tmp_path: Path) -> None:
             ao(oid(2), utc("2024-05-12", "12:00:00"), sales_channel="Amazon.de"),
         ],
     )
-    default = audit(tmp_path, "2024-05-15", marketplace=None)
-    assert default.doc["marketplace"] == "US"
-    assert counts(default.metric("cancellation_rate")) == (0, 1)
-    assert any("DE" in w for w in default.doc["warnings"])  # the sales channels point elsewhere
+    found = audit(tmp_path, "2024-05-15", marketplace=None)
+    assert found.doc["marketplace"] == "DE"  # SPEC 2 (rev 2): taken from the files
+    assert found.doc["marketplace_source"] == "from the sales channel of 2 orders"
+    assert counts(found.metric("cancellation_rate")) == (1, 2)
+    us = audit(tmp_path, "2024-05-15", marketplace="US")
+    assert us.doc["marketplace"] == "US"
+    assert counts(us.metric("cancellation_rate")) == (0, 1)
+    assert any("DE" in w for w in us.doc["warnings"])  # the sales channels point elsewhere
     berlin = audit(tmp_path, "2024-05-15", marketplace="DE")
     assert counts(berlin.metric("cancellation_rate")) == (1, 2)
     from_config = audit(tmp_path, "2024-05-15", marketplace=None, config=Config(marketplace="DE"))

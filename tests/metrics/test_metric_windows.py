@@ -26,6 +26,8 @@ from metric_builders import (
 )
 
 from healthcheck.config import Config, MetricOverride
+from healthcheck.outcome import FailOn
+from healthcheck.report import Format, render
 
 AS_OF = "2024-05-15"
 
@@ -63,14 +65,15 @@ def test_late_shipment_windows_are_10_and_30_days_by_local_esd_date(tmp_path: Pa
         8: (end_of_day("2024-05-16"), False, False),  # after as_of
     }
     write_order_report(tmp_path, [orep(oid(n), la("2024-04-10"), latest_ship_date=d) for n, (d, _, _) in cases.items()])
-    write_ship_confirmations(tmp_path, [sc(oid(n), "2024-05-17") for n in cases])  # late whenever counted
+    # Confirmed on as-of, late for every order due before it; #1, due on as-of itself, is on time.
+    write_ship_confirmations(tmp_path, [sc(oid(n), "2024-05-15") for n in cases])
     result = audit(tmp_path, AS_OF)
     lsr10 = result.metric("late_shipment_rate_10d")
     lsr30 = result.metric("late_shipment_rate_30d")
-    assert lsr10["order_ids"] == [oid(n) for n, (_, yes, _) in cases.items() if yes]
-    assert lsr30["order_ids"] == [oid(n) for n, (_, _, yes) in cases.items() if yes]
-    assert counts(lsr10) == (2, 2)
-    assert counts(lsr30) == (5, 5)
+    assert lsr10["order_ids"] == [oid(n) for n, (_, yes, _) in cases.items() if yes and n != 1]
+    assert lsr30["order_ids"] == [oid(n) for n, (_, _, yes) in cases.items() if yes and n != 1]
+    assert counts(lsr10) == (1, 2)
+    assert counts(lsr30) == (4, 5)
     assert lsr10["window"] == {"start": "2024-05-06", "end": "2024-05-15", "days": 10, "basis": "expected_ship_date"}
     assert lsr30["window"] == {"start": "2024-04-16", "end": "2024-05-15", "days": 30, "basis": "expected_ship_date"}
 
@@ -115,7 +118,14 @@ def test_order_defect_window_is_60_days_ending_14_days_before_as_of(tmp_path: Pa
     assert m["order_ids"] == [oid(1), oid(2), oid(5)]
     assert counts(m) == (3, 3)
     assert m["window"] == {"start": "2024-03-03", "end": "2024-05-01", "days": 60, "basis": "purchase_date"}
-    assert m["coverage"] == {"first_data_date": "2024-03-02", "complete": True}
+    assert m["coverage"] == {
+        "first_data_date": "2024-03-02",
+        "last_data_date": "2024-05-02",
+        "complete": True,
+        "window_days": 60,
+        "covered_days": 60,
+        "missing_inputs": ["feedback", "mfn_returns"],  # only claims were given
+    }
 
 
 def test_odr_lag_days_override_moves_the_window(tmp_path: Path) -> None:
@@ -124,14 +134,28 @@ def test_odr_lag_days_override_moves_the_window(tmp_path: Path) -> None:
     m = audit(tmp_path, AS_OF, config=Config(odr_lag_days=0)).metric("order_defect_rate_mfn")
     assert m["window"] == {"start": "2024-03-17", "end": "2024-05-15", "days": 60, "basis": "purchase_date"}
     assert m["order_ids"] == [oid(1), oid(2)]
-    assert m["coverage"] == {"first_data_date": "2024-03-16", "complete": True}
+    assert (m["coverage"]["first_data_date"], m["coverage"]["covered_days"]) == ("2024-03-16", 60)
+    assert m["coverage"]["complete"] is True
 
 
 def test_coverage_is_incomplete_when_the_data_starts_after_the_window(tmp_path: Path) -> None:
-    _odr_account(tmp_path, {1: la("2024-04-01")})
-    m = audit(tmp_path, AS_OF).metric("order_defect_rate_mfn")
-    assert m["coverage"] == {"first_data_date": "2024-04-01", "complete": False}
+    _odr_account(tmp_path, {1: la("2024-04-01"), 2: la("2024-05-15")})
+    result = audit(tmp_path, AS_OF)
+    m = result.metric("order_defect_rate_mfn")
+    # SPEC 5.2 (rev 2): the window Mar 03 - May 01 is covered from Apr 01 on: 31 of its 60 days.
+    assert m["coverage"] == {
+        "first_data_date": "2024-04-01",
+        "last_data_date": "2024-05-15",
+        "complete": False,
+        "window_days": 60,
+        "covered_days": 31,
+        "missing_inputs": ["feedback", "mfn_returns"],
+    }
     assert counts(m) == (1, 1)
+    assert m["status"] == "breach"  # a partial window does not change the status
+    assert "partial: 31 of 60 days" in render(
+        result.report, Format.MARKDOWN, fail_on=FailOn.AT_RISK, color=False, width=None
+    )
 
 
 def test_window_days_override_from_config(tmp_path: Path) -> None:

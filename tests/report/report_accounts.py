@@ -77,11 +77,12 @@ def audit(paths: Sequence[Path], *, as_of: dt.date | None = None, config: Config
 
 
 def error_account(folder: Path) -> Path:
-    """The tiny account plus a file no report kind matches: the audit completes what it can and exits 3."""
+    """The tiny account plus a damaged report (an order report missing columns): the audit completes what it
+    can and exits 3."""
     folder.mkdir(parents=True, exist_ok=True)
     for source in TINY.iterdir():
         shutil.copy(source, folder / source.name)
-    (folder / "mystery.txt").write_text("foo\tbar\n1\t2\n", encoding="utf-8")
+    (folder / "mystery.txt").write_text("order-id\tbar\n1\t2\n", encoding="utf-8")
     return folder
 
 

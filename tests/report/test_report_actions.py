@@ -30,12 +30,14 @@ def test_demo_actions_in_priority_order(demo: AuditReport) -> None:
     assert ranked == [
         (1, "appeal_buyer_cancellation", "cancellation_rate"),
         (2, "relist_or_fix_stock", "cancellation_rate"),
-        (3, "plan_of_action", "cancellation_rate"),
-        (4, "ship_overdue_orders", "late_shipment_rate_10d"),
-        (5, "lengthen_handling_time", "late_shipment_rate_10d"),
-        (6, "respond_to_claims", "order_defect_rate_mfn"),
-        (7, "request_feedback_removal", "order_defect_rate_mfn"),
-        (8, "fix_tracking", "valid_tracking_rate"),
+        # SPEC 5.3 (rev 2): the ShippingAddressUndeliverable cancellation is not a stock-out.
+        (3, "review_cancellation_causes", "cancellation_rate"),
+        (4, "plan_of_action", "cancellation_rate"),
+        (5, "ship_overdue_orders", "late_shipment_rate_10d"),
+        (6, "lengthen_handling_time", "late_shipment_rate_10d"),
+        (7, "respond_to_claims", "order_defect_rate_mfn"),
+        (8, "request_feedback_removal", "order_defect_rate_mfn"),
+        (9, "fix_tracking", "valid_tracking_rate"),
     ]
     for action in demo.actions:
         assert action.order_ids and action.skus, action.id
@@ -48,7 +50,10 @@ def test_demo_action_impacts(demo: AuditReport) -> None:
     assert (appeal.orders, appeal.effect) == (2, Effect.REMOVES)
     assert appeal.rate_if_done == pytest.approx(5 / 166)
     stock = by_id["relist_or_fix_stock"].impact
-    assert stock is not None and (stock.orders, stock.effect) == (5, Effect.PREVENTS)
+    assert stock is not None and (stock.orders, stock.effect) == (4, Effect.PREVENTS)
+    address = by_id["review_cancellation_causes"]
+    assert address.impact is not None and address.impact.orders == 1
+    assert "ShippingAddressUndeliverable" in address.detail
     plan = by_id["plan_of_action"].impact
     assert plan is not None and (plan.orders, plan.effect, plan.rate_if_done) == (7, Effect.DOCUMENTS, None)
     handling = by_id["lengthen_handling_time"].impact

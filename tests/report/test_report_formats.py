@@ -225,14 +225,19 @@ def test_nagios_ok_line(tmp_path: Path) -> None:
 def test_junit_cases(accounts: dict[str, AuditReport]) -> None:
     text = render(accounts["demo"], Format.JUNIT, fail_on=FailOn.AT_RISK, color=False, width=None)
     root = ET.fromstring(text)
-    assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == ("9", "1", "0", "0")
+    # SPEC 5.5 (rev 2): under --fail-on at-risk the at-risk metric fails too, as the exit code does.
+    assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == ("9", "2", "0", "0")
     cases = {c.get("name"): c for c in root.iter("testcase")}
     failure = cases["cancellation_rate"].find("failure")
     assert failure is not None and failure.get("type") == "breach"
     assert failure.text is not None and "114-8076460-1606017" in failure.text
-    at_risk = cases["late_shipment_rate_10d"]
-    assert at_risk.find("failure") is None and at_risk.find("skipped") is None
-    out = at_risk.find("system-out")
+    at_risk = cases["late_shipment_rate_10d"].find("failure")
+    assert at_risk is not None and at_risk.get("type") == "at_risk"
+    assert (at_risk.get("message") or "").startswith("AT RISK: ")
+    lenient = ET.fromstring(render(accounts["demo"], Format.JUNIT, fail_on=FailOn.BREACH, color=False, width=None))
+    assert lenient.get("failures") == "1"
+    passed = next(c for c in lenient.iter("testcase") if c.get("name") == "late_shipment_rate_10d")
+    out = passed.find("system-out")
     assert out is not None and out.text is not None and out.text.startswith("AT RISK: ")
     assert root.find("./testsuite/testcase/properties") is None  # not allowed there by the strict schema
     suite_status = root.find("./testsuite/properties/property[@name='status']")

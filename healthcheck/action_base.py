@@ -1,0 +1,91 @@
+"""What every action is (SPEC 5.3): the orders and SKUs behind it, and how much acting moves its metric."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+from healthcheck.model import AuditData, member
+
+
+class Effect(StrEnum):
+    """What acting does to the metric the action serves."""
+
+    REMOVES = "removes"  # a successful appeal, removal or claim takes the orders out of the rate
+    PREVENTS = "prevents"  # stops the cause, so the same does not count again
+    DOCUMENTS = "documents"  # the plan of action: explains, moves nothing by itself
+
+
+@dataclass(frozen=True)
+class Impact:
+    """How much an action moves its metric: the counted orders it addresses, and the rate without them."""
+
+    orders: int
+    effect: Effect
+    rate_now: float | None
+    rate_if_done: float | None  # for `prevents`: what the rate would have been without those orders
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "orders": self.orders,
+            "effect": str(self.effect),
+            "rate_now": self.rate_now,
+            "rate_if_done": self.rate_if_done,
+        }
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    metric_id: str
+    title: str
+    detail: str
+    order_ids: tuple[str, ...] = ()
+    skus: tuple[str, ...] = ()
+    priority: int = 0
+    impact: Impact | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "metric_id": self.metric_id,
+            "priority": self.priority,
+            "title": self.title,
+            "detail": self.detail,
+            "order_ids": list(self.order_ids),
+            "skus": list(self.skus),
+            "impact": self.impact.to_dict() if self.impact else None,
+        }
+
+
+def ids_of(values: pd.Series) -> tuple[str, ...]:
+    return tuple(sorted({str(v) for v in values}))
+
+
+def sku_counts(data: AuditData, order_ids: pd.Series, *, cancelled_only: bool = False) -> list[tuple[str, int]]:
+    """SKUs by how many of these orders carry them, most first.
+
+    With `cancelled_only`, an order's cancelled items are named where the reports say which they were.
+    """
+    items = data.items.loc[member(data.items["order_id"], order_ids)]
+    if cancelled_only and not items.empty:
+        known = items.groupby("order_id")["cancelled"].transform("any")
+        items = items.loc[items["cancelled"] | ~known]
+    counts = items.groupby("sku")["order_id"].nunique().sort_values(ascending=False, kind="stable")
+    return [(str(k), int(v)) for k, v in counts.items()]
+
+
+def skus_of(data: AuditData, order_ids: pd.Series, *, cancelled_only: bool = False) -> tuple[str, ...]:
+    """The SKUs of these orders, the most frequent first: where to look for the cause."""
+    return tuple(s for s, _ in sku_counts(data, order_ids, cancelled_only=cancelled_only))
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

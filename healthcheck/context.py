@@ -1,0 +1,248 @@
+"""Where and when an audit stands: the marketplace the files name, the as-of day, and what was known by its end.
+
+SPEC 2 (rev 2): with no `--marketplace` the files say which marketplace they are from; with no `--as-of` the audit
+is as of the latest day anything in them happened. SPEC 1.5 (rev 2): the audit as of day D shows what Amazon would
+have shown at the end of D, so dated events after D are left out and counted under `after_as_of`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from healthcheck.errors import HealthcheckError
+from healthcheck.loaders import FILE_FIELD, ORDER_NO, LoadResult
+from healthcheck.loaders.kinds import KINDS_BY_NAME
+from healthcheck.marketplaces import (
+    DEFAULT_MARKETPLACE,
+    marketplace_for_id,
+    marketplace_for_sales_channel,
+)
+
+# The columns that record something that happened, per kind: the newest of them is when the newest download was
+# taken, as near as the files tell (SPEC 2). Promised and deadline dates are not among them.
+HAPPENED: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "all_orders": ("purchase_ts", "last_updated"),
+        "order_report": ("purchase_ts",),
+        "ship_confirmations": ("confirmed_ts", "ship_ts", "delivered_ts"),
+        "fba_shipments": ("shipment_ts", "purchase_ts"),
+        "feedback": ("feedback_date",),
+        "claims": ("claim_date",),
+        "mfn_returns": ("return_date",),
+        "fba_returns": ("return_ts",),
+        "cancellations": ("cancel_ts",),
+        "messages": ("received_ts", "responded_ts"),
+    }
+)
+
+# The date that places each dated event (SPEC 1.5): a row dated after the end of as-of was not known then. Several
+# fields: the first one given (a ship confirmation's time is `confirmed-at`, else its `ship-date`). Order rows are
+# never cut: the windows place them.
+EVENT_DATE: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "feedback": ("feedback_date",),
+        "claims": ("claim_date",),
+        "mfn_returns": ("return_date",),
+        "fba_returns": ("return_ts",),
+        "messages": ("received_ts",),
+        "cancellations": ("cancel_ts",),
+        "fba_shipments": ("shipment_ts",),
+        "ship_confirmations": ("confirmed_ts", "ship_ts"),
+    }
+)
+AFTER_AS_OF = "after_as_of"
+NON_AMAZON = "non-amazon"
+
+
+class MarketplaceConflict(HealthcheckError):
+    """The files name several marketplaces: each is audited on its own (its time zone, holidays and windows)."""
+
+    def __init__(self, counts: Mapping[str, int]) -> None:
+        self.counts = dict(counts)
+        listed = ", ".join(f"{code} ({n:,} orders)" for code, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        first = max(counts, key=lambda code: counts[code])
+        super().__init__(
+            f"the files name several marketplaces by their orders' sales channel: {listed}. Amazon scores each "
+            "marketplace on its own, with its own time zone, holidays and windows: put each marketplace's reports "
+            f"in a folder of its own and audit them one at a time, passing --marketplace (e.g. --marketplace {first})"
+        )
+
+
+@dataclass(frozen=True)
+class MarketplaceChoice:
+    """The marketplace audited and where it came from, in words for the report."""
+
+    code: str
+    source: str
+    given: bool
+    # Amazon orders per marketplace code, by their sales channel (distinct orders).
+    channel_counts: Mapping[str, int]
+
+
+def _header(kind: str, field: str) -> str:
+    """`purchase-date in the All Orders report`: a column as the seller sees it in a download."""
+    spec = KINDS_BY_NAME.get(kind)
+    column = next((c for c in spec.columns if c.field == field), None) if spec else None
+    title = spec.title.split(" (")[0] if spec else kind
+    return f"{column.header if column else field} in the {title}"
+
+
+def channel_counts(loaded: LoadResult) -> dict[str, int]:
+    """Distinct Amazon orders per marketplace code, from the `sales-channel` of every order source."""
+    keys: dict[str, list[Any]] = {}
+    for kind in ("all_orders", "order_report", "fba_shipments"):
+        frame = loaded.frame(kind)
+        if frame is None or "sales_channel" not in frame or frame.empty:
+            continue
+        channel = frame["sales_channel"].fillna("").astype("str")
+        codes, distinct = pd.factorize(channel)
+        mapped = [marketplace_for_sales_channel(str(v)) for v in distinct]
+        order_key = frame[ORDER_NO] if ORDER_NO in frame.columns else frame["order_id"]
+        for index, code in enumerate(mapped):
+            if code is None:
+                continue
+            keys.setdefault(code, []).append(order_key[codes == index])
+    counts: dict[str, int] = {}
+    for code, parts in keys.items():
+        values = pd.concat(parts, ignore_index=True)
+        counts[code] = int(values.nunique())
+    return counts
+
+
+def _performance_codes(loaded: LoadResult) -> set[str]:
+    found: set[str] = set()
+    for _, document in loaded.seller_performance:
+        metrics = document.get("performanceMetrics") if isinstance(document, Mapping) else None
+        entries = metrics if isinstance(metrics, list) else [metrics]
+        for entry in entries:
+            if isinstance(entry, Mapping) and isinstance(entry.get("marketplaceId"), str):
+                code = marketplace_for_id(entry["marketplaceId"])
+                if code:
+                    found.add(code)
+    return found
+
+
+def choose_marketplace(given: str | None, given_by: str, loaded: LoadResult) -> MarketplaceChoice:
+    """`given` (from the option or the config) wins; else the orders' sales channels; else the seller performance
+    report's single marketplace id; else US. Several marketplaces in the files stop the audit (SPEC 2, rev 2)."""
+    counts = channel_counts(loaded)
+    if given:
+        return MarketplaceChoice(given, f"from {given_by}", True, counts)
+    if len(counts) > 1:
+        raise MarketplaceConflict(counts)
+    if counts:
+        [(code, n)] = counts.items()
+        return MarketplaceChoice(code, f"from the sales channel of {n:,} order{'s' if n != 1 else ''}", False, counts)
+    codes = _performance_codes(loaded)
+    if len(codes) == 1:
+        [code] = codes
+        return MarketplaceChoice(code, "from the seller performance report's marketplaceId", False, counts)
+    return MarketplaceChoice(
+        DEFAULT_MARKETPLACE,
+        "the default: no file names its marketplace (pass --marketplace if it is not US)",
+        False,
+        counts,
+    )
+
+
+def mismatch_warning(choice: MarketplaceChoice) -> str | None:
+    """A given marketplace the orders' sales channels contradict (SPEC 2: a warning, the option still decides)."""
+    others = {code: n for code, n in choice.channel_counts.items() if code != choice.code}
+    if not choice.given or not others:
+        return None
+    named = ", ".join(f"{code} ({n:,} orders)" for code, n in sorted(others.items(), key=lambda kv: -kv[1]))
+    return (
+        f"the audit is for marketplace {choice.code} ({choice.source}), but the orders' sales channels name "
+        f"{named}: check --marketplace (each marketplace is audited on its own)"
+    )
+
+
+def _local_days(values: pd.Series, timezone: str) -> pd.Series:
+    """Local calendar days (naive midnight datetimes) of instants or of dates."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert(timezone).dt.tz_localize(None).dt.normalize()
+    return values.astype("datetime64[us]").dt.normalize()
+
+
+def latest_date(loaded: LoadResult, timezone: str) -> tuple[dt.date, str] | None:
+    """The latest local day any input records something happening on, and which column said so."""
+    best: tuple[pd.Timestamp, str] | None = None
+    for kind, fields in HAPPENED.items():
+        frame = loaded.frame(kind)
+        if frame is None:
+            continue
+        for field in fields:
+            if field not in frame.columns:
+                continue
+            newest = frame[field].max()  # the latest instant is on the latest local day
+            if newest is pd.NaT or pd.isna(newest):
+                continue
+            day = _local_days(pd.Series([newest]), timezone).iloc[0]
+            if best is None or day > best[0]:
+                best = (day, _header(kind, field))
+    if best is None:
+        return None
+    return best[0].date(), best[1]
+
+
+def default_as_of(loaded: LoadResult, timezone: str, today: dt.date) -> tuple[dt.date, str]:
+    """SPEC 2 (rev 2): the latest day in the inputs; today when nothing is dated."""
+    found = latest_date(loaded, timezone)
+    if found is None:
+        return today, "today: no dated input"
+    day, where = found
+    return day, f"the latest date in the inputs: {where}"
+
+
+def past_data_warning(loaded: LoadResult, timezone: str, as_of: dt.date) -> str | None:
+    """A given as-of more than a day after the data: windows past it are understated (SPEC 2)."""
+    found = latest_date(loaded, timezone)
+    if found is None or (as_of - found[0]).days <= 1:
+        return None
+    day, where = found
+    return (
+        f"--as-of {as_of} is {(as_of - day).days} days after the latest date in the inputs ({day}, {where}): "
+        "windows past the data are understated (see each metric's coverage); download newer reports or pass an "
+        "earlier --as-of"
+    )
+
+
+def _event_days(frame: pd.DataFrame, fields: tuple[str, ...], timezone: str) -> pd.Series | None:
+    days: pd.Series | None = None
+    for field in fields:
+        if field not in frame.columns:
+            continue
+        found = _local_days(frame[field], timezone)
+        days = found if days is None else days.fillna(found)
+    return days
+
+
+def cut_at(loaded: LoadResult, as_of: dt.date, timezone: str) -> None:
+    """Leave out what was not known at the end of `as_of` (SPEC 1.5, rev 2), counting each row under
+    `after_as_of` of its file; a message answered after it is unanswered at it."""
+    end = pd.Timestamp(as_of)
+    for kind, fields in EVENT_DATE.items():
+        frame = loaded.frame(kind)
+        if frame is None or frame.empty:
+            continue
+        days = _event_days(frame, fields, timezone)
+        if days is None:
+            continue
+        after = (days > end).to_numpy(dtype=bool)
+        if after.any():
+            files: Counter[int] = Counter(frame.loc[after, FILE_FIELD].tolist()) if FILE_FIELD in frame else Counter()
+            for file_index, count in files.items():
+                loaded.inputs[int(file_index)].skipped[AFTER_AS_OF] += int(count)
+            frame = frame.loc[~after].reset_index(drop=True)
+        if kind == "messages" and "responded_ts" in frame.columns:
+            answered_after = (_local_days(frame["responded_ts"], timezone) > end).to_numpy(dtype=bool)
+            if answered_after.any():
+                frame = frame.assign(responded_ts=frame["responded_ts"].mask(answered_after))
+        loaded.frames[kind] = frame
