@@ -224,6 +224,16 @@ def _event_days(frame: pd.DataFrame, fields: tuple[str, ...], timezone: str) -> 
     return days
 
 
+def _any_after(frame: pd.DataFrame, fields: tuple[str, ...], timezone: str, end: pd.Timestamp) -> bool:
+    """Whether any of the dating columns holds a day after `end` (its newest value is on its newest day)."""
+    for field in fields:
+        if field in frame.columns:
+            newest = frame[field].max()
+            if not pd.isna(newest) and _local_days(pd.Series([newest]), timezone).iloc[0] > end:
+                return True
+    return False
+
+
 def cut_at(loaded: LoadResult, as_of: dt.date, timezone: str) -> None:
     """Leave out what was not known at the end of `as_of` (SPEC 1.5, rev 2), counting each row under
     `after_as_of` of its file; a message answered after it is unanswered at it."""
@@ -232,6 +242,8 @@ def cut_at(loaded: LoadResult, as_of: dt.date, timezone: str) -> None:
         frame = loaded.frame(kind)
         if frame is None or frame.empty:
             continue
+        if kind != "messages" and not _any_after(frame, fields, timezone, end):
+            continue  # the usual case with the default as-of: no column is converted row by row
         days = _event_days(frame, fields, timezone)
         if days is None:
             continue
