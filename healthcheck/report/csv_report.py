@@ -59,6 +59,9 @@ def _order_cells(fact: OrderFact | None, order_id: str) -> list[object]:
 
 
 def _rows(report: AuditReport) -> Iterable[list[object]]:
+    if report.unknown_reason is not None:
+        # SPEC 5.2 (rev 2): a worklist with no rows must not read as "nothing to do": say what to add.
+        yield ["audit", "nothing_checked", "", "", "unknown", report.unknown_reason, *[""] * 8]
     status = {r.id: str(r.status) for r in report.metrics}
     for action in report.actions:
         for order_id in action.order_ids:

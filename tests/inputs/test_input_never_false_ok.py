@@ -91,9 +91,9 @@ def test_an_as_of_past_the_data_is_unknown_with_a_warning(tmp_path: Path, capsys
     assert (run.code, run.doc["status"], run.doc["exit_code"]) == (3, "unknown", 3)
     assert "is past the data" in run.doc["unknown_reason"] or "past the data" in run.doc["unknown_reason"]
     assert any("days after the latest date in the inputs (2026-11-20" in w for w in run.doc["warnings"])
-    for fmt in ("markdown", "table", "html"):
+    for fmt in ("markdown", "table", "html", "csv", "junit", "nagios"):
         code, out, _ = cli(capsys, "audit", str(SAMPLES), "--as-of", "2030-01-01", "--format", fmt)
-        assert code == 3 and "nothing could be checked" in out
+        assert code == 3 and "nothing could be checked" in out, fmt
 
 
 # --- 4, 4.2: a metric is evaluated only when its inputs can show its numerator ------------------------------------
