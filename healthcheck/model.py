@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -68,9 +68,10 @@ class AuditData:
     buyer_request_known: bool
     warnings: list[str] = field(default_factory=list)
     # Frames derived from these once and read by several metrics, actions and insights (e.g. the packages),
-    # keyed by name; each entry remembers what it was built from. Not an init field: `replace` starts afresh.
-    cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _locks: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # keyed by what builds them; each entry remembers what it was built from. Not an init field: `replace`
+    # starts afresh.
+    cache: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _locks: dict[Hashable, threading.Lock] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def has(self, kind: str) -> bool:
         return self.loaded.has(kind)
@@ -79,7 +80,7 @@ class AuditData:
     def has_order_data(self) -> bool:
         return not self.orders.empty
 
-    def derived(self, key: str, source: object, build: Callable[[], T]) -> T:
+    def derived(self, key: Hashable, source: object, build: Callable[[], T]) -> T:
         """`build()`, once per `key` while `source` (what it is built from) stays the same frame.
 
         Metrics run on several threads: the first to ask builds, the others wait for it instead of building the

@@ -14,6 +14,7 @@ import pandas as pd
 from healthcheck.outcome import Status
 
 if TYPE_CHECKING:
+    from healthcheck.metrics.events import Events
     from healthcheck.model import AuditData
 
 
@@ -78,6 +79,8 @@ class Measurement:
 
 
 ComputeFn = Callable[["AuditData", Window, dt.date], Measurement]
+# The dated things the metric counts, for its trend and recovery (metrics/events.py); None where it has none.
+EventsFn = Callable[["AuditData"], "Events | None"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,10 @@ class MetricSpec:
     # The report kinds that add to the metric, as groups of alternatives: a group none of whose kinds was given is
     # named (its first kind) in `coverage.missing_inputs`, so the seller knows which download would complete it.
     inputs: tuple[tuple[str, ...], ...] = ()
+    events: EventsFn | None = None
+    unit: str = "orders"  # what one counted thing is: the headroom is said in it
+    bad: tuple[str, str] = ("bad one", "bad ones")  # one counted against the seller, singular and plural
+    odr_lag: bool = False  # the window's lag is the config's `odr_lag_days`
 
     def missing_inputs(self, given: Callable[[str], bool]) -> tuple[str, ...]:
         return tuple(group[0] for group in self.inputs if not any(given(kind) for kind in group))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.events import ALWAYS, NEVER, Events, day_numbers, flag
 from healthcheck.model import MFN, AuditData
 from healthcheck.shipcal import add_operating_days
 
@@ -83,6 +85,35 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     )
 
 
+def events(data: AuditData) -> Events | None:
+    """Cancellations count from the start; an order Amazon will auto-cancel counts from its expiry day."""
+    if not data.has_order_data:
+        return None
+    # Only the columns read: a row filter copies every column it keeps.
+    wanted = [
+        "cancelled",
+        "conf_ts",
+        "shipped",
+        "ship_by_date",
+        "buyer_requested",
+        "purchase_date",
+        "cancelled_while_pending",
+    ]
+    orders = data.orders.loc[data.orders["channel"] == MFN, wanted]
+    open_orders = ~orders["cancelled"] & orders["conf_ts"].isna() & ~orders["shipped"] & orders["ship_by_date"].notna()
+    expiry = pd.Series(NEVER, index=orders.index, dtype="int64")
+    if bool(open_orders.any()):
+        due = orders.loc[open_orders, "ship_by_date"].astype("datetime64[us]")
+        expiry[open_orders] = day_numbers(add_operating_days(due, EXPIRY_BUSINESS_DAYS, data.calendar))
+    own = ~orders["buyer_requested"]
+    bad_from = np.where((orders["cancelled"] & own).to_numpy(dtype=bool), ALWAYS, NEVER)
+    bad_from = np.where((open_orders & own).to_numpy(dtype=bool), expiry.to_numpy(), bad_from)
+    pending = orders["cancelled_while_pending"].to_numpy(dtype=bool)  # in neither count (SPEC 4.2)
+    return Events.build(
+        orders["purchase_date"], flag(~orders["cancelled_while_pending"]), np.where(pending, NEVER, bad_from)
+    )
+
+
 CANCELLATION_RATE = MetricSpec(
     id="cancellation_rate",
     title="Cancellation rate",
@@ -93,6 +124,8 @@ CANCELLATION_RATE = MetricSpec(
     window_days=7,
     basis=Basis.PURCHASE_DATE,
     compute=compute,
+    events=events,
+    bad=("cancellation", "cancellations"),
     population="seller-fulfilled orders purchased",
     numerator="orders with a cancelled item, unless the buyer requested it through Amazon",
     advice=(

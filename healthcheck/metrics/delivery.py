@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, ORDER_ROW, AuditData, local_dates, order_values
 
 
@@ -47,6 +48,24 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     )
 
 
+def events(data: AuditData) -> Events | None:
+    """Units by promised delivery day; late units count against the metric."""
+    if not data.has("ship_confirmations"):
+        return None
+    # The order id only where no order row says which order (order_values joins on either).
+    joined_by_row = ORDER_ROW in data.confirmations
+    rows = delivered_rows(data, ("delivered_ts", "quantity", ORDER_ROW if joined_by_row else "order_id"))
+    if rows.empty:
+        return None
+    promised = order_values(data, rows, "latest_delivery_ts")
+    if bool(promised.isna().all()):
+        return None
+    rows = rows.assign(promised=promised).loc[promised.notna()]
+    late = rows["delivered_ts"] > rows["promised"]
+    units = rows["quantity"].fillna(1).astype("int64")
+    return Events.build(local_dates(rows["promised"], data.marketplace.timezone), ALWAYS, flag(late), units)
+
+
 ON_TIME_DELIVERY_RATE = MetricSpec(
     id="on_time_delivery_rate",
     title="On-time delivery rate",
@@ -58,6 +77,9 @@ ON_TIME_DELIVERY_RATE = MetricSpec(
     basis=Basis.PROMISED_DELIVERY_DATE,
     end_lag_days=7,
     compute=compute,
+    events=events,
+    unit="units",
+    bad=("late unit", "late units"),
     population="seller-fulfilled units with tracking and a delivery time, promised",
     numerator="units delivered by the latest promised delivery date",
     advice=(

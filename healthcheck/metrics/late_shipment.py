@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
 from healthcheck.metrics.cancellation import expired_orders
+from healthcheck.metrics.events import ALWAYS, NEVER, Events, day_numbers
 from healthcheck.model import MFN, AuditData
 
 
@@ -68,6 +70,26 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     )
 
 
+def events(data: AuditData) -> Events | None:
+    """Confirmed orders count from the start; unconfirmed ones count (late) from the day after their ship-by day."""
+    if not data.has("ship_confirmations") or not data.has_order_data:
+        return None
+    orders = data.orders.loc[
+        (data.orders["channel"] == MFN) & ~data.orders["cancelled_full"],
+        ["conf_ts", "shipped", "ship_by_deadline", "ship_by_date"],
+    ]
+    confirmed = orders["conf_ts"].notna()
+    waiting = ~confirmed & ~orders["shipped"]
+    late_confirmed = confirmed & (orders["conf_ts"] > orders["ship_by_deadline"])
+    overdue_from = pd.Series(NEVER, index=orders.index, dtype="int64")
+    dated = waiting & orders["ship_by_date"].notna()
+    overdue_from[dated] = day_numbers(orders.loc[dated, "ship_by_date"]) + 1
+    counted_from = np.where(confirmed.to_numpy(dtype=bool), ALWAYS, overdue_from.to_numpy())
+    counted_from = np.where((confirmed | waiting).to_numpy(dtype=bool), counted_from, NEVER)
+    bad_from = np.where(late_confirmed.to_numpy(dtype=bool), ALWAYS, np.where(confirmed, NEVER, counted_from))
+    return Events.build(orders["ship_by_date"], counted_from, bad_from)
+
+
 LSR_10D = MetricSpec(
     id="late_shipment_rate_10d",
     title="Late shipment rate (10 days)",
@@ -78,6 +100,8 @@ LSR_10D = MetricSpec(
     window_days=10,
     basis=Basis.EXPECTED_SHIP_DATE,
     compute=compute,
+    events=events,
+    bad=("late shipment", "late shipments"),
     population="seller-fulfilled orders due to ship (confirmed, or unconfirmed and past due)",
     numerator="orders confirmed after the ship-by deadline, or still unconfirmed past it",
     advice=(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from healthcheck.metrics.base import Basis, ComputeFn, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, MFN, AuditData, member
 
 DEFECT_SOURCES = ("feedback", "claims", "mfn_returns")
@@ -43,6 +45,17 @@ def _compute(channel: str) -> ComputeFn:
     return compute
 
 
+def _events(channel: str) -> Callable[[AuditData], Events | None]:
+    def extract(data: AuditData) -> Events | None:
+        if not any(data.has(kind) for kind in DEFECT_SOURCES):
+            return None
+        orders = data.orders.loc[data.orders["channel"] == channel, ["order_id", "purchase_date"]]
+        defective = member(orders["order_id"], data.defects["order_id"])
+        return Events.build(orders["purchase_date"], ALWAYS, flag(defective))
+
+    return extract
+
+
 _ADVICE = (
     "Answer every A-to-z claim within 72 hours and appeal granted ones within 30 days; request removal of "
     "feedback that is about the product or about FBA delivery; contact buyers who leave 1-2 stars; look at "
@@ -60,6 +73,9 @@ ODR_MFN = MetricSpec(
     basis=Basis.PURCHASE_DATE,
     end_lag_days=14,
     compute=_compute(MFN),
+    events=_events(MFN),
+    bad=("defective order", "defective orders"),
+    odr_lag=True,
     population="seller-fulfilled orders (cancelled ones included) purchased",
     numerator="orders with 1-2 star feedback, a counting A-to-z claim or a service chargeback (once per order)",
     advice=_ADVICE,
@@ -72,6 +88,7 @@ ODR_AFN = dataclasses.replace(
     title="Order defect rate (FBA)",
     short="odr_afn",
     compute=_compute(AFN),
+    events=_events(AFN),
     population="FBA orders purchased",
     inputs=(("all_orders", "fba_shipments"), ("feedback",), ("claims",)),
 )

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, MFN, AuditData, member
 
 
@@ -48,6 +49,14 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     )
 
 
+def events(data: AuditData) -> Events | None:
+    if not (data.has("mfn_returns") or data.has("fba_returns")):
+        return None
+    orders = data.orders.loc[data.orders["channel"].isin([MFN, AFN]), ["order_id", "purchase_date"]]
+    refunded = member(orders["order_id"], refunded_orders(data))
+    return Events.build(orders["purchase_date"], ALWAYS, flag(refunded))
+
+
 REFUND_RATE = MetricSpec(
     id="refund_rate",
     title="Refund rate (informational)",
@@ -58,6 +67,8 @@ REFUND_RATE = MetricSpec(
     window_days=30,
     basis=Basis.PURCHASE_DATE,
     compute=compute,
+    events=events,
+    bad=("refund", "refunds"),
     population="orders purchased",
     numerator="orders with a refund (a seller-fulfilled return with a refunded amount, or an FBA return)",
     advice=(

@@ -53,7 +53,7 @@ def resolve(config: Config) -> tuple[MetricSpec, ...]:
     resolved: list[MetricSpec] = []
     for spec in METRICS:
         override = config.metrics.get(spec.id)
-        lag = config.odr_lag_days if spec.id.startswith("order_defect_rate") else None
+        lag = config.odr_lag_days if spec.odr_lag else None
         applied = spec.with_overrides(
             target=override.target if override else None,
             at_risk=override.at_risk if override else None,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.events import ALWAYS, NEVER, Events, day_numbers
 from healthcheck.model import AuditData, end_of_local_day, local_dates
 
 RESPONSE_HOURS = 24
@@ -54,6 +56,37 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     )
 
 
+def events(data: AuditData) -> Events | None:
+    """Answered messages count from the start; an unanswered one counts (late) once its 24 hours are over."""
+    messages = data.loaded.frame("messages")
+    if messages is None:
+        return None
+    tz = data.marketplace.timezone
+    received = messages["received_ts"].astype("datetime64[us, UTC]")
+    if "responded_ts" in messages:
+        responded = messages["responded_ts"].astype("datetime64[us, UTC]")
+    else:
+        responded = pd.Series(pd.NaT, index=messages.index, dtype="datetime64[us, UTC]")
+    if "no_response_needed" in messages:
+        skip = messages["no_response_needed"].astype("boolean").fillna(False).astype(bool)
+    else:
+        skip = pd.Series(False, index=messages.index)
+    limit = pd.Timedelta(hours=24)
+    answered = responded.notna() & ~skip
+    waiting = responded.isna() & ~skip & received.notna()
+    due_instant = received + limit
+    overdue_from = pd.Series(NEVER, index=messages.index, dtype="int64")
+    if bool(waiting.any()):
+        due_day = local_dates(due_instant[waiting], tz)
+        # Late once the end of the as-of day is after the 24 hours (SPEC 4.6): from the local day they end.
+        ends_exactly = due_instant[waiting] >= end_of_local_day(due_day, tz)
+        overdue_from[waiting] = day_numbers(due_day) + ends_exactly.to_numpy(dtype="int64")
+    counted_from = np.where(answered.to_numpy(dtype=bool), ALWAYS, overdue_from.to_numpy())
+    late_answered = answered & (responded - received > limit)
+    bad_from = np.where(late_answered.to_numpy(dtype=bool), ALWAYS, np.where(answered, NEVER, counted_from))
+    return Events.build(local_dates(received, tz), counted_from, bad_from)
+
+
 RESPONSE_TIME_24H = MetricSpec(
     id="response_time_24h",
     title="Buyer messages answered within 24 hours",
@@ -64,6 +97,9 @@ RESPONSE_TIME_24H = MetricSpec(
     window_days=30,
     basis=Basis.RECEIVED_DATE,
     compute=compute,
+    events=events,
+    unit="messages",
+    bad=("late answer", "late answers"),
     population="buyer messages needing a response, received",
     numerator="messages answered within 24 hours (weekends and holidays included)",
     advice=(

@@ -11,6 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, ORDER_ROW, AuditData, release_memory
 
 # Carriers Amazon integrates with (tracking is read automatically), by code or name, and common long forms.
@@ -135,7 +136,7 @@ def packages(data: AuditData) -> pd.DataFrame:
     The metric, its action and the trend all read the packages: they are built once per audit data (the
     frame is shared, so callers filter it and never change it in place).
     """
-    return data.derived("packages", data.confirmations, lambda: _built_packages(data))
+    return data.derived(packages, data.confirmations, lambda: _built_packages(data))
 
 
 def _built_packages(data: AuditData) -> pd.DataFrame:
@@ -243,6 +244,15 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     )
 
 
+def events(data: AuditData) -> Events | None:
+    if not data.has("ship_confirmations"):
+        return None
+    pk = packages(data)
+    if pk.empty:
+        return None
+    return Events.build(pk["conf_date"], ALWAYS, flag(~pk["valid"]))
+
+
 VALID_TRACKING_RATE = MetricSpec(
     id="valid_tracking_rate",
     title="Valid tracking rate",
@@ -253,6 +263,9 @@ VALID_TRACKING_RATE = MetricSpec(
     window_days=30,
     basis=Basis.CONFIRMATION_DATE,
     compute=compute,
+    events=events,
+    unit="packages",
+    bad=("package without valid tracking", "packages without valid tracking"),
     population="seller-fulfilled packages confirmed",
     numerator="packages with a tracking number and a carrier Amazon integrates with",
     advice=(

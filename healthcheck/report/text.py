@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from healthcheck.actions import Action, Effect
 from healthcheck.insights import RECOVERY_ASSUMPTION, Headroom, Recovery, Series
-from healthcheck.metrics.base import Direction, MetricResult, Status
+from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
@@ -31,18 +31,6 @@ STATUS_STYLE = {
 }
 _SEVERITY = {Status.BREACH: 0, Status.AT_RISK: 1, Status.OK: 2, Status.NOT_EVALUATED: 3}
 
-# What one bad thing is called, per metric (singular, plural).
-_BAD = {
-    "order_defect_rate_mfn": ("defective order", "defective orders"),
-    "order_defect_rate_afn": ("defective order", "defective orders"),
-    "cancellation_rate": ("cancellation", "cancellations"),
-    "late_shipment_rate_10d": ("late shipment", "late shipments"),
-    "late_shipment_rate_30d": ("late shipment", "late shipments"),
-    "valid_tracking_rate": ("package without valid tracking", "packages without valid tracking"),
-    "on_time_delivery_rate": ("late unit", "late units"),
-    "response_time_24h": ("late answer", "late answers"),
-    "refund_rate": ("refund", "refunds"),
-}
 HEADROOM_LEGEND = (
     "Headroom: how many more bad ones (late shipments, cancellations, defects, ...) the window can take at "
     "today's volume before the metric is at risk / before it breaches; 0 = the next one tips it, - = already there."
@@ -116,14 +104,14 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
-def bad_things(metric_id: str, count: int, *, more: bool = False) -> str:
+def bad_things(spec: MetricSpec, count: int, *, more: bool = False) -> str:
     """`3 late shipments`, `1 more cancellation`: what the metric counts against the seller."""
-    singular, many = _BAD.get(metric_id, ("bad one", "bad ones"))
+    singular, many = spec.bad
     return f"{count} {'more ' if more else ''}{singular if count == 1 else many}"
 
 
-def bad_thing(metric_id: str) -> str:
-    return _BAD.get(metric_id, ("bad one", "bad ones"))[0]
+def bad_thing(spec: MetricSpec) -> str:
+    return spec.bad[0]
 
 
 def status_word(status: object) -> str:
@@ -171,11 +159,11 @@ def headroom_sentence(result: MetricResult, room: Headroom | None) -> str:
     if room.until_breach is None:
         return ""
     if room.until_breach == 0:
-        return f"The next {bad_thing(result.id)} breaches it."
+        return f"The next {bad_thing(result.spec)} breaches it."
     if room.until_at_risk is None:
-        return f"It can take {bad_things(result.id, room.until_breach, more=True)} before it breaches."
+        return f"It can take {bad_things(result.spec, room.until_breach, more=True)} before it breaches."
     return (
-        f"It can take {bad_things(result.id, room.until_at_risk, more=True)} before it is at risk, "
+        f"It can take {bad_things(result.spec, room.until_at_risk, more=True)} before it is at risk, "
         f"{room.until_breach} before it breaches."
     )
 
@@ -199,7 +187,7 @@ def metric_sentence(report: AuditReport, result: MetricResult) -> str:
     """One line a seller reads first: the rate, the counts, the target, the headroom, the recovery, the actions."""
     m = result.measurement
     spec = result.spec
-    unit = report.insights.headroom[result.id].unit if result.id in report.insights.headroom else "orders"
+    unit = spec.unit
     partial = partial_note(result)
     line = (
         f"{spec.title} is {percent(result.rate)} ({m.numerator} of {m.denominator} {unit}, {window_text(result)}"
@@ -235,7 +223,7 @@ def closest_sentence(report: AuditReport, result: MetricResult) -> str:
     room = report.insights.headroom[result.id]
     return (
         f"Closest to the line among the rest: {result.spec.title} at {percent(result.rate)} can take "
-        f"{bad_things(result.id, room.until_at_risk or 0, more=True)} before it is at risk, "
+        f"{bad_things(result.spec, room.until_at_risk or 0, more=True)} before it is at risk, "
         f"{room.until_breach} before it breaches."
     )
 
@@ -248,12 +236,12 @@ def impact_sentence(report: AuditReport, action: Action) -> str:
         return ""
     title = metric.spec.title.lower()
     if impact.effect is Effect.DOCUMENTS:
-        return f"Explains the {bad_things(metric.id, impact.orders)} behind the {title}."
+        return f"Explains the {bad_things(metric.spec, impact.orders)} behind the {title}."
     if action.id == "ship_overdue_orders":
         return f"Stops {plural(impact.orders, 'order')} from getting worse (late, then cancelled by Amazon)."
     if not impact.orders:
         return f"None of its orders are in the {title} window now: acting keeps them out."
-    counted = f"{impact.orders} of the {bad_things(metric.id, _bad_count(metric))} in the {title}"
+    counted = f"{impact.orders} of the {bad_things(metric.spec, _bad_count(metric))} in the {title}"
     after = percent(impact.rate_if_done)
     if impact.effect is Effect.REMOVES:
         condition = _GRANTED.get(action.id, "if granted")

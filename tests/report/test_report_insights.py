@@ -19,14 +19,14 @@ from report_accounts import (
     performance_document,
 )
 
-from healthcheck import insights
 from healthcheck.audit import AuditReport, calendar_for, resolve_marketplace
 from healthcheck.config import Config
-from healthcheck.insights import Events, headroom, reconcile, recovery
+from healthcheck.insights import TREND_MAX_DAYS, Events, headroom, reconcile, recovery
 from healthcheck.loaders import load_inputs
 from healthcheck.marketplaces import get_marketplace
-from healthcheck.metrics import evaluate, resolve
+from healthcheck.metrics import evaluate, registry, resolve
 from healthcheck.metrics.base import Measurement, MetricResult, MetricSpec
+from healthcheck.metrics.events import ALWAYS, NEVER, daily, day, day_number
 from healthcheck.metrics.late_shipment import LSR_10D
 from healthcheck.metrics.tracking import VALID_TRACKING_RATE
 from healthcheck.model import AuditData, build_audit_data
@@ -140,14 +140,14 @@ def test_recovery_counts_known_defects_entering_a_lagged_window_and_ignores_futu
     """Window of 3 days ending 2 days before as-of, 10 orders a day; as of day 10 the window is days 6-8."""
     spec = LSR_10D.with_overrides(window_days=3, end_lag_days=2, target=0.1, at_risk=0.05)
     as_of = dt.date(2024, 5, 10)
-    day = insights._day_number(as_of)
+    day = day_number(as_of)
     basis = np.repeat(np.arange(day - 4, day + 1), 10)  # days 6..10, 10 things each
-    bad_from = np.full(basis.size, insights._NEVER)
-    bad_from[0:4] = insights._ALWAYS  # day 6: 4 bad (known)
-    bad_from[20] = insights._ALWAYS  # day 8: 1 bad (known)
-    bad_from[30:33] = insights._ALWAYS  # day 9: 3 bad, known, outside today's window (the lag)
+    bad_from = np.full(basis.size, NEVER)
+    bad_from[0:4] = ALWAYS  # day 6: 4 bad (known)
+    bad_from[20] = ALWAYS  # day 8: 1 bad (known)
+    bad_from[30:33] = ALWAYS  # day 9: 3 bad, known, outside today's window (the lag)
     bad_from[40:45] = day + 1  # day 10: 5 that would only go bad tomorrow: assumed not to
-    events = Events(basis, np.full(basis.size, insights._ALWAYS), bad_from, np.ones(basis.size, dtype=np.int64))
+    events = Events(basis, np.full(basis.size, ALWAYS), bad_from, np.ones(basis.size, dtype=np.int64))
     result = result_of(spec, 5, 30)  # today: 5 of 30 = 16.7 %, a breach
     assert result.status is Status.BREACH
     found = recovery(result, events, as_of)
@@ -182,20 +182,20 @@ def _audit_data(path: Path) -> AuditData:
 def test_daily_trend_equals_the_metric_evaluated_on_each_day(path: Path, as_of: dt.date) -> None:
     """The rolled counts are the metric itself: checked against `evaluate` on every day of a 3-week span."""
     data = _audit_data(path)
-    first, last = insights._day_number(as_of) - 14, insights._day_number(as_of) + 6
+    first, last = day_number(as_of) - 14, day_number(as_of) + 6
     for spec in resolve(Config()):
-        events = insights.EXTRACTORS[spec.id](data)
+        events = spec.events(data) if spec.events else None
         if events is None:
             continue
-        numerators, denominators = insights._daily(events, spec, first, last)
+        numerators, denominators = daily(events, spec, first, last)
         for offset in range(last - first + 1):
-            day = insights._day(first + offset)
-            expected = evaluate(spec, data, day)
+            when = day(first + offset)
+            expected = evaluate(spec, data, when)
             if expected.rate is None:
-                assert denominators[offset] == 0, (spec.id, day)
+                assert denominators[offset] == 0, (spec.id, when)
             else:
                 got = (int(numerators[offset]), int(denominators[offset]))
-                assert got == (expected.measurement.numerator, expected.measurement.denominator), (spec.id, day)
+                assert got == (expected.measurement.numerator, expected.measurement.denominator), (spec.id, when)
 
 
 def test_trend_of_the_demo_account_ends_on_the_audited_numbers(demo: AuditReport) -> None:
@@ -218,7 +218,7 @@ def test_trend_is_capped(tmp_path: Path) -> None:
     account = cancellation_account(tmp_path / "acct", since=dt.date(2023, 9, 1))
     report = audit([account], as_of=dt.date(2024, 5, 10))
     trend = report.insights.trend
-    assert trend is not None and trend.days == insights.TREND_MAX_DAYS
+    assert trend is not None and trend.days == TREND_MAX_DAYS
     assert trend.end == dt.date(2024, 5, 10)
     series = trend.get("cancellation_rate")
     assert series is not None and series.rates[-1] == pytest.approx(5 / 140)
@@ -226,11 +226,12 @@ def test_trend_is_capped(tmp_path: Path) -> None:
 
 def test_a_trend_that_disagrees_with_the_audit_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
     def wrong(data: AuditData) -> Events | None:
-        events = insights._tracking_events(data)
+        events = VALID_TRACKING_RATE.events(data) if VALID_TRACKING_RATE.events else None
         assert events is not None
-        return dataclasses.replace(events, bad_from=np.full(events.basis.size, insights._ALWAYS))
+        return dataclasses.replace(events, bad_from=np.full(events.basis.size, ALWAYS))
 
-    monkeypatch.setattr(insights, "EXTRACTORS", {**insights.EXTRACTORS, "valid_tracking_rate": wrong})
+    specs = tuple(dataclasses.replace(m, events=wrong) if m is VALID_TRACKING_RATE else m for m in registry.METRICS)
+    monkeypatch.setattr(registry, "METRICS", specs)
     report = audit([TINY], as_of=dt.date(2024, 5, 10))
     assert report.insights.trend is not None
     assert report.insights.trend.get("valid_tracking_rate") is None
