@@ -19,8 +19,10 @@ from healthcheck.action_base import ids_of as _ids
 from healthcheck.concurrency import ordered_map
 from healthcheck.insights import budget_used, rate_with_bad
 from healthcheck.metrics.base import Direction, MetricResult, Status, Window
-from healthcheck.metrics.late_shipment import lsr_frame
-from healthcheck.metrics.tracking import packages
+from healthcheck.metrics.cancellation import CANCELLATION_RATE
+from healthcheck.metrics.late_shipment import LSR_10D, LSR_30D, lsr_frame
+from healthcheck.metrics.order_defect import ODR_AFN, ODR_MFN
+from healthcheck.metrics.tracking import VALID_TRACKING_RATE, packages
 from healthcheck.model import AFN, AuditData, local_dates, lookup, member
 from healthcheck.order_actions import (
     buyer_requested_action,
@@ -140,7 +142,7 @@ def feedback_removal_action(data: AuditData, as_of: dt.date) -> list[Action]:
     return [
         Action(
             "request_feedback_removal",
-            "order_defect_rate_mfn" if not bool(fba.loc[qualifies.index].all()) else "order_defect_rate_afn",
+            ODR_MFN.id if not bool(fba.loc[qualifies.index].all()) else ODR_AFN.id,
             f"Request removal of {plural(len(qualifies), 'negative feedback')}",
             "Amazon removes feedback that is only a product review, that is about an FBA order's delivery "
             "(Amazon takes responsibility for it), or that contains obscene language. In Feedback Manager, "
@@ -174,7 +176,7 @@ def claims_action(data: AuditData, as_of: dt.date) -> list[Action]:
     return [
         Action(
             "respond_to_claims",
-            "order_defect_rate_mfn",
+            ODR_MFN.id,
             "Respond to A-to-z claims",
             " ".join(parts),
             _ids(pd.concat([open_claims["order_id"], appealable["order_id"]])),
@@ -198,7 +200,7 @@ def plan_of_action(data: AuditData, results: list[MetricResult]) -> list[Action]
             skus_of(
                 data,
                 pd.Series(r.measurement.problem_order_ids, dtype=object),
-                cancelled_only=r.id == "cancellation_rate",
+                cancelled_only=r.id == CANCELLATION_RATE.id,
             ),
         )
         for r in results
@@ -263,9 +265,9 @@ def impact(action: Action, metric: MetricResult | None) -> Impact | None:
 
 def _late_shipment_metric(by_id: dict[str, MetricResult]) -> str:
     """Late-shipment actions serve whichever late shipment rate is closer to breach."""
-    candidates = [r for key in ("late_shipment_rate_10d", "late_shipment_rate_30d") if (r := by_id.get(key))]
+    candidates = [r for key in (LSR_10D.id, LSR_30D.id) if (r := by_id.get(key))]
     if not candidates:
-        return "late_shipment_rate_10d"
+        return LSR_10D.id
     return min(candidates, key=lambda r: (_SEVERITY[r.status], -(budget_used(r.spec, r.rate) or 0.0))).id
 
 
@@ -290,16 +292,16 @@ def build_actions(
     lsr_id = _late_shipment_metric(by_id)
     tasks: list[Callable[[], list[Action]]] = []
     if data.has_order_data:
-        if "cancellation_rate" in by_id:
-            tasks.append(lambda: cancellation_actions(data, by_id["cancellation_rate"], as_of))
+        if CANCELLATION_RATE.id in by_id:
+            tasks.append(lambda: cancellation_actions(data, by_id[CANCELLATION_RATE.id], as_of))
         if data.has("ship_confirmations") or data.has("order_report"):
             tasks.append(lambda: overdue_action(data, as_of, lsr_id))
             tasks.append(lambda: expired_action(data, as_of))
             tasks.append(lambda: buyer_requested_action(data, as_of))
-        if data.has("ship_confirmations") and "late_shipment_rate_30d" in by_id:
-            tasks.append(lambda: handling_time_action(data, by_id["late_shipment_rate_30d"].window, as_of, lsr_id))
-    if data.has("ship_confirmations") and "valid_tracking_rate" in by_id:
-        tasks.append(lambda: tracking_action(data, by_id["valid_tracking_rate"]))
+        if data.has("ship_confirmations") and LSR_30D.id in by_id:
+            tasks.append(lambda: handling_time_action(data, by_id[LSR_30D.id].window, as_of, lsr_id))
+    if data.has("ship_confirmations") and VALID_TRACKING_RATE.id in by_id:
+        tasks.append(lambda: tracking_action(data, by_id[VALID_TRACKING_RATE.id]))
     tasks.append(lambda: feedback_removal_action(data, as_of))
     tasks.append(lambda: claims_action(data, as_of))
     tasks.append(lambda: plan_of_action(data, results))

@@ -11,7 +11,12 @@ import pandas as pd
 
 from healthcheck.action_base import Action, ids_of, plural, sentence, sku_counts
 from healthcheck.metrics.base import MetricResult
-from healthcheck.metrics.cancellation import BUYER_REASON_PATTERN, EXPIRY_BUSINESS_DAYS, expired_orders
+from healthcheck.metrics.cancellation import (
+    BUYER_REASON_PATTERN,
+    CANCELLATION_RATE,
+    EXPIRY_BUSINESS_DAYS,
+    expired_orders,
+)
 from healthcheck.model import MFN, AuditData, member
 from healthcheck.shipcal import add_operating_days, operating_days_between
 
@@ -192,7 +197,7 @@ def expired_action(data: AuditData, as_of: dt.date) -> list[Action]:
     return [
         Action(
             "review_expired_orders",
-            "cancellation_rate",
+            CANCELLATION_RATE.id,
             f"Do not ship {plural(len(expired), 'order')} Amazon cancelled for never being confirmed",
             f"These orders stayed unconfirmed {EXPIRY_BUSINESS_DAYS} business days past their ship-by date, so "
             "Amazon cancelled them: each counts as a cancellation and as a late shipment, and shipping one now is "
@@ -213,7 +218,7 @@ def buyer_requested_action(data: AuditData, as_of: dt.date) -> list[Action]:
     return [
         Action(
             "cancel_buyer_requested",
-            "cancellation_rate",
+            CANCELLATION_RATE.id,
             f"Cancel {plural(len(asked), 'order')} the buyer asked to cancel",
             "The buyer asked to cancel these orders with Amazon's Request Cancellation button. Cancel each in "
             "Manage Orders with the reason Buyer Canceled: it does not count against your cancellation rate, while "

@@ -123,7 +123,6 @@ def build_insights(
             seller_performance,
             results,
             data.marketplace,
-            buyer_request_known=data.buyer_request_known,
             events={k: v for k, v in events.items() if k not in dropped},
         ),
         notes=tuple(notes),

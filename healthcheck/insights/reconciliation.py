@@ -3,205 +3,59 @@ to one of our metrics, and the likely causes of every difference."""
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from dataclasses import dataclass
 from typing import Any
 
-from healthcheck.marketplaces import MARKETPLACE_IDS, Marketplace
+from healthcheck.loaders.seller_performance import (
+    AmazonFigure,
+    AmazonKey,
+    account_status,
+    as_number,
+    as_text,
+    choose_entry,
+    entries,
+    figures,
+    get,
+    warning_states,
+)
+from healthcheck.marketplaces import Marketplace
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec
 from healthcheck.metrics.events import Events, daily, day_number
 
 # Amazon's figures round rates to 4 decimals.
 _RATE_TOLERANCE = 0.00005
-
-
-def _norm(key: str) -> str:
-    return key.replace("_", "").replace("-", "").lower()
-
-
-def _get(obj: Any, *names: str) -> Any:
-    """The first of `names` present in a dict, matched exactly, else ignoring case and `_`; None otherwise."""
-    if not isinstance(obj, Mapping):
-        return None
-    for name in names:
-        if name in obj:
-            return obj[name]
-    wanted = {_norm(n) for n in names}
-    return next((v for k, v in obj.items() if isinstance(k, str) and _norm(k) in wanted), None)
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        try:
-            parsed = float(value.strip())
-        except ValueError:
-            return None
-        return parsed if math.isfinite(parsed) else None
-    return None
-
-
-def _count(value: Any) -> int | None:
-    """A count, also when Amazon nests it as {"count": n, "status": ...}."""
-    if isinstance(value, Mapping):
-        value = _get(value, "count", "value")
-    number = _number(value)
-    return int(number) if number is not None else None
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _date(value: Any) -> dt.date | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class AmazonFigure:
-    """One metric as Amazon's seller performance report states it."""
-
-    key: str  # where it came from in the document, e.g. "preFulfillmentCancellationRate"
-    rate: float | None
-    numerator: int | None
-    denominator: int | None
-    start: dt.date | None
-    end: dt.date | None
-    status: str | None  # Amazon's own word (GOOD, BAD, ...), kept as given
-    details: Mapping[str, int] = field(default_factory=dict)
-
-    @property
-    def days(self) -> int | None:
-        return (self.end - self.start).days + 1 if self.start and self.end else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "rate": self.rate,
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "window": {
-                "start": self.start.isoformat() if self.start else None,
-                "end": self.end.isoformat() if self.end else None,
-            },
-            "status": self.status,
-            "details": dict(self.details),
-        }
-
-
-# Per entry kind: the keys of its numerator and denominator.
-_COUNTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
-    {
-        "odr": (("orderWithDefects", "ordersWithDefects", "defectCount"), ("orderCount",)),
-        "cr": (("cancellationCount", "cancelledCount"), ("orderCount",)),
-        "lsr": (("lateShipmentCount", "lateCount"), ("orderCount",)),
-        "vtr": (("validTrackingCount",), ("shipmentCount", "shipmentsCount")),
-        "otdr_units": (("unitOnTimeDeliveryCount", "onTimeDeliveryCount"), ("totalUnitCount", "unitCount")),
-        "otdr_packages": (("onTimeDeliveryCount",), ("shipmentCountWithValidTracking", "shipmentCount")),
-    }
-)
-
-
-def _figure(entry: Any, key: str, kind: str) -> AmazonFigure | None:
-    if not isinstance(entry, Mapping):
-        return None
-    numerator_keys, denominator_keys = _COUNTS[kind]
-    numerator = _count(_get(entry, *numerator_keys))
-    denominator = _count(_get(entry, *denominator_keys))
-    rate = _number(_get(entry, "rate"))
-    if rate is None and numerator is not None and denominator:
-        rate = numerator / denominator
-    dates = _get(entry, "reportingDateRange", "dateRange")
-    details: dict[str, int] = {}
-    if kind == "odr":
-        for name, keys in (
-            ("negative_feedback", ("negativeFeedback",)),
-            ("a_to_z_claims", ("claims", "aToZClaims")),
-            ("chargebacks", ("chargebacks", "chargeBacks")),
-        ):
-            value = _count(_get(entry, *keys))
-            if value is not None:
-                details[name] = value
-    status = _get(entry, "status")
-    return AmazonFigure(
-        key=key,
-        rate=rate,
-        numerator=numerator,
-        denominator=denominator,
-        start=_date(_get(dates, "reportingDateFrom", "from", "startDate")),
-        end=_date(_get(dates, "reportingDateTo", "to", "endDate")),
-        status=status if isinstance(status, str) else None,
-        details=details,
-    )
-
-
-def _late_shipment_figures(
-    metrics: Mapping[str, Any], specs: Mapping[str, MetricSpec]
-) -> tuple[dict[str, AmazonFigure], list[tuple[str, AmazonFigure]]]:
-    """`lateShipmentRateList` holds the 10- and 30-day entries; `lateShipmentRate` one of them. Matched by length;
-    an entry no window of ours matches (a 24-day one) comes back apart, with the late shipment rate nearest it, to
-    be shown but not compared (SPEC 5.4, rev 2)."""
-    entries: list[AmazonFigure] = []
-    listed = _get(metrics, "lateShipmentRateList", "lateShipmentRates")
-    if isinstance(listed, list):
-        entries += [f for i, e in enumerate(listed) if (f := _figure(e, f"lateShipmentRateList[{i}]", "lsr"))]
-    single = _figure(_get(metrics, "lateShipmentRate"), "lateShipmentRate", "lsr")
-    if single is not None:
-        entries.append(single)
-    lsr_specs = {k: v for k, v in specs.items() if k in ("late_shipment_rate_10d", "late_shipment_rate_30d")}
-    found: dict[str, AmazonFigure] = {}
-    for metric_id, spec in lsr_specs.items():
-        dated = [f for f in entries if f.days is not None and abs(f.days - spec.window_days) <= 2]
-        if dated:
-            found[metric_id] = min(dated, key=lambda f: abs((f.days or 0) - spec.window_days))
-    unmatched: list[tuple[str, AmazonFigure]] = []
-    for figure in entries:
-        fits = figure.days is not None and any(abs(figure.days - s.window_days) <= 2 for s in lsr_specs.values())
-        if fits or not lsr_specs:
-            continue
-        nearest = min(lsr_specs, key=lambda k: abs((figure.days or 0) - lsr_specs[k].window_days))
-        unmatched.append((nearest, figure))
-    return found, unmatched
+# Days an Amazon figure's window may differ from ours and still be the same metric's.
+_WINDOW_SLACK = 2
 
 
 def amazon_figures(
-    metrics: Mapping[str, Any], specs: Mapping[str, MetricSpec]
+    entry: Mapping[str, Any], specs: Sequence[MetricSpec]
 ) -> tuple[dict[str, AmazonFigure], list[tuple[str, AmazonFigure]]]:
-    """Amazon's figure for each of our metrics found in one marketplace's `performanceMetrics` entry, and the
-    figures whose window matches none of ours (each with the metric it is nearest to)."""
+    """Amazon's figure for each of our metrics found in one marketplace's `performanceMetrics` entry (where each
+    spec's `amazon` row says it is), and the figures whose window matches none of ours, each with the metric it is
+    nearest to (SPEC 5.4, rev 2: shown, not compared)."""
+    groups: dict[tuple[AmazonKey, ...], list[MetricSpec]] = {}
+    for spec in specs:
+        if spec.amazon:
+            groups.setdefault(spec.amazon, []).append(spec)
     found: dict[str, AmazonFigure] = {}
-    odr = _get(metrics, "orderDefectRate")
-    for channel, metric_id in (("mfn", "order_defect_rate_mfn"), ("afn", "order_defect_rate_afn")):
-        # The key says the channel; the entry's own fulfillmentType is sometimes wrong in Amazon's examples.
-        figure = _figure(_get(odr, channel), f"orderDefectRate.{channel}", "odr")
-        if figure is not None:
-            found[metric_id] = figure
-    for key in ("preFulfillmentCancellationRate", "prefulfillmentCancelRate", "cancellationRate"):
-        figure = _figure(_get(metrics, key), key, "cr")
-        if figure is not None:
-            found["cancellation_rate"] = figure
-            break
-    matched, unmatched = _late_shipment_figures(metrics, specs)
-    found.update(matched)
-    tracking = _figure(_get(metrics, "validTrackingRate"), "validTrackingRate", "vtr")
-    if tracking is not None:
-        found["valid_tracking_rate"] = tracking
-    units = _figure(_get(metrics, "unitOnTimeDeliveryRate"), "unitOnTimeDeliveryRate", "otdr_units")
-    shipments = _figure(_get(metrics, "onTimeDeliveryRate"), "onTimeDeliveryRate", "otdr_packages")
-    if units is not None or shipments is not None:
-        found["on_time_delivery_rate"] = units or shipments  # type: ignore[assignment]
+    unmatched: list[tuple[str, AmazonFigure]] = []
+    for keys, group in groups.items():
+        listed = [figure for key in keys for figure in figures(entry, key)]
+        if len(group) == 1:
+            if listed:
+                found[group[0].id] = listed[0]
+            continue
+        # Several of our metrics share these keys (the 10- and 30-day late shipment rates): match by length.
+        for spec in group:
+            dated = [f for f in listed if f.days is not None and abs(f.days - spec.window_days) <= _WINDOW_SLACK]
+            if dated:
+                found[spec.id] = min(dated, key=lambda f: abs((f.days or 0) - spec.window_days))
+        for figure in listed:
+            if figure.days is None or all(abs(figure.days - s.window_days) > _WINDOW_SLACK for s in group):
+                nearest = min(group, key=lambda s: abs((figure.days or 0) - s.window_days))
+                unmatched.append((nearest.id, figure))
     return found, unmatched
 
 
@@ -281,80 +135,6 @@ class Reconciliation:
         }
 
 
-def _entries(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """`performanceMetrics` as a list of per-marketplace entries (a single object is accepted too)."""
-    metrics = _get(document, "performanceMetrics")
-    if metrics is None and isinstance(_get(document, "payload"), Mapping):
-        metrics = _get(_get(document, "payload"), "performanceMetrics")
-    if isinstance(metrics, Mapping):
-        return [metrics]
-    if isinstance(metrics, list):
-        return [m for m in metrics if isinstance(m, Mapping)]
-    return []
-
-
-def _choose_entry(
-    entries: list[Mapping[str, Any]], marketplace: Marketplace
-) -> tuple[Mapping[str, Any] | None, list[str]]:
-    """The entry for the audited marketplace; a lone entry for another one is used with a note."""
-    wanted = MARKETPLACE_IDS.get(marketplace.code)
-    ids = [_text(_get(e, "marketplaceId")) for e in entries]
-    for entry, marketplace_id in zip(entries, ids, strict=True):
-        if marketplace_id is not None and marketplace_id == wanted:
-            return entry, []
-    if len(entries) == 1:
-        if ids[0] is None:
-            return entries[0], []
-        return entries[0], [
-            f"the report is for marketplace id {ids[0]}, not {marketplace.code} ({wanted}); compared anyway"
-        ]
-    if not entries:
-        return None, ["the report holds no performanceMetrics entry"]
-    named = ", ".join(i or "(none)" for i in ids)
-    return None, [f"no entry for {marketplace.code} ({wanted}) among marketplace ids {named}; audit with --marketplace"]
-
-
-def _warning_states(entry: Mapping[str, Any]) -> tuple[str, ...]:
-    """Amazon's warnings, as words: a list of words or of `{warningType, status}` objects, or an object of
-    categories (`{"listingPolicyViolations": {"status": "NORMAL", "defectsCount": 0}}`), of which only those not
-    NORMAL are shown (SPEC 5.4, rev 2)."""
-    states = _get(entry, "warningStates", "warningState")
-    if isinstance(states, Mapping) and not _get(states, "warningType", "type", "status"):
-        shown: list[str] = []
-        for category, state in states.items():
-            status = _text(_get(state, "status")) if isinstance(state, Mapping) else _text(state)
-            if status is None or status.upper() == "NORMAL":
-                continue
-            count = _count(_get(state, "defectsCount", "count")) if isinstance(state, Mapping) else None
-            shown.append(f"{category}: {status}" + (f" ({count})" if count else ""))
-        return tuple(shown)
-    if isinstance(states, Mapping):
-        states = [states]
-    if not isinstance(states, list):
-        return ()
-    found: list[str] = []
-    for state in states:
-        if isinstance(state, Mapping):
-            kind = _text(_get(state, "warningType", "type")) or "warning"
-            status = _text(_get(state, "status"))
-            found.append(f"{kind}: {status}" if status else kind)
-        elif isinstance(state, str):
-            found.append(state)
-    return tuple(found)
-
-
-def _account_status(document: Mapping[str, Any], marketplace_id: str | None) -> str | None:
-    statuses = _get(document, "accountStatuses", "accountStatus")
-    if isinstance(statuses, Mapping):
-        statuses = [statuses]
-    if not isinstance(statuses, list):
-        return None
-    for item in statuses:
-        if isinstance(item, Mapping) and (marketplace_id is None or _get(item, "marketplaceId") == marketplace_id):
-            return _text(_get(item, "status"))
-    return None
-
-
 def _same_window(result: MetricResult, amazon: AmazonFigure, events: Events | None) -> tuple[int, int] | None:
     """Our numbers over Amazon's window dates (same length and lag rules), when those differ from ours."""
     window = result.window
@@ -374,9 +154,7 @@ def _not_compared(ours: MetricResult) -> tuple[str, ...]:
     return ("not compared: Amazon's report gives no rate for it",)
 
 
-def _causes(
-    result: MetricResult, amazon: AmazonFigure, same_window: tuple[int, int] | None, facts: Mapping[str, Any]
-) -> tuple[str, ...]:
+def _causes(result: MetricResult, amazon: AmazonFigure, same_window: tuple[int, int] | None) -> tuple[str, ...]:
     """The likely reasons our number and Amazon's differ, most likely first."""
     if result.rate is None:
         return (f"not recomputed: {result.measurement.reason}",)
@@ -416,57 +194,25 @@ def _causes(
     if amazon.numerator is not None:
         amazon_bad = amazon.numerator if lower else (amazon.denominator or 0) - amazon.numerator
         if amazon_bad != ours_bad:
-            causes += _numerator_causes(result, ours_bad, amazon_bad, amazon, facts)
+            causes += _numerator_causes(result, ours_bad, amazon_bad, amazon)
     return tuple(causes)
 
 
-def _numerator_causes(
-    result: MetricResult, ours: int, amazon_count: int, amazon: AmazonFigure, facts: Mapping[str, Any]
-) -> list[str]:
-    more = ours > amazon_count
-    metric_id = result.id
-    unit = result.spec.unit
-    counted = f"we count {ours} bad {unit}, Amazon {amazon_count}: "
-    if metric_id == "cancellation_rate":
-        if more and not facts.get("buyer_request_known", True):
-            return [
-                counted + "buyer-requested exclusions: no buyer-request information was given, so every cancellation "
-                "counted (add an order report with is-buyer-requested-cancellation)"
-            ]
-        if more:
-            return [
-                "Amazon excluded cancellations we count (buyer requests it recorded, or ones it did not hold "
-                "against you)"
-            ]
-        return ["cancellations we do not see: Amazon's own cancellations, or orders missing from the files"]
-    if metric_id.startswith("order_defect_rate"):
-        parts = [
-            f"{name.replace('_', ' ')}: ours {result.measurement.details.get(name, 0)}, Amazon {count}"
-            for name, count in amazon.details.items()
-            if result.measurement.details.get(name, 0) != count
-        ]
-        why = (
-            "defects Amazon no longer counts (feedback removed, claims decided for you or Amazon-funded)"
-            if more
-            else "defects missing from the files (feedback, claims or chargebacks not given)"
-        )
-        return [counted + why + (f" ({'; '.join(parts)} in our window)" if parts else "")]
-    if metric_id.startswith("late_shipment_rate"):
+def _numerator_causes(result: MetricResult, ours: int, amazon_count: int, amazon: AmazonFigure) -> list[str]:
+    spec, m = result.spec, result.measurement
+    counted = f"we count {ours} bad {spec.unit}, Amazon {amazon_count}: "
+    if ours > amazon_count and m.details.get("origin_unknown"):
         return [
-            counted
-            + "confirmation times: Amazon uses the moment you confirmed the shipment; a ship-date in the upload file "
-            "can differ (give confirmed-at), and ship-by dates computed from the handling time can differ from "
-            "Amazon's (give an order report with latest-ship-date)"
+            counted + "buyer-requested exclusions: no buyer-request information was given, so every cancellation "
+            "counted (add an order report with is-buyer-requested-cancellation)"
         ]
-    if metric_id == "valid_tracking_rate":
-        return [
-            counted + "carriers: Amazon's list of integrated carriers may differ from ours (add yours under `carriers`)"
-        ]
-    if metric_id == "on_time_delivery_rate":
-        return [
-            counted + "delivery times: Amazon uses the carrier's delivery scan; delivered-at from your tool can differ"
-        ]
-    return [counted.rstrip(": ")]
+    why = spec.amazon_counts_fewer if ours > amazon_count else spec.amazon_counts_more
+    parts = [
+        f"{name.replace('_', ' ')}: ours {m.details.get(name, 0)}, Amazon {count}"
+        for name, count in amazon.details.items()
+        if m.details.get(name, 0) != count
+    ]
+    return [counted + why + (f" ({'; '.join(parts)} in our window)" if parts else "")]
 
 
 def reconcile(
@@ -474,27 +220,25 @@ def reconcile(
     results: Sequence[MetricResult],
     marketplace: Marketplace,
     *,
-    buyer_request_known: bool,
     events: Mapping[str, Events] | None = None,
 ) -> tuple[Reconciliation, ...]:
     """Each seller performance document beside the recomputed metrics (SPEC 5.4); unknown shapes never fail."""
     by_id = {r.id: r for r in results}
-    specs = {r.id: r.spec for r in results}
-    facts = {"buyer_request_known": buyer_request_known}
+    specs = [r.spec for r in results]
     out: list[Reconciliation] = []
     for path, document in documents:
         if not isinstance(document, Mapping):
             out.append(Reconciliation(path, None, None, None, None, (), (), ("not a JSON object",)))
             continue
-        entry, notes = _choose_entry(_entries(document), marketplace)
+        entry, notes = choose_entry(entries(document), marketplace)
         if entry is None:
-            out.append(Reconciliation(path, None, _account_status(document, None), None, None, (), (), tuple(notes)))
+            out.append(Reconciliation(path, None, account_status(document, None), None, None, (), (), tuple(notes)))
             continue
-        marketplace_id = _text(_get(entry, "marketplaceId"))
-        rating = _get(entry, "accountHealthRating")
+        marketplace_id = as_text(get(entry, "marketplaceId"))
+        rating = get(entry, "accountHealthRating")
         rows: list[ReconcileRow] = []
-        figures, unmatched = amazon_figures(entry, specs)
-        for metric_id, figure in figures.items():
+        found, unmatched = amazon_figures(entry, specs)
+        for metric_id, figure in found.items():
             ours = by_id.get(metric_id)
             if ours is None:
                 continue
@@ -508,7 +252,7 @@ def reconcile(
                 and figure.numerator in (None, ours.measurement.numerator)
                 and figure.denominator in (None, ours.measurement.denominator)
             )
-            causes = () if agrees else _causes(ours, figure, same, facts)
+            causes = () if agrees else _causes(ours, figure, same)
             rows.append(ReconcileRow(metric_id, ours.spec.title, ours, figure, agrees, causes, same))
         for metric_id, figure in unmatched:
             ours = by_id[metric_id]
@@ -529,10 +273,10 @@ def reconcile(
             Reconciliation(
                 path=path,
                 marketplace_id=marketplace_id,
-                account_status=_account_status(document, marketplace_id),
-                ahr_status=_text(_get(rating, "ahrStatus", "status")),
-                ahr_score=_number(_get(rating, "ahrScore", "score")),
-                warning_states=_warning_states(entry),
+                account_status=account_status(document, marketplace_id),
+                ahr_status=as_text(get(rating, "ahrStatus", "status")),
+                ahr_score=as_number(get(rating, "ahrScore", "score")),
+                warning_states=warning_states(entry),
                 rows=tuple(rows),
                 notes=tuple(notes),
             )

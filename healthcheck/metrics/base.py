@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.outcome import Status
 
 if TYPE_CHECKING:
@@ -108,6 +109,11 @@ class MetricSpec:
     unit: str = "orders"  # what one counted thing is: the headroom is said in it
     bad: tuple[str, str] = ("bad one", "bad ones")  # one counted against the seller, singular and plural
     odr_lag: bool = False  # the window's lag is the config's `odr_lag_days`
+    # Where Amazon's seller performance report states it (tried in order), and what to say when Amazon counts fewer
+    # / more bad ones than we do. Metrics sharing the same keys have their figures matched by window length.
+    amazon: tuple[AmazonKey, ...] = ()
+    amazon_counts_fewer: str = ""
+    amazon_counts_more: str = ""
 
     def missing_inputs(self, given: Callable[[str], bool]) -> tuple[str, ...]:
         return tuple(group[0] for group in self.inputs if not any(given(kind) for kind in group))

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
 from healthcheck.metrics.events import ALWAYS, NEVER, Events, day_numbers, flag
 from healthcheck.model import MFN, AuditData
@@ -126,6 +127,14 @@ CANCELLATION_RATE = MetricSpec(
     compute=compute,
     events=events,
     bad=("cancellation", "cancellations"),
+    amazon=tuple(
+        AmazonKey(key, ("cancellationCount", "cancelledCount"), ("orderCount",))
+        for key in ("preFulfillmentCancellationRate", "prefulfillmentCancelRate", "cancellationRate")
+    ),
+    amazon_counts_fewer=(
+        "Amazon excluded cancellations we count (buyer requests it recorded, or ones it did not hold against you)"
+    ),
+    amazon_counts_more="cancellations we do not see: Amazon's own cancellations, or orders missing from the files",
     population="seller-fulfilled orders purchased",
     numerator="orders with a cancelled item, unless the buyer requested it through Amazon",
     advice=(

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
 from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, ORDER_ROW, AuditData, local_dates, order_values
@@ -66,6 +67,8 @@ def events(data: AuditData) -> Events | None:
     return Events.build(local_dates(rows["promised"], data.marketplace.timezone), ALWAYS, flag(late), units)
 
 
+_DELIVERY_TIMES = "delivery times: Amazon uses the carrier's delivery scan; delivered-at from your tool can differ"
+
 ON_TIME_DELIVERY_RATE = MetricSpec(
     id="on_time_delivery_rate",
     title="On-time delivery rate",
@@ -80,6 +83,17 @@ ON_TIME_DELIVERY_RATE = MetricSpec(
     events=events,
     unit="units",
     bad=("late unit", "late units"),
+    # Amazon's unit-based figure is ours; its package-based one is the fallback.
+    amazon=(
+        AmazonKey(
+            "unitOnTimeDeliveryRate",
+            ("unitOnTimeDeliveryCount", "onTimeDeliveryCount"),
+            ("totalUnitCount", "unitCount"),
+        ),
+        AmazonKey("onTimeDeliveryRate", ("onTimeDeliveryCount",), ("shipmentCountWithValidTracking", "shipmentCount")),
+    ),
+    amazon_counts_fewer=_DELIVERY_TIMES,
+    amazon_counts_more=_DELIVERY_TIMES,
     population="seller-fulfilled units with tracking and a delivery time, promised",
     numerator="units delivered by the latest promised delivery date",
     advice=(

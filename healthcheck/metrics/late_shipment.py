@@ -8,6 +8,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
 from healthcheck.metrics.cancellation import expired_orders
 from healthcheck.metrics.events import ALWAYS, NEVER, Events, day_numbers
@@ -90,6 +91,12 @@ def events(data: AuditData) -> Events | None:
     return Events.build(orders["ship_by_date"], counted_from, bad_from)
 
 
+_CONFIRMATION_TIMES = (
+    "confirmation times: Amazon uses the moment you confirmed the shipment; a ship-date in the upload file can "
+    "differ (give confirmed-at), and ship-by dates computed from the handling time can differ from Amazon's (give "
+    "an order report with latest-ship-date)"
+)
+
 LSR_10D = MetricSpec(
     id="late_shipment_rate_10d",
     title="Late shipment rate (10 days)",
@@ -102,6 +109,13 @@ LSR_10D = MetricSpec(
     compute=compute,
     events=events,
     bad=("late shipment", "late shipments"),
+    # `lateShipmentRateList` holds the 10- and 30-day figures; `lateShipmentRate` one of them.
+    amazon=tuple(
+        AmazonKey(key, ("lateShipmentCount", "lateCount"), ("orderCount",))
+        for key in ("lateShipmentRateList", "lateShipmentRates", "lateShipmentRate")
+    ),
+    amazon_counts_fewer=_CONFIRMATION_TIMES,
+    amazon_counts_more=_CONFIRMATION_TIMES,
     population="seller-fulfilled orders due to ship (confirmed, or unconfirmed and past due)",
     numerator="orders confirmed after the ship-by deadline, or still unconfirmed past it",
     advice=(

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
+from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, ComputeFn, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
 from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, MFN, AuditData, member
@@ -56,6 +57,13 @@ def _events(channel: str) -> Callable[[AuditData], Events | None]:
     return extract
 
 
+_AMAZON_COUNTS = (("orderWithDefects", "ordersWithDefects", "defectCount"), ("orderCount",))
+_AMAZON_DETAILS = (
+    ("negative_feedback", ("negativeFeedback",)),
+    ("a_to_z_claims", ("claims", "aToZClaims")),
+    ("chargebacks", ("chargebacks", "chargeBacks")),
+)
+
 _ADVICE = (
     "Answer every A-to-z claim within 72 hours and appeal granted ones within 30 days; request removal of "
     "feedback that is about the product or about FBA delivery; contact buyers who leave 1-2 stars; look at "
@@ -76,6 +84,10 @@ ODR_MFN = MetricSpec(
     events=_events(MFN),
     bad=("defective order", "defective orders"),
     odr_lag=True,
+    # The key says the channel; the entry's own fulfillmentType is sometimes wrong in Amazon's examples.
+    amazon=(AmazonKey("orderDefectRate.mfn", *_AMAZON_COUNTS, details=_AMAZON_DETAILS),),
+    amazon_counts_fewer="defects Amazon no longer counts (feedback removed, claims decided for you or Amazon-funded)",
+    amazon_counts_more="defects missing from the files (feedback, claims or chargebacks not given)",
     population="seller-fulfilled orders (cancelled ones included) purchased",
     numerator="orders with 1-2 star feedback, a counting A-to-z claim or a service chargeback (once per order)",
     advice=_ADVICE,
@@ -89,6 +101,7 @@ ODR_AFN = dataclasses.replace(
     short="odr_afn",
     compute=_compute(AFN),
     events=_events(AFN),
+    amazon=(AmazonKey("orderDefectRate.afn", *_AMAZON_COUNTS, details=_AMAZON_DETAILS),),
     population="FBA orders purchased",
     inputs=(("all_orders", "fba_shipments"), ("feedback",), ("claims",)),
 )

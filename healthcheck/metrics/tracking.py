@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
 from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, ORDER_ROW, AuditData, release_memory
@@ -253,6 +254,8 @@ def events(data: AuditData) -> Events | None:
     return Events.build(pk["conf_date"], ALWAYS, flag(~pk["valid"]))
 
 
+_CARRIERS = "carriers: Amazon's list of integrated carriers may differ from ours (add yours under `carriers`)"
+
 VALID_TRACKING_RATE = MetricSpec(
     id="valid_tracking_rate",
     title="Valid tracking rate",
@@ -266,6 +269,9 @@ VALID_TRACKING_RATE = MetricSpec(
     events=events,
     unit="packages",
     bad=("package without valid tracking", "packages without valid tracking"),
+    amazon=(AmazonKey("validTrackingRate", ("validTrackingCount",), ("shipmentCount", "shipmentsCount")),),
+    amazon_counts_fewer=_CARRIERS,
+    amazon_counts_more=_CARRIERS,
     population="seller-fulfilled packages confirmed",
     numerator="packages with a tracking number and a carrier Amazon integrates with",
     advice=(

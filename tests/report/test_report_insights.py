@@ -327,7 +327,7 @@ def _results() -> Any:
     ],
 )
 def test_reconcile_never_fails_on_odd_documents(document: Any) -> None:
-    found = reconcile([("perf.json", document)], _results(), get_marketplace("US"), buyer_request_known=False)
+    found = reconcile([("perf.json", document)], _results(), get_marketplace("US"))
     assert len(found) == 1
     json.dumps(found[0].to_dict())
 
@@ -341,7 +341,7 @@ def test_unknown_enum_values_and_string_numbers_are_kept() -> None:
             }
         ]
     }
-    (rec,) = reconcile([("p.json", document)], _results(), get_marketplace("US"), buyer_request_known=False)
+    (rec,) = reconcile([("p.json", document)], _results(), get_marketplace("US"))
     (row,) = rec.rows
     assert (row.amazon.rate, row.amazon.denominator, row.amazon.status) == (0.5, 2, "SOMETHING_NEW")
 
@@ -352,14 +352,14 @@ def test_the_audited_marketplace_is_picked_from_several(tmp_path: Path) -> None:
         {"marketplaceId": "ATVPDKIKX0DER", "validTrackingRate": {"rate": 0.99, "shipmentCount": 100}},
     ]
     document = {"performanceMetrics": entries}
-    (us,) = reconcile([("p.json", document)], _results(), get_marketplace("US"), buyer_request_known=False)
+    (us,) = reconcile([("p.json", document)], _results(), get_marketplace("US"))
     assert us.marketplace_id == "ATVPDKIKX0DER" and us.rows[0].amazon.rate == 0.99
-    (de,) = reconcile([("p.json", document)], _results(), get_marketplace("DE"), buyer_request_known=False)
+    (de,) = reconcile([("p.json", document)], _results(), get_marketplace("DE"))
     assert de.marketplace_id == "A1PA6795UKMFR9" and de.rows[0].amazon.rate == 0.9
-    (fr,) = reconcile([("p.json", document)], _results(), get_marketplace("FR"), buyer_request_known=False)
+    (fr,) = reconcile([("p.json", document)], _results(), get_marketplace("FR"))
     assert fr.rows == () and "no entry for FR" in fr.notes[0]
     lone = {"performanceMetrics": entries[:1]}
-    (other,) = reconcile([("p.json", lone)], _results(), get_marketplace("US"), buyer_request_known=False)
+    (other,) = reconcile([("p.json", lone)], _results(), get_marketplace("US"))
     assert other.rows and "not US" in other.notes[0]
 
 
