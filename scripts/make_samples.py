@@ -29,6 +29,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
+from oracle import Rate, audit, read_tsv
 
 # --------------------------------------------------------------------------------------------
 # Calendar and the account's story
@@ -393,8 +394,9 @@ class Order:
 class Generator:
     """Builds the whole account from one seeded random generator."""
 
-    def __init__(self) -> None:
-        self.rng = random.Random(SEED)
+    def __init__(self, seed: int = SEED) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
         self.orders: list[Order] = []
         self.ids: set[str] = set()
         self.feedback: list[tuple[date, int, str, str, Order | None, str]] = []
@@ -1216,7 +1218,7 @@ def confirmation_rows(gen: Generator) -> list[list[str]]:
 
 def fba_rows(gen: Generator) -> list[list[str]]:
     """Amazon Fulfilled Shipments rows: one per shipped item."""
-    rng = random.Random(SEED + 1)  # separate stream: row decorations only
+    rng = random.Random(gen.seed + 1)  # separate stream: row decorations only
     rows = []
     shipments = sorted(((o, s) for o in gen.orders for s in o.shipments), key=lambda x: x[1].shipped_at)
     for o, s in shipments:
@@ -1266,7 +1268,7 @@ def cancellation_rows(gen: Generator) -> list[list[str]]:
 
 def return_rows(gen: Generator) -> list[list[str]]:
     """Seller Fulfilled Returns rows (DD-Mon-YYYY dates)."""
-    rng = random.Random(SEED + 2)
+    rng = random.Random(gen.seed + 2)
     reasons = ("AMZ-PG-BAD-DESC", "CR-DEFECTIVE", "AMZ-PG-MISORDERED", "CR-DAMAGED_BY_CARRIER", "CR-UNWANTED_ITEM")
     rows = []
     for n, (o, asked, atoz) in enumerate(gen.returns):
@@ -1302,188 +1304,6 @@ def message_rows(gen: Generator) -> list[list[str]]:
 # --------------------------------------------------------------------------------------------
 
 
-def read_tsv(path: Path, skip: int = 0) -> list[dict[str, str]]:
-    """Read back a written file as dicts (short rows padded)."""
-    lines = path.read_text(encoding="utf-8").split("\n")[skip:]
-    header = lines[0].split("\t")
-    out = []
-    for line in lines[1:]:
-        if line:
-            fields = line.split("\t")
-            out.append(dict(zip(header, fields + [""] * (len(header) - len(fields)), strict=True)))
-    return out
-
-
-def parse(ts: str) -> datetime:
-    """An ISO timestamp with offset."""
-    return datetime.fromisoformat(ts)
-
-
-@dataclass
-class Rate:
-    """numerator / denominator with the metric's direction and thresholds."""
-
-    num: int
-    den: int
-    target: float
-    at_risk: float
-    lower_is_better: bool = True
-
-    @property
-    def rate(self) -> float:
-        """The fraction (0 for an empty population)."""
-        return self.num / self.den if self.den else 0.0
-
-    @property
-    def status(self) -> str:
-        """ok / at_risk / breach (SPEC 4)."""
-        r = self.rate
-        if self.lower_is_better:
-            return "breach" if r >= self.target else "at_risk" if r >= self.at_risk else "ok"
-        return "breach" if r < self.target else "at_risk" if r < self.at_risk else "ok"
-
-
-@dataclass
-class OrderView:
-    """An order as the merged All Orders downloads show it."""
-
-    day: date
-    mfn: bool
-    amazon: bool
-    statuses: list[str] = field(default_factory=list)
-
-    @property
-    def fully_cancelled(self) -> bool:
-        """Every item cancelled."""
-        return all(s == "Cancelled" for s in self.statuses)
-
-
-def audit(out: Path, as_of: date) -> dict[str, Rate]:
-    """Recompute every SPEC 4 metric from the files in `out`."""
-    cutoff = end_of_day(as_of)
-    merged: dict[tuple[str, str], dict[str, str]] = {}
-    for name in ("all_orders_1.txt", "all_orders_2.txt"):
-        for row in read_tsv(out / name):
-            key = (row["amazon-order-id"], row["sku"])
-            if key not in merged or parse(row["last-updated-date"]) > parse(merged[key]["last-updated-date"]):
-                merged[key] = row
-    orders: dict[str, OrderView] = {}
-    for (oid, _), row in merged.items():
-        view = orders.setdefault(
-            oid,
-            OrderView(
-                local_day(parse(row["purchase-date"])),
-                row["fulfillment-channel"] == "Merchant",
-                row["sales-channel"] != "Non-Amazon",
-            ),
-        )
-        view.statuses.append(row["item-status"])
-    mfn = {oid: o for oid, o in orders.items() if o.mfn and o.amazon}
-    afn = {oid: o for oid, o in orders.items() if not o.mfn and o.amazon}
-
-    report = read_tsv(out / "order_report.txt")
-    cancels = read_tsv(out / "cancellations.txt")
-    buyer_requested = {r["order-id"] for r in report if r["is-buyer-requested-cancellation"] == "true"}
-    buyer_requested |= {
-        r["order-id"] for r in cancels if r["is-buyer-requested-cancellation"] == "true" or r["cancelled-by"] == "buyer"
-    }
-    deadline: dict[str, datetime] = {}
-    promise: dict[str, datetime] = {}
-    for r in report:
-        oid = r["order-id"]
-        deadline[oid] = max(deadline.get(oid, parse(r["latest-ship-date"])), parse(r["latest-ship-date"]))
-        promise[oid] = max(promise.get(oid, parse(r["latest-delivery-date"])), parse(r["latest-delivery-date"]))
-    confirmations = read_tsv(out / "ship_confirmations.txt", skip=2)
-    confirmed: dict[str, datetime] = {}
-    for r in confirmations:
-        t = parse(r["confirmed-at"])
-        if t <= cutoff:
-            confirmed[r["order-id"]] = min(confirmed.get(r["order-id"], t), t)
-
-    result: dict[str, Rate] = {}
-    cr_win = window(as_of, 7)
-    pop = [oid for oid, o in mfn.items() if in_window(o.day, cr_win)]
-    num = [oid for oid in pop if "Cancelled" in mfn[oid].statuses and oid not in buyer_requested]
-    result["cancellation_rate"] = Rate(len(num), len(pop), 0.025, 0.02)
-
-    for days in (10, 30):
-        win = window(as_of, days)
-        pop, late = [], []
-        for oid, o in mfn.items():
-            if o.fully_cancelled:
-                continue
-            esd = local_day(deadline[oid])
-            if not in_window(esd, win):
-                continue
-            if oid in confirmed:
-                pop.append(oid)
-                if confirmed[oid] > deadline[oid]:
-                    late.append(oid)
-            elif esd < as_of:
-                pop.append(oid)
-                late.append(oid)
-        result[f"late_shipment_rate_{days}d"] = Rate(len(late), len(pop), 0.04, 0.032)
-
-    vtr_win = window(as_of, 30)
-    packages: dict[tuple[str, str], tuple[datetime, bool]] = {}
-    for r in confirmations:
-        key = (r["order-id"], r["tracking-number"])
-        t = parse(r["confirmed-at"])
-        valid = bool(r["tracking-number"]) and r["carrier-code"] in ("USPS", "UPS", "FedEx")
-        if key not in packages or t < packages[key][0]:
-            packages[key] = (t, valid)
-    in_vtr = [v for t, v in packages.values() if in_window(local_day(t), vtr_win) and t <= cutoff]
-    result["valid_tracking_rate"] = Rate(sum(in_vtr), len(in_vtr), 0.95, 0.96, lower_is_better=False)
-
-    odr_win = window(as_of - timedelta(days=14), 60)
-    defective: set[str] = set()
-    for r in read_tsv(out / "feedback.txt"):
-        if int(r["Rating"]) <= 2:
-            defective.add(r["Order ID"])
-    for r in read_tsv(out / "claims.txt"):
-        counts = r["status"] not in ("denied", "withdrawn", "granted-amazon-funded")
-        if counts and not (r["claim-type"] == "chargeback" and r["reason"] == "fraud"):
-            defective.add(r["order-id"])
-    defective |= {r["Order ID"] for r in read_tsv(out / "mfn_returns.txt") if r["A-to-Z Claim"] == "Y"}
-    for name, group in (("order_defect_rate_mfn", mfn), ("order_defect_rate_afn", afn)):
-        pop = [oid for oid, o in group.items() if in_window(o.day, odr_win)]
-        result[name] = Rate(len([oid for oid in pop if oid in defective]), len(pop), 0.01, 0.008)
-
-    otdr_win = window(as_of - timedelta(days=7), 14)
-    units = on_time = 0
-    for r in confirmations:
-        if not r["tracking-number"] or not r["delivered-at"]:
-            continue
-        promised = promise[r["order-id"]]
-        if in_window(local_day(promised), otdr_win):
-            units += int(r["quantity"])
-            on_time += int(r["quantity"]) if parse(r["delivered-at"]) <= promised else 0
-    result["on_time_delivery_rate"] = Rate(on_time, units, 0.90, 0.92, lower_is_better=False)
-
-    msg_win = window(as_of, 30)
-    answered = total = 0
-    for r in read_tsv(out / "messages.txt"):
-        received = parse(r["received-at"])
-        if r["no-response-needed"] == "true" or not in_window(local_day(received), msg_win):
-            continue
-        if not r["responded-at"] and received + timedelta(hours=24) >= cutoff:
-            continue  # unanswered but its 24 hours are not over at the end of as-of: pending, not counted
-        total += 1
-        answer = parse(r["responded-at"]) if r["responded-at"] else cutoff
-        if answer - received <= timedelta(hours=24):
-            answered += 1
-    result["response_time_24h"] = Rate(answered, total, 0.90, 0.92, lower_is_better=False)
-
-    # Orders whose shipment is overdue now (the 'ship now' action).
-    overdue = [
-        oid
-        for oid, o in mfn.items()
-        if oid not in confirmed and "Unshipped" in o.statuses and local_day(deadline[oid]) < as_of
-    ]
-    result["_ship_overdue"] = Rate(len(overdue), 0, 0, 0)
-    return result
-
-
 # --------------------------------------------------------------------------------------------
 # seller_performance.json
 # --------------------------------------------------------------------------------------------
@@ -1500,9 +1320,10 @@ def amazon_status(r: Rate) -> str:
 
 
 def seller_performance(out: Path) -> dict[str, object]:
-    """Amazon's own view: computed the same way, but from data one day older (as Amazon lags)."""
+    """Amazon's own view: computed the same way over windows one day older (as Amazon lags), from what Amazon
+    knew when it made the report (the day after)."""
     as_of = AS_OF - timedelta(days=1)
-    m = audit(out, as_of)
+    m = audit(out, as_of, known_by=AS_OF)
     odr_win = window(as_of - timedelta(days=14), 60)
 
     def odr(key: str, kind: str) -> dict[str, object]:
@@ -1628,8 +1449,15 @@ def main(argv: list[str]) -> int:
         print("usage: python scripts/make_samples.py OUTPUT_DIR", file=sys.stderr)
         return 2
     out = Path(argv[1])
+    gen, counts = write_account(out)
+    print_summary(gen, out, counts)
+    return 0
+
+
+def write_account(out: Path, seed: int = SEED) -> tuple[Generator, dict[str, int]]:
+    """Write every file of the account the seed makes into `out` (the demo account with the default seed)."""
     out.mkdir(parents=True, exist_ok=True)
-    gen = Generator()
+    gen = Generator(seed)
     gen.build()
 
     counts = {
@@ -1650,8 +1478,7 @@ def main(argv: list[str]) -> int:
     perf = seller_performance(out)
     fill_odr_details(perf, gen)
     (out / "seller_performance.json").write_text(json.dumps(perf, indent=2) + "\n", encoding="utf-8")
-    print_summary(gen, out, counts)
-    return 0
+    return gen, counts
 
 
 def print_summary(gen: Generator, out: Path, counts: dict[str, int]) -> None:
