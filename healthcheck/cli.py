@@ -329,6 +329,10 @@ def _root(
     _DEBUG["enabled"] = debug
 
 
+# The fetch / history / run commands live beside this module; importing it registers them on `app`.
+from healthcheck import cli_loop  # noqa: E402, F401
+
+
 def _is_usage_error(exc: Exception) -> bool:
     """The CLI framework's own errors (bad option, missing argument) carry a message and an exit code."""
     return callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)

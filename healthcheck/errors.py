@@ -62,3 +62,19 @@ class InputError(HealthcheckError):
     def __init__(self, problem: InputProblem) -> None:
         self.problem = problem
         super().__init__(problem.message)
+
+
+class FetchError(HealthcheckError):
+    """Reports could not be fetched from the Selling Partner API; the message says what to fix."""
+
+
+class AuthError(FetchError):
+    """Login with Amazon refused the credentials (an expired or revoked refresh token, a wrong app secret)."""
+
+
+class HistoryError(HealthcheckError):
+    """The history database cannot be opened, read or written."""
+
+
+class NotifyError(HealthcheckError):
+    """A notification URL is malformed or a message could not be delivered."""

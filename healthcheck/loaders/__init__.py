@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from healthcheck.concurrency import pool as thread_pool
 from healthcheck.concurrency import worth_threads
 from healthcheck.errors import InputError, InputProblem
+from healthcheck.fetch.manifest import is_fetch_manifest
 from healthcheck.loaders import parse
 from healthcheck.loaders.kinds import SELLER_PERFORMANCE
 from healthcheck.loaders.normalize import typed_frame
@@ -110,6 +111,8 @@ def iter_sources(
                 rel = child.relative_to(path)
                 if any(part.startswith(".") for part in rel.parts):
                     continue
+                if is_fetch_manifest(child):
+                    continue  # `healthcheck fetch`'s own bookkeeping beside the reports it downloaded
                 if child.suffix.lower() not in REPORT_SUFFIXES:
                     workbook = child.suffix.lower() in (".xlsx", ".xls")
                     why = f"an Excel workbook: to audit it, {_WORKBOOK_FIX}" if workbook else "not a report file"
@@ -423,6 +426,7 @@ def input_size(paths: Sequence[Path]) -> int:
                 if child.is_file()
                 and not any(part.startswith(".") for part in child.relative_to(path).parts)
                 and child.suffix.lower() in REPORT_SUFFIXES
+                and not is_fetch_manifest(child)
             ]
         else:
             files = [path] if path.is_file() else []

@@ -1,0 +1,107 @@
+"""SP-API credentials, found the way python-amazon-sp-api finds them, so a seller who uses it has nothing to redo.
+
+1. The environment: `LWA_APP_ID`, `LWA_CLIENT_SECRET`, `SP_API_REFRESH_TOKEN`; for a named account the same
+   names with `_<ACCOUNT>` appended (upper case, other characters as `_`) are tried first.
+2. That library's `credentials.yml` (`$XDG_CONFIG_HOME/python-sp-api/credentials.yml`, by default
+   `~/.config/python-sp-api/`), whose top-level keys are account names (`default` when none is given), each with
+   `lwa_app_id`, `lwa_client_secret`, `refresh_token`.
+
+The secrets live only in the `Credentials` object: its repr hides them, and nothing writes them anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from healthcheck.errors import FetchError
+
+DEFAULT_ACCOUNT = "default"
+ENV_NAMES = {"app_id": "LWA_APP_ID", "client_secret": "LWA_CLIENT_SECRET", "refresh_token": "SP_API_REFRESH_TOKEN"}
+YAML_KEYS = {"app_id": "lwa_app_id", "client_secret": "lwa_client_secret", "refresh_token": "refresh_token"}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    account: str
+    source: str  # "environment" or the credentials file's path: said in messages, never a secret
+    app_id: str = field(repr=False)
+    client_secret: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+
+    def secrets(self) -> tuple[str, str, str]:
+        """Every value that must never reach output, for the tests and for scrubbing error text."""
+        return (self.app_id, self.client_secret, self.refresh_token)
+
+
+def credentials_file(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_CONFIG_HOME", "").strip()
+    root = Path(base) if base else Path(env.get("HOME", str(Path.home()))) / ".config"
+    return root / "python-sp-api" / "credentials.yml"
+
+
+def env_suffix(account: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "_", account.upper())
+
+
+def load_credentials(account: str | None, env: Mapping[str, str]) -> Credentials:
+    """The account's credentials, or a FetchError saying where to put them."""
+    name = account or DEFAULT_ACCOUNT
+    if account:
+        suffix = env_suffix(account)
+        found = _from_env(env, suffix=f"_{suffix}")
+        if found:
+            return Credentials(name, "environment", *found)
+    else:
+        found = _from_env(env, suffix="")
+        if found:
+            return Credentials(name, "environment", *found)
+    path = credentials_file(env)
+    section = _yaml_section(path, name)
+    if section is not None:
+        values = [str(section.get(YAML_KEYS[key]) or "").strip() for key in ENV_NAMES]
+        missing = [YAML_KEYS[key] for key, value in zip(ENV_NAMES, values, strict=True) if not value]
+        if missing:
+            raise FetchError(
+                f"{path}: account {name!r} lacks {', '.join(missing)}; fix: add them (from Seller Central > Apps "
+                "and Services > Develop Apps) under that account"
+            )
+        return Credentials(name, str(path), *values)
+    names = ", ".join(ENV_NAMES.values())
+    if account:
+        suffix = env_suffix(account)
+        where = f"{', '.join(f'{n}_{suffix}' for n in ENV_NAMES.values())} or an account {name!r} in {path}"
+    else:
+        where = f"{names} or a `default` account in {path}"
+    raise FetchError(f"no SP-API credentials for account {name!r}; fix: set {where}")
+
+
+def _from_env(env: Mapping[str, str], *, suffix: str) -> tuple[str, str, str] | None:
+    values = [env.get(f"{n}{suffix}", "").strip() for n in ENV_NAMES.values()]
+    if not any(values):
+        return None
+    if not all(values):
+        missing = [f"{n}{suffix}" for n, v in zip(ENV_NAMES.values(), values, strict=True) if not v]
+        raise FetchError(f"SP-API credentials are incomplete: {', '.join(missing)} not set; fix: set all three")
+    return values[0], values[1], values[2]
+
+
+def _yaml_section(path: Path, name: str) -> Mapping[str, Any] | None:
+    if not path.is_file():
+        return None
+    import yaml
+
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        # The parser's message can quote the line it failed on, which may hold a secret: name only the place.
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        where = f" near line {line + 1}" if isinstance(line, int) else ""
+        raise FetchError(f"{path}: cannot be read as YAML{where}; fix: correct the file") from None
+    if not isinstance(document, Mapping):
+        return None
+    section = document.get(name)
+    return section if isinstance(section, Mapping) else None

@@ -1,0 +1,191 @@
+"""Fetch the SP-API reports the audit reads into a folder: request, poll, download, write, record.
+
+Ranged reports are asked for from where the folder's manifest says the last fetch ended (or `days` back), so a
+second run downloads only what is new; snapshot reports (the unshipped orders, Amazon's V2 performance report)
+take no range and are kept only when their bytes changed. Every report is requested first and then polled
+together, since Amazon prepares them in parallel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from healthcheck.errors import FetchError
+from healthcheck.fetch.client import SpApiClient
+from healthcheck.fetch.manifest import Entry, Manifest, save_manifest, sha256_of, write_bytes_atomically
+
+# Polls start this often and double up to every POLL_MAX seconds: getReport allows 2 per second with a burst of
+# 15, so the first quick polls (a small report is often ready in a second) stay inside the burst.
+POLL_FIRST_SECONDS = 0.1
+POLL_MAX_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ReportType:
+    name: str
+    stem: str  # file names start with it; the kind the audit will recognise
+    suffix: str
+    ranged: bool  # False: Amazon ignores any date range and returns the current state
+    keep_latest_only: bool = False  # a newer download replaces the older one instead of joining it
+
+
+REPORT_TYPES: tuple[ReportType, ...] = (
+    ReportType("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL", "all_orders", ".txt", ranged=True),
+    ReportType("GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING", "order_report", ".txt", ranged=False),
+    ReportType("GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", "fba_shipments", ".txt", ranged=True),
+    ReportType("GET_SELLER_FEEDBACK_DATA", "feedback", ".txt", ranged=True),
+    ReportType("GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE", "mfn_returns", ".txt", ranged=True),
+    # Amazon keeps no history in it (it ignores any range): only the latest is worth auditing, and the history
+    # database keeps its numbers over time.
+    ReportType("GET_V2_SELLER_PERFORMANCE_REPORT", "seller_performance", ".json", ranged=False, keep_latest_only=True),
+)
+
+
+@dataclass
+class FetchSummary:
+    folder: Path
+    written: list[str] = field(default_factory=list)  # files added
+    unchanged: list[str] = field(default_factory=list)  # report types whose download matched a file already held
+    up_to_date: list[str] = field(default_factory=list)  # report types with nothing new to ask for
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    kind: ReportType
+    report_id: str
+    start: str | None
+    end: str | None
+    created: float
+    next_poll: float
+    interval: float = POLL_FIRST_SECONDS
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fetch_reports(
+    client: SpApiClient,
+    manifest: Manifest,
+    folder: Path,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    timeout: float,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+    now: Callable[[], dt.datetime],
+    progress: Callable[[str], None] | None = None,
+    types: Sequence[ReportType] = REPORT_TYPES,
+) -> FetchSummary:
+    """Fetch every report type; what fails is listed in `errors` after the others were still fetched."""
+    summary = FetchSummary(folder)
+    say = progress or (lambda _message: None)
+    pending: list[_Pending] = []
+    for kind in types:
+        since, until = None, None
+        if kind.ranged:
+            covered = manifest.covered_until(kind.name)
+            since = max(covered, _iso(start)) if covered else _iso(start)
+            until = _iso(end)
+            if since >= until:
+                summary.up_to_date.append(kind.name)
+                continue
+        say(f"requesting {kind.name}")
+        report_id = client.create_report(kind.name, since, until)
+        pending.append(_Pending(kind, report_id, since, until, clock(), clock()))
+    while pending:
+        due = min(p.next_poll for p in pending)
+        wait = due - clock()
+        if wait > 0:
+            sleep(wait)
+        for item in [p for p in pending if p.next_poll <= clock()]:
+            if _poll(client, manifest, folder, item, summary, now, say):
+                pending.remove(item)
+            elif clock() - item.created > timeout:
+                summary.errors.append(
+                    f"{item.kind.name} report {item.report_id} was still not done after {timeout:g} s; fix: run the "
+                    "fetch again later (Amazon can take long at busy times), or raise --timeout"
+                )
+                pending.remove(item)
+            else:
+                item.interval = min(POLL_MAX_SECONDS, item.interval * 2)
+                item.next_poll = clock() + item.interval
+    return summary
+
+
+def _poll(
+    client: SpApiClient,
+    manifest: Manifest,
+    folder: Path,
+    item: _Pending,
+    summary: FetchSummary,
+    now: Callable[[], dt.datetime],
+    say: Callable[[str], None],
+) -> bool:
+    """Check one report; True once it is finished one way or another."""
+    report = client.get_report(item.report_id)
+    status = str(report.get("processingStatus") or "")
+    name = item.kind.name
+    if status in ("IN_QUEUE", "IN_PROGRESS", ""):
+        say(f"{name}: {status.lower().replace('_', ' ') or 'waiting'}")
+        return False
+    fetched_at = _iso(now())
+    start = str(report.get("dataStartTime") or item.start or "") or None
+    end = item.end  # ours, not Amazon's echo, so that the next fetch starts exactly where this one asked to stop
+    if status == "CANCELLED":
+        span = f" from {item.start} to {item.end}" if item.start else ""
+        summary.notes.append(f"{name}: no data{span} (Amazon cancelled report {item.report_id}: nothing to report)")
+        if item.kind.ranged:
+            manifest.entries.append(Entry(name, item.report_id, status, start, end, fetched_at))
+            save_manifest(folder, manifest)
+        return True
+    if status == "FATAL":
+        summary.errors.append(
+            f"{name} report {item.report_id} failed on Amazon's side (FATAL); fix: run the fetch again later, and if "
+            "it keeps failing, check in Seller Central that the account can download this report"
+        )
+        return True
+    if status != "DONE":
+        summary.errors.append(f"{name} report {item.report_id} ended with unknown status {status!r}")
+        return True
+    document_id = report.get("reportDocumentId")
+    if not isinstance(document_id, str) or not document_id:
+        raise FetchError(f"{name} report {item.report_id} is DONE but names no document; run the fetch again")
+    say(f"{name}: downloading")
+    data = client.download(client.get_report_document(document_id))
+    digest = sha256_of(data)
+    if manifest.has_bytes(digest):
+        summary.unchanged.append(name)
+        if item.kind.ranged:
+            manifest.entries.append(Entry(name, item.report_id, status, start, end, fetched_at, None, len(data)))
+            save_manifest(folder, manifest)
+        return True
+    file_name = _file_name(item, fetched_at)
+    write_bytes_atomically(folder / file_name, data)
+    if item.kind.keep_latest_only:
+        for old in [e for e in manifest.entries if e.report_type == name and e.file]:
+            (folder / old.file).unlink(missing_ok=True)  # type: ignore[operator]
+            manifest.entries.remove(old)
+    manifest.entries.append(Entry(name, item.report_id, status, start, end, fetched_at, file_name, len(data), digest))
+    save_manifest(folder, manifest)
+    summary.written.append(file_name)
+    return True
+
+
+def _file_name(item: _Pending, fetched_at: str) -> str:
+    """`<kind>_<range or time>_<report id>`: the kind first, then time, so that files sort oldest first and a later
+    download of the same orders wins the audit's de-duplication."""
+    compact = "".join(ch for ch in fetched_at if ch.isdigit())
+    if item.start and item.end:
+        first, last = ("".join(ch for ch in moment if ch.isdigit())[:8] for moment in (item.start, item.end))
+        stamp = f"{first}-{last}"
+    else:
+        stamp = compact
+    safe_id = "".join(ch for ch in item.report_id if ch.isalnum() or ch in "-_")[:40]
+    return f"{item.kind.stem}_{stamp}_{safe_id}{item.kind.suffix}"

@@ -1,0 +1,190 @@
+"""`healthcheck fetch` against a local server speaking the Reports API 2021-06-30 and the LWA token endpoint."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_spapi import (
+    APP_ID,
+    CLIENT_SECRET,
+    REFRESH_TOKEN,
+    SAMPLES,
+    SELLERS_OWN,
+    SERVED,
+    FakeSpApi,
+    running_spapi,
+)
+
+from healthcheck.cli import main
+
+SECRETS = (APP_ID, CLIENT_SECRET, REFRESH_TOKEN)
+# The sample data runs from 2026-08-10 to 2026-11-20: a fixed end keeps the test independent of today's date.
+RANGE = ["--until", "2026-11-21", "--days", "120"]
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSpApi]:
+    with running_spapi() as server:
+        for name in ("LWA_APP_ID", "LWA_CLIENT_SECRET", "SP_API_REFRESH_TOKEN"):
+            monkeypatch.delenv(name, raising=False)
+        for key, value in server.env().items():
+            monkeypatch.setenv(key, value)
+        yield server
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def audit_json(capsys: pytest.CaptureFixture[str], folder: Path) -> dict[str, Any]:
+    code, out, _ = run(capsys, "audit", str(folder), "--format", "json")
+    assert code == 2  # the demo account is in breach
+    document: dict[str, Any] = json.loads(out)
+    return document
+
+
+def without_paths(document: dict[str, Any]) -> dict[str, Any]:
+    """The audit minus what names files: their paths and how the rows were spread over them."""
+    kept = {k: v for k, v in document.items() if k not in ("generated_at", "inputs")}
+    kept["reconcile"] = [{k: v for k, v in r.items() if k != "path"} for r in document["reconcile"]]
+    return kept
+
+
+def assert_no_secret(*texts: str) -> None:
+    for text in texts:
+        for secret in SECRETS:
+            assert secret not in text
+
+
+def test_fetched_folder_audits_like_the_original_files_and_a_second_fetch_adds_nothing(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    originals = tmp_path / "originals"
+    originals.mkdir()
+    for name in [n for names, _, _ in SERVED.values() for n in names] + list(SELLERS_OWN):
+        shutil.copy(SAMPLES / name, originals / name)
+    folder = tmp_path / "fetched"
+    code, out, err = run(capsys, "fetch", "--into", str(folder), *RANGE)
+    assert code == 0, err
+    assert out.count("fetched ") == len(SERVED) and f"{len(SERVED)} new file(s)" in out
+    for name in SELLERS_OWN:  # not served by SP-API: the seller's own files beside the downloads
+        shutil.copy(SAMPLES / name, folder / name)
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    entries = manifest["reports"]
+    assert {e["report_type"] for e in entries} == set(SERVED)
+    for entry in entries:
+        data = (folder / entry["file"]).read_bytes()
+        assert entry["bytes"] == len(data) and entry["status"] == "DONE" and entry["report_id"]
+        assert len(entry["sha256"]) == 64 and entry["fetched_at"].endswith("Z")
+    ranged = [e for e in entries if SERVED[e["report_type"]][1] is not None]
+    assert {(e["data_start"], e["data_end"]) for e in ranged} == {("2026-07-25T00:00:00Z", "2026-11-22T00:00:00Z")}
+
+    fetched, original = audit_json(capsys, folder), audit_json(capsys, originals)
+    assert without_paths(fetched) == without_paths(original)
+    kinds = sorted(i["kind"] for i in original["inputs"])
+    kinds.remove("all_orders")  # the sample's two All Orders downloads arrive as one report over the whole range
+    assert sorted(i["kind"] for i in fetched["inputs"]) == kinds
+
+    before = sorted(p.name for p in folder.iterdir())
+    created = api.seen["POST /reports/2021-06-30/reports"]
+    code, out, err = run(capsys, "fetch", "--into", str(folder), *RANGE)
+    assert code == 0, err
+    assert sorted(p.name for p in folder.iterdir()) == before
+    assert "0 new file(s)" in out and "4 already up to date" in out and "2 unchanged" in out
+    # Only the two reports that take no date range were asked for again.
+    assert api.seen["POST /reports/2021-06-30/reports"] == created + 2
+    assert without_paths(audit_json(capsys, folder)) == without_paths(original)
+    assert not api.leaked_token_to_s3
+    assert_no_secret(out, err, (folder / "manifest.json").read_text())
+
+
+def test_a_cancelled_report_is_a_note_and_the_rest_is_fetched(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.outcomes["GET_SELLER_FEEDBACK_DATA"] = "CANCELLED"
+    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *RANGE)
+    assert code == 0
+    assert "note: GET_SELLER_FEEDBACK_DATA: no data from 2026-07-25T00:00:00Z to 2026-11-22T00:00:00Z" in err
+    assert "5 new file(s)" in out and not list(tmp_path.glob("feedback*"))
+    # The range counts as fetched: the next run does not ask again for what Amazon said does not exist.
+    entry = next(e for e in json.loads((tmp_path / "manifest.json").read_text())["reports"] if e["file"] is None)
+    assert entry["status"] == "CANCELLED" and entry["report_type"] == "GET_SELLER_FEEDBACK_DATA"
+
+
+def test_a_fatal_report_is_an_error_naming_its_type_and_id(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.outcomes["GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL"] = "FATAL"
+    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *RANGE)
+    report_id = next(r.report_id for r in api.reports.values() if r.report_type.startswith("GET_AMAZON_FULFILLED"))
+    assert code == 3
+    assert (
+        f"error: GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL report {report_id} failed on Amazon's side (FATAL)" in err
+    )
+    assert "5 new file(s)" in out  # the other reports were still fetched and kept
+
+
+def test_throttling_and_server_errors_are_retried(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.throttle_create = 3
+    api.fail_document_once = True
+    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *RANGE)
+    assert code == 0, err
+    assert api.seen["429"] == 3 and "6 new file(s)" in out and err == ""
+
+
+def test_an_expired_refresh_token_gets_one_clear_message(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.revoked = True
+    code, out, err = run(capsys, "fetch", "--into", str(tmp_path / "r"), *RANGE)
+    assert code == 3 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "refused the refresh token of account 'default' (invalid_grant): it has expired or been revoked" in err
+    assert "re-authorise the app in Seller Central" in err and "SP_API_REFRESH_TOKEN" in err
+    assert_no_secret(out, err)
+    assert api.seen["POST /reports/2021-06-30/reports"] == 0
+
+
+def test_a_report_stuck_in_progress_times_out(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.outcomes["GET_V2_SELLER_PERFORMANCE_REPORT"] = "STUCK"
+    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), "--timeout", "1", *RANGE)
+    report_id = next(r.report_id for r in api.reports.values() if r.report_type == "GET_V2_SELLER_PERFORMANCE_REPORT")
+    assert code == 3
+    assert f"GET_V2_SELLER_PERFORMANCE_REPORT report {report_id} was still not done after 1 s" in err
+    assert "--timeout" in err and "5 new file(s)" in out
+
+
+def test_named_account_from_credentials_yml_into_the_default_folder(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LWA_APP_ID", "LWA_CLIENT_SECRET", "SP_API_REFRESH_TOKEN"):
+        monkeypatch.delenv(name)
+    config = tmp_path / "xdg" / "python-sp-api"
+    config.mkdir(parents=True)
+    (config / "credentials.yml").write_text(
+        f"version: '1.0'\ndefault:\n  refresh_token: other\n  lwa_app_id: other\n  lwa_client_secret: other\n"
+        f"eu-shop:\n  refresh_token: '{REFRESH_TOKEN}'\n  lwa_app_id: '{APP_ID}'\n"
+        f"  lwa_client_secret: '{CLIENT_SECRET}'\n"
+    )
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "fetch", "--account", "eu-shop", "--marketplace", "us", *RANGE)
+    assert code == 0, err
+    manifest = json.loads((tmp_path / "reports" / "eu-shop" / "US" / "manifest.json").read_text())
+    assert manifest["account"] == "eu-shop" and manifest["marketplace"] == "US"
+    code, out, err = run(capsys, "fetch", "--account", "nobody", *RANGE)
+    assert code == 3
+    assert "no SP-API credentials for account 'nobody'" in err and "SP_API_REFRESH_TOKEN_NOBODY" in err
+    assert_no_secret(out, err)
