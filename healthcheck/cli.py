@@ -164,6 +164,21 @@ def audit(
         int | None,
         typer.Option("--width", min=60, max=400, help="Table width (default: the terminal's; 110 when piped)."),
     ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option("--history", help="Record this audit in this SQLite file (default: the config's `history`)."),
+    ] = None,
+    notify: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--notify",
+            help="Apprise URL (mailto://, slack://, json://host:port/path, ...) told when the status worsens or "
+            "recovers against the previous recorded audit; repeatable. Needs a history.",
+        ),
+    ] = None,
+    account: Annotated[
+        str, typer.Option("--account", help="The account name the history records this audit under.")
+    ] = "default",
 ) -> None:
     """Recompute every account-health metric from the reports and say what to do."""
     from healthcheck.audit import run_audit
@@ -178,6 +193,10 @@ def audit(
         except LookupError:
             _fail(f"--encoding {encoding!r} is not a known encoding", hint="use e.g. utf-8, cp1252 or cp932")
     settings = _load_config(config)
+    from healthcheck.cli_loop import check_alerting, history_path, record_and_notify
+
+    history = history_path(history, settings)
+    check_alerting(history, notify)
     with _loading_progress(enabled=sys.stderr.isatty() and not quiet) as progress:
         report = run_audit(
             paths,
@@ -223,6 +242,7 @@ def audit(
             # Paths and messages quote bytes from the files: never let an escape sequence reach the terminal.
             where = clean(error.path) + (f", line {error.line}" if error.line else "")
             typer.echo(f"healthcheck: {error.title.lower()}: {where}: {clean(error.message)}", err=True)
+    record_and_notify(report, history=history, notify=notify, account=account)
     raise typer.Exit(int(report.exit_code(fail_on)))
 
 

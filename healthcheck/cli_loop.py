@@ -11,15 +11,18 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from healthcheck.cli import _load_config, _parse_date, app
+from healthcheck.cli import _fail, _load_config, _parse_date, app
 from healthcheck.outcome import ExitCode
 
 if TYPE_CHECKING:
+    from healthcheck.audit import AuditReport
+    from healthcheck.config import Config
     from healthcheck.fetch.reports import FetchSummary
 
 DEFAULT_HISTORY = Path("reports") / "history.sqlite"
@@ -123,3 +126,130 @@ def fetch(
 ) -> None:
     """Download the reports the audit reads from Amazon's Selling Partner API (only what is new)."""
     _fetch(account, marketplace, config, days, into, timeout, until, quiet)
+
+
+# ----------------------------------------------------------------------------------------------------
+# History and alerts
+
+
+def history_path(option: Path | None, settings: Config, *, default: Path | None = None) -> Path | None:
+    """`--history`, else the config's `history` (relative to the config file), else the default."""
+    if option is not None:
+        return option
+    if settings.history:
+        configured = Path(settings.history).expanduser()
+        if not configured.is_absolute() and settings.source:
+            configured = Path(settings.source).parent / configured
+        return configured
+    return default
+
+
+def check_alerting(history: Path | None, notify: list[str] | None) -> None:
+    """Before the audit runs: alerts compare with the previous recorded audit, so they need a history."""
+    if not notify:
+        return
+    if history is None:
+        _fail("--notify needs a history to compare with", hint='add --history FILE, or history = "..." in the config')
+    from healthcheck.notify import check_urls
+
+    check_urls(notify)
+
+
+def record_and_notify(report: AuditReport, *, history: Path | None, notify: list[str] | None, account: str) -> str:
+    """Record the audit; tell the --notify URLs if its status changed. Returns what happened, for `run`.
+
+    The new rows are committed only once the message is delivered: if delivery fails, the next run compares
+    with the same previous audit and tries again, instead of the change being silently lost.
+    """
+    if history is None:
+        return "not recorded"
+    from healthcheck.history import latest, opened, record, row_from_report
+    from healthcheck.notify import changes, compose, send
+
+    document = report.to_dict()
+    row = row_from_report(document, account)
+    with opened(history) as connection:
+        previous = latest(connection, account, row.marketplace)
+        record(connection, row)
+        message = compose(changes(previous, row), document, account)
+        outcome = "recorded"
+        if message and notify:
+            send(notify, *message)
+            outcome = "recorded; alert sent: " + message[0].removeprefix("healthcheck: ")
+        elif message:
+            outcome = "recorded; changed: " + message[0].removeprefix("healthcheck: ")
+        connection.commit()
+    return outcome
+
+
+class HistoryOutput(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+@app.command("history")
+def history_command(
+    history: Annotated[
+        Path | None,
+        typer.Option("--history", help=f"The history file (default: the config's `history`, else {DEFAULT_HISTORY})."),
+    ] = None,
+    account: Annotated[str | None, typer.Option("--account", help="Only this account.")] = None,
+    marketplace: Annotated[str | None, typer.Option("--marketplace", "-m", help="Only this marketplace.")] = None,
+    metric: Annotated[str | None, typer.Option("--metric", help="Only this metric, e.g. cancellation_rate.")] = None,
+    fmt: Annotated[HistoryOutput, typer.Option("--format", "-f", help="table, json or csv.")] = HistoryOutput.TABLE,
+    config: ConfigOption = None,
+) -> None:
+    """Show recorded audits: each metric over time, Amazon's numbers beside ours, and each status change."""
+    from healthcheck.history import read_history
+    from healthcheck.history_view import HistoryFormat, render_history
+    from healthcheck.metrics import METRIC_IDS
+
+    if metric is not None and metric not in METRIC_IDS:
+        _fail(f"unknown metric {metric!r}", hint=f"use one of: {', '.join(METRIC_IDS)}")
+    settings = _load_config(config)
+    path = history_path(history, settings, default=DEFAULT_HISTORY) or DEFAULT_HISTORY
+    code = None
+    if marketplace:
+        from healthcheck.marketplaces import get_marketplace
+
+        code = get_marketplace(marketplace).code
+    rows = read_history(path, account=account, marketplace=code)
+    typer.echo(render_history(rows, HistoryFormat(fmt.value), metric), nl=False)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The loop
+
+
+@app.command()
+def run(
+    account: AccountOption = None,
+    marketplace: MarketplaceOption = None,
+    notify: NotifyOption = None,
+    history: Annotated[
+        Path | None,
+        typer.Option("--history", help=f"Where audits are recorded (default: the config's, else {DEFAULT_HISTORY})."),
+    ] = None,
+    days: DaysOption = 90,
+    into: IntoOption = None,
+    timeout: TimeoutOption = 1800.0,
+    until: UntilOption = None,
+    config: ConfigOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and alerts sent.")] = False,
+) -> None:
+    """Fetch, audit, record and alert: the one line for cron. Exits like `audit` (0 ok, 1 at risk, 2 breach)."""
+    from healthcheck.audit import run_audit
+
+    settings = _load_config(config)
+    path = history_path(history, settings, default=DEFAULT_HISTORY)
+    check_alerting(path, notify)
+    folder, market = _fetch(account, marketplace, config, days, into, timeout, until, quiet=True)
+    report = run_audit([folder], config=settings, marketplace=market)
+    outcome = record_and_notify(report, history=path, notify=notify, account=account or "default")
+    for error in report.errors:
+        typer.echo(f"healthcheck: {error.title.lower()}: {error.path}: {error.message}", err=True)
+    if not quiet or "alert sent" in outcome:
+        status = str(report.status).replace("_", " ").upper()
+        typer.echo(f"{account or 'default'} ({market}) as of {report.as_of}: {status}; {outcome}")
+    raise typer.Exit(int(report.exit_code()))

@@ -46,6 +46,7 @@ TOP_LEVEL_KEYS = (
     "order_cutoff",
     "odr_lag_days",
     "carriers",
+    "history",
     "metrics",
 )
 METRIC_KEYS = ("target", "at_risk", "window_days")
@@ -79,6 +80,7 @@ class Config:
     odr_lag_days: int = 14
     carriers: tuple[str, ...] = ()  # extra integrated carrier names
     metrics: Mapping[str, MetricOverride] = field(default_factory=dict)
+    history: str | None = None  # SQLite file every audit is recorded in (relative: to the config file); None = off
     source: str | None = None  # the file it came from, for messages
 
 
@@ -109,6 +111,7 @@ def parse_config(data: Mapping[str, Any], *, source: str, metric_ids: Collection
     )
     carriers = _parse_carriers(data["carriers"], source) if "carriers" in data else ()
     metrics = _parse_metrics(data["metrics"], source, metric_ids) if "metrics" in data else {}
+    history = _parse_history(data["history"], source) if "history" in data else None
     return Config(
         marketplace=marketplace,
         handling_days=handling_days,
@@ -119,6 +122,7 @@ def parse_config(data: Mapping[str, Any], *, source: str, metric_ids: Collection
         odr_lag_days=odr_lag_days,
         carriers=carriers,
         metrics=metrics,
+        history=history,
         source=source,
     )
 
@@ -181,6 +185,15 @@ def _parse_marketplace(value: Any, source: str) -> str:
         return get_marketplace(value).code
     except ConfigError as exc:
         raise ConfigError("marketplace", exc.detail, source) from None
+
+
+def _parse_history(value: Any, source: str) -> str | None:
+    """A file name; an empty string keeps recording off (the default `init-config` writes)."""
+    if not isinstance(value, str):
+        raise ConfigError(
+            "history", f'{_show(value)} is not a file name; write e.g. history = "history.sqlite"', source
+        )
+    return value.strip() or None
 
 
 def _parse_handling_by_sku(value: Any, source: str) -> dict[str, int]:
@@ -416,6 +429,10 @@ def default_config_text(metric_defaults: Mapping[str, tuple[float, float, int]])
         "",
         '# More carrier names to count as integrated for Valid Tracking Rate, e.g. ["My Regional Courier"].',
         "carriers = []",
+        "",
+        '# SQLite file every audit is recorded in, for `healthcheck history` and alerts, e.g. "history.sqlite"',
+        '# (relative to this file); "" records nothing.',
+        'history = ""',
         "",
         "# Handling time per SKU, replacing handling_days for it; an order takes the largest of its items'.",
         "[handling_days_by_sku]",

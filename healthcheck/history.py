@@ -1,0 +1,226 @@
+"""The audit history: one SQLite file (stdlib sqlite3) that remembers what Amazon does not.
+
+One row per audit (account, marketplace, as-of, status, exit code, generated-at) and one per metric (numerator,
+denominator, rate, status, and Amazon's own figures when a V2 performance report was an input). Re-auditing the
+same as-of replaces its rows. Rows carry numbers and ids only: no buyer data, no credentials.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from healthcheck.errors import HistoryError
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS audits (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account TEXT NOT NULL,
+    marketplace TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    status TEXT NOT NULL,
+    exit_code INTEGER NOT NULL,
+    generated_at TEXT NOT NULL,
+    UNIQUE (account, marketplace, as_of)
+);
+CREATE TABLE IF NOT EXISTS metrics (
+    audit_id INTEGER NOT NULL REFERENCES audits(id) ON DELETE CASCADE,
+    metric_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    rate REAL,
+    numerator INTEGER,
+    denominator INTEGER,
+    amazon_rate REAL,
+    amazon_numerator INTEGER,
+    amazon_denominator INTEGER,
+    amazon_status TEXT,
+    PRIMARY KEY (audit_id, metric_id)
+);
+"""
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    metric_id: str
+    status: str
+    rate: float | None
+    numerator: int | None
+    denominator: int | None
+    amazon_rate: float | None = None
+    amazon_numerator: int | None = None
+    amazon_denominator: int | None = None
+    amazon_status: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    account: str
+    marketplace: str
+    as_of: str
+    status: str
+    exit_code: int
+    generated_at: str
+    metrics: tuple[MetricRow, ...]
+
+    def metric(self, metric_id: str) -> MetricRow | None:
+        return next((m for m in self.metrics if m.metric_id == metric_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "marketplace": self.marketplace,
+            "as_of": self.as_of,
+            "status": self.status,
+            "exit_code": self.exit_code,
+            "generated_at": self.generated_at,
+            "metrics": [vars(m) for m in self.metrics],
+        }
+
+
+def row_from_report(document: Mapping[str, Any], account: str) -> AuditRow:
+    """An audit's SPEC 5.2 JSON as a history row; Amazon's figures from the last V2 report among the inputs."""
+    amazon: dict[str, Mapping[str, Any]] = {}
+    for reconciled in document.get("reconcile") or []:
+        for figure in reconciled.get("metrics") or []:
+            if isinstance(figure.get("amazon"), Mapping):
+                amazon[str(figure.get("metric_id"))] = figure["amazon"]
+    metrics = []
+    for metric in document["metrics"]:
+        theirs = amazon.get(metric["id"], {})
+        metrics.append(
+            MetricRow(
+                metric["id"],
+                metric["status"],
+                metric.get("rate"),
+                metric.get("numerator"),
+                metric.get("denominator"),
+                _number(theirs.get("rate")),
+                _integer(theirs.get("numerator")),
+                _integer(theirs.get("denominator")),
+                str(theirs["status"]) if theirs.get("status") is not None else None,
+            )
+        )
+    return AuditRow(
+        account,
+        document["marketplace"],
+        document["as_of"],
+        document["status"],
+        int(document["exit_code"]),
+        document["generated_at"],
+        tuple(metrics),
+    )
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _integer(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[sqlite3.Connection]:
+    """The database, created with its schema on first use; every sqlite failure becomes a HistoryError."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(path, timeout=30)) as connection:
+            connection.execute("PRAGMA foreign_keys = ON")
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise HistoryError(
+                    f"{path} was written by a newer healthcheck (history schema {version}); fix: upgrade healthcheck"
+                )
+            connection.executescript(SCHEMA)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            yield connection
+    except sqlite3.DatabaseError as exc:
+        raise HistoryError(
+            f"the history {path} cannot be used ({exc}); fix: check the path is a writable file made by "
+            "healthcheck, or name a new one"
+        ) from None
+    except OSError as exc:
+        raise HistoryError(f"cannot create the history {path} ({exc.strerror or exc}); fix: check the folder") from None
+
+
+def latest(connection: sqlite3.Connection, account: str, marketplace: str) -> AuditRow | None:
+    """The audit recorded last for the account and marketplace (the one alerts compare against)."""
+    found = connection.execute(
+        "SELECT id FROM audits WHERE account = ? AND marketplace = ? ORDER BY id DESC LIMIT 1", (account, marketplace)
+    ).fetchone()
+    return _load(connection, [found[0]])[0] if found else None
+
+
+def record(connection: sqlite3.Connection, row: AuditRow) -> None:
+    """Add the audit, replacing one of the same as-of (its metrics go with it). The caller commits."""
+    connection.execute(
+        "DELETE FROM audits WHERE account = ? AND marketplace = ? AND as_of = ?",
+        (row.account, row.marketplace, row.as_of),
+    )
+    cursor = connection.execute(
+        "INSERT INTO audits (account, marketplace, as_of, status, exit_code, generated_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (row.account, row.marketplace, row.as_of, row.status, row.exit_code, row.generated_at),
+    )
+    connection.executemany(
+        "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                cursor.lastrowid,
+                m.metric_id,
+                m.status,
+                m.rate,
+                m.numerator,
+                m.denominator,
+                m.amazon_rate,
+                m.amazon_numerator,
+                m.amazon_denominator,
+                m.amazon_status,
+            )
+            for m in row.metrics
+        ],
+    )
+
+
+def read_history(path: Path, *, account: str | None = None, marketplace: str | None = None) -> list[AuditRow]:
+    """Every recorded audit, oldest as-of first; a file that does not exist is an error, not an empty history."""
+    if not path.is_file():
+        raise HistoryError(f"no history at {path}; fix: record audits first (audit --history {path}, or run)")
+    with opened(path) as connection:
+        clauses, values = [], []
+        for column, value in (("account", account), ("marketplace", marketplace)):
+            if value:
+                clauses.append(f"{column} = ?")
+                values.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        ids = [
+            r[0]
+            for r in connection.execute(
+                f"SELECT id FROM audits {where} ORDER BY account, marketplace, as_of, id", values
+            ).fetchall()
+        ]
+        return _load(connection, ids)
+
+
+def _load(connection: sqlite3.Connection, ids: Sequence[int]) -> list[AuditRow]:
+    rows = []
+    for audit_id in ids:
+        audit = connection.execute(
+            "SELECT account, marketplace, as_of, status, exit_code, generated_at FROM audits WHERE id = ?", (audit_id,)
+        ).fetchone()
+        metrics = connection.execute(
+            "SELECT metric_id, status, rate, numerator, denominator, amazon_rate, amazon_numerator, "
+            "amazon_denominator, amazon_status FROM metrics WHERE audit_id = ? ORDER BY rowid",
+            (audit_id,),
+        ).fetchall()
+        account, marketplace, as_of, status, exit_code, generated_at = audit
+        rows.append(
+            AuditRow(
+                account, marketplace, as_of, status, exit_code, generated_at, tuple(MetricRow(*m) for m in metrics)
+            )
+        )
+    return rows

@@ -1,0 +1,132 @@
+"""Alerts: what changed since the previous recorded audit, the message saying so, and its delivery via Apprise.
+
+Only a change is news: a status worse than before sends one message, a better one sends one, the same sends
+nothing, so a daily cron never repeats itself. Statuses compare as ok < at risk < breach; `not_evaluated` and
+`unknown` say nothing about the account and are never a change (a missing report is not a recovery).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from healthcheck.errors import NotifyError
+from healthcheck.history import AuditRow
+
+RANK = {"ok": 0, "at_risk": 1, "breach": 2}
+WORST_SHOWN = 5
+ACTIONS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Change:
+    subject: str  # "account" or a metric id
+    before: str
+    after: str
+
+    @property
+    def worse(self) -> bool:
+        return RANK[self.after] > RANK[self.before]
+
+
+def changes(previous: AuditRow | None, current: AuditRow) -> list[Change]:
+    """Ranked status changes of the account and of each metric; none against no previous audit (the baseline)."""
+    if previous is None:
+        return []
+    found = []
+    pairs = [("account", previous.status, current.status)]
+    pairs += [
+        (m.metric_id, old.status, m.status)
+        for m in current.metrics
+        if (old := previous.metric(m.metric_id)) is not None
+    ]
+    for subject, before, after in pairs:
+        if before in RANK and after in RANK and before != after:
+            found.append(Change(subject, before, after))
+    return found
+
+
+def _label(status: str) -> str:
+    return status.replace("_", " ").upper()
+
+
+def _percent(rate: Any) -> str:
+    return f"{rate * 100:.2f}%" if isinstance(rate, int | float) else "n/a"
+
+
+def compose(found: Sequence[Change], report: Mapping[str, Any], account: str) -> tuple[str, str] | None:
+    """Title and body of the one message for these changes, or None when nothing changed."""
+    if not found:
+        return None
+    worse = any(c.worse for c in found)
+    where = f"{account} ({report['marketplace']})"
+    status = _label(report["status"])
+    title = f"healthcheck: {where} {'got worse' if worse else 'recovered'}: {status}"
+    lines = [f"Account {where} as of {report['as_of']}: {status}.", "", "Changed since the previous audit:"]
+    for change in sorted(found, key=lambda c: (not c.worse, c.subject != "account", c.subject)):
+        arrow = "worse" if change.worse else "better"
+        lines.append(f"  {change.subject}: {_label(change.before)} -> {_label(change.after)} ({arrow})")
+    troubled = sorted(
+        (m for m in report["metrics"] if m["status"] in ("at_risk", "breach")),
+        key=lambda m: (-RANK[m["status"]], m["id"]),
+    )
+    if troubled:
+        lines += ["", "Worst metrics:"]
+    for metric in troubled[:WORST_SHOWN]:
+        target = f", target {_percent(metric.get('target'))}" if metric.get("target") is not None else ""
+        back = f"; back to ok on {metric['recovery_date']}" if metric.get("recovery_date") else ""
+        lines.append(
+            f"  {metric['title']}: {_percent(metric.get('rate'))} ({metric.get('numerator')}/"
+            f"{metric.get('denominator')}{target}), {_label(metric['status'])}{back}"
+        )
+    actions = sorted(report.get("actions") or [], key=lambda a: a.get("priority", 99))
+    if actions:
+        lines += ["", "First actions:"]
+    for action in actions[:ACTIONS_SHOWN]:
+        orders = len(action.get("order_ids") or [])
+        lines.append(f"  - {action['title']}" + (f" ({orders} order(s))" if orders else ""))
+    return title, "\n".join(lines) + "\n"
+
+
+def _redacted(url: str) -> str:
+    """A URL as messages may show it: scheme and host only, since Apprise URLs carry passwords and tokens."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0].rsplit("@", 1)[-1].split("?", 1)[0]
+    return f"{scheme}://{host}/..." if rest else url[:20]
+
+
+def check_urls(urls: Sequence[str]) -> None:
+    """Refuse a malformed URL before the audit runs, not after."""
+    import apprise
+
+    for url in urls:
+        if not apprise.Apprise().add(url):
+            raise NotifyError(
+                f"--notify {_redacted(url)} is not a notification URL Apprise understands; fix: see "
+                "https://github.com/caronc/apprise/wiki for the URL of each service"
+            )
+
+
+def send(urls: Sequence[str], title: str, body: str) -> None:
+    """Deliver to every URL; a failure names the service (never the URL's secrets)."""
+    import logging
+
+    import apprise
+
+    # Apprise logs each failure with the URL; with no handler Python would print those lines, secrets and all.
+    logging.getLogger("apprise").addHandler(logging.NullHandler())
+    logging.getLogger("apprise").propagate = False
+    failed = []
+    for url in urls:
+        sender = apprise.Apprise()
+        if not sender.add(url):
+            failed.append(_redacted(url))
+            continue
+        if not sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT):
+            failed.append(_redacted(url))
+    if failed:
+        raise NotifyError(
+            f"the alert could not be delivered to {', '.join(failed)}; fix: check the service is reachable and the "
+            "URL's credentials; the audit was not recorded, so the next run tries again"
+        )
