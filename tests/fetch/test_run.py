@@ -1,0 +1,79 @@
+"""`healthcheck run`: fetch, audit, record and alert in one command, against the local SP-API and receivers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_spapi import APP_ID, CLIENT_SECRET, REFRESH_TOKEN, SAMPLES, SELLERS_OWN, FakeSpApi, running_spapi
+from receivers import json_receiver
+
+from healthcheck.cli import main
+
+RANGE = ["--until", "2026-11-21", "--days", "120"]
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeSpApi]:
+    with running_spapi() as server:
+        env = server.env()
+        for name in ("LWA_APP_ID", "LWA_CLIENT_SECRET", "SP_API_REFRESH_TOKEN"):
+            monkeypatch.delenv(name, raising=False)
+            monkeypatch.setenv(f"{name}_SHOP", env.pop(name))  # the named account's own variables
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+        monkeypatch.chdir(tmp_path)
+        yield server
+
+
+def test_run_fetches_audits_records_and_alerts_only_on_change(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Run 1 with thresholds no account crosses, run 2 with Amazon's: the status worsens between the two.
+    lenient = tmp_path / "lenient.toml"
+    lenient.write_text(
+        "[metrics.cancellation_rate]\ntarget = 0.5\nat_risk = 0.4\n"
+        "[metrics.late_shipment_rate_10d]\ntarget = 0.5\nat_risk = 0.4\n"
+    )
+    folder = tmp_path / "reports" / "shop" / "US"
+    folder.mkdir(parents=True)
+    for name in SELLERS_OWN:  # not served by SP-API: the seller keeps them in the same folder
+        shutil.copy(SAMPLES / name, folder / name)
+    with json_receiver() as (url, posted):
+        command = ["run", "--account", "shop", "--notify", url, *RANGE]
+        code = main([*command, "--config", str(lenient)])
+        out, err = capsys.readouterr()
+        assert len(list(folder.glob("*.txt"))) == 5 + len(SELLERS_OWN) and (folder / "manifest.json").is_file()
+        assert code == 0 and out == "shop (US) as of 2026-11-20: OK; recorded\n", err
+        assert posted == []  # the first audit is the baseline
+
+        code = main(command)
+        out, err = capsys.readouterr()
+        assert code == 2 and "BREACH; recorded; alert sent: shop (US) got worse: BREACH" in out, err
+        assert len(posted) == 1 and posted[0]["title"] == "healthcheck: shop (US) got worse: BREACH"
+
+        code = main([*command, "--quiet"])
+        out, err = capsys.readouterr()
+        assert code == 2 and out == "" and err == ""  # nothing new fetched, nothing changed, nothing said
+        assert len(posted) == 1
+
+    assert main(["history", "--account", "shop", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert [(a["account"], a["as_of"]) for a in document["audits"]] == [("shop", "2026-11-20")]
+    for secret in (APP_ID, CLIENT_SECRET, REFRESH_TOKEN):
+        for path in [tmp_path / "reports" / "history.sqlite", *folder.iterdir()]:
+            assert secret.encode() not in path.read_bytes()
+
+
+def test_run_stops_before_the_audit_when_the_fetch_fails(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.revoked = True
+    assert main(["run", "--account", "shop", *RANGE]) == 3
+    out, err = capsys.readouterr()
+    assert out == "" and "refresh token of account 'shop'" in err and "SP_API_REFRESH_TOKEN_SHOP" not in out
+    assert not (tmp_path / "reports" / "history.sqlite").exists()
