@@ -82,11 +82,12 @@ def _fetch(
     quiet: bool,
 ) -> tuple[Path, str]:
     """Fetch and print what happened; exits 3 on any failure. Returns the folder and marketplace code."""
-    from healthcheck.audit import resolve_marketplace
     from healthcheck.fetch.run import FetchRequest, default_folder, run_fetch
+    from healthcheck.marketplaces import DEFAULT_MARKETPLACE, get_marketplace
 
     settings = _load_config(config)
-    market = resolve_marketplace(marketplace, settings).code
+    # As the audit resolves it (option, config, US), without importing the audit's data stack.
+    market = get_marketplace(marketplace or settings.marketplace or DEFAULT_MARKETPLACE).code
     request = FetchRequest(account, market, days, into, timeout, _parse_date(until, "--until"))
     with _status(sys.stderr.isatty() and not quiet) as progress:
         summary = run_fetch(request, os.environ, progress=progress)
@@ -247,8 +248,11 @@ def run(
     folder, market = _fetch(account, marketplace, config, days, into, timeout, until, quiet=True)
     report = run_audit([folder], config=settings, marketplace=market)
     outcome = record_and_notify(report, history=path, notify=notify, account=account or "default")
+    from healthcheck.report.text import clean
+
     for error in report.errors:
-        typer.echo(f"healthcheck: {error.title.lower()}: {error.path}: {error.message}", err=True)
+        # Paths and messages quote bytes from the downloaded files: no escape sequence reaches the terminal.
+        typer.echo(f"healthcheck: {error.title.lower()}: {clean(error.path)}: {clean(error.message)}", err=True)
     if not quiet or "alert sent" in outcome:
         status = str(report.status).replace("_", " ").upper()
         typer.echo(f"{account or 'default'} ({market}) as of {report.as_of}: {status}; {outcome}")

@@ -26,6 +26,7 @@ from healthcheck.fetch.credentials import Credentials
 from healthcheck.fetch.regions import Endpoints
 
 REPORTS = "/reports/2021-06-30"
+TOKENS = "/tokens/2021-03-01/restrictedDataToken"
 USER_AGENT = f"healthcheck/{__version__} (Language=Python)"
 MAX_ATTEMPTS = 6
 MAX_WAIT_SECONDS = 60.0
@@ -77,8 +78,17 @@ class SpApiClient:
     def get_report(self, report_id: str) -> dict[str, Any]:
         return self._call("GET", f"{REPORTS}/reports/{urllib.parse.quote(report_id, safe='')}")
 
-    def get_report_document(self, document_id: str) -> dict[str, Any]:
-        return self._call("GET", f"{REPORTS}/documents/{urllib.parse.quote(document_id, safe='')}")
+    def get_report_document(self, document_id: str, *, restricted: bool = False) -> dict[str, Any]:
+        """The document's download URL. A restricted report (one holding buyer data) needs a Restricted Data
+        Token from the Tokens API for exactly this path instead of the access token."""
+        path = f"{REPORTS}/documents/{urllib.parse.quote(document_id, safe='')}"
+        if not restricted:
+            return self._call("GET", path)
+        grant = self._call("POST", TOKENS, {"restrictedResources": [{"method": "GET", "path": path}]})
+        token = grant.get("restrictedDataToken")
+        if not isinstance(token, str) or not token:
+            raise FetchError("the Tokens API answered without a restrictedDataToken; try again later")
+        return self._call("GET", path, token=token)
 
     def download(self, document: dict[str, Any]) -> bytes:
         """The document's bytes, unpacked when Amazon says it is GZIP."""
@@ -102,16 +112,18 @@ class SpApiClient:
     # ------------------------------------------------------------------------------------------------
     # Plumbing
 
-    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _call(
+        self, method: str, path: str, body: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
         payload = json.dumps(body).encode() if body is not None else None
-        refreshed = False
+        refreshed = token is not None  # a restricted data token is not renewed like the access token
         while True:
             request = urllib.request.Request(
                 self._endpoints.api + path,
                 data=payload,
                 method=method,
                 headers={
-                    "x-amz-access-token": self._access_token(),
+                    "x-amz-access-token": token or self._access_token(),
                     "Content-Type": "application/json",
                     "Accept": "application/json",
                     "User-Agent": USER_AGENT,
@@ -128,6 +140,12 @@ class SpApiClient:
         if response.status in (200, 202):
             return document if isinstance(document, dict) else {}
         detail = _error_text(document)
+        if response.status in (401, 403) and token is not None:
+            raise AuthError(
+                f"SP-API refused the restricted data token for {path} ({detail or response.status}); fix: the "
+                "unshipped-orders report holds buyer data, so the app needs the restricted role Direct to Consumer "
+                "Shipping, granted in the Developer Profile of Seller Central"
+            )
         if response.status in (401, 403):
             raise AuthError(
                 f"SP-API refused access ({detail or response.status}); fix: check the app is authorised for "

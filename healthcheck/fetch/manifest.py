@@ -42,10 +42,25 @@ class Manifest:
     account: str
     entries: list[Entry]
 
-    def covered_until(self, report_type: str) -> str | None:
-        """The end of the latest range already fetched for a report type (ISO timestamps compare as text)."""
-        ends = [e.data_end for e in self.entries if e.report_type == report_type and e.data_end]
-        return max(ends) if ends else None
+    def missing(self, report_type: str, start: str, end: str) -> list[tuple[str, str]]:
+        """The parts of [start, end) no earlier fetch of the report type covered, oldest first (ISO timestamps in
+        UTC compare as text). Gaps, not just "after the last end": a range that failed stays to be fetched."""
+        covered = sorted(
+            (e.data_start, e.data_end)
+            for e in self.entries
+            if e.report_type == report_type and e.data_start and e.data_end
+        )
+        gaps: list[tuple[str, str]] = []
+        cursor = start
+        for first, last in covered:
+            if first > cursor:
+                gaps.append((cursor, min(first, end)))
+            cursor = max(cursor, last)
+            if cursor >= end:
+                break
+        if cursor < end:
+            gaps.append((cursor, end))
+        return [(a, b) for a, b in gaps if a < b]
 
     def has_bytes(self, sha256: str) -> bool:
         return any(e.sha256 == sha256 for e in self.entries if e.file)

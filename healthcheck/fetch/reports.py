@@ -9,7 +9,7 @@ together, since Amazon prepares them in parallel.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from healthcheck.fetch.manifest import Entry, Manifest, save_manifest, sha256_of
 # 15, so the first quick polls (a small report is often ready in a second) stay inside the burst.
 POLL_FIRST_SECONDS = 0.1
 POLL_MAX_SECONDS = 30.0
+MAX_RANGE = dt.timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,14 @@ class ReportType:
     suffix: str
     ranged: bool  # False: Amazon ignores any date range and returns the current state
     keep_latest_only: bool = False  # a newer download replaces the older one instead of joining it
+    restricted: bool = False  # holds buyer data: its document needs a Restricted Data Token
 
 
 REPORT_TYPES: tuple[ReportType, ...] = (
     ReportType("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL", "all_orders", ".txt", ranged=True),
-    ReportType("GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING", "order_report", ".txt", ranged=False),
+    # Only orders not yet confirmed as shipped: each day's copy is kept, so that every order's ship-by date is in
+    # some copy; the audit's de-duplication takes each order from the latest.
+    ReportType("GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING", "order_report", ".txt", ranged=False, restricted=True),
     ReportType("GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", "fba_shipments", ".txt", ranged=True),
     ReportType("GET_SELLER_FEEDBACK_DATA", "feedback", ".txt", ranged=True),
     ReportType("GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE", "mfn_returns", ".txt", ranged=True),
@@ -65,6 +69,21 @@ class _Pending:
     interval: float = POLL_FIRST_SECONDS
 
 
+def _pieces(gaps: Sequence[tuple[str, str]]) -> Iterator[tuple[str | None, str | None]]:
+    """Each gap in requests of at most MAX_RANGE: Amazon serves "up to one month of data in a single report" for
+    Amazon Fulfilled Shipments, and the same bound is safe for the other ranged reports."""
+    for first, last in gaps:
+        moment, stop = _parse(first), _parse(last)
+        while moment < stop:
+            following = min(stop, moment + MAX_RANGE)
+            yield _iso(moment), _iso(following)
+            moment = following
+
+
+def _parse(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -88,17 +107,16 @@ def fetch_reports(
     say = progress or (lambda _message: None)
     pending: list[_Pending] = []
     for kind in types:
-        since, until = None, None
+        ranges: list[tuple[str | None, str | None]] = [(None, None)]
         if kind.ranged:
-            covered = manifest.covered_until(kind.name)
-            since = max(covered, _iso(start)) if covered else _iso(start)
-            until = _iso(end)
-            if since >= until:
+            ranges = list(_pieces(manifest.missing(kind.name, _iso(start), _iso(end))))
+            if not ranges:
                 summary.up_to_date.append(kind.name)
                 continue
-        say(f"requesting {kind.name}")
-        report_id = client.create_report(kind.name, since, until)
-        pending.append(_Pending(kind, report_id, since, until, clock(), clock()))
+        for since, until in ranges:
+            say(f"requesting {kind.name}")
+            report_id = client.create_report(kind.name, since, until)
+            pending.append(_Pending(kind, report_id, since, until, clock(), clock()))
     while pending:
         due = min(p.next_poll for p in pending)
         wait = due - clock()
@@ -114,8 +132,8 @@ def fetch_reports(
                 )
                 pending.remove(item)
             else:
-                item.interval = min(POLL_MAX_SECONDS, item.interval * 2)
                 item.next_poll = clock() + item.interval
+                item.interval = min(POLL_MAX_SECONDS, item.interval * 2)
     return summary
 
 
@@ -158,7 +176,7 @@ def _poll(
     if not isinstance(document_id, str) or not document_id:
         raise FetchError(f"{name} report {item.report_id} is DONE but names no document; run the fetch again")
     say(f"{name}: downloading")
-    data = client.download(client.get_report_document(document_id))
+    data = client.download(client.get_report_document(document_id, restricted=item.kind.restricted))
     digest = sha256_of(data)
     if manifest.has_bytes(digest):
         summary.unchanged.append(name)

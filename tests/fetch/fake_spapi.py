@@ -42,6 +42,8 @@ SERVED: dict[str, tuple[tuple[str, ...], str | None, str | None]] = {
     "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE": (("mfn_returns.txt",), "Return request date", "%d-%b-%Y"),
     "GET_V2_SELLER_PERFORMANCE_REPORT": (("seller_performance.json",), None, None),
 }
+# Its document holds buyer data: getReportDocument wants a Restricted Data Token from the Tokens API.
+RESTRICTED = {"GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING"}
 # Not served by SP-API: the seller's own files.
 SELLERS_OWN = ("cancellations.txt", "claims.txt", "messages.txt", "ship_confirmations.txt")
 
@@ -72,6 +74,7 @@ class FakeSpApi:
     seen: Counter[str] = field(default_factory=Counter)
     leaked_token_to_s3: bool = False
     tokens: set[str] = field(default_factory=set)
+    restricted_tokens: dict[str, str] = field(default_factory=dict)  # token -> the one path it opens
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(50000001))
 
     @property
@@ -162,9 +165,16 @@ class _Handler(BaseHTTPRequestHandler):
                 state.tokens.add(token)
                 self._send(200, {"access_token": token, "token_type": "bearer", "expires_in": 3600})
             return
-        if path != "/reports/2021-06-30/reports" or not self._authorised():
-            if path != "/reports/2021-06-30/reports":
-                self._send(404, {"errors": [{"code": "NotFound", "message": "Resource not found"}]})
+        if path not in ("/reports/2021-06-30/reports", "/tokens/2021-03-01/restrictedDataToken"):
+            self._send(404, {"errors": [{"code": "NotFound", "message": "Resource not found"}]})
+            return
+        if not self._authorised():
+            return
+        if path.startswith("/tokens/"):
+            resources = json.loads(body).get("restrictedResources") or []
+            token = f"Atz.sprdt|{len(state.restricted_tokens) + 1}"
+            state.restricted_tokens[token] = resources[0]["path"] if resources else ""
+            self._send(200, {"restrictedDataToken": token, "expiresIn": 3600})
             return
         if state.throttle_create > 0:
             state.throttle_create -= 1
@@ -197,9 +207,17 @@ class _Handler(BaseHTTPRequestHandler):
             if self.headers.get("x-amz-access-token"):
                 state.leaked_token_to_s3 = True
             data = state.documents.get(path.removeprefix("/s3/"))
-            self._send(200, gzip.compress(data)) if data is not None else self._send(404, b"NoSuchKey")
+            self._send(200, gzip.compress(data, compresslevel=1)) if data is not None else self._send(404, b"NoSuchKey")
             return
-        if not self._authorised():
+        if path.startswith("/reports/2021-06-30/documents/"):
+            report = state.reports.get(path.rsplit(".", 1)[-1])
+            if report is not None and report.report_type in RESTRICTED:
+                if state.restricted_tokens.get(self.headers.get("x-amz-access-token", "")) != path:
+                    self._send(403, {"errors": [{"code": "Unauthorized", "message": "Restricted Data Token needed"}]})
+                    return
+            elif not self._authorised():
+                return
+        elif not self._authorised():
             return
         if path.startswith("/reports/2021-06-30/reports/"):
             self._report(path.rsplit("/", 1)[1])

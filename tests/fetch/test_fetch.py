@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from healthcheck.cli import main
 SECRETS = (APP_ID, CLIENT_SECRET, REFRESH_TOKEN)
 # The sample data runs from 2026-08-10 to 2026-11-20: a fixed end keeps the test independent of today's date.
 RANGE = ["--until", "2026-11-21", "--days", "120"]
+MONTH = ["--until", "2026-11-21", "--days", "30"]  # one request per report type
 
 
 @pytest.fixture
@@ -73,25 +75,36 @@ def test_fetched_folder_audits_like_the_original_files_and_a_second_fetch_adds_n
     folder = tmp_path / "fetched"
     code, out, err = run(capsys, "fetch", "--into", str(folder), *RANGE)
     assert code == 0, err
-    assert out.count("fetched ") == len(SERVED) and f"{len(SERVED)} new file(s)" in out
+    written = out.count("fetched ")
+    assert f"{written} new file(s)" in out
     for name in SELLERS_OWN:  # not served by SP-API: the seller's own files beside the downloads
         shutil.copy(SAMPLES / name, folder / name)
 
     manifest = json.loads((folder / "manifest.json").read_text())
     entries = manifest["reports"]
     assert {e["report_type"] for e in entries} == set(SERVED)
+    assert len([e for e in entries if e["file"]]) == written
     for entry in entries:
-        data = (folder / entry["file"]).read_bytes()
-        assert entry["bytes"] == len(data) and entry["status"] == "DONE" and entry["report_id"]
-        assert len(entry["sha256"]) == 64 and entry["fetched_at"].endswith("Z")
-    ranged = [e for e in entries if SERVED[e["report_type"]][1] is not None]
-    assert {(e["data_start"], e["data_end"]) for e in ranged} == {("2026-07-25T00:00:00Z", "2026-11-22T00:00:00Z")}
+        assert entry["report_id"] and entry["fetched_at"].endswith("Z")
+        if entry["status"] == "DONE":
+            data = (folder / entry["file"]).read_bytes()
+            assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
+        else:  # no rows in that month: Amazon cancels the report, and there is no file
+            assert entry["status"] == "CANCELLED" and entry["file"] is None
+    # 120 days in requests of at most 30 days each, end to end, for every ranged report type.
+    months = [
+        ("2026-07-25T00:00:00Z", "2026-08-24T00:00:00Z"),
+        ("2026-08-24T00:00:00Z", "2026-09-23T00:00:00Z"),
+        ("2026-09-23T00:00:00Z", "2026-10-23T00:00:00Z"),
+        ("2026-10-23T00:00:00Z", "2026-11-22T00:00:00Z"),
+    ]
+    for report_type, (_, column, _) in SERVED.items():
+        spans = sorted((e["data_start"], e["data_end"]) for e in entries if e["report_type"] == report_type)
+        assert spans == (months if column else [(None, None)]), report_type
 
     fetched, original = audit_json(capsys, folder), audit_json(capsys, originals)
     assert without_paths(fetched) == without_paths(original)
-    kinds = sorted(i["kind"] for i in original["inputs"])
-    kinds.remove("all_orders")  # the sample's two All Orders downloads arrive as one report over the whole range
-    assert sorted(i["kind"] for i in fetched["inputs"]) == kinds
+    assert {i["kind"] for i in fetched["inputs"]} == {i["kind"] for i in original["inputs"]}
 
     before = sorted(p.name for p in folder.iterdir())
     created = api.seen["POST /reports/2021-06-30/reports"]
@@ -99,6 +112,7 @@ def test_fetched_folder_audits_like_the_original_files_and_a_second_fetch_adds_n
     assert code == 0, err
     assert sorted(p.name for p in folder.iterdir()) == before
     assert "0 new file(s)" in out and "4 already up to date" in out and "2 unchanged" in out
+    assert api.seen["POST /tokens/2021-03-01/restrictedDataToken"] == 2  # the unshipped orders, fetched twice
     # Only the two reports that take no date range were asked for again.
     assert api.seen["POST /reports/2021-06-30/reports"] == created + 2
     assert without_paths(audit_json(capsys, folder)) == without_paths(original)
@@ -110,9 +124,9 @@ def test_a_cancelled_report_is_a_note_and_the_rest_is_fetched(
     api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     api.outcomes["GET_SELLER_FEEDBACK_DATA"] = "CANCELLED"
-    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *RANGE)
+    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *MONTH)
     assert code == 0
-    assert "note: GET_SELLER_FEEDBACK_DATA: no data from 2026-07-25T00:00:00Z to 2026-11-22T00:00:00Z" in err
+    assert "note: GET_SELLER_FEEDBACK_DATA: no data from 2026-10-23T00:00:00Z to 2026-11-22T00:00:00Z" in err
     assert "5 new file(s)" in out and not list(tmp_path.glob("feedback*"))
     # The range counts as fetched: the next run does not ask again for what Amazon said does not exist.
     entry = next(e for e in json.loads((tmp_path / "manifest.json").read_text())["reports"] if e["file"] is None)
@@ -123,7 +137,7 @@ def test_a_fatal_report_is_an_error_naming_its_type_and_id(
     api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     api.outcomes["GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL"] = "FATAL"
-    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *RANGE)
+    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *MONTH)
     report_id = next(r.report_id for r in api.reports.values() if r.report_type.startswith("GET_AMAZON_FULFILLED"))
     assert code == 3
     assert (
@@ -137,7 +151,7 @@ def test_throttling_and_server_errors_are_retried(
 ) -> None:
     api.throttle_create = 3
     api.fail_document_once = True
-    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *RANGE)
+    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *MONTH)
     assert code == 0, err
     assert api.seen["429"] == 3 and "6 new file(s)" in out and err == ""
 
@@ -159,7 +173,7 @@ def test_a_report_stuck_in_progress_times_out(
     api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     api.outcomes["GET_V2_SELLER_PERFORMANCE_REPORT"] = "STUCK"
-    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), "--timeout", "1", *RANGE)
+    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), "--timeout", "1", *MONTH)
     report_id = next(r.report_id for r in api.reports.values() if r.report_type == "GET_V2_SELLER_PERFORMANCE_REPORT")
     assert code == 3
     assert f"GET_V2_SELLER_PERFORMANCE_REPORT report {report_id} was still not done after 1 s" in err
