@@ -145,7 +145,8 @@ def _table(rows: Sequence[AuditRow], metric: str | None) -> str:
             f"{account} ({marketplace}): {len(group)} audit(s), {first.as_of} .. {last.as_of}; "
             f"now {last.status.replace('_', ' ').upper()}"
         )
-        lines.append(f"  {'account status':<28} {' '.join(r.status[0].upper() for r in group)}")
+        statuses = " ".join(r.status[0].upper() for r in group)
+        lines.append(f"  {'account status':<28} {statuses}   (O ok, A at risk, B breach, U unknown)")
         ids = [m.metric_id for m in last.metrics if metric is None or m.metric_id == metric]
         lines.append(f"  {'metric':<28} {'trend':<{max(5, len(group))}} {'latest':>8} {'status':<13} amazon")
         for metric_id in ids:

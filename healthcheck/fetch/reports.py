@@ -164,9 +164,11 @@ def _poll(
             save_manifest(folder, manifest)
         return True
     if status == "FATAL":
+        said = _fatal_detail(client, report)
         summary.errors.append(
-            f"{name} report {item.report_id} failed on Amazon's side (FATAL); fix: run the fetch again later, and if "
-            "it keeps failing, check in Seller Central that the account can download this report"
+            f"{name} report {item.report_id} failed on Amazon's side (FATAL{': ' + said if said else ''}); fix: run "
+            "the fetch again later, and if it keeps failing, check in Seller Central that the account can download "
+            "this report"
         )
         return True
     if status != "DONE":
@@ -194,6 +196,20 @@ def _poll(
     save_manifest(folder, manifest)
     summary.written.append(file_name)
     return True
+
+
+def _fatal_detail(client: SpApiClient, report: dict[str, object]) -> str:
+    """What Amazon says went wrong: a FATAL report may name a document holding the reason. Best effort, since
+    the error already names the report; at most a line, printable characters only."""
+    document_id = report.get("reportDocumentId")
+    if not isinstance(document_id, str) or not document_id:
+        return ""
+    try:
+        text = client.download(client.get_report_document(document_id)).decode("utf-8", "replace")
+    except FetchError:
+        return ""
+    words = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return words[:200] + ("..." if len(words) > 200 else "")
 
 
 def _file_name(item: _Pending, fetched_at: str) -> str:

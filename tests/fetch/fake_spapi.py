@@ -258,6 +258,10 @@ class _Handler(BaseHTTPRequestHandler):
             body["processingStatus"] = "IN_QUEUE" if report.polls == 1 else "IN_PROGRESS"
         elif outcome in ("CANCELLED", "FATAL"):
             body["processingStatus"] = outcome
+            if outcome == "FATAL":  # Amazon may name a document that says why
+                document_id = f"amzn1.spdoc.1.4.na.{report_id}"
+                state.documents[document_id] = json.dumps({"errorDetails": "Report processing failed"}).encode()
+                body["reportDocumentId"] = document_id
         else:
             report.document = report.document or state.document_for(report)
             if report.document is None:

@@ -141,7 +141,8 @@ def test_a_fatal_report_is_an_error_naming_its_type_and_id(
     report_id = next(r.report_id for r in api.reports.values() if r.report_type.startswith("GET_AMAZON_FULFILLED"))
     assert code == 3
     assert (
-        f"error: GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL report {report_id} failed on Amazon's side (FATAL)" in err
+        f"error: GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL report {report_id} failed on Amazon's side "
+        '(FATAL: {"errorDetails": "Report processing failed"}); fix: run the fetch again later' in err
     )
     assert "5 new file(s)" in out  # the other reports were still fetched and kept
 
