@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -80,6 +81,8 @@ def _fetch(
     timeout: float,
     until: str | None,
     quiet: bool,
+    *,
+    list_files: bool = True,
 ) -> tuple[Path, str]:
     """Fetch and print what happened; exits 3 on any failure. Returns the folder and marketplace code."""
     from healthcheck.fetch.run import FetchRequest, default_folder, run_fetch
@@ -91,18 +94,21 @@ def _fetch(
     request = FetchRequest(account, market, days, into, timeout, _parse_date(until, "--until"))
     with _status(sys.stderr.isatty() and not quiet) as progress:
         summary = run_fetch(request, os.environ, progress=progress)
-    _print_summary(summary, quiet=quiet)
+    _print_summary(summary, quiet=quiet, list_files=list_files)
     if summary.errors:
         raise typer.Exit(int(ExitCode.UNKNOWN))
     return into or default_folder(account, market), market
 
 
-def _print_summary(summary: FetchSummary, *, quiet: bool) -> None:
-    for note in summary.notes:
-        typer.echo(f"healthcheck: note: {note}", err=True)
+def _print_summary(summary: FetchSummary, *, quiet: bool, list_files: bool) -> None:
     for error in summary.errors:
         typer.echo(f"healthcheck: error: {error}", err=True)
     if quiet:
+        # A report with no data for a quiet day is normal: said every day, cron would mail it every day.
+        return
+    for note in summary.notes:
+        typer.echo(f"healthcheck: note: {note}", err=True)
+    if not list_files:
         return
     for name in summary.written:
         typer.echo(f"fetched {summary.folder / name}")
@@ -123,7 +129,7 @@ def fetch(
     timeout: TimeoutOption = 1800.0,
     until: UntilOption = None,
     config: ConfigOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only notes and errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors (cron).")] = False,
 ) -> None:
     """Download the reports the audit reads from Amazon's Selling Partner API (only what is new)."""
     _fetch(account, marketplace, config, days, into, timeout, until, quiet)
@@ -156,14 +162,30 @@ def check_alerting(history: Path | None, notify: list[str] | None) -> None:
     check_urls(notify)
 
 
-def record_and_notify(report: AuditReport, *, history: Path | None, notify: list[str] | None, account: str) -> str:
-    """Record the audit; tell the --notify URLs if its status changed. Returns what happened, for `run`.
+@dataclass(frozen=True)
+class Recorded:
+    """What recording an audit did, for `run` to say."""
+
+    recorded: bool
+    change: str | None = None  # the message's title, when the status changed
+    sent: bool = False
+
+    def describe(self) -> str:
+        if not self.recorded:
+            return "not recorded"
+        if self.change is None:
+            return "recorded"
+        return f"recorded; {'alert sent' if self.sent else 'changed'}: {self.change.removeprefix('healthcheck: ')}"
+
+
+def record_and_notify(report: AuditReport, *, history: Path | None, notify: list[str] | None, account: str) -> Recorded:
+    """Record the audit; tell the --notify URLs if its status changed.
 
     The new rows are committed only once the message is delivered: if delivery fails, the next run compares
     with the same previous audit and tries again, instead of the change being silently lost.
     """
     if history is None:
-        return "not recorded"
+        return Recorded(recorded=False)
     from healthcheck.history import latest, opened, record, row_from_report
     from healthcheck.notify import changes, compose, send
 
@@ -173,14 +195,10 @@ def record_and_notify(report: AuditReport, *, history: Path | None, notify: list
         previous = latest(connection, account, row.marketplace)
         record(connection, row)
         message = compose(changes(previous, row), document, account)
-        outcome = "recorded"
         if message and notify:
             send(notify, *message)
-            outcome = "recorded; alert sent: " + message[0].removeprefix("healthcheck: ")
-        elif message:
-            outcome = "recorded; changed: " + message[0].removeprefix("healthcheck: ")
         connection.commit()
-    return outcome
+    return Recorded(True, message[0] if message else None, sent=bool(message and notify))
 
 
 class HistoryOutput(StrEnum):
@@ -245,7 +263,7 @@ def run(
     settings = _load_config(config)
     path = history_path(history, settings, default=DEFAULT_HISTORY)
     check_alerting(path, notify)
-    folder, market = _fetch(account, marketplace, config, days, into, timeout, until, quiet=True)
+    folder, market = _fetch(account, marketplace, config, days, into, timeout, until, quiet, list_files=False)
     report = run_audit([folder], config=settings, marketplace=market)
     outcome = record_and_notify(report, history=path, notify=notify, account=account or "default")
     from healthcheck.report.text import clean
@@ -253,7 +271,7 @@ def run(
     for error in report.errors:
         # Paths and messages quote bytes from the downloaded files: no escape sequence reaches the terminal.
         typer.echo(f"healthcheck: {error.title.lower()}: {clean(error.path)}: {clean(error.message)}", err=True)
-    if not quiet or "alert sent" in outcome:
+    if not quiet or outcome.sent:
         status = str(report.status).replace("_", " ").upper()
-        typer.echo(f"{account or 'default'} ({market}) as of {report.as_of}: {status}; {outcome}")
+        typer.echo(f"{account or 'default'} ({market}) as of {report.as_of}: {status}; {outcome.describe()}")
     raise typer.Exit(int(report.exit_code()))
