@@ -27,6 +27,13 @@ from healthcheck.fetch.regions import Endpoints
 
 REPORTS = "/reports/2021-06-30"
 TOKENS = "/tokens/2021-03-01/restrictedDataToken"
+# Published default rates (requests per second) of each operation, for pacing retries when a throttled answer
+# lacks the x-amzn-RateLimit-Limit header: createReport and getReportDocument 0.0167 (burst 15), getReport 2
+# (burst 15), createRestrictedDataToken 1 (burst 10).
+RATE_CREATE_REPORT = 0.0167
+RATE_GET_REPORT = 2.0
+RATE_GET_DOCUMENT = 0.0167
+RATE_RESTRICTED_TOKEN = 1.0
 USER_AGENT = f"healthcheck/{__version__} (Language=Python)"
 MAX_ATTEMPTS = 6
 MAX_WAIT_SECONDS = 60.0
@@ -69,26 +76,27 @@ class SpApiClient:
             body["dataStartTime"] = start
         if end is not None:
             body["dataEndTime"] = end
-        answer = self._call("POST", f"{REPORTS}/reports", body)
+        answer = self._call("POST", f"{REPORTS}/reports", body, rate=RATE_CREATE_REPORT)
         report_id = answer.get("reportId")
         if not isinstance(report_id, str) or not report_id:
             raise FetchError(f"createReport for {report_type} answered without a reportId; try again later")
         return report_id
 
     def get_report(self, report_id: str) -> dict[str, Any]:
-        return self._call("GET", f"{REPORTS}/reports/{urllib.parse.quote(report_id, safe='')}")
+        return self._call("GET", f"{REPORTS}/reports/{urllib.parse.quote(report_id, safe='')}", rate=RATE_GET_REPORT)
 
     def get_report_document(self, document_id: str, *, restricted: bool = False) -> dict[str, Any]:
         """The document's download URL. A restricted report (one holding buyer data) needs a Restricted Data
         Token from the Tokens API for exactly this path instead of the access token."""
         path = f"{REPORTS}/documents/{urllib.parse.quote(document_id, safe='')}"
         if not restricted:
-            return self._call("GET", path)
-        grant = self._call("POST", TOKENS, {"restrictedResources": [{"method": "GET", "path": path}]})
+            return self._call("GET", path, rate=RATE_GET_DOCUMENT)
+        resources = {"restrictedResources": [{"method": "GET", "path": path}]}
+        grant = self._call("POST", TOKENS, resources, rate=RATE_RESTRICTED_TOKEN)
         token = grant.get("restrictedDataToken")
         if not isinstance(token, str) or not token:
             raise FetchError("the Tokens API answered without a restrictedDataToken; try again later")
-        return self._call("GET", path, token=token)
+        return self._call("GET", path, token=token, rate=RATE_GET_DOCUMENT)
 
     def download(self, document: dict[str, Any]) -> bytes:
         """The document's bytes, unpacked when Amazon says it is GZIP."""
@@ -113,7 +121,13 @@ class SpApiClient:
     # Plumbing
 
     def _call(
-        self, method: str, path: str, body: dict[str, Any] | None = None, *, token: str | None = None
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        rate: float,
+        token: str | None = None,
     ) -> dict[str, Any]:
         payload = json.dumps(body).encode() if body is not None else None
         refreshed = token is not None  # a restricted data token is not renewed like the access token
@@ -129,7 +143,7 @@ class SpApiClient:
                     "User-Agent": USER_AGENT,
                 },
             )
-            response = self._send(request, what=path)
+            response = self._send(request, what=path, rate=rate)
             if response.status == 403 and not refreshed:
                 # An access token that expired between our check and Amazon's: renew it once and try again.
                 self._token = None
@@ -180,8 +194,9 @@ class SpApiClient:
         self._token_expires = self._clock() + max(0.0, lifetime - TOKEN_MARGIN_SECONDS)
         return self._token
 
-    def _send(self, request: urllib.request.Request, *, what: str) -> _Response:
-        """One request, retried on 429 and 5xx; any other status is returned for the caller to judge."""
+    def _send(self, request: urllib.request.Request, *, what: str, rate: float | None = None) -> _Response:
+        """One request, retried on 429 and 5xx; any other status is returned for the caller to judge. `rate` is
+        the operation's published rate, used when a throttled answer does not say its own."""
         for attempt in range(MAX_ATTEMPTS):
             try:
                 with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as handle:
@@ -198,7 +213,7 @@ class SpApiClient:
             if response.status != 429 and response.status < 500:
                 return response
             if attempt + 1 < MAX_ATTEMPTS:
-                self._sleep(_backoff(response.headers, attempt))
+                self._sleep(_backoff(response.headers, attempt, rate if response.status == 429 else None))
         what_failed = "throttled (429)" if response.status == 429 else f"failing (HTTP {response.status})"
         raise FetchError(
             f"SP-API kept {what_failed} for {what} after {MAX_ATTEMPTS} attempts; fix: wait a few minutes "
@@ -206,15 +221,17 @@ class SpApiClient:
         )
 
 
-def _backoff(headers: dict[str, str], attempt: int) -> float:
-    """Wait one request's worth of the published rate (the header), or double each time without one."""
+def _backoff(headers: dict[str, str], attempt: int, published: float | None) -> float:
+    """Wait for the quota to refill by one request at the rate Amazon states (its header, else the operation's
+    published rate), longer at each attempt; with no rate at all (a 5xx), 1, 2, 4, ... seconds."""
     limit = {k.lower(): v for k, v in headers.items()}.get("x-amzn-ratelimit-limit")
     try:
-        rate = float(limit) if limit is not None else 0.0
+        rate = float(limit) if limit is not None else published or 0.0
     except ValueError:
-        rate = 0.0
-    base = 1.0 / rate if rate > 0 else 2.0**attempt
-    return min(MAX_WAIT_SECONDS, base * (attempt + 1) if rate > 0 else base)
+        rate = published or 0.0
+    if rate > 0:
+        return min(MAX_WAIT_SECONDS, (attempt + 1) / rate)
+    return min(MAX_WAIT_SECONDS, 2.0**attempt)
 
 
 def _json(body: bytes) -> Any:
