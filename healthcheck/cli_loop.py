@@ -46,7 +46,10 @@ NotifyOption = Annotated[
         "recovers against the previous recorded audit; repeatable.",
     ),
 ]
-DaysOption = Annotated[int, typer.Option("--days", min=1, max=730, help="How far back to fetch (first run).")]
+DaysOption = Annotated[
+    int,
+    typer.Option("--days", min=1, max=730, help="Days back to cover; only the parts not fetched yet are asked for."),
+]
 IntoOption = Annotated[
     Path | None,
     typer.Option("--into", help="Folder for the reports (default: reports/<account or default>/<marketplace>/)."),
