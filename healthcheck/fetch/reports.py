@@ -22,6 +22,7 @@ from healthcheck.fetch.manifest import Entry, Manifest, save_manifest, sha256_of
 POLL_FIRST_SECONDS = 0.1
 POLL_MAX_SECONDS = 30.0
 MAX_RANGE = dt.timedelta(days=30)
+OVERLAP = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,13 @@ class _Pending:
     interval: float = POLL_FIRST_SECONDS
 
 
-def _pieces(gaps: Sequence[tuple[str, str]]) -> Iterator[tuple[str | None, str | None]]:
+def _pieces(gaps: Sequence[tuple[str, str]], start: dt.datetime) -> Iterator[tuple[str | None, str | None]]:
     """Each gap in requests of at most MAX_RANGE: Amazon serves "up to one month of data in a single report" for
-    Amazon Fulfilled Shipments, and the same bound is safe for the other ranged reports."""
+    Amazon Fulfilled Shipments, and the same bound is safe for the other ranged reports. A gap after data already
+    held starts OVERLAP earlier, for what reached Amazon's reports late (order reports lag up to 30 minutes); the
+    audit's de-duplication merges the rows fetched twice."""
     for first, last in gaps:
-        moment, stop = _parse(first), _parse(last)
+        moment, stop = max(start, _parse(first) - OVERLAP), _parse(last)
         while moment < stop:
             following = min(stop, moment + MAX_RANGE)
             yield _iso(moment), _iso(following)
@@ -109,7 +112,7 @@ def fetch_reports(
     for kind in types:
         ranges: list[tuple[str | None, str | None]] = [(None, None)]
         if kind.ranged:
-            ranges = list(_pieces(manifest.missing(kind.name, _iso(start), _iso(end))))
+            ranges = list(_pieces(manifest.missing(kind.name, _iso(start), _iso(end)), start))
             if not ranges:
                 summary.up_to_date.append(kind.name)
                 continue

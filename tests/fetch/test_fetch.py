@@ -203,3 +203,19 @@ def test_named_account_from_credentials_yml_into_the_default_folder(
     assert code == 3
     assert "no SP-API credentials for account 'nobody'" in err and "SP_API_REFRESH_TOKEN_NOBODY" in err
     assert_no_secret(out, err)
+
+
+def test_a_later_fetch_asks_only_for_the_new_days_and_one_day_before_them(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "fetch", "--into", str(tmp_path), "--until", "2026-11-10", "--days", "30")[0] == 0
+    first = set(api.reports)
+    code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *MONTH)
+    assert code == 0, err
+    assert "0 new file(s)" not in out
+    ranged = {(r.report_type, r.start, r.end) for i, r in api.reports.items() if i not in first and r.start}
+    assert ranged == {
+        (report_type, "2026-11-10T00:00:00Z", "2026-11-22T00:00:00Z")
+        for report_type, (_, column, _) in SERVED.items()
+        if column
+    }
