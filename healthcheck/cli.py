@@ -23,6 +23,7 @@ import typer
 
 from healthcheck import __version__
 from healthcheck.errors import ConfigError, HealthcheckError
+from healthcheck.marketplaces import MARKETPLACES
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus
 from healthcheck.report import Format, format_for_suffix
 
@@ -118,7 +119,7 @@ def _loading_progress(*, enabled: bool) -> Iterator[Callable[[str, int, int], No
         yield update
 
 
-@app.command()
+@app.command(short_help="Audit the reports: every metric, its status and what to do.")
 def audit(
     paths: Annotated[list[Path], typer.Argument(help="Report files, folders or .zip archives.", show_default=False)],
     as_of: Annotated[
@@ -127,7 +128,7 @@ def audit(
     ] = None,
     marketplace: Annotated[
         str | None,
-        typer.Option("--marketplace", "-m", help="Marketplace code: US, UK, DE, JP, ... (default US)."),
+        typer.Option("--marketplace", "-m", help=f"Marketplace code: {', '.join(MARKETPLACES)} (default US)."),
     ] = None,
     config: Annotated[
         Path | None,
@@ -220,6 +221,13 @@ def audit(
     color = _use_color(no_color, output) and chosen is Format.TABLE
     if width is None and on_terminal:
         width = max(80, min(shutil.get_terminal_size().columns, 200))
+    if show_pii and chosen is not Format.CSV:
+        # Only the worklist has columns for buyers: say so rather than let the seller look for them.
+        typer.echo(
+            f"healthcheck: warning: --show-pii only adds buyer columns to --format csv; {chosen.value} "
+            "shows no buyer data",
+            err=True,
+        )
     text = render(report, chosen, fail_on=fail_on, color=color, width=width)
     if chosen is Format.CSV and output is not None:
         text = "\ufeff" + text  # a byte-order mark, so that spreadsheets open the file as UTF-8
@@ -236,17 +244,18 @@ def audit(
     elif not (quiet and report.status is OverallStatus.OK):
         typer.echo(text, nl=False)
     if report.errors:
-        from healthcheck.report.text import clean
+        from healthcheck.sanitize import one_line
 
         for error in report.errors:
-            # Paths and messages quote bytes from the files: never let an escape sequence reach the terminal.
-            where = clean(error.path) + (f", line {error.line}" if error.line else "")
-            typer.echo(f"healthcheck: {error.title.lower()}: {where}: {clean(error.message)}", err=True)
+            # Paths and messages quote bytes from the files: never let an escape sequence reach the terminal, nor
+            # a line break in a file name start a line of its own.
+            where = one_line(error.path) + (f", line {error.line}" if error.line else "")
+            typer.echo(f"healthcheck: {error.title.lower()}: {where}: {one_line(error.message)}", err=True)
     record_and_notify(report, history=history, notify=notify, account=account)
     raise typer.Exit(int(report.exit_code(fail_on)))
 
 
-@app.command()
+@app.command(short_help="Show the ship-by date of a purchase, day by day.")
 def shipby(
     purchases: Annotated[list[str], typer.Argument(help="Purchase times, e.g. 2024-11-27T22:10:00+00:00.")],
     sku: Annotated[str | None, typer.Option("--sku", help="Use this SKU's handling time from the config.")] = None,
@@ -263,9 +272,7 @@ def shipby(
     settings = _load_config(config)
     market = resolve_marketplace(marketplace, settings)
     calendar = calendar_for(market, settings)
-    days = handling_days
-    if days is None:
-        days = settings.handling_days_by_sku.get(sku, settings.handling_days) if sku else settings.handling_days
+    days, source = _handling_days(handling_days, sku, settings, config)
     for raw in purchases:
         try:
             moment = dt.datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
@@ -276,7 +283,6 @@ def shipby(
 
             moment = moment.replace(tzinfo=ZoneInfo(market.timezone))
         result = explain_ship_by(moment, days, calendar, market.timezone)
-        source = f"SKU {sku}" if sku and handling_days is None and sku in settings.handling_days_by_sku else "default"
         typer.echo(f"purchase:      {raw}")
         typer.echo(f"local time:    {result.purchase_local:%Y-%m-%d %H:%M %Z} ({market.code}, {market.timezone})")
         typer.echo(f"handling time: {days} business day(s) ({source})")
@@ -291,16 +297,28 @@ def shipby(
             typer.echo("")
 
 
-@app.command()
+@app.command(short_help="Explain a metric; without a name, list them.")
 def explain(
-    metric_id: Annotated[str, typer.Argument(help="A metric id, e.g. late_shipment_rate_10d.")],
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="A metric id, title or short name, e.g. late_shipment_rate_10d, cr or odr_mfn.", show_default=False
+        ),
+    ] = None,
 ) -> None:
-    """Explain a metric: definition, window, population, target and what to do."""
-    from healthcheck.metrics import METRIC_IDS, get_spec
+    """Explain a metric: definition, window, population, target and what to do. Without a name, list them."""
+    from healthcheck.lookup import metric_listing, resolve_metric
+    from healthcheck.metrics import get_spec
     from healthcheck.report.text import percent
 
-    if metric_id not in METRIC_IDS:
-        _fail(f"unknown metric {metric_id!r}", hint=f"use one of: {', '.join(METRIC_IDS)}")
+    if name is None:
+        typer.echo("metrics (id, short name, title); `healthcheck explain NAME` explains one:")
+        for line in metric_listing():
+            typer.echo(f"  {line}")
+        return
+    metric_id = resolve_metric(name)
+    if metric_id is None:
+        _fail(f"unknown metric {name!r}", hint="use an id, title or short name: `healthcheck explain` lists them")
     spec = get_spec(metric_id)
     sign = "under" if spec.direction.value == "lower_is_better" else "at least"
     lag = (
@@ -308,7 +326,7 @@ def explain(
         if spec.end_lag_days
         else ", ending on the as-of date"
     )
-    typer.echo(f"{spec.id}: {spec.title}")
+    typer.echo(f"{spec.id}: {spec.title} (short name {spec.short})")
     typer.echo(f"  window:      {spec.window_days} days by {spec.basis.value.replace('_', ' ')}{lag}")
     typer.echo(f"  population:  {spec.population} in the window")
     typer.echo(f"  numerator:   {spec.numerator}")
@@ -317,7 +335,7 @@ def explain(
     typer.echo(f"  what to do:  {spec.advice}")
 
 
-@app.command("init-config")
+@app.command("init-config", short_help="Write a commented config file with every default.")
 def init_config(
     path: Annotated[Path, typer.Argument(help="Where to write it.")] = Path("healthcheck.toml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
@@ -349,6 +367,27 @@ def _root(
     _DEBUG["enabled"] = debug
 
 
+def _root_help() -> str:
+    command = typer.main.get_command(app)
+    return command.get_help(typer.Context(command, info_name="healthcheck"))
+
+
+def _handling_days(given: int | None, sku: str | None, settings: object, config: Path | None) -> tuple[int, str]:
+    """The handling time `shipby` uses and where it came from, so a seller can tell a typo from a default."""
+    from healthcheck.config import Config
+
+    assert isinstance(settings, Config)
+    if given is not None:
+        return given, "--handling-days"
+    where = str(config or settings.source or "healthcheck.toml")
+    if sku and sku in settings.handling_days_by_sku:
+        return settings.handling_days_by_sku[sku], f"SKU {sku} in {where}"
+    if settings.source and settings.handling_days != Config().handling_days:
+        return settings.handling_days, f"handling_days in {where}"
+    # A config that sets the default value says nothing new: it is still the default.
+    return settings.handling_days, "default; set it with --handling-days or in healthcheck.toml"
+
+
 # The fetch / history / run commands live beside this module; importing it registers them on `app`.
 from healthcheck import cli_loop  # noqa: E402, F401
 
@@ -360,8 +399,15 @@ def _is_usage_error(exc: Exception) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the app; every failure that is not a metric status exits 3."""
-    args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    if not args:
+        # Nothing asked is a usage error (exit 3, SPEC 5.5): a cron line missing its command must not pass as ok.
+        typer.echo(_root_help(), err=True)
+        code = int(ExitCode.UNKNOWN)
+        if argv is None:
+            _exit_now(code)
+        return code
     try:
         result = app(args=args, prog_name="healthcheck", standalone_mode=False)
     except typer.Exit as exc:

@@ -123,7 +123,7 @@ def _print_summary(summary: FetchSummary, *, quiet: bool, list_files: bool) -> N
     typer.echo(f"{summary.folder}: {', '.join(parts)}")
 
 
-@app.command()
+@app.command(short_help="Download the reports from the Selling Partner API.")
 def fetch(
     account: AccountOption = None,
     marketplace: MarketplaceOption = None,
@@ -210,7 +210,7 @@ class HistoryOutput(StrEnum):
     CSV = "csv"
 
 
-@app.command("history")
+@app.command("history", short_help="Show recorded audits: each metric over time.")
 def history_command(
     history: Annotated[
         Path | None,

@@ -33,14 +33,17 @@ COLUMNS = (
     "defects",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Zero-width characters a cell may start with and still be read as a formula.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def neutralise(value: object) -> str:
     """Plain text a spreadsheet will not evaluate: control characters dropped, formula starts quoted."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
+    text = clean("" if value is None else value).replace("\r", " ").replace("\n", " ")
+    # A spreadsheet skips leading blanks before it looks for `=`: test what it will see, after the cleaning.
+    if text.startswith(_FORMULA_START) or text.lstrip().lstrip(_INVISIBLE).lstrip().startswith(_FORMULA_START):
         text = "'" + text
-    return clean(text).replace("\n", " ")
+    return text
 
 
 def _order_cells(fact: OrderFact | None, order_id: str) -> list[object]:

@@ -6,7 +6,8 @@ import json
 
 from healthcheck.audit import AuditReport
 from healthcheck.outcome import FailOn
+from healthcheck.sanitize import scrub
 
 
 def render_json(report: AuditReport, *, fail_on: FailOn) -> str:
-    return json.dumps(report.to_dict(fail_on), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(scrub(report.to_dict(fail_on)), indent=2, ensure_ascii=False) + "\n"

@@ -4,10 +4,10 @@ text made safe to show. Every format says the same things in the same words; onl
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from healthcheck import sanitize
 from healthcheck.actions import Action, Effect
 from healthcheck.insights import RECOVERY_ASSUMPTION, Headroom, Recovery, Series
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
@@ -15,7 +15,6 @@ from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 STATUS_LABEL = {
     Status.OK: "ok",
@@ -45,8 +44,8 @@ _GRANTED = {
 
 
 def clean(value: object) -> str:
-    """Strip control characters (escape sequences included) from text that came from a report file."""
-    return _CONTROL.sub("", str(value))
+    """Strip control characters (escape sequences included) and bidi overrides from text from a report file."""
+    return sanitize.clean(value)
 
 
 def percent(rate: float | None, digits: int = 2) -> str:

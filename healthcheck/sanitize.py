@@ -1,0 +1,37 @@
+"""Text from a report file made safe to show: in a terminal, a spreadsheet, a JSON document or a log line.
+
+Control characters can drive a terminal (ESC, and U+009B, the one-character CSI of C1); bidirectional overrides and
+isolates can make a line or a cell display in an order other than the one it holds (`Trojan Source`). Neither has
+any place in a report value, so both are removed wherever a value is written, in every format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+# C0 controls except tab and line feed, DEL, C1 controls; then the directional marks, embeddings, overrides and
+# isolates: LRM, RLM, LRE..RLO, LRI..PDI and the Arabic letter mark.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+
+
+def clean(value: object) -> str:
+    """`value` as text with every unsafe character removed (tabs and line breaks kept)."""
+    return UNSAFE.sub("", str(value))
+
+
+def one_line(value: object) -> str:
+    """`clean`, and line breaks shown as `\\n`: a message line quoting a file name cannot start a forged line."""
+    return clean(value).replace("\r", "\\r").replace("\n", "\\n")
+
+
+def scrub(document: Any) -> Any:
+    """Every string of a JSON-shaped document (keys included) cleaned; numbers, booleans and None unchanged."""
+    if isinstance(document, str):
+        return clean(document)
+    if isinstance(document, Mapping):
+        return {scrub(key): scrub(value) for key, value in document.items()}
+    if isinstance(document, list | tuple):
+        return [scrub(item) for item in document]
+    return document
