@@ -183,16 +183,17 @@ def audit(
 ) -> None:
     """Recompute every account-health metric from the reports and say what to do."""
     from healthcheck.audit import run_audit
+    from healthcheck.options import as_of_problem, text_encoding
     from healthcheck.report import render
 
     as_of_date = _parse_date(as_of, "--as-of")
+    if as_of_date is not None and (problem := as_of_problem(as_of_date)):
+        _fail(problem, hint="give the day the reports were downloaded, or leave --as-of out")
     if encoding:
-        import codecs
-
         try:
-            encoding = codecs.lookup(encoding).name
-        except LookupError:
-            _fail(f"--encoding {encoding!r} is not a known encoding", hint="use e.g. utf-8, cp1252 or cp932")
+            encoding = text_encoding(encoding)
+        except ValueError as exc:
+            _fail(str(exc), hint="use e.g. utf-8, cp1252 or cp932")
     settings = _load_config(config)
     from healthcheck.cli_loop import check_alerting, history_path, record_and_notify
 

@@ -173,6 +173,10 @@ def _load_file(full_path: Path, source: str, metric_ids: Collection[str]) -> Con
         raise ConfigError(
             FILE_KEY, f"not valid TOML: {exc}; fix that line, or {_INIT_HINT} to compare", source
         ) from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError(
+            FILE_KEY, f"arrays or tables are nested too deeply to be a config; {_INIT_HINT} to compare", source
+        ) from None
     return parse_config(data, source=source, metric_ids=metric_ids)
 
 

@@ -284,7 +284,7 @@ def test_error_messages_on_stderr_carry_no_escape_sequences(tmp_path: Path, caps
     )
     assert main(["audit", str(bad), "--format", "json", "--as-of", AS_OF]) == 3
     err = capsys.readouterr().err
-    assert "not-a-date" in err
+    assert "`purchase-date` holds a control character" in err  # a damaged value (issue 17, point 4)
     assert "\x1b" not in err
 
 

@@ -242,6 +242,10 @@ def _load_json(label: str, data: bytes, info: InputFile) -> dict[str, Any]:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(InputProblem("bad_json", label, f"not valid JSON ({exc}); re-download the report")) from None
+    except RecursionError:  # the parser recurses once per level: thousands of `[` are an attack, not a report
+        raise InputError(
+            InputProblem("bad_json", label, "not a seller performance report: it is nested too deeply to read")
+        ) from None
     if not isinstance(document, dict) or "performanceMetrics" not in document:
         raise InputError(
             InputProblem(

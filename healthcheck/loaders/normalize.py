@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from healthcheck.errors import InputProblem
-from healthcheck.loaders import parse
+from healthcheck.loaders import guard, parse
 from healthcheck.loaders.kinds import FEEDBACK, Column, KindSpec, ValueType
 from healthcheck.loaders.reader import LINE_FIELD, MAX_LISTED_BAD_ROWS, RawTable
 from healthcheck.marketplaces import MARKETPLACES, date_order_of
@@ -33,6 +33,8 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
         values, bad, empty = _parse_column(
             column, frame[column.field], table.kind, timezone, feedback_date_format, order
         )
+        broken, why = guard.damaged(frame[column.field], values, column.type)
+        bad = bad | broken
         if column.type is ValueType.ID:
             mangled = parse.scientific_id_mask(frame[column.field])
             if bool(mangled.any()):
@@ -47,6 +49,11 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
             if bool(unusable.any()):
                 # Only the unusable values: every spreadsheet date that is ambiguous or contradicts is among them.
                 reason = _reason(column, frame.loc[unusable, column.field], table.kind, feedback_date_format, order)
+                if why:
+                    reason = reason.where(
+                        ~broken[unusable],
+                        f"`{column.header}` {why}; the row was left out (re-download the report, or correct the value)",
+                    )
                 bad_reasons = bad_reasons.where(~unusable | (bad_reasons != ""), reason)
                 if (
                     table.kind is FEEDBACK
@@ -136,6 +143,8 @@ def _reason(column: Column, raw: pd.Series, kind: KindSpec, feedback_date_format
     elif kind is FEEDBACK and column.field == "rating":
         what = "a rating from 1 to 5"
     shown = "`" + column.header + "` is '" + text.str.slice(0, 40) + "'"
+    if guard.holds_pii(kind):  # a shifted row may put a buyer's e-mail here: say what it is, never what it says
+        shown = "`" + column.header + "` is " + guard.describe(text)
     reasons = shown + ", expected " + what + "; the row was left out (" + fix + ")"
     if column.type in (ValueType.INSTANT, ValueType.DATE) and kind is not FEEDBACK:
         sheet = parse.spreadsheet_dates(text, order)

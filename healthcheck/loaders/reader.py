@@ -95,7 +95,7 @@ def decode(data: bytes, path: str, *, marketplace: str, forced: str | None) -> D
         try:
             text = data.decode(forced)
             forced = codecs.lookup(forced).name  # reported by its Python codec name (SPEC 1.1)
-        except (UnicodeDecodeError, LookupError) as exc:
+        except (UnicodeError, LookupError) as exc:  # UnicodeError: punycode and idna raise no subclass
             raise InputError(
                 InputProblem(
                     "undecodable",
@@ -343,7 +343,7 @@ def _unknown_header_message(candidates: Sequence[tuple[str, ...]]) -> str:
             "the file has no header row: its first line holds data (order ids or e-mail addresses), not column "
             "names. Download the report again from Seller Central and keep its first line"
         )
-    shown = ", ".join(_printable(n)[:40] for n in names[:8]) + (", ..." if len(names) > 8 else "")
+    shown = _header_shown(names)
     if best is None:
         hint = "it matches none of the known reports"
     else:
@@ -358,9 +358,17 @@ def _unknown_header_message(candidates: Sequence[tuple[str, ...]]) -> str:
     )
 
 
-def _printable(text: str) -> str:
-    """Control characters (escape sequences) of an unknown file are never echoed into a message."""
-    return "".join(c if c.isprintable() else "?" for c in text)
+def _header_shown(names: Sequence[str]) -> str:
+    """The header as far as it is made of column names some report uses; the rest only counted. An unknown
+    file's first line may be a buyer's name or a line of /etc/passwd behind a symlink: never echoed (SPEC 6)."""
+    known = {name for kind in (*FLAT_KINDS, FEEDBACK) for column in kind.columns for name in column.headers}
+    known.update(name for header in FEEDBACK_HEADERS for name in header)
+    ours = [name for name in names if name in known]
+    others = sum(1 for name in names if name and name not in known)
+    parts = ours[:8] + ([f"{len(ours) - 8} more"] if len(ours) > 8 else [])
+    if others:
+        parts.append(f"{others} column(s) no report has" if ours else f"{others} column(s), none a report's")
+    return ", ".join(parts) or "no column names"
 
 
 def read_table(

@@ -1,0 +1,104 @@
+"""Issue 17, points 2, 4 and 8: one bad value is one bad row or a usage error, and quotes nothing of a buyer's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from healthcheck.cli import main
+from tests.attacks.corpus import AS_OF, TINY, materialise
+
+
+def audit_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object], str]:
+    code = main(["audit", *args, "--format", "json"])
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out), captured.err
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "table", "html", "junit", "nagios"])
+def test_bad_rows_of_reports_with_buyer_data_quote_none_of_it(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = materialise("pii_in_bad_rows", tmp_path)
+    code = main(["audit", str(folder), "--as-of", "2026-11-20", "--format", fmt])
+    captured = capsys.readouterr()
+    assert code == 3
+    assert "is an e-mail address" in captured.err  # what it is, not what it says
+    for text in (captured.out, captured.err):
+        for secret in ("jane.doe", "Jane Doe", "555-0199", "leah.pruitt", "Leah Pruitt"):
+            assert secret not in text, (fmt, secret)
+
+
+def test_an_unknown_files_first_line_is_never_echoed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = materialise("unknown_first_line", tmp_path)
+    code, document, err = audit_json(capsys, str(folder), str(TINY), "--as-of", AS_OF)
+    assert code == 3
+    # near_miss.txt shares a column with a report: an error, showing that column only; passwd.txt, none: skipped.
+    assert "the header (order-id, 2 column(s) no report has) is not a known Seller Central report" in err
+    for text in (json.dumps(document), err):
+        assert "Jane" not in text and "/bin/bash" not in text and "root:x" not in text
+
+
+def test_control_characters_in_order_ids_are_bad_rows_not_phantom_orders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = materialise("nul_in_order_ids", tmp_path)
+    orders_file = folder / "all_orders.txt"
+    undamaged = tmp_path / "undamaged"
+    undamaged.mkdir()
+    (undamaged / "ship_confirmations.txt").write_bytes((folder / "ship_confirmations.txt").read_bytes())
+    kept = [line for line in orders_file.read_text(encoding="utf-8").splitlines(True) if "\0" not in line]
+    (undamaged / "all_orders.txt").write_text("".join(kept), encoding="utf-8")
+    _, clean, _ = audit_json(capsys, str(undamaged), "--as-of", AS_OF)
+    code, attacked, err = audit_json(capsys, str(folder), "--as-of", AS_OF)
+    assert code == 3
+    assert err.count("holds a control character") == 20
+    orders = next(i for i in attacked["inputs"] if str(i["path"]).endswith("all_orders.txt"))  # type: ignore[union-attr]
+    assert orders["skipped"] == {"bad_row": 20}
+    denominators = {m["id"]: m["denominator"] for m in clean["metrics"]}  # type: ignore[union-attr]
+    assert {m["id"]: m["denominator"] for m in attacked["metrics"]} == denominators  # type: ignore[union-attr]
+
+
+def test_a_row_dated_year_one_is_one_bad_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, document, err = audit_json(capsys, str(materialise("year_one", tmp_path)), "--as-of", AS_OF)
+    assert code == 3
+    assert "internal error" not in err
+    assert "`purchase-date` is a date outside the years 1995-2099" in err
+    assert [e["line"] for e in document["errors"]] == [4]  # type: ignore[union-attr,index]
+    assert any(m["status"] == "breach" for m in document["metrics"])  # type: ignore[union-attr,index]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1900-06-01"])
+def test_as_of_at_the_ends_of_the_calendar_is_a_usage_error(day: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", str(TINY), "--as-of", day]) == 3
+    err = capsys.readouterr().err
+    assert "accepted range 1995-01-01 to 2099-12-31" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("codec", ["punycode", "idna", "rot13", "hex", "unicode_escape"])
+def test_a_codec_that_is_not_a_file_encoding_is_a_usage_error(codec: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", str(TINY), "--as-of", AS_OF, "--encoding", codec]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith(f"healthcheck: error: --encoding {codec!r} is not a text encoding")
+    assert "internal error" not in err
+
+
+def test_a_deeply_nested_config_is_a_config_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "healthcheck.toml"
+    config.write_text("handling_days = " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    assert main(["audit", str(TINY), "--as-of", AS_OF, "--config", str(config)]) == 3
+    err = capsys.readouterr().err
+    assert "nested too deeply" in err and "internal error" not in err
+
+
+def test_a_deeply_nested_seller_performance_json_is_one_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    performance = tmp_path / "seller_performance.json"
+    performance.write_text('{"performanceMetrics": ' + "[" * 200_000 + "]" * 200_000 + "}", encoding="utf-8")
+    code, document, err = audit_json(capsys, str(TINY), str(performance), "--as-of", AS_OF)
+    assert code == 3
+    assert "nested too deeply" in err and "internal error" not in err
+    assert any(m["status"] == "breach" for m in document["metrics"])  # type: ignore[union-attr,index]
