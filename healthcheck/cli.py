@@ -183,6 +183,7 @@ def audit(
 ) -> None:
     """Recompute every account-health metric from the reports and say what to do."""
     from healthcheck.audit import run_audit
+    from healthcheck.loaders.own_outputs import output_clash
     from healthcheck.options import as_of_problem, text_encoding
     from healthcheck.report import render
 
@@ -194,6 +195,8 @@ def audit(
             encoding = text_encoding(encoding)
         except ValueError as exc:
             _fail(str(exc), hint="use e.g. utf-8, cp1252 or cp932")
+    if output is not None and (clash := output_clash(output, paths)):
+        _fail(clash, hint="write the report to another file (its own outputs in the folder are skipped when read)")
     settings = _load_config(config)
     from healthcheck.cli_loop import check_alerting, history_path, record_and_notify
 

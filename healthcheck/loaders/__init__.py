@@ -29,7 +29,9 @@ from healthcheck.fetch.manifest import is_fetch_manifest
 from healthcheck.loaders import parse
 from healthcheck.loaders.kinds import SELLER_PERFORMANCE
 from healthcheck.loaders.normalize import typed_frame
+from healthcheck.loaders.own_outputs import own_output, read_head
 from healthcheck.loaders.reader import LINE_FIELD, NOT_A_REPORT, read_table
+from healthcheck.loaders.walk import walk_folder
 from healthcheck.marketplaces import Marketplace
 
 FILE_FIELD = "_file"
@@ -107,10 +109,10 @@ def iter_sources(
         label = str(path)
         if path.is_dir():
             found = False
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                rel = child.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts):
-                    continue
+            walk = walk_folder(path)
+            notes.extend(walk.notes)
+            problems.extend(walk.problems)
+            for child in walk.files:
                 if is_fetch_manifest(child):
                     continue  # `healthcheck fetch`'s own bookkeeping beside the reports it downloaded
                 if child.suffix.lower() not in REPORT_SUFFIXES:
@@ -142,8 +144,11 @@ def _expand(path: Path, label: str, notes: list[str], problems: list[InputProble
         )
         return
     try:
-        with path.open("rb") as file:
-            magic = file.read(4)
+        head = read_head(path)
+        magic = head[:4]
+        if (ours := own_output(head)) is not None:
+            notes.append(f"{label}: {ours} written by healthcheck, not a report; skipped")
+            return
         if path.suffix.lower() == ".zip" or magic == b"PK\x03\x04":
             data = path.read_bytes()
         else:
@@ -426,11 +431,8 @@ def input_size(paths: Sequence[Path]) -> int:
         if path.is_dir():
             files = [
                 child
-                for child in path.rglob("*")
-                if child.is_file()
-                and not any(part.startswith(".") for part in child.relative_to(path).parts)
-                and child.suffix.lower() in REPORT_SUFFIXES
-                and not is_fetch_manifest(child)
+                for child in walk_folder(path).files
+                if child.suffix.lower() in REPORT_SUFFIXES and not is_fetch_manifest(child)
             ]
         else:
             files = [path] if path.is_file() else []

@@ -1,0 +1,76 @@
+"""Walking a reports folder: every entry is either read, or named in a note or an error (SPEC 6: no silent drop).
+
+Symbolic links to files and folders are followed (a seller may link a download folder in); a link that leads
+nowhere, a loop of links, a pipe or a device, and a sub-folder that cannot be opened are each named.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from healthcheck.errors import InputProblem
+
+
+@dataclass
+class Walk:
+    """What a folder holds: its regular files (sorted, hidden ones left out) and what could not be walked."""
+
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+
+
+def walk_folder(folder: Path) -> Walk:
+    """Every regular file under `folder`; hidden files and folders (`.name`, editors' and our own temporary
+    files) are passed over, as they never hold a download."""
+    walk = Walk()
+    seen: set[tuple[int, int]] = set()
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            info = current.stat()
+            entries = sorted(os.scandir(current), key=lambda entry: entry.name)
+        except OSError as exc:
+            walk.problems.append(
+                InputProblem(
+                    "unreadable",
+                    str(current),
+                    f"the folder cannot be read ({exc.strerror or exc}); reports in it were not audited: "
+                    "check its permissions",
+                )
+            )
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            walk.notes.append(f"{current}: a link back to a folder already read (a loop of links), skipped")
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                mode = os.stat(entry.path).st_mode  # follows links: what the entry leads to
+            except OSError as exc:
+                walk.notes.append(_broken(path, exc))
+                continue
+            if stat.S_ISDIR(mode):
+                pending.append(path)
+            elif stat.S_ISREG(mode):
+                walk.files.append(path)
+            else:
+                walk.notes.append(f"{path}: not a regular file (a pipe, socket or device), skipped")
+    walk.files.sort()
+    return walk
+
+
+def _broken(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return f"{path}: a symbolic link that loops back on itself, skipped"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return f"{path}: a symbolic link to {os.readlink(path)}, which does not exist, skipped"
+    return f"{path}: cannot be read ({exc.strerror or exc}), skipped"

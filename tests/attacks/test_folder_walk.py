@@ -1,0 +1,68 @@
+"""Issue 17, point 6: nothing in a reports folder is passed over without a word."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from healthcheck.cli import main
+from tests.attacks.corpus import AS_OF, tiny_copy
+
+REPO = Path(__file__).parent.parent.parent
+
+
+def audit_json(capsys: pytest.CaptureFixture[str], folder: Path) -> tuple[int, dict[str, object]]:
+    code = main(["audit", str(folder), "--as-of", AS_OF, "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_a_pipe_a_broken_link_and_a_link_loop_are_each_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tiny_copy(tmp_path)
+    os.mkfifo(folder / "orders-pipe.txt")
+    (folder / "moved.txt").symlink_to(tmp_path / "gone.txt")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "back").symlink_to(folder)  # a folder link leading back up: read once, never forever
+    code, document = audit_json(capsys, folder)
+    assert code == 2  # the tiny account's breach: nothing here is an error, nothing hangs
+    warnings = "\n".join(document["warnings"])  # type: ignore[arg-type]
+    assert f"{folder / 'orders-pipe.txt'}: not a regular file" in warnings
+    assert f"{folder / 'moved.txt'}: a symbolic link to {tmp_path / 'gone.txt'}, which does not exist" in warnings
+    assert f"{folder / 'loop.txt'}: a symbolic link that loops back on itself" in warnings
+    assert f"{folder / 'sub' / 'back'}: a link back to a folder already read" in warnings
+    assert len(document["inputs"]) == 2  # type: ignore[arg-type]
+
+
+def test_an_unreadable_sub_folder_is_an_error_naming_it(tmp_path: Path) -> None:
+    """The folder's permissions deny reading it. Root reads every folder, so as root the run is started with the
+    capabilities that override permissions removed (`setpriv`, part of util-linux)."""
+    folder = tiny_copy(tmp_path)
+    locked = folder / "2024-04"
+    locked.mkdir()
+    (locked / "all_orders.txt").write_bytes((folder / "all_orders.txt").read_bytes())
+    locked.chmod(0)
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to test permissions as root"
+        prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+    try:
+        result = subprocess.run(
+            [*prefix, sys.executable, "-m", "healthcheck", "audit", str(folder), "--as-of", AS_OF, "-f", "json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=REPO,
+        )
+    finally:
+        locked.chmod(0o755)
+    assert result.returncode == 3, result.stderr
+    assert f"healthcheck: file cannot be read: {locked}: the folder cannot be read" in result.stderr

@@ -1,0 +1,62 @@
+"""Issue 17, point 3: the tool's own reports in its input folder are skipped with a note; `-o` never overwrites an
+input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from healthcheck.cli import main
+from healthcheck.report import Format
+from tests.attacks.corpus import AS_OF, tiny_copy
+
+
+def audit_json(capsys: pytest.CaptureFixture[str], folder: Path) -> tuple[int, dict[str, object]]:
+    code = main(["audit", str(folder), "--as-of", AS_OF, "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def metrics_of(document: dict[str, object]) -> list[object]:
+    return [(m["id"], m["status"], m["numerator"], m["denominator"]) for m in document["metrics"]]  # type: ignore[index,union-attr]
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
+def test_every_output_format_saved_among_the_reports_is_skipped_with_a_note(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tiny_copy(tmp_path)
+    code, before = audit_json(capsys, folder)
+    saved = folder / f"healthcheck-{fmt}.txt"  # a report suffix: only the content can tell
+    main(["audit", str(folder), "--as-of", AS_OF, "--format", fmt, "--output", str(saved)])
+    capsys.readouterr()
+    assert saved.is_file()
+    again, after = audit_json(capsys, folder)
+    assert (again, metrics_of(after)) == (code, metrics_of(before))
+    assert not after["errors"]
+    assert [w for w in after["warnings"] if str(saved) in w and "written by healthcheck" in w]  # type: ignore[union-attr]
+    assert str(saved) not in [i["path"] for i in after["inputs"]]  # type: ignore[index,union-attr]
+
+
+def test_the_worklist_beside_the_reports_no_longer_counts_as_cancellations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tiny_copy(tmp_path)
+    worklist = folder / "worklist.csv"
+    assert main(["audit", str(folder), "--as-of", AS_OF, "--format", "csv", "-o", str(worklist)]) == 2
+    _, document = audit_json(capsys, folder)
+    assert "cancellations" not in [i["kind"] for i in document["inputs"]]  # type: ignore[index,union-attr]
+
+
+@pytest.mark.parametrize("named", ["file", "folder"])
+def test_output_naming_an_input_report_is_refused(
+    named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tiny_copy(tmp_path)
+    report = folder / "all_orders.txt"
+    before = report.read_bytes()
+    given = report if named == "file" else folder
+    assert main(["audit", str(given), "--as-of", AS_OF, "--output", str(report)]) == 3
+    assert "is one of the reports being audited" in capsys.readouterr().err
+    assert report.read_bytes() == before
