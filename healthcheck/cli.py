@@ -37,6 +37,10 @@ app = typer.Typer(
 )
 
 _DEBUG = {"enabled": False}
+_OUT_OF_MEMORY = (
+    "healthcheck: error: out of memory: the reports need more memory than this machine can give\n"
+    "  fix: audit fewer or shorter reports at a time (e.g. 90 days of orders), or free memory and run it again"
+)
 
 
 def _fail(message: str, *, hint: str | None = None) -> NoReturn:
@@ -425,6 +429,9 @@ def main(argv: list[str] | None = None) -> int:
         code = int(ExitCode.UNKNOWN)
     except HealthcheckError as exc:
         typer.echo(f"healthcheck: error: {exc}", err=True)
+        code = int(ExitCode.UNKNOWN)
+    except MemoryError:  # arrow's allocation failures are MemoryErrors too
+        typer.echo(_OUT_OF_MEMORY, err=True)
         code = int(ExitCode.UNKNOWN)
     except Exception as exc:  # nothing but a metric status may exit 1 or 2
         if _is_usage_error(exc):

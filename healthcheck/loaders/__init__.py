@@ -6,7 +6,6 @@ collected (SPEC 6) and the audit goes on with what could be read.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import zipfile
@@ -27,6 +26,7 @@ from healthcheck.concurrency import worth_threads
 from healthcheck.errors import InputError, InputProblem
 from healthcheck.fetch.manifest import is_fetch_manifest
 from healthcheck.loaders import parse
+from healthcheck.loaders.archive import REPORT_SUFFIXES, WORKBOOK_FIX, zip_members
 from healthcheck.loaders.kinds import SELLER_PERFORMANCE
 from healthcheck.loaders.normalize import typed_frame
 from healthcheck.loaders.own_outputs import own_output, read_head
@@ -40,17 +40,6 @@ FILE_FIELD = "_file"
 ORDER_NO = "_order_no"
 # A progress callback: (the file being read, bytes read so far, bytes in all) -- see `load_inputs`.
 Progress = Callable[[str, int, int], None]
-# Files in a folder or archive that are plainly not reports are passed over with a note, not an error.
-REPORT_SUFFIXES = {"", ".txt", ".tsv", ".csv", ".tab", ".json", ".zip"}
-# A member larger than this (as the archive declares it; reading stops there) is a zip bomb, not a report.
-MAX_MEMBER_BYTES = 4 << 30
-_WORKBOOK_FIX = "open it in Excel and use File > Save As > Text (Tab delimited), or re-download the report"
-# Compression methods the standard library can unpack (bzip2 and lzma only where Python was built with them).
-READABLE_COMPRESSION = frozenset(
-    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
-    | ({zipfile.ZIP_BZIP2} if importlib.util.find_spec("bz2") else set())
-    | ({zipfile.ZIP_LZMA} if importlib.util.find_spec("lzma") else set())
-)
 
 
 @dataclass
@@ -117,7 +106,7 @@ def iter_sources(
                     continue  # `healthcheck fetch`'s own bookkeeping beside the reports it downloaded
                 if child.suffix.lower() not in REPORT_SUFFIXES:
                     workbook = child.suffix.lower() in (".xlsx", ".xls")
-                    why = f"an Excel workbook: to audit it, {_WORKBOOK_FIX}" if workbook else "not a report file"
+                    why = f"an Excel workbook: to audit it, {WORKBOOK_FIX}" if workbook else "not a report file"
                     notes.append(f"{child}: {why} ({child.suffix}), skipped")
                     continue
                 found = True
@@ -149,15 +138,13 @@ def _expand(path: Path, label: str, notes: list[str], problems: list[InputProble
         if (ours := own_output(head)) is not None:
             notes.append(f"{label}: {ours} written by healthcheck, not a report; skipped")
             return
-        if path.suffix.lower() == ".zip" or magic == b"PK\x03\x04":
-            data = path.read_bytes()
-        else:
+        if path.suffix.lower() != ".zip" and magic != b"PK\x03\x04":
             yield label, path  # read when it is parsed
             return
     except OSError as exc:
         problems.append(_unreadable(label, exc))
         return
-    yield from _zip_members(data, label, notes, problems)
+    yield from zip_members(path, label, notes, problems)
 
 
 def _size(content: Content) -> int:
@@ -171,75 +158,6 @@ def _size(content: Content) -> int:
 
 def _unreadable(label: str, exc: OSError) -> InputProblem:
     return InputProblem("unreadable", label, f"cannot be read: {exc.strerror or exc}")
-
-
-def _zip_members(
-    data: bytes, label: str, notes: list[str], problems: list[InputProblem]
-) -> Iterator[tuple[str, Content]]:
-    """Each member is its own input, named `archive.zip/member.txt`; nothing is ever extracted to disk."""
-    import io
-
-    if not data:
-        problems.append(InputProblem("bad_archive", label, "the zip archive is empty (0 bytes); download it again"))
-        return
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [m for m in archive.infolist() if not m.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        problems.append(InputProblem("bad_archive", label, f"not a readable zip archive ({exc}); re-download it"))
-        return
-    if not members:
-        problems.append(InputProblem("bad_archive", label, "the zip archive is empty"))
-        return
-    names = {m.filename for m in members}
-    if "[Content_Types].xml" in names and any(n.startswith(("xl/", "word/", "ppt/")) for n in names):
-        # An .xlsx is a zip of XML parts: name it for what it is rather than listing its parts.
-        problems.append(
-            InputProblem("bad_archive", label, f"this is an Office document, not a report; {_WORKBOOK_FIX}")
-        )
-        return
-    found = False
-    for member in members:
-        # Only ever a label: a name like `../../evil.txt` is never used as a path, nothing is written to disk.
-        name = member.filename
-        member_label = f"{label}/{name}"
-        suffix = Path(name).suffix.lower()
-        if Path(name).name.startswith(".") or suffix not in REPORT_SUFFIXES or suffix == ".zip":
-            notes.append(f"{member_label}: not a report file, skipped")
-            continue
-        found = True
-        if member.file_size > MAX_MEMBER_BYTES:
-            problems.append(
-                InputProblem(
-                    "bad_archive",
-                    member_label,
-                    f"declares {member.file_size} bytes unpacked, more than any report; it was not read "
-                    "(extract it and audit the file itself if it is real)",
-                )
-            )
-            continue
-        if member.compress_type not in READABLE_COMPRESSION:
-            problems.append(
-                InputProblem(
-                    "bad_archive",
-                    member_label,
-                    f"is packed with compression method {member.compress_type}, which Python's zip reader does not "
-                    "support; re-create the archive with ordinary (deflate) compression, or extract it first",
-                )
-            )
-            continue
-        try:
-            yield member_label, archive.read(member)
-        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError) as exc:
-            problems.append(InputProblem("bad_archive", member_label, f"cannot be read from the archive: {exc}"))
-    if not found:
-        problems.append(
-            InputProblem(
-                "no_reports",
-                label,
-                "the zip archive holds no report files (.txt, .tsv, .csv, .tab or .json); put the downloads in it",
-            )
-        )
 
 
 def _load_json(label: str, data: bytes, info: InputFile) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from input_builders import GOOD, report_bytes, run_cli, write, zip_bytes
 
-import healthcheck.loaders as loaders
+import healthcheck.loaders.archive as archive_module
 from healthcheck.loaders import load_inputs
 from healthcheck.marketplaces import get_marketplace
 
@@ -88,7 +88,7 @@ def test_path_traversal_member_is_only_a_label(tmp_path: Path, monkeypatch: pyte
 
 
 def test_an_oversized_member_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loaders, "MAX_MEMBER_BYTES", 100)
+    monkeypatch.setattr(archive_module, "MAX_MEMBER_BYTES", 100)
     archive = write(tmp_path / "bomb.zip", zip_bytes({"big.txt": b"a\tb\n" * 1000, "orders.txt": b"x"}))
     result = load_inputs([archive], marketplace=US)
     first = result.problems[0]
