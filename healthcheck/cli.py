@@ -23,6 +23,7 @@ import typer
 
 from healthcheck import __version__
 from healthcheck.errors import ConfigError, HealthcheckError
+from healthcheck.interrupts import Interrupted, stop_signals_held, stop_signals_raise
 from healthcheck.marketplaces import MARKETPLACES
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus
 from healthcheck.report import Format, format_for_suffix
@@ -250,7 +251,9 @@ def audit(
     elif quiet and report.unknown_reason is not None:
         typer.echo(f"HEALTHCHECK UNKNOWN - {report.unknown_reason}")  # SPEC 5.5: only the reason, for cron mail
     elif not (quiet and report.status is OverallStatus.OK):
-        typer.echo(text, nl=False)
+        with stop_signals_held():  # a reader of the pipe gets the whole report or none of it
+            typer.echo(text, nl=False)
+            sys.stdout.flush()
     if report.errors:
         from healthcheck.sanitize import one_line
 
@@ -417,7 +420,15 @@ def main(argv: list[str] | None = None) -> int:
             _exit_now(code)
         return code
     try:
-        result = app(args=args, prog_name="healthcheck", standalone_mode=False)
+        with stop_signals_raise():
+            result = app(args=args, prog_name="healthcheck", standalone_mode=False)
+    except Interrupted as exc:
+        typer.echo(
+            f"healthcheck: interrupted by {exc}: the audit was stopped and no partial report was left behind "
+            "(a file named by --output is as it was)",
+            err=True,
+        )
+        code = int(ExitCode.UNKNOWN)
     except typer.Exit as exc:
         code = exc.exit_code
     except typer.Abort:
