@@ -61,8 +61,13 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
         _fail(f"{option} {value!r} is not a date", hint=f"write it as YYYY-MM-DD, e.g. {option} 2024-05-01")
 
 
+def _color_refused(no_color: bool) -> bool:
+    """--no-color, NO_COLOR (no-color.org: any value) or a terminal that says it cannot show colour."""
+    return no_color or bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+
+
 def _use_color(no_color: bool, output: Path | None) -> bool:
-    if no_color or os.environ.get("NO_COLOR") or output is not None:
+    if _color_refused(no_color) or output is not None:
         return False
     return sys.stdout.isatty()
 
@@ -103,7 +108,7 @@ def _load_config(path: Path | None):  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def _loading_progress(*, enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+def _loading_progress(*, enabled: bool, color: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A transient bar on stderr while large reports load; nothing when piped, so cron mail stays clean."""
     if not enabled:
         yield None
@@ -112,7 +117,11 @@ def _loading_progress(*, enabled: bool) -> Iterator[Callable[[str, int, int], No
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
     bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True, console=Console(stderr=True)
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        transient=True,
+        console=Console(stderr=True, no_color=not color),
     )
     task = bar.add_task("reading reports", total=None)
 
@@ -207,7 +216,7 @@ def audit(
 
     history = history_path(history, settings)
     check_alerting(history, notify)
-    with _loading_progress(enabled=sys.stderr.isatty() and not quiet) as progress:
+    with _loading_progress(enabled=sys.stderr.isatty() and not quiet, color=not _color_refused(no_color)) as progress:
         report = run_audit(
             paths,
             config=settings,

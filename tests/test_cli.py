@@ -292,9 +292,9 @@ def test_progress_bar_only_on_a_terminal() -> None:
     """Piped or quiet runs get no callback at all; on a terminal the callback drives a bar and never raises."""
     from healthcheck.cli import _loading_progress
 
-    with _loading_progress(enabled=False) as progress:
+    with _loading_progress(enabled=False, color=False) as progress:
         assert progress is None
-    with _loading_progress(enabled=True) as progress:
+    with _loading_progress(enabled=True, color=True) as progress:
         assert progress is not None
         progress("reports/all_orders.txt", 0, 100)
         progress("1 file(s) read", 100, 100)
