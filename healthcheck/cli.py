@@ -370,6 +370,30 @@ def init_config(
     typer.echo(f"wrote {path}")
 
 
+@app.command(short_help="Write a file to fill in: claims, cancellations or messages.")
+def template(
+    kind: Annotated[str, typer.Argument(help="claims, cancellations or messages.", show_default=False)],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write it to this file (default: print it).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write the header of a hand-made input (claims, cancellations, messages), with what each column accepts and
+    example rows as # lines above it, which the audit skips."""
+    from healthcheck.templates import TEMPLATES, template_text
+
+    if kind not in TEMPLATES:
+        _fail(f"no template for {kind!r}", hint=f"use one of: {', '.join(TEMPLATES)}")
+    text = template_text(kind)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    if output.exists() and not force:
+        _fail(f"{output} already exists", hint="pass --force to overwrite it, or name another file")
+    write_atomically(output, text)
+    typer.echo(f"wrote {output}: fill in one row per line below the header, then audit it with the reports")
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"healthcheck {__version__}")

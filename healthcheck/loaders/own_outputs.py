@@ -21,7 +21,7 @@ def own_output(head: bytes) -> str | None:
         return "the CSV worklist"
     if _NAGIOS.match(first):
         return "the nagios status line"
-    if first.startswith("# healthcheck"):
+    if first.startswith("# healthcheck:"):
         return "the Markdown report"
     if first.startswith("healthcheck "):
         return "the table report"
