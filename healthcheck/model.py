@@ -731,8 +731,18 @@ def _mismatch_warning(
     per_order[differs.index.to_numpy()] = implied.to_numpy()
     matched = np.flatnonzero(pair_orders >= 0)
     matched = matched[~np.isnan(per_order[pair_orders[matched]])]
-    per_pair = pd.DataFrame({"sku": skus["sku"].iloc[matched].to_numpy(), "implied": per_order[pair_orders[matched]]})
-    per_sku = per_pair.groupby("sku")["implied"].agg(["size", "median"])
+    per_pair = pd.DataFrame(
+        {
+            "order": pair_orders[matched],
+            "sku": skus["sku"].iloc[matched].to_numpy(),
+            "implied": per_order[pair_orders[matched]],
+        }
+    )
+    # Each order once, under the SKU with the most such orders: an item that only shares orders with the SKU
+    # whose handling time differs is not a cause of its own, and the counts then add up to the orders counted.
+    per_pair["weight"] = per_pair.groupby("sku")["order"].transform("size")
+    per_pair = per_pair.sort_values(["weight", "sku"], ascending=[False, True], kind="stable")
+    per_sku = per_pair.drop_duplicates("order").groupby("sku")["implied"].agg(["size", "median"])
     per_sku = per_sku.sort_values("size", ascending=False, kind="stable").head(3)
     hints = ", ".join(
         f"{sku} ({int(r['size'])} orders: Amazon's dates imply {int(r['median'])} day(s))"
@@ -745,7 +755,12 @@ def _mismatch_warning(
         f"operating days {', '.join(calendar.operating_days)}): {hints or 'no SKU given'}. E.g. order "
         f"{example['order_id']}: Amazon {example['ship_by_date']:%Y-%m-%d}, settings "
         f"{example['computed_ship_by_date']:%Y-%m-%d}. The handling time in Seller Central is not the one in "
-        "healthcheck.toml: set [handling_days_by_sku] (or handling_days) to match, or fix it in Seller Central"
+        + (
+            f"{config.source}: set [handling_days_by_sku] (or handling_days) to match, or fix it in Seller Central"
+            if config.source
+            else "the settings, which are the defaults (there is no healthcheck.toml): run `healthcheck init-config` "
+            "and set [handling_days_by_sku] (or handling_days) in it to match, or fix it in Seller Central"
+        )
     )
 
 
