@@ -1,0 +1,66 @@
+"""Issue 17, point 12: the README leads with the two commands and a short quick start a new user can follow;
+`make run` installs the tool alone, `make test` the development tools too."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from healthcheck.metrics import METRIC_IDS, get_spec
+
+ROOT = Path(__file__).parent.parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def blocks(text: str) -> list[str]:
+    return re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.S)
+
+
+def test_the_first_block_is_the_two_commands() -> None:
+    first = blocks(README)[0]
+    assert [line.split()[:2] for line in first.splitlines()] == [["make", "run"], ["make", "test"]]
+    assert README.index("```") < 800  # on the first screen
+
+
+def test_the_quick_start_is_ten_lines_through_the_venv() -> None:
+    section = README.split("## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    [commands] = blocks(section)
+    lines = commands.splitlines()
+    assert len(lines) <= 10
+    assert any(line.startswith(".venv/bin/healthcheck audit") for line in lines)
+    assert ". .venv/bin/activate" in section
+
+
+def test_it_says_what_to_download_how_far_back_and_where_confirmations_come_from() -> None:
+    section = README.split("## What to download\n", 1)[1].split("\n## ", 1)[0]
+    assert "~75 days" in section
+    assert "**Ship confirmations**" in section and "Shipping Confirmation upload" in section
+    for metric_id in METRIC_IDS:
+        title = get_spec(metric_id).title.lower()
+        words = title.split(" (")[0]
+        assert words in section.lower(), title
+
+
+def test_the_long_example_output_lives_in_docs() -> None:
+    example = (ROOT / "docs" / "example.md").read_text(encoding="utf-8")
+    assert "# healthcheck: BREACH" in example and "## What to do, most pressing first" in example
+    assert "## What to do, most pressing first" not in README
+    assert "[docs/example.md](docs/example.md)" in README
+    assert len(README.splitlines()) < 220
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_installs_the_runtime_only_and_make_test_the_dev_tools(tmp_path: Path) -> None:
+    def planned(target: str) -> str:
+        venv = tmp_path / "venv"
+        return subprocess.run(
+            ["make", "-n", "-B", target, f"VENV={venv}"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+
+    run = planned("run")
+    assert "pip install --quiet -e .\n" in run and "[dev]" not in run
+    assert "pip install --quiet -e '.[dev]'" in planned("test")
