@@ -8,6 +8,7 @@ never quoted in a message: a damaged row whose fields shifted can put an e-mail 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,8 +19,9 @@ from healthcheck.loaders.kinds import FEEDBACK, KindSpec, ValueType
 _CONTROL_RE = "[\\x00-\\x08\\x0a-\\x19\\x1b-\\x1f\\x7f]"
 # Dates a report can hold: Amazon's marketplaces opened in 1995, and no report looks further ahead than 2099.
 FIRST_YEAR, LAST_YEAR = 1995, 2099
-_FIRST = pd.Timestamp(f"{FIRST_YEAR}-01-01", tz="UTC")
-_END = pd.Timestamp(f"{LAST_YEAR + 1}-01-01", tz="UTC")
+_FIRST = np.datetime64(f"{FIRST_YEAR}-01-01", "us")
+_END = np.datetime64(f"{LAST_YEAR + 1}-01-01", "us")
+_CONTROL_WHY = "holds a control character (such as NUL), which no report value does"
 _CHECKED = (ValueType.ID, ValueType.INSTANT, ValueType.DATE)
 
 
@@ -34,18 +36,33 @@ def damaged(raw: pd.Series, values: pd.Series, value_type: ValueType) -> tuple[p
     if value_type not in _CHECKED or raw.empty:
         return none, ""
     array = pa.array(raw.array) if hasattr(raw.array, "__arrow_array__") else pa.array(raw.astype("str"))
-    control = pc.match_substring_regex(array, _CONTROL_RE).to_numpy(zero_copy_only=False)
-    if bool(control.any()):
-        return pd.Series(
-            control, index=raw.index
-        ), "holds a control character (such as NUL), which no report value does"
+    if _may_hold_control(array):
+        control = pc.match_substring_regex(array, _CONTROL_RE).to_numpy(zero_copy_only=False)
+        if bool(control.any()):
+            return pd.Series(control, index=raw.index), _CONTROL_WHY
     if value_type is ValueType.ID:
         return none, ""
-    stamps = values if isinstance(values.dtype, pd.DatetimeTZDtype) else values.dt.tz_localize("UTC")
-    outside = stamps.notna() & ((stamps < _FIRST) | (stamps >= _END))
+    # Compared as numbers where the values lie: a million timestamps take milliseconds, not a tenth of a second.
+    naive = values.dt.tz_localize(None) if values.dt.tz is not None else values
+    stamps = np.asarray(naive, dtype="datetime64[us]")
+    outside = (stamps < _FIRST) | (stamps >= _END)  # NaT compares false
     if bool(outside.any()):
-        return outside.fillna(False).astype(bool), f"is a date outside the years {FIRST_YEAR}-{LAST_YEAR}"
+        return pd.Series(outside, index=raw.index), f"is a date outside the years {FIRST_YEAR}-{LAST_YEAR}"
     return none, ""
+
+
+def _may_hold_control(array: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether any byte of the column is a control character: one scan of its bytes where they lie, so that the
+    search value by value runs only for the rare column that has one (a tab or Ctrl-Z too: the search decides)."""
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    for chunk in chunks:
+        buffers = chunk.buffers()
+        if len(buffers) < 3 or buffers[2] is None:
+            continue
+        data = np.frombuffer(buffers[2], dtype=np.uint8)
+        if len(data) and (int(data.min()) < 0x20 or bool((data == 0x7F).any())):
+            return True
+    return False
 
 
 def describe(text: pd.Series) -> pd.Series:
