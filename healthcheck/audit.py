@@ -259,7 +259,7 @@ def run_audit(
         marketplace=market,
         metrics=tuple(results),
         actions=tuple(actions),
-        inputs=tuple(i.to_dict() for i in loaded.inputs),
+        inputs=tuple(i.to_dict() for i in data.file_notes.input_summaries(loaded.inputs)),
         unmatched_defects=tuple(data.unmatched_defects),
         errors=tuple(problems),
         warnings=tuple(warnings),

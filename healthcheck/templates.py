@@ -23,14 +23,14 @@ class Template:
 
 
 def _claims() -> Template:
-    from healthcheck.model import _CLAIM_TYPES, COUNTING_STATUSES, NOT_COUNTING_STATUSES
+    from healthcheck.model import CLAIM_TYPES, COUNTING_STATUSES, NOT_COUNTING_STATUSES
 
     return Template(
         CLAIMS,
         "A-to-z Guarantee claims and chargebacks (Performance > A-to-z Guarantee Claims / Chargeback Claims)",
         {
             "order-id": "the Amazon order id, 3-7-7 digits (needed)",
-            "claim-type": " | ".join(dict.fromkeys(_CLAIM_TYPES)) + " (needed)",
+            "claim-type": " | ".join(dict.fromkeys(CLAIM_TYPES)) + " (needed)",
             "status": "counts: "
             + " | ".join(sorted(COUNTING_STATUSES))
             + "; does not count: "

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from healthcheck.joins import lookup, member, positions
 from healthcheck.loaders import duplicated_rows, input_size, load_inputs
 from healthcheck.loaders.parse import (
     blank,
@@ -25,7 +26,7 @@ from healthcheck.loaders.parse import (
     parse_ints,
 )
 from healthcheck.marketplaces import get_marketplace
-from healthcheck.model import _OrderKeys, _sorted_codes, lookup, member, positions
+from healthcheck.order_keys import OrderKeys, sorted_codes
 
 IDS = ["111-0000001-0000001", "111-0000001-0000002", "1110000001-0000001", "112-9999999-0000000", "a", "", "A"]
 ids = st.lists(st.one_of(st.sampled_from(IDS), st.none()), max_size=40)
@@ -70,7 +71,7 @@ def test_lookup_keeps_the_dtype_and_fills_missing() -> None:
 @given(values=st.lists(st.sampled_from(IDS[:4]), max_size=40))
 def test_sorted_codes_match_pandas_factorize(values: list[str]) -> None:
     series = pd.Series(values, dtype="str")
-    codes, uniques, _ = _sorted_codes(series)
+    codes, uniques, _ = sorted_codes(series)
     want_codes, want_uniques = pd.factorize(series, sort=True)
     assert codes.tolist() == want_codes.tolist()
     assert uniques.tolist() == list(want_uniques)
@@ -78,7 +79,7 @@ def test_sorted_codes_match_pandas_factorize(values: list[str]) -> None:
 
 def test_sorted_codes_of_other_ids_take_pandas_path() -> None:
     series = pd.Series(["b", "a", "111-0000001-0000001", "b"], dtype="str")
-    codes, uniques, _ = _sorted_codes(series)
+    codes, uniques, _ = sorted_codes(series)
     want_codes, want_uniques = pd.factorize(series, sort=True)
     assert codes.tolist() == want_codes.tolist() and uniques.tolist() == list(want_uniques)
 
@@ -86,7 +87,7 @@ def test_sorted_codes_of_other_ids_take_pandas_path() -> None:
 @settings(max_examples=100, deadline=None)
 @given(orders=st.lists(st.sampled_from(IDS[:4]), min_size=1, max_size=20), keys=ids)
 def test_locating_ids_among_orders_matches_positions(orders: list[str], keys: list[str | None]) -> None:
-    merged = _OrderKeys([pd.DataFrame({"order_id": pd.Series(orders, dtype="str")})])
+    merged = OrderKeys([pd.DataFrame({"order_id": pd.Series(orders, dtype="str")})])
     key_series = pd.Series(keys, dtype="str")
     assert merged.locate(key_series).tolist() == positions(key_series, merged.ids).tolist()
 
@@ -334,10 +335,10 @@ def test_a_byte_found_in_place_matches_the_substring_search(values: list[str], c
     queries=st.lists(st.integers(-5, 55), max_size=12_000),
 )
 def test_sorted_search_matches_searchsorted(values: list[int], queries: list[int]) -> None:
-    from healthcheck.model import _sorted_search
+    from healthcheck.order_keys import sorted_search
 
     ordered = np.sort(np.asarray(values, dtype=np.int64))
     asked = np.asarray(queries, dtype=np.int64)
     if len(asked):  # a long run of queries takes the sorted path
         asked = np.tile(asked, 10_000 // len(asked) + 1)
-    assert _sorted_search(ordered, asked).tolist() == np.searchsorted(ordered, asked).tolist()
+    assert sorted_search(ordered, asked).tolist() == np.searchsorted(ordered, asked).tolist()

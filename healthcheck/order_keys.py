@@ -1,0 +1,109 @@
+"""Integer codes for orders: every order source's rows share one code per order (its row in the merged orders),
+so grouping, any/min/max and joins run on ints, never on id strings. Codes follow the sorted order ids."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from healthcheck.frames import NAT, NEVER
+from healthcheck.joins import arrow_strings, positions
+from healthcheck.loaders import ORDER_NO
+from healthcheck.loaders.parse import amazon_order_numbers_of
+
+
+def sorted_codes(
+    ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None
+) -> tuple[npt.NDArray[np.intp], pd.Series, npt.NDArray[np.int64] | None]:
+    """`pd.factorize(ids, sort=True)`: each id's code into the sorted distinct ids (a missing id is -1), and for
+    Amazon order ids the sorted numbers they stand for (None otherwise).
+
+    Amazon order ids (`ddd-ddddddd-ddddddd`) sort as the numbers their digits make, and numbers are hashed and
+    sorted many times faster than strings; any other id takes pandas' string path. `numbers`, when given, are
+    those of the ids (the loader's `ORDER_NO`).
+    """
+    if numbers is None:
+        numbers = amazon_numbers(ids)
+    if numbers is not None:
+        codes, uniques = pd.factorize(numbers, sort=True)
+        first = np.full(len(uniques), len(codes), dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(len(codes)))
+        return codes, ids.iloc[first].reset_index(drop=True), np.asarray(uniques, dtype=np.int64)
+    codes, uniques = pd.factorize(ids, sort=True)
+    return codes, pd.Series(uniques, dtype=ids.dtype if len(ids) else "str"), None
+
+
+def amazon_numbers(ids: pd.Series) -> npt.NDArray[np.int64] | None:
+    """The ids as the numbers their digits make when every one is an Amazon order id (one-to-one), else None."""
+    text = arrow_strings(ids)
+    return None if text is None else amazon_order_numbers_of(text)
+
+
+def frame_numbers(frame: pd.DataFrame) -> npt.NDArray[np.int64] | None:
+    """The order numbers the loader worked out (on its threads, while the file was read), if it could."""
+    return frame[ORDER_NO].to_numpy(dtype=np.int64) if ORDER_NO in frame.columns else None
+
+
+def sorted_search(sorted_values: npt.NDArray[np.int64], queries: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """`np.searchsorted(sorted_values, queries)`, the queries sorted first when there are many: binary searches in
+    order stay in the cache (680,000 confirmations among a million orders: 0.15 s -> 0.09 s)."""
+    if len(queries) < 10_000:
+        return np.searchsorted(sorted_values, queries)
+    order = np.argsort(queries, kind="stable")
+    found = np.empty(len(queries), dtype=np.intp)
+    found[order] = np.searchsorted(sorted_values, queries[order])
+    return found
+
+
+class OrderKeys:
+    """Every order source's rows with one shared integer code per order: groupby, any/min/max and joins then
+    run on ints (bincount, ufunc.at), never on the id strings. Codes follow the sorted order ids."""
+
+    def __init__(self, frames: Sequence[pd.DataFrame]) -> None:
+        ids = pd.concat([f["order_id"] for f in frames], ignore_index=True)
+        known = [frame_numbers(f) for f in frames]
+        numbers = None if any(n is None for n in known) else np.concatenate([n for n in known if n is not None])
+        codes, self.ids, self.numbers = sorted_codes(ids, numbers)
+        self.count = len(self.ids)
+        bounds = np.cumsum([0, *(len(f) for f in frames)])
+        self.codes = [np.asarray(codes[a:b], dtype=np.int64) for a, b in pairwise(bounds)]
+
+    def locate(self, ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
+        """Each id's order code (its row in the orders), -1 for an id that is no order's.
+
+        Amazon ids are found by binary search among the sorted order numbers (`numbers`, when the caller has
+        them): no hash table of a million strings is built for it.
+        """
+        if self.numbers is not None and len(ids):
+            if numbers is None:
+                numbers = amazon_numbers(ids)
+            if numbers is not None:
+                at = np.minimum(sorted_search(self.numbers, numbers), max(self.count - 1, 0))
+                found = self.numbers[at] == numbers if self.count else np.zeros(len(numbers), dtype=bool)
+                return np.where(found, at, -1).astype(np.int64)
+        return positions(ids, self.ids)
+
+    def any(self, part: int, mask: npt.ArrayLike, out: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.bool_]:
+        """Per order: does any of its rows in source `part` satisfy mask (or'ed into `out`)."""
+        codes = self.codes[part]
+        chosen = codes[np.asarray(mask, dtype=bool) & (codes >= 0)]
+        hit = np.bincount(chosen, minlength=self.count)[: self.count] > 0
+        return hit if out is None else out | hit
+
+    def rows(self, part: int) -> npt.NDArray[np.int64]:
+        """Per order: how many rows source `part` has."""
+        codes = self.codes[part]
+        return np.bincount(codes[codes >= 0], minlength=self.count)[: self.count]
+
+    def reduce(self, part: int, values: npt.NDArray[np.int64], out: npt.NDArray[np.int64], how: str) -> None:
+        """min or max of int64 values per order, in place (NaT-aware for microsecond instants)."""
+        codes = self.codes[part]
+        ok = codes >= 0
+        if how == "min":
+            np.minimum.at(out, codes[ok], np.where(values == NAT, NEVER, values)[ok])
+        else:
+            np.maximum.at(out, codes[ok], values[ok])

@@ -1,0 +1,477 @@
+"""SPEC 1.5 and 4, the order side: the rows of every order source merged into one row per order (channel,
+cancellation, ship-by deadline, buyer request), and the distinct SKUs of each order. `ORDER_COLUMNS` declares the
+frame as `loaders/kinds.py` declares the inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+
+from healthcheck.concurrency import beside
+from healthcheck.config import Config
+from healthcheck.frames import NAT, NEVER, as_instants, column_or, end_of_local_day, flags, local_dates, lowered, micros
+from healthcheck.joins import lookup, member, positions
+from healthcheck.loaders import LoadResult
+from healthcheck.marketplaces import Marketplace
+from healthcheck.order_keys import OrderKeys
+from healthcheck.shipcal import OperatingCalendar, operating_days_between, ship_by_dates
+
+CANCELLED = {"cancelled", "canceled"}
+MFN = "MFN"
+AFN = "AFN"
+_CHANNELS = {"merchant": MFN, "mfn": MFN, "amazon": AFN, "afn": AFN}
+NON_AMAZON = "non-amazon"
+
+
+@dataclass(frozen=True)
+class OrderColumn:
+    dtype: Any
+    meaning: str
+
+
+# The orders frame, one row per order (SPEC 1.5 merged, SPEC 4's facts per order). Times are UTC instants;
+# `*_date` columns are local calendar days (naive midnights).
+ORDER_COLUMNS: Mapping[str, OrderColumn] = MappingProxyType(
+    {
+        "order_id": OrderColumn("str", "the Amazon order id"),
+        "purchase_ts": OrderColumn("datetime64[us, UTC]", "the earliest purchase time any source gives"),
+        "channel": OrderColumn("object", "MFN or AFN: the first source that says"),
+        "non_amazon": OrderColumn(bool, "a Multi-Channel order (sales channel Non-Amazon): in no metric"),
+        "status_known": OrderColumn(bool, "All Orders has rows for it (only it says what happened to items)"),
+        "order_cancelled": OrderColumn(bool, "its order-status is Cancelled"),
+        "any_item_cancelled": OrderColumn(bool, "an item (or the order) is Cancelled in All Orders"),
+        "all_items_cancelled": OrderColumn(bool, "every item Cancelled in All Orders"),
+        "shipped": OrderColumn(bool, "a status says shipped, or the order report a quantity shipped"),
+        "explicit_ship_by_ts": OrderColumn("datetime64[us, UTC]", "Amazon's latest-ship-date / promise-date"),
+        "latest_delivery_ts": OrderColumn("datetime64[us, UTC]", "the latest promised delivery of its items"),
+        "buyer_requested": OrderColumn(bool, "the buyer asked to cancel through Amazon (any source)"),
+        "handling_days": OrderColumn("int64", "the largest handling time of its items (SPEC 3)"),
+        "cancelled_while_pending": OrderColumn(bool, "cancelled before payment: not the seller's (SPEC 4.2)"),
+        "purchase_date": OrderColumn("datetime64[us]", "the local day of purchase_ts"),
+        "cancelled": OrderColumn(bool, "an item cancelled, or listed in the cancellations log"),
+        "cancelled_full": OrderColumn(bool, "cancelled in full: out of the late shipment rate"),
+        "cancel_reason": OrderColumn("str", "the log's and the order report's reasons, joined"),
+        "ship_by_deadline": OrderColumn("datetime64[us, UTC]", "Amazon's ship-by, else the computed end of day"),
+        "ship_by_date": OrderColumn("datetime64[us]", "the local day of ship_by_deadline"),
+        "ship_by_source": OrderColumn("str", "report, computed, or empty"),
+        "computed_ship_by_date": OrderColumn("datetime64[us]", "the ship-by day the settings give"),
+        "conf_ts": OrderColumn("datetime64[us, UTC]", "its earliest confirmation time known at as-of"),
+    }
+)
+
+
+def build_orders(
+    loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Merge the order rows of every order source into one row per order (SPEC 1.5, 4).
+
+    Returns (orders, order SKUs): the distinct (order_id, sku) pairs, for the actions that group by SKU.
+    Sources in rank order: All Orders (which alone says an item was cancelled), order reports (seller-fulfilled),
+    Amazon Fulfilled Shipments (FBA); an order's channel is the first one they give.
+    """
+    orders, merged = merge_orders(loaded, marketplace, config, calendar, None)
+    skus, _ = merged.pairs()
+    return orders, skus
+
+
+ORDER_SOURCES = ("all_orders", "order_report", "fba_shipments")
+_Pairs = tuple[pd.DataFrame, npt.NDArray[np.int64]]
+
+
+@dataclass
+class Merged:
+    """What the merge knows beyond the frames: the order codes of every source row, and the SKU pairs."""
+
+    keys: OrderKeys | None
+    sources: list[str]  # the kinds `keys.codes` are for, in order
+    # The distinct (order, SKU) pairs and each pair's order row (-1 for a log-only order): worked out on another
+    # thread while the orders are finished; calling waits for them.
+    pairs: Callable[[], _Pairs]
+
+
+@dataclass
+class _RowValues:
+    """What each row of an order source says, before its rows are grouped by order (no order codes needed)."""
+
+    sku: pd.Series
+    handling: npt.NDArray[np.int64]
+    item_cancelled: npt.NDArray[np.bool_]  # only All Orders says an item was cancelled
+    purchase: npt.NDArray[np.int64] | None = None
+    non_amazon: npt.NDArray[np.bool_] | None = None
+    shipped: npt.NDArray[np.bool_] | None = None
+    order_cancelled: npt.NDArray[np.bool_] | None = None
+    channel: npt.NDArray[np.int8] | None = None  # index into _CHANNEL_NAMES, -1 where the row names none
+    ship_by: npt.NDArray[np.int64] | None = None
+    delivery: npt.NDArray[np.int64] | None = None
+    buyer: npt.NDArray[np.bool_] | None = None
+    priced: npt.NDArray[np.bool_] | None = None  # All Orders rows with an item-price or a currency
+
+
+def _row_values(kind: str, frame: pd.DataFrame, config: Config, overrides: dict[str, int]) -> _RowValues:
+    sku = column_or(frame, "sku", "").fillna("").astype("str")
+    values = _RowValues(
+        sku=sku,
+        handling=_handling_days(sku, overrides, config.handling_days),
+        item_cancelled=np.zeros(len(frame), dtype=bool),
+    )
+    if "purchase_ts" in frame.columns:
+        values.purchase = micros(frame["purchase_ts"])
+    if "sales_channel" in frame.columns:
+        values.non_amazon = np.asarray(lowered(frame["sales_channel"]) == NON_AMAZON, dtype=bool)
+    if kind == "all_orders":
+        status = lowered(frame["order_status"])
+        values.order_cancelled = status.isin(CANCELLED).to_numpy(dtype=bool)
+        values.item_cancelled = (
+            lowered(frame["item_status"]).isin(CANCELLED).to_numpy(dtype=bool) | values.order_cancelled
+        )
+        values.shipped = np.asarray(status.str.startswith("shipped") | (status == "partiallyshipped"), dtype=bool)
+        fulfilment = lowered(frame["fulfillment_channel"])
+        mfn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == MFN]).to_numpy(dtype=bool)
+        afn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == AFN]).to_numpy(dtype=bool)
+        values.channel = np.select([mfn, afn], [0, 1], -1).astype(np.int8)
+        price_columns = [c for c in ("item_price", "currency") if c in frame.columns]
+        if price_columns:
+            priced = np.zeros(len(frame), dtype=bool)
+            for name in price_columns:
+                priced |= (frame[name].fillna("").astype("str").str.strip() != "").to_numpy(dtype=bool)
+            values.priced = priced
+    elif kind == "order_report":
+        values.shipped = (column_or(frame, "quantity_shipped", 0).fillna(0).astype("int64") > 0).to_numpy(dtype=bool)
+        if "ship_by_ts" in frame.columns:
+            values.ship_by = micros(frame["ship_by_ts"])
+        if "latest_delivery_ts" in frame.columns:
+            values.delivery = micros(frame["latest_delivery_ts"])
+        if "buyer_requested" in frame.columns:
+            values.buyer = flags(frame["buyer_requested"]).to_numpy(dtype=bool)
+    else:
+        values.shipped = np.ones(len(frame), dtype=bool)
+    return values
+
+
+def merge_orders(
+    loaded: LoadResult,
+    marketplace: Marketplace,
+    config: Config,
+    calendar: OperatingCalendar,
+    executor: ThreadPoolExecutor | None,
+) -> tuple[pd.DataFrame, Merged]:
+    tz = marketplace.timezone
+    sources = [(kind, frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None]
+    if not sources:
+        empty_skus = {
+            "order_id": pd.Series(dtype="str"),
+            "sku": pd.Series(dtype="str"),
+            "cancelled": pd.Series(dtype=bool),
+        }
+        return _empty_orders(), Merged(None, [], lambda: (pd.DataFrame(empty_skus), np.zeros(0, dtype=np.int64)))
+    # Hashing every source row's order number is the long step: each row's own values are read meanwhile.
+    coded = beside(executor, lambda: OrderKeys([frame for _, frame in sources]))
+    overrides = dict(config.handling_days_by_sku)
+    rows = [_row_values(kind, frame, config, overrides) for kind, frame in sources]
+    reasons = _cancel_reasons(loaded)
+    keys = coded()
+    sku_parts = [(part, values.sku, values.item_cancelled) for part, values in enumerate(rows)]
+    # The SKU pairs need only the order codes: they are hashed on a second thread while this one finishes the
+    # orders (grouping the rows by order, cancellations, ship-by dates) and the caller places the other reports.
+    pairs = beside(executor, lambda: _order_skus(keys, sku_parts, loaded))
+    n = keys.count
+    purchase = np.full(n, NEVER, dtype=np.int64)
+    ship_by = np.full(n, NAT, dtype=np.int64)
+    delivery = np.full(n, NAT, dtype=np.int64)
+    handling = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    channel = np.full(n, -1, dtype=np.int8)  # index into _CHANNEL_NAMES
+    none = np.zeros(n, dtype=bool)
+    non_amazon, shipped, buyer = none.copy(), none.copy(), none.copy()
+    status_known, order_cancelled, any_item_cancelled, all_items_cancelled = none, none, none, none
+    unpriced, in_order_report = none, none
+    for part, ((kind, _), values) in enumerate(zip(sources, rows, strict=True)):
+        if values.purchase is not None:
+            keys.reduce(part, values.purchase, purchase, "min")
+        if values.non_amazon is not None:
+            non_amazon = keys.any(part, values.non_amazon, non_amazon)
+        keys.reduce(part, values.handling, handling, "max")
+        if values.shipped is not None:
+            shipped = keys.any(part, values.shipped, shipped)
+        if kind == "all_orders":
+            assert values.order_cancelled is not None and values.channel is not None
+            status_known = keys.rows(part) > 0
+            order_cancelled = keys.any(part, values.order_cancelled)
+            any_item_cancelled = keys.any(part, values.item_cancelled)
+            # Only All Orders rows say an item was cancelled: fullness is judged on them alone.
+            all_items_cancelled = status_known & ~keys.any(part, ~values.item_cancelled)
+            if values.priced is not None:
+                unpriced = status_known & ~keys.any(part, values.priced)
+            _first_channel(keys, part, values.channel, channel)
+        elif kind == "order_report":
+            if values.ship_by is not None:
+                keys.reduce(part, values.ship_by, ship_by, "max")
+            if values.delivery is not None:
+                keys.reduce(part, values.delivery, delivery, "max")
+            if values.buyer is not None:
+                buyer = keys.any(part, values.buyer, buyer)
+            in_order_report = keys.rows(part) > 0
+            channel[(channel < 0) & in_order_report] = 0
+        else:
+            channel[(channel < 0) & (keys.rows(part) > 0)] = 1
+    purchase[purchase == NEVER] = NAT
+    names = pa.array(_CHANNEL_NAMES, type=pa.large_string())
+    channels = pa.DictionaryArray.from_arrays(pa.array(np.maximum(channel, 0), mask=channel < 0), names)
+    orders = pd.DataFrame(
+        {
+            "order_id": keys.ids,
+            "purchase_ts": as_instants(purchase),
+            "channel": pd.Series(channels.cast(pa.large_string()), dtype="str"),
+            "non_amazon": non_amazon,
+            "status_known": status_known,
+            "order_cancelled": order_cancelled,
+            "any_item_cancelled": any_item_cancelled,
+            "all_items_cancelled": all_items_cancelled,
+            "shipped": shipped,
+            "explicit_ship_by_ts": as_instants(ship_by),
+            "latest_delivery_ts": as_instants(delivery),
+            "buyer_requested": buyer,
+            "handling_days": handling,
+            # SPEC 4.2 (rev 2): a Cancelled order whose price was never filled in was cancelled before payment,
+            # by the buyer or Amazon; an order report lists paid orders only, so a row there says otherwise.
+            "cancelled_while_pending": order_cancelled & unpriced & ~in_order_report,
+        }
+    )
+    orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
+    _apply_cancellations(orders, loaded, reasons)
+    _apply_ship_by(orders, tz, calendar)
+    return orders, Merged(keys, [kind for kind, _ in sources], pairs)
+
+
+_CHANNEL_NAMES = (MFN, AFN)
+
+
+def _first_channel(keys: OrderKeys, part: int, codes: npt.NDArray[np.int8], channel: npt.NDArray[np.int8]) -> None:
+    """Each order's channel from the first of its rows that names one (rows in file order)."""
+    known = np.flatnonzero((codes >= 0) & (keys.codes[part] >= 0))
+    first = np.full(keys.count, len(codes), dtype=np.int64)
+    np.minimum.at(first, keys.codes[part][known], known)
+    has = (first < len(codes)) & (channel < 0)
+    channel[has] = codes[first[has]]
+
+
+def _handling_days(sku: pd.Series, overrides: dict[str, int], default: int) -> npt.NDArray[np.int64]:
+    """Each row's handling time: its SKU's override, else the default (SPEC 3)."""
+    if not overrides:
+        return np.full(len(sku), default, dtype=np.int64)
+    found = positions(sku, pd.Index(list(overrides), dtype="str"))
+    days = np.asarray(list(overrides.values()), dtype=np.int64)
+    return np.where(found >= 0, days[np.maximum(found, 0)], default)
+
+
+def _order_skus(
+    keys: OrderKeys, parts: Sequence[tuple[int, pd.Series, npt.NDArray[np.bool_]]], loaded: LoadResult
+) -> tuple[pd.DataFrame, npt.NDArray[np.int64]]:
+    """Distinct (order_id, sku) pairs, with whether that item was cancelled (All Orders or the cancellation log).
+
+    Pairs come in the order they are first seen (sources in rank order, then the log).
+    """
+    order_codes: list[npt.NDArray[np.int64]] = []
+    skus: list[pd.Series] = []
+    flags: list[npt.NDArray[np.bool_]] = []
+    for part, sku, cancelled in parts:
+        keep = (sku != "").to_numpy(dtype=bool) & (keys.codes[part] >= 0)
+        order_codes.append(keys.codes[part][keep])
+        skus.append(sku[keep])
+        flags.append(cancelled[keep])
+    ids = keys.ids
+    log = loaded.frame("cancellations")
+    if log is not None and "sku" in log:
+        logged = log.loc[log["sku"].fillna("") != "", ["order_id", "sku"]]
+        at = keys.locate(logged["order_id"])
+        # Orders only the log knows get codes after the known ones.
+        unknown_codes, unknown_ids = pd.factorize(logged["order_id"].loc[at < 0])
+        at[at < 0] = keys.count + unknown_codes
+        ids = pd.concat([ids, pd.Series(unknown_ids, dtype=ids.dtype)], ignore_index=True)
+        order_codes.append(at)
+        skus.append(logged["sku"].astype("str"))
+        flags.append(np.ones(len(logged), dtype=bool))
+    if not order_codes:
+        empty = pd.DataFrame({"order_id": pd.Series(dtype="str"), "sku": pd.Series(dtype="str"), "cancelled": []})
+        return empty, np.zeros(0, dtype=np.int64)
+    sku_codes, sku_names = pd.factorize(pd.concat(skus, ignore_index=True))
+    order_code = np.concatenate(order_codes)
+    pair_codes, pairs = pd.factorize(order_code * max(len(sku_names), 1) + sku_codes)
+    first = np.full(len(pairs), len(pair_codes), dtype=np.int64)
+    np.minimum.at(first, pair_codes, np.arange(len(pair_codes)))
+    cancelled = np.bincount(pair_codes, weights=np.concatenate(flags), minlength=len(pairs)) > 0
+    pair_orders = order_code[first]
+    frame = pd.DataFrame(
+        {
+            "order_id": ids.take(pair_orders).reset_index(drop=True),
+            "sku": pd.Series(sku_names.take(sku_codes[first]), dtype="str"),
+            "cancelled": cancelled,
+        }
+    )
+    return frame, np.where(pair_orders < keys.count, pair_orders, -1)
+
+
+def _empty_orders() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=column.dtype) for name, column in ORDER_COLUMNS.items()})
+
+
+def _cancel_reasons(loaded: LoadResult) -> pd.Series | None:
+    """Each cancelled order's reasons (indexed by order id; several joined by `; `), from the seller's log and
+    the order report's buyer reasons; None when neither gives one. Needs no order codes: worked out while the
+    order numbers are hashed."""
+    log = loaded.frame("cancellations")
+    reasons: list[pd.DataFrame] = []
+    if log is not None and not log.empty:
+        reasons.append(pd.DataFrame({"order_id": log["order_id"], "reason": log["cancel_reason"]}))
+    report = loaded.frame("order_report")
+    if report is not None and "buyer_cancel_reason" in report:
+        # SPEC 5.3: a buyer's cancel reason in the order report without the official flag is an appeal candidate
+        # (the flag itself exempts the order, so only unflagged ones can reach the appeal).
+        given = report["buyer_cancel_reason"].fillna("").astype("str").str.strip()
+        stated = given != ""
+        reasons.append(
+            pd.DataFrame({"order_id": report.loc[stated, "order_id"], "reason": "buyer-requested: " + given[stated]})
+        )
+    if not reasons:
+        return None
+    found = pd.concat(reasons, ignore_index=True)
+    found["reason"] = found["reason"].fillna("").astype("str").str.strip()
+    found = found.loc[found["reason"] != ""].drop_duplicates().sort_values(["order_id", "reason"], kind="stable")
+    if found.empty:
+        return None
+    # Most orders have one reason: only those with several are joined in Python.
+    several = found["order_id"].duplicated(keep=False)
+    single = found.loc[~several].set_index("order_id")["reason"]
+    joined = found.loc[several].groupby("order_id", sort=False)["reason"].agg("; ".join)
+    return pd.concat([single, joined.astype("str")])
+
+
+def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult, reasons: pd.Series | None) -> None:
+    """Combine order statuses with the seller's cancellation log (SPEC 4.2); `reasons` from `_cancel_reasons`."""
+    log = loaded.frame("cancellations")
+    ids = orders["order_id"]
+    in_log = pd.Series(False, index=orders.index)
+    if log is not None and not log.empty:
+        in_log = member(ids, log["order_id"])
+        by = column_or(log, "cancelled_by", "").fillna("").astype("str")
+        buyer = flags(column_or(log, "buyer_requested")) | (by == "buyer")
+        orders["buyer_requested"] = orders["buyer_requested"] | member(ids, log.loc[buyer, "order_id"])
+        # The seller's own log saying the seller cancelled overrides a Pending cancellation (SPEC 4.2, rev 2).
+        by_seller = member(ids, log.loc[by == "seller", "order_id"])
+        orders["cancelled_while_pending"] = orders["cancelled_while_pending"] & ~by_seller
+    reason = pd.Series("", index=orders.index, dtype="str")
+    if reasons is not None:
+        reason = lookup(ids, reasons).fillna("").astype("str")
+    orders["cancel_reason"] = reason
+    orders["cancelled"] = orders["any_item_cancelled"] | in_log
+    # The cancellation log is order-grain: it makes an order cancelled in full only where no All Orders row
+    # says which of its items shipped.
+    orders["cancelled_full"] = (
+        orders["order_cancelled"]
+        | (orders["status_known"] & orders["all_items_cancelled"])
+        | (in_log & ~orders["status_known"])
+    )
+
+
+def _apply_ship_by(orders: pd.DataFrame, timezone: str, calendar: OperatingCalendar) -> None:
+    """The ship-by deadline: Amazon's own where a report gives it, else computed from handling time (SPEC 3).
+
+    The computed date is kept for every seller-fulfilled order (`computed_ship_by_date`), so that where Amazon's
+    own date is known the two can be compared: a difference means the handling time set in Seller Central is
+    not the one in the config.
+    """
+    explicit = orders["explicit_ship_by_ts"]
+    computable = (orders["purchase_ts"].notna() & (orders["channel"] == MFN)).to_numpy(dtype=bool)
+    # Filled as numpy arrays: a masked Series assignment over a million rows costs more than the calendar.
+    computed = np.full(len(orders), np.datetime64("NaT"), dtype="datetime64[us]")
+    if bool(computable.any()):
+        chosen = orders.loc[computable, ["purchase_ts", "handling_days"]]
+        local_purchase = chosen["purchase_ts"].dt.tz_convert(timezone).dt.tz_localize(None)
+        days = ship_by_dates(local_purchase, chosen["handling_days"], calendar)
+        computed[computable] = days.to_numpy(dtype="datetime64[us]")
+    need = explicit.isna().to_numpy(dtype=bool) & computable
+    deadline = explicit
+    if bool(need.any()):
+        filled = micros(explicit).copy()
+        filled[need] = micros(end_of_local_day(pd.Series(computed[need]), timezone))
+        deadline = pd.Series(filled.view("datetime64[us]"), index=orders.index).dt.tz_localize("UTC")
+    orders["computed_ship_by_date"] = pd.Series(computed, index=orders.index)
+    orders["ship_by_deadline"] = deadline.astype("datetime64[us, UTC]")
+    orders["ship_by_date"] = local_dates(orders["ship_by_deadline"], timezone)
+    source = np.where(explicit.notna(), 0, np.where(need, 1, 2)).astype(np.int8)
+    names = pa.array(["report", "computed", ""], type=pa.large_string())
+    orders["ship_by_source"] = pd.Series(
+        pa.DictionaryArray.from_arrays(pa.array(source), names).cast(pa.large_string()), index=orders.index, dtype="str"
+    )
+
+
+def ship_by_mismatch_warning(
+    orders: pd.DataFrame, skus: pd.DataFrame, config: Config, calendar: OperatingCalendar
+) -> str | None:
+    """Where Amazon's ship-by dates disagree with the settings, name the SKUs and the handling time implied."""
+    orders = orders.reset_index(drop=True)
+    return mismatch_warning(orders, None, skus, positions(skus["order_id"], orders["order_id"]), config, calendar)
+
+
+def mismatch_warning(
+    orders: pd.DataFrame,
+    left_out: npt.NDArray[np.bool_] | None,
+    skus: pd.DataFrame,
+    pair_orders: npt.NDArray[np.int64],
+    config: Config,
+    calendar: OperatingCalendar,
+) -> str | None:
+    """`ship_by_mismatch_warning` over the orders not `left_out`, each SKU pair joined to its order by row."""
+    wanted = ["order_id", "purchase_date", "ship_by_date", "computed_ship_by_date"]
+    mask = (orders["ship_by_source"] == "report") & orders["computed_ship_by_date"].notna()
+    if left_out is not None:
+        mask &= ~left_out
+    both = orders.loc[mask, wanted]
+    differs = both.loc[both["ship_by_date"] != both["computed_ship_by_date"]]
+    if differs.empty:
+        return None
+    implied = operating_days_between(
+        differs["purchase_date"].astype("datetime64[us]"), differs["ship_by_date"].astype("datetime64[us]"), calendar
+    )
+    per_order = np.full(len(orders), np.nan)
+    per_order[differs.index.to_numpy()] = implied.to_numpy()
+    matched = np.flatnonzero(pair_orders >= 0)
+    matched = matched[~np.isnan(per_order[pair_orders[matched]])]
+    per_pair = pd.DataFrame(
+        {
+            "order": pair_orders[matched],
+            "sku": skus["sku"].iloc[matched].to_numpy(),
+            "implied": per_order[pair_orders[matched]],
+        }
+    )
+    # Each order once, under the SKU with the most such orders: an item that only shares orders with the SKU
+    # whose handling time differs is not a cause of its own, and the counts then add up to the orders counted.
+    per_pair["weight"] = per_pair.groupby("sku")["order"].transform("size")
+    per_pair = per_pair.sort_values(["weight", "sku"], ascending=[False, True], kind="stable")
+    per_sku = per_pair.drop_duplicates("order").groupby("sku")["implied"].agg(["size", "median"])
+    per_sku = per_sku.sort_values("size", ascending=False, kind="stable").head(3)
+    hints = ", ".join(
+        f"{sku} ({int(r['size'])} orders: Amazon's dates imply {int(r['median'])} day(s))"
+        for sku, r in per_sku.iterrows()
+    )
+    example = differs.sort_values("order_id").iloc[0]
+    return (
+        f"{len(differs)} of {len(both)} ship-by dates in the order report differ from those the settings give "
+        f"(handling {config.handling_days} day(s), {len(config.handling_days_by_sku)} SKU override(s), "
+        f"operating days {', '.join(calendar.operating_days)}): {hints or 'no SKU given'}. E.g. order "
+        f"{example['order_id']}: Amazon {example['ship_by_date']:%Y-%m-%d}, settings "
+        f"{example['computed_ship_by_date']:%Y-%m-%d}. The handling time in Seller Central is not the one in "
+        + (
+            f"{config.source}: set [handling_days_by_sku] (or handling_days) to match, or fix it in Seller Central"
+            if config.source
+            else "the settings, which are the defaults (there is no healthcheck.toml): run `healthcheck init-config` "
+            "and set [handling_days_by_sku] (or handling_days) in it to match, or fix it in Seller Central"
+        )
+    )
