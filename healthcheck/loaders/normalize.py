@@ -16,6 +16,7 @@ from healthcheck.errors import InputProblem
 from healthcheck.loaders import guard, parse
 from healthcheck.loaders.kinds import FEEDBACK, Column, KindSpec, ValueType
 from healthcheck.loaders.reader import LINE_FIELD, MAX_LISTED_BAD_ROWS, RawTable
+from healthcheck.loaders.sheet_dates import SheetDates, spreadsheet_dates
 from healthcheck.marketplaces import MARKETPLACES, date_order_of
 
 
@@ -147,7 +148,7 @@ def _reason(column: Column, raw: pd.Series, kind: KindSpec, feedback_date_format
         shown = "`" + column.header + "` is " + guard.describe(text)
     reasons = shown + ", expected " + what + "; the row was left out (" + fix + ")"
     if column.type in (ValueType.INSTANT, ValueType.DATE) and kind is not FEEDBACK:
-        sheet = parse.spreadsheet_dates(text, order)
+        sheet = spreadsheet_dates(text, order)
         reasons = reasons.where(sheet.issue == "", shown + ", " + sheet.issue.map(_sheet_issue(sheet, order)))
     return reasons.where(text != "", f"`{column.header}` is empty; the row was left out ({fix})")
 
@@ -159,7 +160,7 @@ _ORDER_NAMES = {
 }
 
 
-def _sheet_issue(sheet: parse.SheetDates, order: str) -> dict[str, str]:
+def _sheet_issue(sheet: SheetDates, order: str) -> dict[str, str]:
     """Why a spreadsheet-written date was not read, and the fix, by issue code."""
     name, form = _ORDER_NAMES.get(order, _ORDER_NAMES["MDY"])
     fix = (

@@ -7,9 +7,6 @@ so bad rows can be reported precisely. Nothing here interprets values: see `pars
 
 from __future__ import annotations
 
-import codecs
-import csv
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -20,22 +17,18 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from healthcheck.errors import InputError, InputProblem
+from healthcheck.loaders.decode import Decoded, decode
+from healthcheck.loaders.header import HEADER_SEARCH_LINES, NOT_A_REPORT, Header, csv_fields, find_header
 from healthcheck.loaders.kinds import (
     FEEDBACK,
-    FEEDBACK_HEADERS,
-    FLAT_KINDS,
-    RECOGNISING_COLUMNS,
     KindSpec,
-    normalise_header,
 )
-from healthcheck.loaders.parse import AMAZON_ORDER_ID
 
-# How far into a file the header may be: upload templates put up to three rows of labels first.
-HEADER_SEARCH_LINES = 10
+__all__ = ["HEADER_SEARCH_LINES", "LINE_FIELD", "MAX_LISTED_BAD_ROWS", "NOT_A_REPORT", "RawTable", "read_table"]
+
 LINE_FIELD = "_line"
 # Bad rows listed one by one per file and reason; the rest are counted in one problem (all are in `bad_rows`).
 MAX_LISTED_BAD_ROWS = 50
-_ORDER_ID_RE = re.compile(AMAZON_ORDER_ID)
 
 
 @dataclass
@@ -51,324 +44,6 @@ class RawTable:
     repeated_headers: int = 0  # the header (or a line before it) found again: two downloads joined (SPEC 1.1)
     problems: list[InputProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Decoded:
-    """A file's text as UTF-8 bytes (no BOM), the codec it was read with, and the lines that did not decode."""
-
-    codec: str
-    utf8: bytes
-    # 1-based physical lines of a UTF-8 file that hold bytes of another encoding (a file that mixes encodings).
-    bad_lines: frozenset[int] = frozenset()
-    bad_byte: int | None = None  # the first such byte, to show it
-
-
-# Files that are plainly not text reports, by their first bytes: named in the message, with the fix.
-_BINARY_MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"\x89PNG", "a PNG image", "download the report itself as a .txt file"),
-    (b"\xff\xd8\xff", "a JPEG image", "download the report itself as a .txt file"),
-    (b"GIF8", "a GIF image", "download the report itself as a .txt file"),
-    (b"%PDF", "a PDF document", "download the report as a .txt file, not a printout"),
-    (
-        b"\xd0\xcf\x11\xe0",
-        "an Excel 97-2003 workbook (.xls)",
-        "open it in Excel and use File > Save As > Text (Tab delimited), or re-download the report",
-    ),
-    (b"\x1f\x8b", "a gzip-compressed file", "decompress it first (gunzip, or double-click it)"),
-    (b"BZh", "a bzip2-compressed file", "decompress it first"),
-    (b"7z\xbc\xaf", "a 7-Zip archive", "extract it, or re-pack it as a .zip"),
-    (b"Rar!", "a RAR archive", "extract it, or re-pack it as a .zip"),
-)
-# C0 control bytes that never appear in a text report (tab, line breaks, form feed and Ctrl-Z do).
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1a")
-
-
-def decode(data: bytes, path: str, *, marketplace: str, forced: str | None) -> Decoded:
-    """Try UTF-8 (a BOM is stripped), UTF-16 (Excel's "Unicode Text"), then cp932 for JP, then cp1252.
-
-    A file that is UTF-8 except for a few lines of another encoding (two files pasted together) is read as UTF-8
-    and those lines are reported as bad rows, instead of turning every accented letter of the file into mojibake.
-    """
-    _reject_binary(data, path, check_nul=not forced)
-    if forced:
-        try:
-            text = data.decode(forced)
-            forced = codecs.lookup(forced).name  # reported by its Python codec name (SPEC 1.1)
-        except (UnicodeError, LookupError) as exc:  # UnicodeError: punycode and idna raise no subclass
-            raise InputError(
-                InputProblem(
-                    "undecodable",
-                    path,
-                    f"cannot decode with --encoding {forced}: {exc}; try another --encoding or re-save as UTF-8",
-                )
-            ) from None
-        return Decoded(forced, text.lstrip("\ufeff").encode("utf-8"))
-    if data.startswith(b"\xef\xbb\xbf"):
-        body = data[3:]
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            # The mark says UTF-8: bytes that are not are a pasted-in line, whatever their number.
-            marked = _mixed_utf8(body, exc, codec="utf-8-sig", certain=True)
-            assert marked is not None
-            return marked
-        return Decoded("utf-8-sig", body)
-    utf16 = _utf16_codec(data)
-    if utf16:
-        try:
-            return Decoded(utf16, data.decode(utf16).lstrip("\ufeff").encode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raise _undecodable(path, utf16, exc, data) from None
-    try:
-        _check_utf8(data)
-        return Decoded("utf-8", data)
-    except UnicodeDecodeError as first:
-        mixed = _mixed_utf8(data, first)
-        if mixed is not None:
-            return mixed
-        candidates = ("cp932", "cp1252") if marketplace == "JP" else ("cp1252",)
-        for codec in candidates:
-            try:
-                return Decoded(codec, data.decode(codec).encode("utf-8"))
-            except UnicodeDecodeError:
-                continue
-        tried = f"utf-8 or {' or '.join(candidates)}"
-        raise _undecodable(path, tried, first, data, japanese=marketplace != "JP" and _is_cp932(data)) from None
-
-
-def _check_utf8(data: bytes) -> None:
-    """Raise UnicodeDecodeError unless `data` is strict UTF-8, as `data.decode("utf-8")` does.
-
-    Arrow validates the bytes where they are; decoding a 300 MB report into a Python str only to throw it away
-    costs seconds and a gigabyte. The precise error (its offset) still comes from Python's decoder.
-    """
-    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
-    try:
-        pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)]).cast(pa.large_string())
-    except pa.ArrowInvalid:
-        data.decode("utf-8")  # raises, with the offset; were arrow ever stricter than Python, Python decides
-
-
-def _reject_binary(data: bytes, path: str, *, check_nul: bool) -> None:
-    """An image, a PDF, a workbook or a compressed file is named as such, never read as a garbled header."""
-    for magic, what, fix in _BINARY_MAGIC:
-        if data.startswith(magic):
-            raise InputError(InputProblem("undecodable", path, f"this is {what}, not a report text file; {fix}"))
-    if not check_nul:
-        return
-    sample = data[:8192]
-    if _utf16_codec(data):
-        return
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if b"\x00" in sample or controls * 20 > len(sample):
-        raise InputError(
-            InputProblem(
-                "undecodable",
-                path,
-                "this is a binary file, not a report text file; download the report from Seller Central as a "
-                "tab-delimited .txt file (or pass --encoding if it is text in an unusual encoding)",
-            )
-        )
-
-
-def _utf16_codec(data: bytes) -> str | None:
-    """`utf-16` for a UTF-16 byte-order mark; `utf-16-le`/`-be` for BOM-less text whose every other byte is NUL."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    sample = data[:4096]
-    half = len(sample) // 2
-    if half < 2 or b"\x00" not in sample:
-        return None
-    even, odd = sample[0 : 2 * half : 2].count(0), sample[1 : 2 * half : 2].count(0)
-    if odd * 10 >= half * 3 and even * 20 < half:
-        return "utf-16-le"
-    if even * 10 >= half * 3 and odd * 20 < half:
-        return "utf-16-be"
-    return None
-
-
-def _mixed_utf8(
-    data: bytes, first: UnicodeDecodeError, *, codec: str = "utf-8", certain: bool = False
-) -> Decoded | None:
-    """UTF-8 with a few lines in another encoding: more valid UTF-8 letters than invalid bytes.
-
-    A cp1252 or cp932 file almost never holds a valid multi-byte UTF-8 sequence (`Ã©` in cp1252), so a file
-    with at least as many of those as invalid ones is UTF-8 that had a line of something else pasted in.
-    """
-    text = data.decode("utf-8", errors="replace")
-    replaced = text.count("\ufffd") - data.count("\ufffd".encode())
-    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    valid = non_ascii - text.count("\ufffd")
-    if not certain and (replaced <= 0 or valid < replaced):
-        return None
-    bad_lines: set[int] = set()
-    line, last = 1, 0
-    for found in re.finditer("\ufffd", text):
-        line += text.count("\n", last, found.start())
-        last = found.start()
-        bad_lines.add(line)
-    return Decoded(codec, text.encode("utf-8"), frozenset(bad_lines), data[first.start])
-
-
-def _is_cp932(data: bytes) -> bool:
-    try:
-        data.decode("cp932")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _undecodable(path: str, codec: str, exc: UnicodeDecodeError, data: bytes, *, japanese: bool = False) -> InputError:
-    line = data.count(b"\n", 0, exc.start) + 1
-    hint = (
-        "they read as Japanese (Shift_JIS): pass --marketplace JP, or --encoding cp932"
-        if japanese
-        else "re-download the report, or pass --encoding with the file's encoding"
-    )
-    return InputError(
-        InputProblem(
-            "undecodable",
-            path,
-            f"bytes at offset {exc.start} (line {line}) are not valid {codec} text; {hint}",
-            line=line,
-        )
-    )
-
-
-def _split_line(line: str, delimiter: str) -> list[str]:
-    if delimiter == "\t":
-        return line.split("\t")
-    return _csv_fields(line, delimiter)
-
-
-def _csv_fields(record: str, delimiter: str = ",") -> list[str]:
-    """One record of a comma (or semicolon) file, quoted fields and their line breaks included."""
-    try:
-        return next(csv.reader([record], delimiter=delimiter), [])
-    except csv.Error:  # a stray carriage return in an unquoted field: keep it, never a traceback
-        return record.split(delimiter)
-
-
-def _delimiters(line: str) -> list[str]:
-    """Tab (Amazon's own), comma (a re-save in Excel), semicolon (Excel in DE/FR locales): those the line holds."""
-    return [d for d in ("\t", ",", ";") if d in line] or ["\t"]
-
-
-@dataclass(frozen=True)
-class Header:
-    kind: KindSpec
-    line_index: int  # 0-based index of the header line
-    delimiter: str
-    names: tuple[str, ...]  # normalised header names, by position
-
-
-def find_header(lines: Sequence[str], path: str) -> Header:
-    """The first of the first lines whose names match a kind's signature; rows before it are skipped."""
-    candidates: list[tuple[str, ...]] = []
-    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
-        if not line.strip():
-            continue
-        widest: tuple[str, ...] = ()
-        # Only a known header set decides the delimiter (SPEC 1.1): a comma inside a tab file's header, or a
-        # semicolon inside a comma file's, never makes it something else.
-        for delimiter in _delimiters(line):
-            names = tuple(normalise_header(n) for n in _split_line(line, delimiter))
-            widest = max(widest, names, key=len)
-            present = set(names)
-            for kind in FLAT_KINDS:
-                if kind.signature <= present:
-                    return Header(kind, index, delimiter, names)
-            if _is_feedback_header(names, lines[index + 1 : index + 21], delimiter):
-                return Header(FEEDBACK, index, delimiter, names)
-        candidates.append(widest)
-    if not candidates:
-        raise InputError(InputProblem("empty_file", path, "the file has no header row; download the report again"))
-    if not any(RECOGNISING_COLUMNS & set(names) or _looks_like_data(names) for names in candidates):
-        # SPEC 1.2 (rev 2): nothing in it names a report's column: a seller's own file, not a damaged report.
-        raise InputError(
-            InputProblem(
-                NOT_A_REPORT,
-                path,
-                "not a Seller Central report (its first line names none of a report's columns), skipped",
-            )
-        )
-    raise InputError(InputProblem("unknown_header", path, _unknown_header_message(candidates)))
-
-
-NOT_A_REPORT = "not_a_report"
-
-
-def _looks_like_data(names: Sequence[str]) -> bool:
-    """A line of values (order ids, e-mail addresses) where a header should be: a report whose header was lost."""
-    return any(_ORDER_ID_RE.match(n) or "@" in n for n in names)
-
-
-def _is_feedback_header(names: tuple[str, ...], sample: Sequence[str], delimiter: str) -> bool:
-    """Known translations, or by position: 6 columns, ratings 1-5 second, order ids fifth (SPEC 1.3)."""
-    while names and not names[-1]:
-        names = names[:-1]  # a trailing delimiter (Excel re-save) adds an empty column name
-    if len(names) != 6:
-        return False
-    if names in FEEDBACK_HEADERS:
-        return True
-    rows = [_split_line(line, delimiter) for line in sample if line.strip()]
-    if not rows:
-        return False
-    for row in rows:
-        if len(row) < 5 or row[1].strip() not in {"1", "2", "3", "4", "5"}:
-            return False
-        if not _ORDER_ID_RE.match(row[4].strip()):
-            return False
-    return True
-
-
-def _unknown_header_message(candidates: Sequence[tuple[str, ...]]) -> str:
-    """Name the nearest kinds and the columns they lack, so the seller knows which download was meant.
-
-    Every scanned line is a candidate header: a preamble line (`TemplateType=...`) must not hide a real header
-    that lacks one column.
-    """
-    best: tuple[int, int] | None = None  # (columns missing, candidate index)
-    for at, names in enumerate(candidates):
-        present = set(names)
-        for kind in (*FLAT_KINDS, FEEDBACK):
-            missing = len(kind.signature - present)
-            if missing < len(kind.signature) and (best is None or missing < best[0]):
-                best = (missing, at)
-    names = candidates[best[1] if best else 0]
-    if _looks_like_data(names):
-        # A data row, not a header: never echo it (it may hold a buyer's name or e-mail, SPEC 6).
-        return (
-            "the file has no header row: its first line holds data (order ids or e-mail addresses), not column "
-            "names. Download the report again from Seller Central and keep its first line"
-        )
-    shown = _header_shown(names)
-    if best is None:
-        hint = "it matches none of the known reports"
-    else:
-        present = set(names)
-        tied = [k for k in (*FLAT_KINDS, FEEDBACK) if len(k.signature - present) == best[0]]
-        tied.sort(key=lambda k: -len(k.signature & present))  # more of its columns seen: nearer
-        nearest = [f"`{k.kind}` (missing {', '.join(sorted(k.signature - present))})" for k in tied]
-        hint = f"it looks most like {' or '.join(nearest[:3])}"
-    return (
-        f"the header ({shown}) is not a known Seller Central report: {hint}. "
-        "Download the report again from Seller Central (the README lists every report it reads)"
-    )
-
-
-def _header_shown(names: Sequence[str]) -> str:
-    """The header as far as it is made of column names some report uses; the rest only counted. An unknown
-    file's first line may be a buyer's name or a line of /etc/passwd behind a symlink: never echoed (SPEC 6)."""
-    known = {name for kind in (*FLAT_KINDS, FEEDBACK) for column in kind.columns for name in column.headers}
-    known.update(name for header in FEEDBACK_HEADERS for name in header)
-    ours = [name for name in names if name in known]
-    others = sum(1 for name in names if name and name not in known)
-    parts = ours[:8] + ([f"{len(ours) - 8} more"] if len(ours) > 8 else [])
-    if others:
-        parts.append(f"{others} column(s) no report has" if ours else f"{others} column(s), none a report's")
-    return ", ".join(parts) or "no column names"
 
 
 def read_table(
@@ -678,14 +353,14 @@ def _csv_records(lines: list[str], delimiter: str, width: int) -> Iterator[tuple
         line = lines[i]
         quoted, irregular = _quote_state(line, delimiter) if '"' in line else (False, False)
         if not quoted:
-            yield i, 1, _csv_fields(line.rstrip("\r"), delimiter)
+            yield i, 1, csv_fields(line.rstrip("\r"), delimiter)
             i += 1
             continue
         end = i
         while quoted and not irregular and end + 1 < count and end + 1 - i < MAX_RECORD_LINES:
             end += 1
             quoted, irregular = _quote_state(lines[end], delimiter, quoted=True, irregular=irregular)
-        values = None if quoted or irregular else _csv_fields("\n".join(lines[i : end + 1]).rstrip("\r"), delimiter)
+        values = None if quoted or irregular else csv_fields("\n".join(lines[i : end + 1]).rstrip("\r"), delimiter)
         if values is None or len(values) > width:
             yield i, 1, None
             i += 1
