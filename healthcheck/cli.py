@@ -100,9 +100,9 @@ def write_atomically(path: Path, text: str) -> None:
 
 def _load_config(path: Path | None):  # type: ignore[no-untyped-def]
     from healthcheck.config import load_config
-    from healthcheck.metrics import METRIC_IDS, resolve
+    from healthcheck.metrics import metric_ids, resolve
 
-    config = load_config(path, cwd=Path.cwd(), metric_ids=METRIC_IDS)
+    config = load_config(path, cwd=Path.cwd(), metric_ids=metric_ids())
     resolve(config)  # thresholds that contradict each other are refused before any report is read
     return config
 

@@ -225,10 +225,10 @@ def history_command(
     """Show recorded audits: each metric over time, Amazon's numbers beside ours, and each status change."""
     from healthcheck.history import read_history
     from healthcheck.history_view import HistoryFormat, render_history
-    from healthcheck.metrics import METRIC_IDS
+    from healthcheck.metrics import metric_ids
 
-    if metric is not None and metric not in METRIC_IDS:
-        _fail(f"unknown metric {metric!r}", hint=f"use one of: {', '.join(METRIC_IDS)}")
+    if metric is not None and metric not in metric_ids():
+        _fail(f"unknown metric {metric!r}", hint=f"use one of: {', '.join(metric_ids())}")
     settings = _load_config(config)
     path = history_path(history, settings, default=DEFAULT_HISTORY) or DEFAULT_HISTORY
     code = None

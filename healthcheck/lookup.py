@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from healthcheck.metrics import METRIC_IDS, get_spec
+from healthcheck.metrics import get_spec, metric_ids
 
 
 def _key(text: str) -> str:
@@ -15,7 +15,7 @@ def resolve_metric(name: str) -> str | None:
     wanted = _key(name)
     if not wanted:
         return None
-    for metric_id in METRIC_IDS:
+    for metric_id in metric_ids():
         spec = get_spec(metric_id)
         if wanted in (_key(metric_id), _key(spec.title), _key(spec.short)):
             return metric_id
@@ -24,7 +24,7 @@ def resolve_metric(name: str) -> str | None:
 
 def metric_listing() -> list[str]:
     """One line per metric: id, short name and title, for `explain` without an argument and its errors."""
-    specs = [get_spec(metric_id) for metric_id in METRIC_IDS]
+    specs = [get_spec(metric_id) for metric_id in metric_ids()]
     width = max(len(spec.id) for spec in specs)
     short = max(len(spec.short) for spec in specs)
     return [f"{spec.id:<{width}}  {spec.short:<{short}}  {spec.title}" for spec in specs]

@@ -3,10 +3,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
-from healthcheck.metrics import METRICS
+import pytest
+
+from healthcheck.cli import main
+from healthcheck.metrics import METRICS, registry
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.model import AuditData
 
 PACKAGE = Path(__file__).resolve().parents[1] / "healthcheck"
 
@@ -31,3 +37,76 @@ def test_no_module_is_over_500_lines() -> None:
         str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")
     }
     assert {name: n for name, n in sizes.items() if n > 500} == {}
+
+
+# --- a metric is one module plus one registry row -------------------------------------------------------------
+
+
+def documented_metrics(readme: str) -> set[str]:
+    """The metric ids the README's metric table lists."""
+    section = readme.split("## The metrics\n", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `(\w+)` \|", section, flags=re.M))
+
+
+def test_every_metric_is_in_the_readmes_metric_table() -> None:
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    assert {spec.id for spec in METRICS} - documented_metrics(readme) == set()
+
+
+def _weekend_orders(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
+    """A throwaway metric for the test below: the share of orders bought on a weekend."""
+    orders = data.orders
+    inside = orders.loc[window.contains(orders["purchase_date"])]
+    weekend = sorted_ids(inside.loc[inside["purchase_date"].dt.day_of_week >= 5, "order_id"])
+    first, last = date_span(orders["purchase_date"])
+    return Measurement(
+        numerator=len(weekend),
+        denominator=len(inside),
+        order_ids=weekend,
+        problem_order_ids=weekend,
+        first_data_date=first,
+        last_data_date=last,
+    )
+
+
+WEEKEND = MetricSpec(
+    id="weekend_order_share",
+    title="Weekend order share",
+    short="wknd",
+    direction=Direction.LOWER_IS_BETTER,
+    target=0.05,
+    at_risk=0.04,
+    window_days=7,
+    basis=Basis.PURCHASE_DATE,
+    compute=_weekend_orders,
+    population="orders purchased",
+    numerator="orders purchased on a Saturday or Sunday",
+    advice="Staff the weekend.",
+    inputs=(("all_orders", "order_report"),),
+    bad=("weekend order", "weekend orders"),
+)
+
+
+def test_a_new_metric_is_one_module_and_one_registry_row(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Adding the spec above to the registry, and nothing else, shows it everywhere a metric shows."""
+    monkeypatch.setattr(registry, "METRICS", (*registry.METRICS, WEEKEND))
+    samples = str(PACKAGE.parent / "sample_reports")
+    seen = {
+        "table": "Weekend order share",
+        "markdown": "Weekend order share",
+        "html": "Weekend order share",
+        "json": '"id": "weekend_order_share"',
+        "junit": 'name="weekend_order_share"',
+        "nagios": "weekend_order_share",  # it breaches: named in the status text (and `wknd=` in the perfdata)
+        "csv": "metric,weekend_order_share",
+    }
+    for fmt, text in seen.items():
+        main(["audit", samples, "--format", fmt])
+        out = capsys.readouterr().out
+        assert text in out, fmt
+    assert main(["explain", "wknd"]) == 0
+    assert "Weekend order share" in capsys.readouterr().out
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    assert "weekend_order_share" not in documented_metrics(readme)  # so the README check above would flag it

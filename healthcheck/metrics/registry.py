@@ -32,12 +32,19 @@ METRICS: tuple[MetricSpec, ...] = (
 # them first on its threads: the metric that builds one would otherwise be the last of them to finish.
 SHARED_FRAMES: tuple[Callable[[AuditData], object], ...] = (packages,)
 
+# The ids of the metrics above; `metric_ids()` and `get_spec()` read the registry as it is when called.
 METRIC_IDS: tuple[str, ...] = tuple(m.id for m in METRICS)
-_BY_ID = {m.id: m for m in METRICS}
+
+
+def metric_ids() -> tuple[str, ...]:
+    return tuple(m.id for m in METRICS)
 
 
 def get_spec(metric_id: str) -> MetricSpec:
-    return _BY_ID[metric_id]
+    found = next((m for m in METRICS if m.id == metric_id), None)
+    if found is None:
+        raise KeyError(metric_id)
+    return found
 
 
 def metric_defaults() -> dict[str, tuple[float, float, int]]:
