@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -17,6 +19,41 @@ class Effect(StrEnum):
     REMOVES = "removes"  # a successful appeal, removal or claim takes the orders out of the rate
     PREVENTS = "prevents"  # stops the cause, so the same does not count again
     DOCUMENTS = "documents"  # the plan of action: explains, moves nothing by itself
+
+
+@dataclass(frozen=True)
+class ActionKind:
+    """What is the same for every action of one kind: how it is ranked and what acting does to its metric."""
+
+    phase: int  # within one metric: 0 changes today's number, 1 stops it recurring, 2 documents it
+    urgency: int  # the last tie-breaker: a clock is running
+    effect: Effect = Effect.PREVENTS
+    granted: str = ""  # for `removes`: what has to happen for the orders to leave the rate
+    # Lists orders it keeps from getting worse without un-counting any (shipping overdue orders).
+    stops_worse: bool = False
+
+
+# Every kind of action the audit recommends (SPEC 5.3), in one table.
+ACTION_KINDS: Mapping[str, ActionKind] = MappingProxyType(
+    {
+        "ship_overdue_orders": ActionKind(0, 0, stops_worse=True),
+        "cancel_buyer_requested": ActionKind(0, 0),
+        "respond_to_claims": ActionKind(0, 1, Effect.REMOVES, "if the claims are decided for you"),
+        "appeal_buyer_cancellation": ActionKind(0, 2, Effect.REMOVES, "if the appeal is granted"),
+        "request_feedback_removal": ActionKind(0, 6, Effect.REMOVES, "if Amazon removes the feedback"),
+        "relist_or_fix_stock": ActionKind(1, 3),
+        "review_cancellation_causes": ActionKind(1, 3),
+        "review_expired_orders": ActionKind(1, 3),
+        "lengthen_handling_time": ActionKind(1, 4),
+        "fix_tracking": ActionKind(1, 5),
+        "plan_of_action": ActionKind(2, 7, Effect.DOCUMENTS),
+    }
+)
+_UNKNOWN_KIND = ActionKind(1, 9)
+
+
+def kind_of(action_id: str) -> ActionKind:
+    return ACTION_KINDS.get(action_id, _UNKNOWN_KIND)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
-from healthcheck.action_base import Action, Effect, Impact, plural, skus_of
+from healthcheck.action_base import Action, Effect, Impact, kind_of, plural, skus_of
 from healthcheck.action_base import ids_of as _ids
 from healthcheck.concurrency import ordered_map
 from healthcheck.insights import budget_used, rate_with_bad
@@ -209,52 +209,19 @@ def plan_of_action(data: AuditData, results: list[MetricResult]) -> list[Action]
 
 
 _SEVERITY = {Status.BREACH: 0, Status.AT_RISK: 1, Status.OK: 2, Status.NOT_EVALUATED: 3}
-# Within one metric: what changes today's number first, then what stops it recurring, then the plan of action.
-_PHASE = {
-    "ship_overdue_orders": 0,
-    "cancel_buyer_requested": 0,
-    "respond_to_claims": 0,
-    "appeal_buyer_cancellation": 0,
-    "request_feedback_removal": 0,
-    "relist_or_fix_stock": 1,
-    "review_cancellation_causes": 1,
-    "review_expired_orders": 1,
-    "lengthen_handling_time": 1,
-    "fix_tracking": 1,
-    "plan_of_action": 2,
-}
-_EFFECT = {
-    "respond_to_claims": Effect.REMOVES,
-    "appeal_buyer_cancellation": Effect.REMOVES,
-    "request_feedback_removal": Effect.REMOVES,
-    "plan_of_action": Effect.DOCUMENTS,
-}
-# Last tie-breaker: a clock is running.
-_URGENCY = {
-    "ship_overdue_orders": 0,
-    "cancel_buyer_requested": 0,
-    "respond_to_claims": 1,
-    "appeal_buyer_cancellation": 2,
-    "relist_or_fix_stock": 3,
-    "review_cancellation_causes": 3,
-    "review_expired_orders": 3,
-    "lengthen_handling_time": 4,
-    "fix_tracking": 5,
-    "request_feedback_removal": 6,
-    "plan_of_action": 7,
-}
 
 
 def impact(action: Action, metric: MetricResult | None) -> Impact | None:
     """The served metric's counted orders this action addresses, and its rate without them."""
     if metric is None or metric.rate is None:
         return None
-    effect = _EFFECT.get(action.id, Effect.PREVENTS)
+    kind = kind_of(action.id)
+    effect = kind.effect
     m = metric.measurement
     problems = set(m.problem_order_ids)
     if effect is Effect.DOCUMENTS:
         return Impact(len(problems), effect, metric.rate, None)
-    if action.id == "ship_overdue_orders":
+    if kind.stops_worse:
         # Shipping does not un-count a late order; it stops each listed order getting worse (late, then
         # auto-cancelled), so every order listed is one it moves.
         return Impact(len(action.order_ids), effect, metric.rate, None)
@@ -277,7 +244,8 @@ def rank_key(action: Action, metric: MetricResult | None) -> tuple[int, float, i
     severity = _SEVERITY[metric.status] if metric else 3
     used = (budget_used(metric.spec, metric.rate) or 0.0) if metric else 0.0
     moved = action.impact.orders if action.impact else 0
-    return severity, -used, _PHASE.get(action.id, 1), -moved, _URGENCY.get(action.id, 9), action.id
+    kind = kind_of(action.id)
+    return severity, -used, kind.phase, -moved, kind.urgency, action.id
 
 
 def build_actions(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from healthcheck import sanitize
+from healthcheck.action_base import kind_of
 from healthcheck.actions import Action, Effect
 from healthcheck.insights import RECOVERY_ASSUMPTION, Headroom, Recovery, Series
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
@@ -36,11 +37,6 @@ HEADROOM_LEGEND = (
 )
 RECOVERY_LEGEND = f"Ok again: the first day the metric is back to ok {RECOVERY_ASSUMPTION}."
 SPARK = "▁▂▃▄▅▆▇█"
-_GRANTED = {
-    "appeal_buyer_cancellation": "if the appeal is granted",
-    "request_feedback_removal": "if Amazon removes the feedback",
-    "respond_to_claims": "if the claims are decided for you",
-}
 
 
 def clean(value: object) -> str:
@@ -236,14 +232,14 @@ def impact_sentence(report: AuditReport, action: Action) -> str:
     title = metric.spec.title.lower()
     if impact.effect is Effect.DOCUMENTS:
         return f"Explains the {bad_things(metric.spec, impact.orders)} behind the {title}."
-    if action.id == "ship_overdue_orders":
+    if kind_of(action.id).stops_worse:
         return f"Stops {plural(impact.orders, 'order')} from getting worse (late, then cancelled by Amazon)."
     if not impact.orders:
         return f"None of its orders are in the {title} window now: acting keeps them out."
     counted = f"{impact.orders} of the {bad_things(metric.spec, _bad_count(metric))} in the {title}"
     after = percent(impact.rate_if_done)
     if impact.effect is Effect.REMOVES:
-        condition = _GRANTED.get(action.id, "if granted")
+        condition = kind_of(action.id).granted or "if granted"
         return f"Removes {counted} {condition}: {percent(impact.rate_now)} -> {after}."
     return f"Addresses {counted}: without them it would be {after} instead of {percent(impact.rate_now)}."
 
