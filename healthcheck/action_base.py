@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
 
 import pandas as pd
 
@@ -65,14 +64,6 @@ class Impact:
     rate_now: float | None
     rate_if_done: float | None  # for `prevents`: what the rate would have been without those orders
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "orders": self.orders,
-            "effect": str(self.effect),
-            "rate_now": self.rate_now,
-            "rate_if_done": self.rate_if_done,
-        }
-
 
 @dataclass(frozen=True)
 class Action:
@@ -84,18 +75,6 @@ class Action:
     skus: tuple[str, ...] = ()
     priority: int = 0
     impact: Impact | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "metric_id": self.metric_id,
-            "priority": self.priority,
-            "title": self.title,
-            "detail": self.detail,
-            "order_ids": list(self.order_ids),
-            "skus": list(self.skus),
-            "impact": self.impact.to_dict() if self.impact else None,
-        }
 
 
 def ids_of(values: pd.Series) -> tuple[str, ...]:

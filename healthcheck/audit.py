@@ -9,7 +9,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from healthcheck import __version__
 from healthcheck.actions import Action, build_actions
 from healthcheck.concurrency import ahead, beside, ordered_map, pool, worth_threads
 from healthcheck.config import Config
@@ -23,8 +22,6 @@ from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluat
 from healthcheck.model import AuditData, build_audit_data, member
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
 from healthcheck.shipcal import OperatingCalendar
-
-SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -125,41 +122,11 @@ class AuditReport:
     def exit_code(self, fail_on: FailOn = FailOn.AT_RISK) -> ExitCode:
         return exit_code(self.status, fail_on)
 
-    def metric_dict(self, result: MetricResult) -> dict[str, Any]:
-        """A metric's SPEC 5.2 entry with the added keys after the contract's own."""
-        room = self.insights.headroom.get(result.id)
-        recovery = self.insights.recovery.get(result.id)
-        return {
-            **result.to_dict(),
-            "headroom": room.to_dict() if room else None,
-            "recovery": recovery.to_dict() if recovery else None,
-            # The headline date: back to ok (under target and under at risk) if nothing new goes wrong.
-            "recovery_date": recovery.ok.isoformat() if recovery and recovery.ok else None,
-        }
-
     def to_dict(self, fail_on: FailOn = FailOn.AT_RISK) -> dict[str, Any]:
-        """The JSON document of SPEC 5.2, keys in the contract's order; added keys come after."""
-        trend = self.insights.trend
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "tool": {"name": "healthcheck", "version": __version__},
-            "generated_at": self.generated_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "as_of": self.as_of.isoformat(),
-            "marketplace": self.marketplace.code,
-            "status": str(self.status),
-            "exit_code": int(self.exit_code(fail_on)),
-            "metrics": [self.metric_dict(m) for m in self.metrics],
-            "actions": [a.to_dict() for a in self.actions],
-            "inputs": list(self.inputs),
-            "unmatched_defects": list(self.unmatched_defects),
-            "errors": [e.to_dict() for e in self.errors],
-            "as_of_source": self.as_of_source,
-            "marketplace_source": self.marketplace_source,
-            "unknown_reason": self.unknown_reason,
-            "warnings": list(self.warnings),
-            "reconcile": [r.to_dict() for r in self.insights.reconcile],
-            "trend": trend.to_dict() if trend else None,
-        }
+        """The JSON document of SPEC 5.2 (built by `report/document.py`, where serialisation lives)."""
+        from healthcheck.report.document import document
+
+        return document(self, fail_on)
 
 
 def report_name(kind: str) -> str:

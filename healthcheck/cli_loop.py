@@ -191,8 +191,9 @@ def record_and_notify(report: AuditReport, *, history: Path | None, notify: list
         return Recorded(recorded=False)
     from healthcheck.history import latest, opened, record, row_from_report
     from healthcheck.notify import changes, compose, send
+    from healthcheck.report.document import document as json_document
 
-    document = report.to_dict()
+    document = json_document(report)
     row = row_from_report(document, account)
     with opened(history) as connection:
         previous = latest(connection, account, row.marketplace)

@@ -37,9 +37,6 @@ class InputProblem:
     def title(self) -> str:
         return PROBLEM_TITLES.get(self.type, self.type)
 
-    def to_dict(self) -> dict[str, object]:
-        return {"path": self.path, "line": self.line, "type": self.type, "message": self.message}
-
 
 PROBLEM_TITLES: dict[str, str] = {
     "unreadable": "File cannot be read",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
 
@@ -23,14 +22,6 @@ class Headroom:
     until_breach: int | None
     unit: str
     budget_used: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "until_at_risk": self.until_at_risk,
-            "until_breach": self.until_breach,
-            "unit": self.unit,
-            "budget_used": None if self.budget_used is None else round(self.budget_used, 4),
-        }
 
 
 def _bad_count(result: MetricResult) -> int:

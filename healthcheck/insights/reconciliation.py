@@ -79,36 +79,6 @@ class ReconcileRow:
             return None
         return self.ours.rate - self.amazon.rate
 
-    def to_dict(self) -> dict[str, Any]:
-        m = self.ours.measurement
-        evaluated = self.ours.rate is not None
-        return {
-            "metric_id": self.metric_id,
-            "ours": {
-                "rate": self.ours.rate,
-                "numerator": m.numerator if evaluated else None,
-                "denominator": m.denominator if evaluated else None,
-                "window": {"start": self.ours.window.start.isoformat(), "end": self.ours.window.end.isoformat()},
-                "status": str(self.ours.status),
-            },
-            "amazon": self.amazon.to_dict(),
-            "ours_on_amazon_window": _counts_dict(self.ours_on_amazon_window),
-            "difference": None if self.difference is None else round(self.difference, 6),
-            "agrees": self.agrees,
-            "causes": list(self.causes),
-        }
-
-
-def _counts_dict(counts: tuple[int, int] | None) -> dict[str, Any] | None:
-    if counts is None:
-        return None
-    numerator, denominator = counts
-    return {
-        "rate": numerator / denominator if denominator else None,
-        "numerator": numerator,
-        "denominator": denominator,
-    }
-
 
 @dataclass(frozen=True)
 class Reconciliation:
@@ -122,17 +92,6 @@ class Reconciliation:
     warning_states: tuple[str, ...]
     rows: tuple[ReconcileRow, ...]
     notes: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "marketplace_id": self.marketplace_id,
-            "account_status": self.account_status,
-            "account_health_rating": {"status": self.ahr_status, "score": self.ahr_score},
-            "warning_states": list(self.warning_states),
-            "metrics": [r.to_dict() for r in self.rows],
-            "notes": list(self.notes),
-        }
 
 
 def _same_window(result: MetricResult, amazon: AmazonFigure, events: Events | None) -> tuple[int, int] | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -34,14 +33,6 @@ class Series:
     def rates(self) -> tuple[float | None, ...]:
         return tuple(n / d if d else None for n, d in zip(self.numerators, self.denominators, strict=True))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.metric_id,
-            "rates": [None if r is None else round(r, 6) for r in self.rates],
-            "numerators": list(self.numerators),
-            "denominators": list(self.denominators),
-        }
-
 
 @dataclass(frozen=True)
 class Trend:
@@ -56,14 +47,6 @@ class Trend:
     def get(self, metric_id: str) -> Series | None:
         return next((s for s in self.series if s.metric_id == metric_id), None)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "days": self.days,
-            "metrics": [s.to_dict() for s in self.series],
-        }
-
 
 @dataclass(frozen=True)
 class Recovery:
@@ -75,13 +58,6 @@ class Recovery:
     under_target: dt.date | None
     ok: dt.date | None
     searched_until: dt.date
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "under_target": self.under_target.isoformat() if self.under_target else None,
-            "ok": self.ok.isoformat() if self.ok else None,
-            "searched_until": self.searched_until.isoformat(),
-        }
 
 
 def recovery(result: MetricResult, events: Events, as_of: dt.date) -> Recovery | None:

@@ -92,20 +92,6 @@ class AmazonFigure:
     def days(self) -> int | None:
         return (self.end - self.start).days + 1 if self.start and self.end else None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "rate": self.rate,
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "window": {
-                "start": self.start.isoformat() if self.start else None,
-                "end": self.end.isoformat() if self.end else None,
-            },
-            "status": self.status,
-            "details": dict(self.details),
-        }
-
 
 def figures(entry: Mapping[str, Any], key: AmazonKey) -> list[AmazonFigure]:
     """The figures at `key.path` in one marketplace's entry: none, one, or one per item of a list there."""

@@ -48,14 +48,6 @@ class Window:
         """Mask of local-midnight datetimes inside the window."""
         return days.between(pd.Timestamp(self.start), pd.Timestamp(self.end), inclusive="both")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "days": self.days,
-            "basis": str(self.basis),
-        }
-
 
 @dataclass(frozen=True)
 class Measurement:
@@ -165,38 +157,6 @@ class MetricResult:
     @property
     def coverage_complete(self) -> bool:
         return self.covered_days == self.window.days
-
-    def coverage_dict(self) -> dict[str, Any]:
-        m = self.measurement
-        return {
-            "first_data_date": m.first_data_date.isoformat() if m.first_data_date else None,
-            "last_data_date": m.last_data_date.isoformat() if m.last_data_date else None,
-            "complete": self.coverage_complete,
-            "window_days": self.window.days,
-            "covered_days": self.covered_days,
-            "missing_inputs": list(self.missing_inputs),
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        m = self.measurement
-        return {
-            "id": self.spec.id,
-            "title": self.spec.title,
-            "status": str(self.status),
-            "rate": self.rate,
-            "numerator": m.numerator if m.counted else None,
-            "denominator": m.denominator if m.counted else None,
-            "target": self.spec.target,
-            "at_risk_threshold": self.spec.at_risk,
-            "direction": str(self.spec.direction),
-            "window": self.window.to_dict(),
-            "coverage": self.coverage_dict(),
-            "details": dict(m.details),
-            "order_ids": list(m.order_ids),
-            "reason": m.reason,
-            "problem_order_ids": list(m.problem_order_ids),
-            "notes": list(m.notes),
-        }
 
 
 def evaluate(spec: MetricSpec, data: AuditData, as_of: dt.date) -> MetricResult:
