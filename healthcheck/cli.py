@@ -246,9 +246,7 @@ def audit(
             "shows no buyer data",
             err=True,
         )
-    text = render(report, chosen, fail_on=fail_on, color=color, width=width)
-    if chosen is Format.CSV and output is not None:
-        text = "\ufeff" + text  # a byte-order mark, so that spreadsheets open the file as UTF-8
+    text = render(report, chosen, fail_on=fail_on, color=color, width=width, to_file=output is not None)
     if output is not None:
         try:
             write_atomically(output, text)

@@ -40,8 +40,10 @@ def format_for_suffix(path: Path) -> Format | None:
     return _SUFFIXES.get(path.suffix.lower())
 
 
-def render(report: AuditReport, fmt: Format, *, fail_on: FailOn, color: bool, width: int | None) -> str:
-    """The whole report as text in the chosen format (the CLI writes it to stdout or --output).
+def render(
+    report: AuditReport, fmt: Format, *, fail_on: FailOn, color: bool, width: int | None, to_file: bool = False
+) -> str:
+    """The whole report as text in the chosen format (the CLI writes it to stdout or, `to_file`, to --output).
 
     Buyer contact details are in the report only when the audit ran with --show-pii; the CSV worklist then
     names them, and no other format ever prints them.
@@ -63,7 +65,7 @@ def render(report: AuditReport, fmt: Format, *, fail_on: FailOn, color: bool, wi
         case Format.CSV:
             from healthcheck.report.csv_report import render_csv
 
-            return render_csv(report, fail_on=fail_on)
+            return render_csv(report, fail_on=fail_on, to_file=to_file)
         case Format.JUNIT:
             from healthcheck.report.junit import render_junit
 

@@ -86,8 +86,9 @@ def _rows(report: AuditReport) -> Iterable[list[object]]:
 BUYER_COLUMNS = ("buyer_name", "buyer_email", "buyer_phone")
 
 
-def render_csv(report: AuditReport, *, fail_on: FailOn) -> str:
-    """Header and rows; RFC 4180 line endings. The status and exit code are in every other format.
+def render_csv(report: AuditReport, *, fail_on: FailOn, to_file: bool = False) -> str:
+    """Header and rows; RFC 4180 line endings. The status and exit code are in every other format. A file starts
+    with a byte-order mark, so that spreadsheets open it as UTF-8 (piped, it would only get in the way).
 
     With --show-pii (and an order report that carries them) the buyer's contact details close each row, so the
     worklist says whom to write to; without it they were never read.
@@ -102,4 +103,4 @@ def render_csv(report: AuditReport, *, fail_on: FailOn) -> str:
             buyer = report.buyers.get(str(row[order_column]))
             row = [*row, *((buyer.name, buyer.email, buyer.phone) if buyer else ("", "", ""))]
         writer.writerow([neutralise(v) for v in row])
-    return buffer.getvalue()
+    return ("\ufeff" if to_file else "") + buffer.getvalue()
