@@ -101,7 +101,3 @@ def skus_of(data: AuditData, order_ids: pd.Series, *, cancelled_only: bool = Fal
 
 def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"

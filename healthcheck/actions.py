@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
-from healthcheck.action_base import Action, Effect, Impact, kind_of, plural, skus_of
+from healthcheck.action_base import Action, Effect, Impact, kind_of, skus_of
 from healthcheck.action_base import ids_of as _ids
 from healthcheck.concurrency import ordered_map
 from healthcheck.insights import budget_used, rate_with_bad
@@ -31,6 +31,7 @@ from healthcheck.order_actions import (
     overdue_action,
 )
 from healthcheck.shipcal import operating_days_between
+from healthcheck.wording import plural, verb
 
 __all__ = ["Action", "Effect", "Impact", "build_actions", "impact", "rank_key"]
 
@@ -101,13 +102,14 @@ def tracking_action(data: AuditData, result: MetricResult) -> list[Action]:
     parts = []
     if not bad.empty:
         parts.append(
-            f"{missing} package(s) have no tracking number and {len(bad) - missing} a carrier Amazon does not "
+            f"{plural(missing, 'package')} {verb(missing, 'has', 'have')} no tracking number and {len(bad) - missing} "
+            "a carrier Amazon does not "
             "integrate with (e.g. `Other`): enter the tracking number and choose the carrier from Amazon's list, "
             "or buy labels through Buy Shipping."
         )
     if not late_scan.empty:
         parts.append(
-            f"{len(late_scan)} package(s) had no carrier scan within 48 hours of confirmation: hand parcels to "
+            f"{plural(len(late_scan), 'package')} had no carrier scan within 48 hours of confirmation: hand parcels to "
             "the carrier the day you confirm them."
         )
     return [

@@ -20,6 +20,7 @@ import typer
 
 from healthcheck.cli import _fail, _load_config, _parse_date, app
 from healthcheck.outcome import ExitCode
+from healthcheck.wording import plural
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
@@ -115,7 +116,7 @@ def _print_summary(summary: FetchSummary, *, quiet: bool, list_files: bool) -> N
         return
     for name in summary.written:
         typer.echo(f"fetched {summary.folder / name}")
-    parts = [f"{len(summary.written)} new file(s)"]
+    parts = [f"{plural(len(summary.written), 'new file')}"]
     if summary.unchanged:
         parts.append(f"{len(summary.unchanged)} unchanged")
     if summary.up_to_date:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from healthcheck.cli import _fail, _load_config, app, write_atomically
+from healthcheck.wording import plural
 
 
 @app.command(short_help="Show the ship-by date of a purchase, day by day.")
@@ -42,7 +43,7 @@ def shipby(
         result = explain_ship_by(moment, days, calendar, market.timezone)
         typer.echo(f"purchase:      {raw}")
         typer.echo(f"local time:    {result.purchase_local:%Y-%m-%d %H:%M %Z} ({market.code}, {market.timezone})")
-        typer.echo(f"handling time: {days} business day(s) ({source})")
+        typer.echo(f"handling time: {plural(days, 'business day')} ({source})")
         steps = [(day, "counted", "") for day in result.counted_days]
         steps += [(s.day, "skipped", f": {s.reason}") for s in result.skipped]
         for day, what, why in sorted(steps, key=lambda step: (step[0], step[1] == "counted")):

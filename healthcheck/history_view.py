@@ -12,6 +12,7 @@ from enum import StrEnum
 from itertools import groupby
 
 from healthcheck.history import AuditRow
+from healthcheck.wording import plural
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -142,7 +143,7 @@ def _table(rows: Sequence[AuditRow], metric: str | None) -> str:
         group = list(grouped)
         first, last = group[0], group[-1]
         lines.append(
-            f"{account} ({marketplace}): {len(group)} audit(s), {first.as_of} .. {last.as_of}; "
+            f"{account} ({marketplace}): {plural(len(group), 'audit')}, {first.as_of} .. {last.as_of}; "
             f"now {last.status.replace('_', ' ').upper()}"
         )
         statuses = " ".join(r.status[0].upper() for r in group)

@@ -42,6 +42,7 @@ from healthcheck.marketplaces import Marketplace
 from healthcheck.order_keys import frame_numbers
 from healthcheck.orders import AFN, MFN, ORDER_SOURCES, merge_orders, mismatch_warning
 from healthcheck.shipcal import OperatingCalendar
+from healthcheck.wording import plural, verb
 
 # Re-exported: the metrics, actions and insights read them from the model.
 __all__ = [
@@ -237,8 +238,9 @@ def build_defects(loaded: LoadResult) -> tuple[pd.DataFrame, list[str]]:
             claimed = claimed.loc[~member(claimed["order_id"], known)]
         if not claimed.empty:
             warnings.append(
-                f"mfn_returns: {len(claimed)} return(s) carry an A-to-z claim with no status; counted as "
-                "defects (list them in a claims file with their status, which then decides)"
+                f"mfn_returns: {plural(len(claimed), 'return')} {verb(len(claimed), 'carries', 'carry')} an A-to-z "
+                "claim with no status; counted as defects (list them in a claims file with their status, which then "
+                "decides)"
             )
         parts.append(claimed.assign(defect="a_to_z_claim", source="mfn_returns"))
     if not parts:
@@ -354,7 +356,8 @@ def _audit_frames(
             notes.warnings.append(
                 (
                     file_index,
-                    f"{count} row(s) are for orders not in the order data: they count in the valid tracking rate only",
+                    f"{plural(count, 'row')} {verb(count, 'is', 'are')} for orders not in the order data: they count "
+                    "in the valid tracking rate only",
                 )
             )
     defects, warnings = build_defects(loaded)

@@ -13,6 +13,7 @@ from typing import Any
 
 from healthcheck.errors import NotifyError
 from healthcheck.history import AuditRow
+from healthcheck.wording import plural
 
 RANK = {"ok": 0, "at_risk": 1, "breach": 2}
 WORST_SHOWN = 5
@@ -85,7 +86,7 @@ def compose(found: Sequence[Change], report: Mapping[str, Any], account: str) ->
         lines += ["", "First actions:"]
     for action in actions[:ACTIONS_SHOWN]:
         orders = len(action.get("order_ids") or [])
-        lines.append(f"  - {action['title']}" + (f" ({orders} order(s))" if orders else ""))
+        lines.append(f"  - {action['title']}" + (f" ({plural(orders, 'order')})" if orders else ""))
     return title, "\n".join(lines) + "\n"
 
 

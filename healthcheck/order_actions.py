@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from healthcheck.action_base import Action, ids_of, plural, sentence, sku_counts
+from healthcheck.action_base import Action, ids_of, sentence, sku_counts
 from healthcheck.metrics.base import MetricResult
 from healthcheck.metrics.cancellation import (
     BUYER_REASON_PATTERN,
@@ -19,6 +19,7 @@ from healthcheck.metrics.cancellation import (
 )
 from healthcheck.model import MFN, AuditData, member
 from healthcheck.shipcal import add_operating_days, operating_days_between
+from healthcheck.wording import plural
 
 # Cancel reasons by cause (Amazon's reason codes and the words sellers' tools log). Stock, or no reason given,
 # is what `relist_or_fix_stock` is for; the others have causes of their own.

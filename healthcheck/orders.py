@@ -23,6 +23,7 @@ from healthcheck.loaders import LoadResult
 from healthcheck.marketplaces import Marketplace
 from healthcheck.order_keys import OrderKeys
 from healthcheck.shipcal import OperatingCalendar, operating_days_between, ship_by_dates
+from healthcheck.wording import plural
 
 CANCELLED = {"cancelled", "canceled"}
 MFN = "MFN"
@@ -458,13 +459,13 @@ def mismatch_warning(
     per_sku = per_pair.drop_duplicates("order").groupby("sku")["implied"].agg(["size", "median"])
     per_sku = per_sku.sort_values("size", ascending=False, kind="stable").head(3)
     hints = ", ".join(
-        f"{sku} ({int(r['size'])} orders: Amazon's dates imply {int(r['median'])} day(s))"
+        f"{sku} ({plural(int(r['size']), 'order')}: Amazon's dates imply {plural(int(r['median']), 'day')})"
         for sku, r in per_sku.iterrows()
     )
     example = differs.sort_values("order_id").iloc[0]
     return (
         f"{len(differs)} of {len(both)} ship-by dates in the order report differ from those the settings give "
-        f"(handling {config.handling_days} day(s), {len(config.handling_days_by_sku)} SKU override(s), "
+        f"(handling {plural(config.handling_days, 'day')}, {plural(len(config.handling_days_by_sku), 'SKU override')}, "
         f"operating days {', '.join(calendar.operating_days)}): {hints or 'no SKU given'}. E.g. order "
         f"{example['order_id']}: Amazon {example['ship_by_date']:%Y-%m-%d}, settings "
         f"{example['computed_ship_by_date']:%Y-%m-%d}. The handling time in Seller Central is not the one in "

@@ -297,4 +297,4 @@ def test_progress_bar_only_on_a_terminal() -> None:
     with _loading_progress(enabled=True, color=True) as progress:
         assert progress is not None
         progress("reports/all_orders.txt", 0, 100)
-        progress("1 file(s) read", 100, 100)
+        progress("1 file read", 100, 100)

@@ -79,4 +79,4 @@ def test_computed_ship_by_dates_give_the_same_late_shipment_rate(in_repo: Path, 
 def test_settings_that_differ_from_amazon_are_named(in_repo: Path) -> None:
     doc = run_audit([SAMPLES], config=Config(), now=NOW).to_dict()
     warning = next(w for w in doc["warnings"] if "ship-by dates in the order report differ" in w)
-    assert "RUG-5X8-GRY" in warning and "imply 3 day(s)" in warning
+    assert "RUG-5X8-GRY" in warning and "imply 3 days" in warning

@@ -3,6 +3,7 @@ to one of our metrics, and the likely causes of every difference."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -107,46 +108,69 @@ def _same_window(result: MetricResult, amazon: AmazonFigure, events: Events | No
     return int(numerators[0]), int(denominators[0])
 
 
+def _sentence(text: str) -> str:
+    """A cause as a sentence: capitalised and closed, so that causes shown one after another never run together."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
+
+
+def _count(count: int, unit: str) -> str:
+    """`1 order`, `3 orders`: the metric's unit is a plural noun."""
+    return f"{count} {unit[:-1] if count == 1 and unit.endswith('s') else unit}"
+
+
 def _not_compared(ours: MetricResult) -> tuple[str, ...]:
     if ours.rate is None:
-        return (f"not compared: not recomputed: {ours.measurement.reason}",)
-    return ("not compared: Amazon's report gives no rate for it",)
+        return (_sentence(f"not compared: not recomputed: {ours.measurement.reason}"),)
+    return (_sentence("not compared: Amazon's report gives no rate for it"),)
+
+
+def _dates_differ(result: MetricResult, start: dt.date, end: dt.date) -> str:
+    """How Amazon's window (`start` to `end`) stands to ours: a few days behind, or another period altogether."""
+    window = result.window
+    lag = (window.end - end).days
+    dates = f"Amazon's covers {start} to {end}, ours {window.start} to {window.end}"
+    # Further apart than a window's length, the two do not share a day: calling it "behind" misleads.
+    if abs(lag) > result.spec.window_days:
+        return f"Amazon's report is from another period ({dates})"
+    if lag > 0:
+        return f"Amazon's report is {lag} day{'s' if lag != 1 else ''} behind ours"
+    return f"the window dates differ ({dates})"
 
 
 def _causes(result: MetricResult, amazon: AmazonFigure, same_window: tuple[int, int] | None) -> tuple[str, ...]:
-    """The likely reasons our number and Amazon's differ, most likely first."""
+    """The likely reasons our number and Amazon's differ, most likely first, each a sentence of its own."""
     if result.rate is None:
-        return (f"not recomputed: {result.measurement.reason}",)
+        return (_sentence(f"not recomputed: {result.measurement.reason}"),)
     causes: list[str] = []
     window = result.window
     unit = result.spec.unit
     m = result.measurement
     numerator, denominator, where = m.numerator, m.denominator, "in our window"
     if amazon.start and amazon.end and (amazon.start, amazon.end) != (window.start, window.end):
-        lag = (window.end - amazon.end).days
-        behind = f"Amazon's report is {lag} day{'s' if lag != 1 else ''} behind ours" if lag > 0 else ""
-        dates = f"Amazon {amazon.start} to {amazon.end}, ours {window.start} to {window.end}"
+        dates = _sentence(_dates_differ(result, amazon.start, amazon.end))
         if same_window is not None:
             numerator, denominator, where = same_window[0], same_window[1], "over Amazon's dates"
             if (numerator, denominator) == (amazon.numerator, amazon.denominator):
-                return (f"dates only: {behind or dates}; over Amazon's dates we count {numerator}/{denominator} too",)
-            causes.append(
-                f"window dates differ ({dates}{'; ' + behind if behind else ''}); over Amazon's dates we count "
-                f"{numerator}/{denominator}"
-            )
+                return (f"Dates only: {dates} Over Amazon's dates we count {numerator}/{denominator} too.",)
+            causes.append(f"{dates} Over Amazon's dates we count {numerator}/{denominator}.")
         else:
-            causes.append(f"window dates differ ({dates}{'; ' + behind if behind else ''})")
+            causes.append(dates)
     if amazon.denominator is not None and amazon.denominator != denominator:
         gap = amazon.denominator - denominator
         if gap > 0:
-            text = f"missing orders: we count {gap} fewer {unit} than Amazon {where} (download reports covering it)"
+            text = _sentence(
+                f"missing orders: we count {gap} fewer {unit} than Amazon {where} (download reports covering it)"
+            )
             if not result.coverage_complete:
-                text += f"; our data starts {m.first_data_date}, after the window start"
+                text += f" Our data starts {m.first_data_date}, after the window start."
             causes.append(text)
         else:
             causes.append(
-                f"we count {-gap} more {unit} than Amazon {where}: ones Amazon leaves out of its population "
-                "(orders it exempts, or changes since its report)"
+                _sentence(
+                    f"we count {_count(-gap, unit)} more than Amazon {where}: ones Amazon leaves out of its "
+                    "population (orders it exempts, or changes since its report)"
+                )
             )
     lower = result.spec.direction is Direction.LOWER_IS_BETTER
     ours_bad = numerator if lower else denominator - numerator
@@ -159,11 +183,13 @@ def _causes(result: MetricResult, amazon: AmazonFigure, same_window: tuple[int, 
 
 def _numerator_causes(result: MetricResult, ours: int, amazon_count: int, amazon: AmazonFigure) -> list[str]:
     spec, m = result.spec, result.measurement
-    counted = f"we count {ours} bad {spec.unit}, Amazon {amazon_count}: "
+    counted = f"we count {_count(ours, 'bad ' + spec.unit)}, Amazon {amazon_count}: "
     if ours > amazon_count and m.details.get("origin_unknown"):
         return [
-            counted + "buyer-requested exclusions: no buyer-request information was given, so every cancellation "
-            "counted (add an order report with is-buyer-requested-cancellation)"
+            _sentence(
+                counted + "buyer-requested exclusions: no buyer-request information was given, so every "
+                "cancellation counted (add an order report with is-buyer-requested-cancellation)"
+            )
         ]
     why = spec.amazon_counts_fewer if ours > amazon_count else spec.amazon_counts_more
     parts = [
@@ -171,7 +197,7 @@ def _numerator_causes(result: MetricResult, ours: int, amazon_count: int, amazon
         for name, count in amazon.details.items()
         if m.details.get(name, 0) != count
     ]
-    return [counted + why + (f" ({'; '.join(parts)} in our window)" if parts else "")]
+    return [_sentence(counted + why + (f" ({'; '.join(parts)} in our window)" if parts else ""))]
 
 
 def reconcile(
@@ -216,13 +242,13 @@ def reconcile(
         for metric_id, figure in unmatched:
             ours = by_id[metric_id]
             span = f"{figure.days} days" if figure.days else "undated"
-            why = (
+            why = _sentence(
                 f"not compared: Amazon's figure covers {span} ({figure.start} to {figure.end}), which matches none "
                 "of our late shipment windows (10 and 30 days)"
             )
             same = _same_window(ours, figure, (events or {}).get(metric_id)) if ours.rate is not None else None
             if same is not None:
-                why += f"; over Amazon's dates we count {same[0]}/{same[1]}"
+                why += f" Over Amazon's dates we count {same[0]}/{same[1]}."
             rows.append(ReconcileRow(metric_id, ours.spec.title, ours, figure, None, (why,), same))
         order = {r.id: i for i, r in enumerate(results)}
         rows.sort(key=lambda r: order[r.metric_id])

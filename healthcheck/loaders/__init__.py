@@ -33,6 +33,7 @@ from healthcheck.loaders.own_outputs import own_output, read_head
 from healthcheck.loaders.reader import LINE_FIELD, NOT_A_REPORT, read_table
 from healthcheck.loaders.walk import walk_folder
 from healthcheck.marketplaces import Marketplace
+from healthcheck.wording import plural
 
 FILE_FIELD = "_file"
 # An int64 per row: the number an Amazon order id's 17 digits make, present only when every order id of the frame
@@ -275,7 +276,7 @@ def load_inputs(
         merged = list(pool.map(merge, kinds) if pool else map(merge, kinds))
     frames = dict(zip(kinds, merged, strict=True))
     if progress:
-        progress(f"{len(inputs)} file(s) read", max(total, done), max(total, done))
+        progress(f"{plural(len(inputs), 'file')} read", max(total, done), max(total, done))
     return LoadResult(inputs, problems, frames, fields, performance, notes)
 
 
@@ -408,7 +409,8 @@ def _deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.
             if len(conflicting):
                 for file_index, count in frame.loc[conflicting, FILE_FIELD].value_counts().items():
                     inputs[int(file_index)].warnings.append(
-                        f"{count} row(s) are older versions of order items found again in a later download "
+                        plural(int(count), "row is an older version", "rows are older versions")
+                        + " of order items found again in a later download "
                         "(the later last-updated-date wins)"
                     )
     if bool(drop.any()):

@@ -18,6 +18,7 @@ from healthcheck.loaders.kinds import (
     normalise_header,
 )
 from healthcheck.loaders.parse import AMAZON_ORDER_ID
+from healthcheck.wording import plural
 
 # How far into a file the header may be: upload templates put up to three rows of labels first.
 HEADER_SEARCH_LINES = 10
@@ -155,5 +156,6 @@ def _header_shown(names: Sequence[str]) -> str:
     others = sum(1 for name in names if name and name not in known)
     parts = ours[:8] + ([f"{len(ours) - 8} more"] if len(ours) > 8 else [])
     if others:
-        parts.append(f"{others} column(s) no report has" if ours else f"{others} column(s), none a report's")
+        columns = plural(others, "column")
+        parts.append(f"{columns} no report has" if ours else f"{columns}, none a report's")
     return ", ".join(parts) or "no column names"

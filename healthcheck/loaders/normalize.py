@@ -18,6 +18,7 @@ from healthcheck.loaders.kinds import FEEDBACK, Column, KindSpec, ValueType
 from healthcheck.loaders.reader import LINE_FIELD, MAX_LISTED_BAD_ROWS, RawTable
 from healthcheck.loaders.sheet_dates import SheetDates, spreadsheet_dates
 from healthcheck.marketplaces import MARKETPLACES, date_order_of
+from healthcheck.wording import plural, verb
 
 
 def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_format: str) -> pd.DataFrame:
@@ -41,7 +42,8 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
             if bool(mangled.any()):
                 first = frame.loc[mangled].iloc[0]
                 table.warnings.append(
-                    f"{int(mangled.sum())} value(s) of `{column.header}` are in scientific notation (e.g. "
+                    f"{plural(int(mangled.sum()), 'value')} of `{column.header}` "
+                    f"{verb(int(mangled.sum()), 'is', 'are')} in scientific notation (e.g. "
                     f"{str(first[column.field]).strip()} at line {int(first[LINE_FIELD])}): the file was opened "
                     "and saved in Excel and their digits are lost; re-download the report"
                 )
@@ -65,7 +67,8 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
                     whole_file = _wrong_format(frame.loc[bad, column.field], feedback_date_format)
         elif bool(bad.any()):
             table.warnings.append(
-                f"{int(bad.sum())} value(s) of `{column.header}` could not be read and were ignored "
+                f"{plural(int(bad.sum()), 'value')} of `{column.header}` could not be read and "
+                f"{verb(int(bad.sum()), 'was', 'were')} ignored "
                 f"(first at line {int(frame.loc[bad, LINE_FIELD].iloc[0])})"
             )
             values = values.mask(bad)
@@ -87,9 +90,8 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
             table.problems.append(InputProblem("bad_row", path, reason, line=int(line)))
         extra = int(bad_rows.sum()) - MAX_LISTED_BAD_ROWS
         if extra > 0:
-            table.problems.append(
-                InputProblem("bad_row", path, f"{extra} more bad row(s) like the ones above were left out")
-            )
+            left_out = f"{plural(extra, 'more bad row')} like the ones above {verb(extra, 'was', 'were')} left out"
+            table.problems.append(InputProblem("bad_row", path, left_out))
         typed = typed.loc[~bad_rows]
     return _finish(table.kind, typed).reset_index(drop=True)
 

@@ -23,6 +23,7 @@ from healthcheck.loaders.kinds import (
     FEEDBACK,
     KindSpec,
 )
+from healthcheck.wording import plural, verb
 
 __all__ = ["HEADER_SEARCH_LINES", "LINE_FIELD", "MAX_LISTED_BAD_ROWS", "NOT_A_REPORT", "RawTable", "read_table"]
 
@@ -98,7 +99,8 @@ def read_table(
     table.rows = len(frame) + table.bad_rows + table.repeated_headers
     if table.repeated_headers:
         table.warnings.append(
-            f"{table.repeated_headers} line(s) repeat the header (downloads joined into one file): skipped, not data"
+            f"{plural(table.repeated_headers, 'line')} {verb(table.repeated_headers, 'repeats', 'repeat')} the "
+            "header (downloads joined into one file): skipped, not data"
         )
     if table.rows == 0:
         # A report with nothing in its period is a normal download (no unshipped orders today), not an error.
@@ -314,7 +316,8 @@ def _exact_read(
             InputProblem(
                 "bad_row",
                 path,
-                f"{table.bad_rows - MAX_LISTED_BAD_ROWS} more row(s) like the ones above were left out",
+                f"{plural(table.bad_rows - MAX_LISTED_BAD_ROWS, 'more row')} like the ones above "
+                f"{verb(table.bad_rows - MAX_LISTED_BAD_ROWS, 'was', 'were')} left out",
             )
         )
     if last and len(last) < width and not body.endswith(b"\n"):

@@ -12,6 +12,7 @@ from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, 
 from healthcheck.metrics.events import ALWAYS, NEVER, Events, day_numbers, flag
 from healthcheck.model import MFN, AuditData
 from healthcheck.shipcal import add_operating_days
+from healthcheck.wording import plural
 
 EXPIRY_BUSINESS_DAYS = 7
 # The seller's own log says the buyer asked, but without Amazon's flag the order still counts: appeal it.
@@ -64,9 +65,9 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     origin_unknown = 0 if data.buyer_request_known else len(ids)
     if origin_unknown:
         notes = (
-            f"{origin_unknown} cancellation(s) of unknown origin: no buyer-request information was given, so the "
-            "files cannot tell a buyer's request from a seller's cancellation and every one counts (add the order "
-            "report with is-buyer-requested-cancellation, or a cancellations file)",
+            f"{plural(origin_unknown, 'cancellation')} of unknown origin: no buyer-request information was given, "
+            "so the files cannot tell a buyer's request from a seller's cancellation and every one counts (add the "
+            "order report with is-buyer-requested-cancellation, or a cancellations file)",
         )
     return Measurement(
         numerator=len(ids),

@@ -13,6 +13,7 @@ from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, 
 from healthcheck.metrics.cancellation import expired_orders
 from healthcheck.metrics.events import ALWAYS, NEVER, Events, day_numbers
 from healthcheck.model import MFN, AuditData
+from healthcheck.wording import plural
 
 
 def lsr_frame(data: AuditData, window: Window, as_of: dt.date) -> pd.DataFrame:
@@ -53,7 +54,7 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     notes: tuple[str, ...] = ()
     computed = int((frame["counted"] & (frame["ship_by_source"] == "computed")).sum())
     if computed:
-        notes = (f"{computed} ship-by date(s) computed from the handling time (no latest-ship-date given)",)
+        notes = (f"{plural(computed, 'ship-by date')} computed from the handling time (no latest-ship-date given)",)
     return Measurement(
         numerator=len(ids),
         denominator=int(frame["counted"].sum()),

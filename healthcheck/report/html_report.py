@@ -3,7 +3,6 @@ network: nothing is loaded from anywhere. Every value goes through `html.escape`
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Iterable
 
@@ -20,6 +19,7 @@ from healthcheck.report.text import (
     closest_ok,
     closest_sentence,
     counts_text,
+    first_complete_day,
     headroom_cell,
     impact_sentence,
     metric_sentence,
@@ -33,6 +33,7 @@ from healthcheck.report.text import (
     window_text,
     worst_first,
 )
+from healthcheck.wording import plural, verb
 
 _STATUS_CLASS = {
     Status.BREACH: "breach",
@@ -199,7 +200,7 @@ def chart(result: MetricResult, series: Series, trend: Trend) -> str:
     plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
     points = _points(series, lo, hi)
     partial = ""
-    complete_from = _first_complete_day(result)
+    complete_from = first_complete_day(result)
     if complete_from is not None and complete_from > trend.start:
         share = min(1.0, (complete_from - trend.start).days / max(trend.days - 1, 1))
         partial = (
@@ -243,14 +244,6 @@ def chart(result: MetricResult, series: Series, trend: Trend) -> str:
     )
 
 
-def _first_complete_day(result: MetricResult) -> dt.date | None:
-    """The first as-of day whose window the data covers from its start (earlier values rest on less data)."""
-    first = result.measurement.first_data_date
-    if first is None:
-        return None
-    return first + dt.timedelta(days=result.spec.window_days - 1 + result.spec.end_lag_days)
-
-
 def _charts(report: AuditReport) -> list[str]:
     trend = report.insights.trend
     if trend is None:
@@ -290,7 +283,7 @@ def _actions(report: AuditReport) -> list[str]:
             body.append(f'<br><span class="impact">{esc(moved)}</span>')
         if a.order_ids:
             body.append(
-                f"<details><summary>{len(a.order_ids)} order(s)</summary>"
+                f"<details><summary>{plural(len(a.order_ids), 'order')}</summary>"
                 f'<p class="ids">{_ids(a.order_ids)}</p></details>'
             )
         if a.skus:
@@ -346,7 +339,11 @@ def _inputs(report: AuditReport) -> list[str]:
     notes = [f"{i['path']}: {w}" for i in report.inputs for w in i["warnings"]] + list(report.warnings)
     if report.unmatched_defects:
         ids = ", ".join(d["order_id"] for d in report.unmatched_defects)
-        notes.append(f"{len(report.unmatched_defects)} defect(s) name orders missing from the order data: {ids}")
+        count = len(report.unmatched_defects)
+        notes.append(
+            f"{plural(count, 'defect')} {verb(count, 'names an order', 'name orders')} missing from the order "
+            f"data: {ids}"
+        )
     if notes:
         parts += ["<h2>Notes</h2>", '<ul class="note">', *(f"<li>{esc(n)}</li>" for n in notes), "</ul>"]
     if report.errors:

@@ -25,22 +25,46 @@ from healthcheck.report.text import (
     partial_note,
     percent,
     recovery_cell,
-    shown_ids,
     sparkline,
     status_word,
     target_text,
     window_text,
     worst_first,
 )
+from healthcheck.wording import plural, verb
 
 TREND_DAYS = 30
-# Enough to keep text literal: no emphasis, code, links, images, tables breaks or HTML tags.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#]|<(?=[A-Za-z/!?]))")
+# Enough to keep text literal: no emphasis, code, links, images, tables breaks or HTML tags. An underscore between
+# two letters or digits (`all_orders_1`) can neither open nor close emphasis in CommonMark, so it is left as it
+# is: cron mail is read raw, where every backslash is noise.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]|~#]|<(?=[A-Za-z/!?])|(?<![^\W_])_|_(?![^\W_]))")
+_BACKTICKS = re.compile(r"`+")
 
 
 def md(value: object) -> str:
     """Escape untrusted text so it renders literally (no links, no HTML, no table breaks)."""
     return _MD_SPECIAL.sub(r"\\\1", clean(value)).replace("\n", " ").replace("\r", " ")
+
+
+def code(value: object, *, in_table: bool = False) -> str:
+    """A path or another identifier from a file (order id, SKU) as a code span, which shows it literally both raw
+    and rendered without a single backslash. The fence is one backtick longer than the longest run inside, padded
+    with a space (which CommonMark strips) where the text starts or ends with a backtick or with a space on both
+    sides. In a table a pipe still ends the cell inside a code span: GFM reads `\\|` there as a literal pipe."""
+    text = clean(value).replace("\n", " ").replace("\r", " ")
+    if not text:
+        return ""
+    if in_table:
+        text = text.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def code_ids(ids: tuple[str, ...] | list[str], limit: int) -> str:
+    """Order ids or SKUs as code spans, the first `limit` of them, then how many more."""
+    shown = ", ".join(code(i) for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def render_markdown(report: AuditReport, *, fail_on: FailOn) -> str:
@@ -102,7 +126,7 @@ def _metrics(report: AuditReport) -> list[str]:
             recovery_cell(report.insights.recovery.get(r.id)),
         ]
         if trend:
-            chars, _ = sparkline(r, trend.get(r.id), days)
+            chars, _ = sparkline(r, trend.get(r.id), trend.end, days)
             cells.append(f"`{chars}`" if chars.strip() else "")
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", md(HEADROOM_LEGEND)]
@@ -114,7 +138,7 @@ def _metrics(report: AuditReport) -> list[str]:
             notes.append(f"- {md(r.spec.title)}: not evaluated: {md(r.measurement.reason)}")
         elif r.status in (Status.BREACH, Status.AT_RISK) and r.measurement.problem_order_ids:
             ids = r.measurement.problem_order_ids
-            notes.append(f"- {md(r.spec.title)}: {len(ids)} order(s) behind it: {md(shown_ids(ids, limit=10))}")
+            notes.append(f"- {md(r.spec.title)}: {plural(len(ids), 'order')} behind it: {code_ids(ids, limit=10)}")
         if missing_note(r):
             notes.append(f"- {md(r.spec.title)}: {md(missing_note(r))}")
         for note in r.measurement.notes:
@@ -132,9 +156,9 @@ def _actions(report: AuditReport) -> list[str]:
         if moved:
             lines.append(f"   - *{md(moved)}*")
         if a.order_ids:
-            lines.append(f"   - Orders: {md(shown_ids(a.order_ids, limit=10))}")
+            lines.append(f"   - Orders: {code_ids(a.order_ids, limit=10)}")
         if a.skus:
-            lines.append(f"   - SKUs: {md(shown_ids(a.skus, limit=10))}")
+            lines.append(f"   - SKUs: {code_ids(a.skus, limit=10)}")
     return lines
 
 
@@ -146,7 +170,7 @@ def _reconcile(report: AuditReport) -> list[str]:
             score = f" {rec.ahr_score:g}" if rec.ahr_score is not None else ""
             facts.append(f"account health rating {rec.ahr_status or '-'}{score}")
         facts += [f"warning {w}" for w in rec.warning_states]
-        lines += ["", "## Amazon's own numbers", "", f"{md(rec.path)}: {md(', '.join(facts))}."]
+        lines += ["", "## Amazon's own numbers", "", f"{code(rec.path)}: {md(', '.join(facts))}."]
         lines += [f"- note: {md(n)}" for n in rec.notes]
         if not rec.rows:
             continue
@@ -177,19 +201,22 @@ def _inputs(report: AuditReport) -> list[str]:
     for item in report.inputs:
         skipped = ", ".join(f"{k} {v}" for k, v in item["skipped"].items())
         lines.append(
-            f"| {md(item['path'])} | {md(item['kind'] or '-')} | {md(item['encoding'] or '-')} | {item['rows']} | "
-            f"{item['used_rows']} | {md(skipped)} |"
+            f"| {code(item['path'], in_table=True)} | {md(item['kind'] or '-')} | {md(item['encoding'] or '-')} | "
+            f"{item['rows']} | {item['used_rows']} | {md(skipped)} |"
         )
-    notes = [f"{md(i['path'])}: {md(w)}" for i in report.inputs for w in i["warnings"]]
+    notes = [f"{code(i['path'])}: {md(w)}" for i in report.inputs for w in i["warnings"]]
     notes += [md(w) for w in report.warnings]
     if report.unmatched_defects:
         ids = [d["order_id"] for d in report.unmatched_defects]
-        notes.append(f"{len(ids)} defect(s) name orders missing from the order data: {md(shown_ids(ids))}")
+        notes.append(
+            f"{plural(len(ids), 'defect')} {verb(len(ids), 'names an order', 'name orders')} missing from the order "
+            f"data: {code_ids(ids, limit=5)}"
+        )
     if notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     if report.errors:
         lines += ["", "## Errors", ""]
         for e in report.errors:
-            where = md(e.path) + (f", line {e.line}" if e.line else "")
+            where = code(e.path) + (f", line {e.line}" if e.line else "")
             lines.append(f"- {where}: {md(e.message)}")
     return lines

@@ -15,6 +15,7 @@ from healthcheck.audit import AuditReport
 from healthcheck.metrics.base import Direction, MetricResult, Status
 from healthcheck.outcome import FailOn
 from healthcheck.report.text import clean, partial_note, percent, status_word, worst_first
+from healthcheck.wording import plural
 
 # '|' starts perfdata and a newline ends the plugin's first line: neither may appear in the text.
 _UNSAFE = re.compile(r"[|\r\n]")
@@ -55,7 +56,7 @@ def render_nagios(report: AuditReport, *, fail_on: FailOn) -> str:
     if report.errors:
         first = report.errors[0]
         where = first.path + (f", line {first.line}" if first.line else "")
-        summary = f"{len(report.errors)} input error(s): {where}: {first.message}"
+        summary = f"{plural(len(report.errors), 'input error')}: {where}: {first.message}"
         if problems:
             summary += "; " + ", ".join(_crossed(r) for r in problems)
     elif report.unknown_reason is not None:

@@ -36,6 +36,7 @@ from healthcheck.report.text import (
     window_text,
     worst_first,
 )
+from healthcheck.wording import plural, verb
 
 DEFAULT_WIDTH = 110
 OVERALL_STYLE = {
@@ -146,7 +147,7 @@ def _metrics(console: Console, report: AuditReport) -> None:
         elif result.status in (Status.BREACH, Status.AT_RISK) and m.problem_order_ids:
             console.print(
                 Text(
-                    f"- {result.spec.title}: {len(m.problem_order_ids)} order(s) behind it: "
+                    f"- {result.spec.title}: {plural(len(m.problem_order_ids), 'order')} behind it: "
                     f"{shown_ids(m.problem_order_ids)}"
                 )
             )
@@ -175,11 +176,13 @@ def _trend(console: Console, report: AuditReport, width: int) -> None:
         series = trend.get(result.id)
         if series is None:
             continue
-        chars, statuses = sparkline(result, series, days)
+        chars, statuses = sparkline(result, series, trend.end, days)
         line = Text()
         for char, day_status in zip(chars, statuses, strict=True):
             line.append(char, style=STATUS_STYLE[day_status] if day_status is not Status.NOT_EVALUATED else "")
-        table.add_row(result.spec.title, line, percent(first_value(series, days)), percent(result.rate))
+        table.add_row(
+            result.spec.title, line, percent(first_value(result, series, trend.end, days)), percent(result.rate)
+        )
     console.print(table)
 
 
@@ -265,8 +268,9 @@ def _inputs(console: Console, report: AuditReport) -> None:
         ids = [d["order_id"] for d in report.unmatched_defects]
         console.print(
             Text(
-                f"{len(ids)} defect(s) name orders missing from the order data and were not counted: "
-                f"{shown_ids(ids)}. Add an order report covering them.",
+                f"{plural(len(ids), 'defect')} {verb(len(ids), 'names an order', 'name orders')} missing from the "
+                f"order data and {verb(len(ids), 'was', 'were')} not counted: "
+                f"{shown_ids(ids)}. Add an order report covering {verb(len(ids), 'it', 'them')}.",
                 style="yellow",
             )
         )

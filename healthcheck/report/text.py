@@ -12,6 +12,7 @@ from healthcheck.action_base import kind_of
 from healthcheck.actions import Action, Effect
 from healthcheck.insights import RECOVERY_ASSUMPTION, Headroom, Recovery, Series
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
+from healthcheck.wording import plural
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
@@ -93,10 +94,6 @@ def shown_ids(ids: tuple[str, ...] | list[str], limit: int = 5) -> str:
     if len(ids) <= limit:
         return ", ".join(ids)
     return ", ".join(ids[:limit]) + f" and {len(ids) - limit} more"
-
-
-def plural(count: int, singular: str, many: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
 def bad_things(spec: MetricSpec, count: int, *, more: bool = False) -> str:
@@ -262,16 +259,37 @@ def spark_scale(result: MetricResult, rates: Sequence[float | None]) -> tuple[fl
     return 0.0, max(max(marks), 1e-9)
 
 
-def sparkline(result: MetricResult, series: Series | None, days: int) -> tuple[str, list[Status]]:
-    """The last `days` daily values as block characters, with each day's status (a blank where none)."""
+def first_complete_day(result: MetricResult) -> dt.date | None:
+    """The first as-of day whose window the data covers from its start: earlier days' values rest on a window
+    that reaches back before the data began, so a 0% there says nothing about the account."""
+    first = result.measurement.first_data_date
+    if first is None:
+        return None
+    return first + dt.timedelta(days=result.spec.window_days - 1 + result.spec.end_lag_days)
+
+
+def shown_rates(result: MetricResult, series: Series | None, end: dt.date, days: int) -> list[float | None]:
+    """The last `days` daily values to `end`, None (no value) for days whose window starts before the data."""
+    if series is None:
+        return []
+    rates = list(series.rates[-days:])
+    complete = first_complete_day(result)
+    if complete is None:
+        return rates
+    start = end - dt.timedelta(days=len(rates) - 1)
+    return [None if start + dt.timedelta(days=i) < complete else rate for i, rate in enumerate(rates)]
+
+
+def sparkline(result: MetricResult, series: Series | None, end: dt.date, days: int) -> tuple[str, list[Status]]:
+    """The last `days` daily values to `end` as block characters, with each day's status (a blank where none,
+    including the days whose window starts before the data)."""
     if series is None:
         return "", []
-    rates = list(series.rates[-days:])
     lo, hi = spark_scale(result, series.rates)
     span = hi - lo
     chars: list[str] = []
     statuses: list[Status] = []
-    for rate in rates:
+    for rate in shown_rates(result, series, end, days):
         if rate is None:
             chars.append(" ")
             statuses.append(Status.NOT_EVALUATED)
@@ -282,8 +300,6 @@ def sparkline(result: MetricResult, series: Series | None, days: int) -> tuple[s
     return "".join(chars), statuses
 
 
-def first_value(series: Series | None, days: int) -> float | None:
-    """The first value shown in a sparkline of the last `days` days."""
-    if series is None:
-        return None
-    return next((r for r in series.rates[-days:] if r is not None), None)
+def first_value(result: MetricResult, series: Series | None, end: dt.date, days: int) -> float | None:
+    """The first value shown in a sparkline of the last `days` days to `end` (None when none is shown)."""
+    return next((r for r in shown_rates(result, series, end, days) if r is not None), None)

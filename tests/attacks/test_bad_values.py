@@ -36,7 +36,7 @@ def test_an_unknown_files_first_line_is_never_echoed(tmp_path: Path, capsys: pyt
     code, document, err = audit_json(capsys, str(folder), str(TINY), "--as-of", AS_OF)
     assert code == 3
     # near_miss.txt shares a column with a report: an error, showing that column only; passwd.txt, none: skipped.
-    assert "the header (order-id, 2 column(s) no report has) is not a known Seller Central report" in err
+    assert "the header (order-id, 2 columns no report has) is not a known Seller Central report" in err
     for text in (json.dumps(document), err):
         assert "Jane" not in text and "/bin/bash" not in text and "root:x" not in text
 

@@ -76,7 +76,7 @@ def test_fetched_folder_audits_like_the_original_files_and_a_second_fetch_adds_n
     code, out, err = run(capsys, "fetch", "--into", str(folder), *RANGE)
     assert code == 0, err
     written = out.count("fetched ")
-    assert f"{written} new file(s)" in out
+    assert f"{written} new files" in out
     for name in SELLERS_OWN:  # not served by SP-API: the seller's own files beside the downloads
         shutil.copy(SAMPLES / name, folder / name)
 
@@ -111,7 +111,7 @@ def test_fetched_folder_audits_like_the_original_files_and_a_second_fetch_adds_n
     code, out, err = run(capsys, "fetch", "--into", str(folder), *RANGE)
     assert code == 0, err
     assert sorted(p.name for p in folder.iterdir()) == before
-    assert "0 new file(s)" in out and "4 already up to date" in out and "2 unchanged" in out
+    assert "0 new files" in out and "4 already up to date" in out and "2 unchanged" in out
     assert api.seen["POST /tokens/2021-03-01/restrictedDataToken"] == 2  # the unshipped orders, fetched twice
     # Only the two reports that take no date range were asked for again.
     assert api.seen["POST /reports/2021-06-30/reports"] == created + 2
@@ -127,7 +127,7 @@ def test_a_cancelled_report_is_a_note_and_the_rest_is_fetched(
     code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *MONTH)
     assert code == 0
     assert "note: GET_SELLER_FEEDBACK_DATA: no data from 2026-10-23T00:00:00Z to 2026-11-22T00:00:00Z" in err
-    assert "5 new file(s)" in out and not list(tmp_path.glob("feedback*"))
+    assert "5 new files" in out and not list(tmp_path.glob("feedback*"))
     # The range counts as fetched: the next run does not ask again for what Amazon said does not exist.
     entry = next(e for e in json.loads((tmp_path / "manifest.json").read_text())["reports"] if e["file"] is None)
     assert entry["status"] == "CANCELLED" and entry["report_type"] == "GET_SELLER_FEEDBACK_DATA"
@@ -144,7 +144,7 @@ def test_a_fatal_report_is_an_error_naming_its_type_and_id(
         f"error: GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL report {report_id} failed on Amazon's side "
         '(FATAL: {"errorDetails": "Report processing failed"}); fix: run the fetch again later' in err
     )
-    assert "5 new file(s)" in out  # the other reports were still fetched and kept
+    assert "5 new files" in out  # the other reports were still fetched and kept
 
 
 def test_throttling_and_server_errors_are_retried(
@@ -154,7 +154,7 @@ def test_throttling_and_server_errors_are_retried(
     api.fail_document_once = True
     code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *MONTH)
     assert code == 0, err
-    assert api.seen["429"] == 3 and "6 new file(s)" in out and err == ""
+    assert api.seen["429"] == 3 and "6 new files" in out and err == ""
 
 
 def test_an_expired_refresh_token_gets_one_clear_message(
@@ -178,7 +178,7 @@ def test_a_report_stuck_in_progress_times_out(
     report_id = next(r.report_id for r in api.reports.values() if r.report_type == "GET_V2_SELLER_PERFORMANCE_REPORT")
     assert code == 3
     assert f"GET_V2_SELLER_PERFORMANCE_REPORT report {report_id} was still not done after 1 s" in err
-    assert "--timeout" in err and "5 new file(s)" in out
+    assert "--timeout" in err and "5 new files" in out
 
 
 def test_named_account_from_credentials_yml_into_the_default_folder(
@@ -212,7 +212,7 @@ def test_a_later_fetch_asks_only_for_the_new_days_and_one_day_before_them(
     first = set(api.reports)
     code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *MONTH)
     assert code == 0, err
-    assert "0 new file(s)" not in out
+    assert "0 new files" not in out
     ranged = {(r.report_type, r.start, r.end) for i, r in api.reports.items() if i not in first and r.start}
     assert ranged == {
         (report_type, "2026-11-10T00:00:00Z", "2026-11-22T00:00:00Z")

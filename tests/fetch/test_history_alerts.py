@@ -76,7 +76,7 @@ def test_one_alert_when_status_worsens_none_when_unchanged_one_on_recovery(
     assert cancellation["amazon_rate"] == pytest.approx(0.0414) and cancellation["amazon_status"] == "BAD"
 
     table = history(capsys, "--history", str(db), "--metric", "cancellation_rate")
-    assert "default (US): 3 audit(s), 2026-09-20 .. 2026-10-20; now OK" in table
+    assert "default (US): 3 audits, 2026-09-20 .. 2026-10-20; now OK" in table
     assert (
         f"{BREACH}  cancellation_rate: ok -> breach" in table
         and f"{OK_AFTER}  cancellation_rate: breach -> ok" in table

@@ -174,7 +174,7 @@ def test_control_characters_of_an_unknown_header_are_not_echoed() -> None:
     found = problem(b"foo\x1b[31m\tbar\x07\torder-id\n" + b"1\t2\t3\n" * 20)
     assert found.type == "unknown_header"
     assert "\x1b" not in found.message and "\x07" not in found.message
-    assert "foo" not in found.message and "(order-id, 2 column(s) no report has)" in found.message  # never echoed
+    assert "foo" not in found.message and "(order-id, 2 columns no report has)" in found.message  # never echoed
 
 
 def test_encoding_shown_per_file_in_the_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -124,7 +124,7 @@ def test_semicolon_file_from_a_german_excel() -> None:
 def test_semicolons_with_an_unknown_header_are_named_split() -> None:
     problem = _problem(b"order-id;claim-kind;status\n1;a;b\n")
     assert problem.type == "unknown_header"
-    assert "(order-id, status, 1 column(s) no report has)" in problem.message  # unknown names never echoed
+    assert "(order-id, status, 1 column no report has)" in problem.message  # unknown names never echoed
     assert "`claims` (missing claim-type)" in problem.message
 
 
@@ -291,7 +291,7 @@ def test_scientific_ids_warning_is_under_the_file_that_has_them(tmp_path: Path) 
     assert result.inputs[0].warnings == []
     [warning] = result.inputs[1].warnings
     assert result.inputs[1].path == str(mangled)
-    assert warning.startswith("2 value(s) of `tracking-number` are in scientific notation (e.g. 9.40011E+21 at line 2)")
+    assert warning.startswith("2 values of `tracking-number` are in scientific notation (e.g. 9.40011E+21 at line 2)")
     assert "re-download the report" in warning
     # The values stay strings (never floats), so the rows are used.
     assert result.frames["ship_confirmations"]["tracking_number"].tolist() == ["1Z999", "9.40011E+21", "9.4E+21"]

@@ -322,7 +322,7 @@ def test_a_partly_covered_window_is_marked_in_every_format(tmp_path: Path, capsy
         )
         assert f"partial: {covered} of 60 days" in out, fmt
     _, out, _ = cli(capsys, "audit", str(tmp_path / "in"), "--as-of", "2024-05-10", "--format", "markdown")
-    assert "would be more complete with claims, mfn\\_returns" in out
+    assert "would be more complete with claims, mfn_returns" in out
 
 
 # --- 1.1, 1.2: joined downloads and stray files -------------------------------------------------------------------
@@ -340,7 +340,7 @@ def test_two_downloads_joined_with_cat_are_read_as_one(tmp_path: Path, capsys: p
     apart = run_cli(capsys, tmp_path / "apart.json", str(SAMPLES))
     assert run.doc["errors"] == []
     assert run.input(folder / "all_orders.txt")["skipped"]["repeated_header"] == 1
-    assert any("repeat the header" in w for w in run.input(folder / "all_orders.txt")["warnings"])
+    assert any(" the header (downloads joined" in w for w in run.input(folder / "all_orders.txt")["warnings"])
     assert _comparable(run.doc)["metrics"] == _comparable(apart.doc)["metrics"]
 
 
@@ -491,9 +491,9 @@ def test_the_seller_performance_reports_other_shapes(tmp_path: Path, capsys: pyt
     rows = {r["amazon"]["key"]: r for r in rec["metrics"]}
     late = rows["lateShipmentRate"]  # 24 days: none of our windows, shown and not compared
     assert late["agrees"] is None and late["amazon"]["window"]["start"] == "2026-10-27"
-    assert "not compared" in late["causes"][0]
+    assert late["causes"][0].startswith("Not compared: ")
     odr = rows["orderDefectRate.mfn"]  # ours is not evaluated (no feedback or claims): nothing to compare
-    assert odr["agrees"] is None and "not compared" in odr["causes"][0]
+    assert odr["agrees"] is None and odr["causes"][0].startswith("Not compared: ")
     _, out, _ = cli(capsys, "audit", str(folder), "--format", "markdown")
-    assert "warning foodSafety: AT\\_RISK (2)" in out and "listingPolicyViolations" not in out
+    assert "warning foodSafety: AT_RISK (2)" in out and "listingPolicyViolations" not in out
     assert "warning warning" not in out

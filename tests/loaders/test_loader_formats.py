@@ -142,12 +142,12 @@ def test_fba_shipments_jp_values_and_excel_warning() -> None:
     warnings = result.inputs[0].warnings
     item_warning = [w for w in warnings if "amazon-order-item-id" in w]
     assert len(item_warning) == 1
-    assert item_warning[0].startswith("15 value(s)")
+    assert item_warning[0].startswith("15 values")
     assert "scientific notation" in item_warning[0]
     # Tracking numbers are ids too (SPEC 1.1).
     tracking_warning = [w for w in warnings if "tracking-number" in w]
     assert len(tracking_warning) == 1
-    assert tracking_warning[0].startswith("15 value(s)")
+    assert tracking_warning[0].startswith("15 values")
     # The example is a real one from the file, with its line.
     assert "2.77343E+11 at line 4" in tracking_warning[0]
 

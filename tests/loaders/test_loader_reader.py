@@ -306,7 +306,7 @@ def test_scientific_notation_ids_are_counted_in_a_warning() -> None:
     table, typed = load(tsv(rows).encode())
     assert typed["order_id"].tolist()[0] == "1.11000E+17"  # never a float
     [warning] = [w for w in table.warnings if "scientific" in w]
-    assert warning.startswith("2 value(s) of `amazon-order-id`")
+    assert warning.startswith("2 values of `amazon-order-id`")
 
 
 # -- header detection, kinds -------------------------------------------------------------------------------------
@@ -550,7 +550,7 @@ def test_many_long_rows_are_all_counted_and_the_listing_is_capped() -> None:
     listed = [p for p in table.problems if p.type == "bad_row"]
     assert [p.line for p in listed[:3]] == [3, 5, 7]
     assert len(listed) == 51
-    assert listed[-1].line is None and listed[-1].message.startswith("70 more row(s)")
+    assert listed[-1].line is None and listed[-1].message.startswith("70 more rows like the ones above were left out")
 
 
 @pytest.mark.parametrize("delimiter", ["\t", ","])

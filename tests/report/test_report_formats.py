@@ -145,7 +145,7 @@ def test_every_format_renders_every_account(fmt: Format, account: str, accounts:
 def test_the_error_account_says_so_in_every_format(accounts: dict[str, AuditReport]) -> None:
     report = accounts["errors"]
     texts = {f: render(report, f, fail_on=FailOn.AT_RISK, color=False, width=None) for f in Format}
-    assert texts[Format.NAGIOS].startswith("HEALTHCHECK UNKNOWN - 1 input error(s): ")
+    assert texts[Format.NAGIOS].startswith("HEALTHCHECK UNKNOWN - 1 input error: ")
     assert "mystery.txt" in texts[Format.NAGIOS]
     error = ET.fromstring(texts[Format.JUNIT]).find("./testsuite/testcase/error")
     assert error is not None and error.get("type") == "unknown_header"

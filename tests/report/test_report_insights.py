@@ -274,8 +274,8 @@ def test_reconcile_the_demo_account_explains_every_difference_by_the_dates(demo:
             continue
         assert row.ours_on_amazon_window == (row.amazon.numerator, row.amazon.denominator), row.metric_id
         assert row.causes == (
-            f"dates only: Amazon's report is 1 day behind ours; over Amazon's dates we count "
-            f"{row.amazon.numerator}/{row.amazon.denominator} too",
+            f"Dates only: Amazon's report is 1 day behind ours. Over Amazon's dates we count "
+            f"{row.amazon.numerator}/{row.amazon.denominator} too.",
         )
     doc = report.to_dict()["reconcile"][0]
     assert doc["metrics"][0]["amazon"]["details"] == {"negative_feedback": 5, "a_to_z_claims": 2, "chargebacks": 1}
@@ -387,7 +387,7 @@ def test_buyer_requested_exclusions_are_named_as_a_cause(tmp_path: Path) -> None
     (row,) = report.insights.reconcile[0].rows
     assert row.ours_on_amazon_window is None  # same dates
     assert len(row.causes) == 1
-    assert "buyer-requested exclusions" in row.causes[0] and "we count 5 bad orders, Amazon 3" in row.causes[0]
+    assert "buyer-requested exclusions" in row.causes[0] and "We count 5 bad orders, Amazon 3" in row.causes[0]
 
 
 def test_missing_orders_are_named_as_a_cause(tmp_path: Path) -> None:
@@ -411,5 +411,5 @@ def test_missing_orders_are_named_as_a_cause(tmp_path: Path) -> None:
     (row,) = audit([account, perf], as_of=dt.date(2024, 5, 10)).insights.reconcile[0].rows
     assert row.amazon.rate == pytest.approx(5 / 150)  # computed from the counts when the rate is absent
     assert row.causes == (
-        "missing orders: we count 10 fewer orders than Amazon in our window (download reports covering it)",
+        "Missing orders: we count 10 fewer orders than Amazon in our window (download reports covering it).",
     )

@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from markdown_it import MarkdownIt
 from report_accounts import HOSTILE_SKUS, audit, hostile_account
 
 from healthcheck.audit import AuditReport
@@ -82,10 +83,18 @@ def test_terminal_shows_markup_and_escapes_literally(hostile: AuditReport, color
 
 def test_markdown_escapes(hostile: AuditReport) -> None:
     text = text_of(hostile, Format.MARKDOWN)
-    assert not re.search(r"(?<!\\)<[A-Za-z/]", text)  # every tag-like `<` is escaped
-    assert "\\<script>alert(1)\\</script>" in text
-    assert "a\\|b\\`c\\*d" in text
+    # Code spans show their text literally; outside them every tag-like `<` is escaped.
+    outside = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", text)
+    assert not re.search(r"(?<!\\)<[A-Za-z/]", outside)
+    assert "\\<script>alert(1)\\</script> (4)" in outside  # a SKU inside a sentence
+    assert "``a|b`c*d``" in text  # a SKU as an identifier: a fence longer than its backtick
     assert "\x1b" not in text
+    # Rendered as CommonMark with GFM tables (markdown-it, which rich already brings), nothing becomes markup.
+    page = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<script" not in page and "<img" not in page
+    assert "<code>a|b`c*d</code>" in page
+    assert "<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in page
+    assert "acct &lt;script&gt;alert(1)/orders [bold red]x &lt;img src=x onerror=alert(1)&gt;.txt</code></td>" in page
 
 
 def test_html_escapes_everything(hostile: AuditReport) -> None:

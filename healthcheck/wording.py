@@ -1,0 +1,16 @@
+"""Counted nouns in the words a person reads: `1 order`, `2 orders`, never `order(s)` (issue 17, point 14).
+
+Kept apart from the report package so that every layer that writes a message (loaders, model, metrics, actions)
+can use the same helper without reaching up into the report."""
+
+from __future__ import annotations
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """`1 order`, `3 orders`; `many` for irregular plurals (`1 was`, `2 were` need it, as do `reply`/`replies`)."""
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+def verb(count: int, one: str, many: str) -> str:
+    """The verb agreeing with a count: `is`/`are`, `has`/`have`, `names`/`name`."""
+    return one if count == 1 else many
