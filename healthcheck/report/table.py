@@ -12,6 +12,14 @@ from rich.text import Text
 from healthcheck.audit import AuditReport
 from healthcheck.metrics.base import Status
 from healthcheck.outcome import FailOn, OverallStatus
+from healthcheck.report.table_narrow import (
+    NARROW_WIDTH,
+    narrow_actions,
+    narrow_inputs,
+    narrow_metrics,
+    narrow_reconcile,
+    narrow_trend,
+)
 from healthcheck.report.text import (
     HEADROOM_LEGEND,
     RECOVERY_LEGEND,
@@ -20,6 +28,7 @@ from healthcheck.report.text import (
     clean,
     closest_ok,
     closest_sentence,
+    common_folder,
     counts_text,
     first_value,
     headroom_cell,
@@ -29,6 +38,7 @@ from healthcheck.report.text import (
     partial_note,
     percent,
     recovery_cell,
+    short_path,
     shown_ids,
     sparkline,
     status_word,
@@ -79,11 +89,21 @@ def render_table(report: AuditReport, *, fail_on: FailOn, color: bool, width: in
     if report.unknown_reason is not None:
         console.print(Text.assemble(("UNKNOWN", OVERALL_STYLE[status]), f": {report.unknown_reason}."))
     _worst_first(console, report)
-    _metrics(console, report)
-    _trend(console, report, width)
-    _actions(console, report)
-    _reconcile(console, report)
-    _inputs(console, report)
+    if width < NARROW_WIDTH:
+        narrow_metrics(console, report, width)
+        _metric_notes(console, report)
+        narrow_trend(console, report, width)
+        narrow_actions(console, report)
+        narrow_reconcile(console, report, width)
+        narrow_inputs(console, report, width)
+    else:
+        _metrics(console, report)
+        _metric_notes(console, report)
+        _trend(console, report, width)
+        _actions(console, report)
+        _reconcile(console, report)
+        _inputs(console, report, width)
+    _input_notes(console, report)
     code = report.exit_code(fail_on)
     console.print(Text(f"exit code {int(code)} ({code.name.replace('_', ' ').lower()})", style="dim"))
     # Rich pads every line to the width; trailing blanks only get in the way of pipes, diffs and mail.
@@ -137,6 +157,10 @@ def _metrics(console: Console, report: AuditReport) -> None:
             recovery_cell(report.insights.recovery.get(result.id)),
         )
     console.print(table)
+
+
+def _metric_notes(console: Console, report: AuditReport) -> None:
+    """The legends, then per metric why it was not evaluated, the orders behind a problem, and its notes."""
     console.print(Text(HEADROOM_LEGEND, style="dim"))
     if report.insights.recovery:
         console.print(Text(RECOVERY_LEGEND, style="dim"))
@@ -239,26 +263,45 @@ def _reconcile(console: Console, report: AuditReport) -> None:
         console.print(table)
 
 
-def _inputs(console: Console, report: AuditReport) -> None:
+def _inputs(console: Console, report: AuditReport, width: int) -> None:
+    """The files read, one row each. The folder they share is named once in the title; a file name is never
+    folded: at most the middle of its own folders is elided, to the room the other columns leave (they are short
+    and never wrap; Skipped has one reason a line)."""
     console.print()
-    inputs = Table(title="Inputs", title_justify="left", expand=False)
-    for name in ("File", "Kind", "Encoding", "Rows", "Used", "Skipped"):
+    paths = [clean(item["path"]) for item in report.inputs]
+    folder = common_folder(paths)
+    title = f"Inputs in {short_path(folder, width - len('Inputs in '))}" if folder else "Inputs"
+    inputs = Table(title=title, title_justify="left", expand=False)
+    rows = [
+        [
+            path[len(folder) :],
+            clean(item["kind"] or "-"),
+            clean(item["encoding"] or "-"),
+            str(item["rows"]),
+            str(item["used_rows"]),
+            "\n".join(clean(f"{k} {v}") for k, v in item["skipped"].items()),
+        ]
+        for path, item in zip(paths, report.inputs, strict=True)
+    ]
+    names = ("File", "Kind", "Encoding", "Rows", "Used", "Skipped")
+    widths = [max([len(name)] + [len(line) for row in rows for line in row[i].split()]) for i, name in enumerate(names)]
+    # Each column costs its content, two spaces of padding and one border; the table one more border. Skipped is
+    # counted at its longest word: it wraps before a file name is shortened.
+    room = width - 1 - 3 * len(names) - sum(widths[1:])
+    for name in names:
         inputs.add_column(
             name,
             justify="right" if name in ("Rows", "Used") else "left",
+            no_wrap=name != "Skipped",
+            # A file name alone wider than the room left folds rather than losing its end to an ellipsis.
             overflow="fold" if name == "File" else "ellipsis",
         )
-    for item in report.inputs:
-        skipped = ", ".join(f"{k} {v}" for k, v in item["skipped"].items())
-        inputs.add_row(
-            Text(clean(item["path"])),
-            Text(clean(item["kind"] or "-")),
-            Text(clean(item["encoding"] or "-")),
-            str(item["rows"]),
-            str(item["used_rows"]),
-            Text(clean(skipped)),
-        )
+    for row in rows:
+        inputs.add_row(Text(short_path(row[0], max(room, 1))), *(Text(cell) for cell in row[1:]))
     console.print(inputs)
+
+
+def _input_notes(console: Console, report: AuditReport) -> None:
     for item in report.inputs:
         for warning in item["warnings"]:
             console.print(Text(f"warning: {clean(item['path'])}: {clean(warning)}", style="yellow"))

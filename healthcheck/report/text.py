@@ -303,3 +303,44 @@ def sparkline(result: MetricResult, series: Series | None, end: dt.date, days: i
 def first_value(result: MetricResult, series: Series | None, end: dt.date, days: int) -> float | None:
     """The first value shown in a sparkline of the last `days` days to `end` (None when none is shown)."""
     return next((r for r in shown_rates(result, series, end, days) if r is not None), None)
+
+
+def short_path(path: str, limit: int) -> str:
+    """`path` in at most `limit` characters by eliding the middle of its folders with `…`, the file name always
+    whole (a file name is what a seller looks for; it is never cut, even when it alone is longer than `limit`)."""
+    if len(path) <= limit:
+        return path
+    cut = max(path.rfind("/"), path.rfind("\\"))
+    if cut < 0:
+        return path
+    folder, name = path[:cut], path[cut:]
+    room = limit - len(name) - 1
+    if room < 2:
+        return "…" + name
+    left = (room + 1) // 2
+    return folder[:left] + "…" + folder[len(folder) - (room - left) :] + name
+
+
+def pack(pieces: Sequence[str], width: int, sep: str = " · ") -> str:
+    """The pieces joined by `sep` on as few lines as fit in `width`, breaking only between pieces, so that a date
+    range or a count never splits across lines."""
+    lines: list[str] = []
+    for piece in (p for p in pieces if p):
+        if lines and len(lines[-1]) + len(sep) + len(piece) <= width:
+            lines[-1] += sep + piece
+        else:
+            lines.append(piece)
+    return "\n".join(lines)
+
+
+def common_folder(paths: Sequence[str]) -> str:
+    """The folder every one of several `paths` is in, with its trailing separator ("" when there are fewer than two
+    or they share none): named once above a list of inputs, it leaves each file name room to stay whole."""
+    if len(paths) < 2:
+        return ""
+    folders = [path[: max(path.rfind("/"), path.rfind("\\")) + 1] for path in paths]
+    shared = folders[0]
+    for folder in folders[1:]:
+        while not folder.startswith(shared):
+            shared = shared[: max(shared.rfind("/", 0, len(shared) - 1), shared.rfind("\\", 0, len(shared) - 1)) + 1]
+    return shared

@@ -174,6 +174,53 @@ def test_demo_account_matches_golden(fmt: Format, accounts: dict[str, AuditRepor
     assert text == path.read_bytes().decode("utf-8")
 
 
+def test_demo_table_at_80_columns_matches_golden(accounts: dict[str, AuditReport]) -> None:
+    """The narrow layout (issue 17, point 11): stacked blocks, short labels, as on an 80-column terminal."""
+    text = render(accounts["demo"], Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=80)
+    path = GOLDEN / "sample_account.table80.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8", newline="")
+    assert text == path.read_bytes().decode("utf-8")
+
+
+def _section(text: str, title: str) -> list[str]:
+    """The lines of one section of the table report: from its title to the next blank line."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(title))
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    return lines[start:end]
+
+
+@pytest.mark.parametrize("width", [60, 80, 99])
+def test_narrow_table_never_cuts_a_line_a_metric_title_or_a_file_name(
+    accounts: dict[str, AuditReport], width: int
+) -> None:
+    report = accounts["demo"]
+    text = render(report, Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "┃" not in text  # no side-by-side table: every section is stacked
+    health = _section(text, "Account health")
+    trend = _section(text, "Trend: daily value")
+    for result in report.metrics:
+        # Each metric's title whole on its own line (after its status), in the metric blocks and in the trend.
+        assert any(line[8:] == result.spec.title for line in health), result.spec.title
+        assert result.spec.title in trend, result.spec.title
+    assert "…" not in "\n".join(health + trend)
+    inputs = _section(text, "Inputs in sample_reports/")
+    for item in report.inputs:
+        assert f"- {Path(item['path']).name}" in inputs
+
+
+def test_wide_table_keeps_file_names_whole(accounts: dict[str, AuditReport]) -> None:
+    """At the piped default of 110 columns the file names are whole too (the shared folder named once above)."""
+    report = accounts["demo"]
+    text = render(report, Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=None)
+    rows = _section(text, "Inputs in sample_reports/")
+    for item in report.inputs:
+        name = Path(item["path"]).name
+        assert any(line.startswith(f"│ {name} ") for line in rows), name
+
+
 # --- what each reader needs -------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,168 @@
+"""The terminal report's sections for a narrow terminal (under NARROW_WIDTH columns): stacked blocks with short
+labels instead of side-by-side columns (issue 17, point 11). A column table at 80 columns cuts metric names, wraps
+a window over three lines and folds file names mid-word; here every block is a title line then its facts, packed
+between facts (never inside one), and a file name is shortened only by eliding the middle of its folders."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from healthcheck.audit import AuditReport
+from healthcheck.metrics.base import Status
+from healthcheck.report.text import (
+    STATUS_LABEL,
+    STATUS_STYLE,
+    clean,
+    common_folder,
+    counts_text,
+    first_value,
+    headroom_cell,
+    impact_sentence,
+    pack,
+    partial_note,
+    percent,
+    recovery_cell,
+    short_path,
+    shown_ids,
+    sparkline,
+    target_text,
+    window_text,
+    worst_first,
+)
+from healthcheck.wording import plural
+
+# Under this many columns the side-by-side tables no longer fit their content (the metric table alone needs 110).
+NARROW_WIDTH = 100
+# The status column: as wide as the longest label ("AT RISK", "BREACH"; "not evaluated" wraps to two lines).
+_STATUS_WIDTH = 7
+
+
+def _grid(first_width: int | None = None) -> Table:
+    """Two columns: a label that never wraps, and the rest, which wraps at words under it (a hanging indent)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, width=first_width)
+    grid.add_column()
+    return grid
+
+
+def narrow_metrics(console: Console, report: AuditReport, width: int) -> None:
+    """One block per metric: status and title, then rate (count), target, window, headroom and ok-again."""
+    console.print()
+    console.print(Text("Account health", style="italic"))
+    grid = _grid(_STATUS_WIDTH)
+    room = width - _STATUS_WIDTH - 1
+    for result in worst_first(report):
+        headroom = headroom_cell(report.insights.headroom.get(result.id))
+        recovery = recovery_cell(report.insights.recovery.get(result.id))
+        facts = [
+            f"{percent(result.rate)} ({counts_text(result)})" if result.rate is not None else "no rate",
+            partial_note(result),
+            f"target {target_text(result)}" if result.spec.target is not None else "",
+            window_text(result),
+            f"headroom {headroom}" if headroom else "",
+            f"ok again {recovery}" if recovery else "",
+        ]
+        label = "n/a" if result.status is Status.NOT_EVALUATED else STATUS_LABEL[result.status]
+        body = Text(result.spec.title, style="bold")
+        body.append("\n" + pack(facts, room))
+        grid.add_row(Text(label, style=STATUS_STYLE[result.status]), body)
+    console.print(grid)
+
+
+def narrow_trend(console: Console, report: AuditReport, width: int) -> None:
+    """Each metric's title, then its sparkline with the first value shown and today's."""
+    trend = report.insights.trend
+    if trend is None:
+        return
+    # Room for two spaces of indent and " 100% -> 100%" after the line.
+    days = max(7, min(trend.days, width - 20))
+    console.print()
+    console.print(Text(f"Trend: daily value, last {days} days to {report.as_of:%b %d}", style="italic"))
+    for result in worst_first(report):
+        series = trend.get(result.id)
+        if series is None:
+            continue
+        chars, statuses = sparkline(result, series, trend.end, days)
+        line = Text("  ")
+        for char, day_status in zip(chars, statuses, strict=True):
+            line.append(char, style=STATUS_STYLE[day_status] if day_status is not Status.NOT_EVALUATED else "")
+        line.append(f" {percent(first_value(result, series, trend.end, days))} -> {percent(result.rate)}")
+        console.print(Text(result.spec.title))
+        console.print(line, no_wrap=True)
+
+
+def narrow_actions(console: Console, report: AuditReport) -> None:
+    """Numbered actions, each with its orders and SKUs under it rather than in a side column."""
+    if not report.actions:
+        return
+    console.print()
+    console.print(Text("What to do, most pressing first", style="italic"))
+    grid = _grid(len(str(len(report.actions))) + 1)
+    for action in report.actions:
+        body = Text.assemble((clean(action.title), "bold"), "\n", clean(action.detail))
+        moved = impact_sentence(report, action)
+        if moved:
+            body.append("\n" + moved, style="italic")
+        if action.order_ids:
+            body.append("\nOrders: " + shown_ids(action.order_ids, limit=2))
+        if action.skus:
+            body.append("\nSKUs: " + shown_ids(action.skus, limit=3))
+        grid.add_row(f"{action.priority}.", body)
+    console.print(grid)
+
+
+def narrow_reconcile(console: Console, report: AuditReport, width: int) -> None:
+    """Amazon's figures beside ours, one block per metric: ours, Amazon's and its window, then the causes."""
+    for rec in report.insights.reconcile:
+        console.print()
+        facts = [f"account status {rec.account_status or '-'}"]
+        if rec.ahr_status or rec.ahr_score is not None:
+            score = f" {rec.ahr_score:g}" if rec.ahr_score is not None else ""
+            facts.append(f"account health rating {rec.ahr_status or '-'}{score}")
+        facts += [f"warning {w}" for w in rec.warning_states]
+        path = short_path(clean(rec.path), width - len("from "))
+        console.print(Text(f"Amazon's own numbers: {clean(', '.join(facts))}", style="bold"))
+        console.print(Text(f"from {path}", style="dim"))
+        for note in rec.notes:
+            console.print(Text(f"  note: {clean(note)}", style="dim"))
+        grid = _grid(1)
+        for row in rec.rows:
+            amazon = row.amazon
+            counts = f" ({amazon.numerator}/{amazon.denominator})" if amazon.denominator is not None else ""
+            status = f" {clean(amazon.status)}" if amazon.status else ""
+            window = f"{amazon.start:%b %d} - {amazon.end:%b %d}" if amazon.start and amazon.end else ""
+            figures = [
+                f"ours {percent(row.ours.rate)} ({counts_text(row.ours)})",
+                f"Amazon {percent(amazon.rate)}{counts}{status}",
+                f"Amazon's window {window}" if window else "",
+            ]
+            body = Text(row.title, style="bold")
+            body.append("\n" + pack(figures, width - 2))
+            body.append("\n" + ("agrees" if row.agrees else clean(" ".join(row.causes))))
+            grid.add_row("", body)
+        console.print(grid)
+
+
+def narrow_inputs(console: Console, report: AuditReport, width: int) -> None:
+    """The files read as a list, the folder they share named once: each file on a line of its own, then its kind,
+    encoding, rows and what was skipped."""
+    console.print()
+    paths = [clean(item["path"]) for item in report.inputs]
+    folder = common_folder(paths)
+    title = f"Inputs in {short_path(folder, width - len('Inputs in '))}" if folder else "Inputs"
+    console.print(Text(title, style="italic"))
+    grid = _grid(1)
+    for path, item in zip(paths, report.inputs, strict=True):
+        skipped = ", ".join(f"{k} {v}" for k, v in item["skipped"].items())
+        facts = [
+            clean(item["kind"] or "unknown kind"),
+            clean(item["encoding"] or "-"),
+            f"{plural(item['rows'], 'row')}, {item['used_rows']} used",
+            f"skipped {clean(skipped)}" if skipped else "",
+        ]
+        body = Text(short_path(path[len(folder) :], width - 2))
+        body.append("\n" + pack(facts, width - 2), style="dim")
+        grid.add_row("-", body)
+    console.print(grid)
