@@ -69,12 +69,30 @@ ul.worst li.risk { border-color: var(--risk); background: #fffaeb; } ul.worst li
 ol.actions li { margin: 0 0 14px; } .impact { font-style: italic; color: #344054; }
 .ids { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
 .legend, .note { color: #475467; font-size: 13px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(340px, 100%), 1fr)); gap: 14px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
 figcaption { font-weight: 600; font-size: 14px; margin-bottom: 4px; }
 svg { width: 100%; height: auto; display: block; }
 .nowrap { white-space: nowrap; }
 footer { margin-top: 32px; color: #667085; font-size: 12px; }
+td.path { overflow-wrap: anywhere; }
+/* On a phone a row of eight columns does not fit: each row becomes a card, the metric's title first, its status
+   right under it, then one labelled line per cell, so nothing (the status least of all) is pushed off screen. */
+@media (max-width: 640px) {
+  body { padding: 12px; overflow-wrap: anywhere; }
+  table.stack thead { display: none; }
+  table.stack, table.stack tbody { display: block; }
+  table.stack tr { display: flex; flex-direction: column; border: 1px solid var(--line); border-radius: 6px;
+    margin: 0 0 10px; padding: 4px 0; }
+  table.stack td { display: flex; justify-content: space-between; gap: 12px; border: 0; padding: 2px 10px;
+    text-align: right; white-space: normal; }
+  table.stack td::before { content: attr(data-label); font-weight: 600; color: #475467; text-align: left; }
+  table.stack td.title { display: block; order: -2; font-weight: 700; text-align: left; }
+  table.stack td.title::before { content: none; }
+  table.stack td.status { order: -1; }
+  table.stack td.cause { display: block; text-align: left; }
+  table.stack td.cause::before { display: block; }
+}
 """
 _W, _H = 360, 150
 _LEFT, _RIGHT, _TOP, _BOTTOM = 46, 8, 8, 20
@@ -131,20 +149,21 @@ def _worst_first(report: AuditReport) -> list[str]:
 
 def _metrics(report: AuditReport) -> list[str]:
     rows = [
-        "<h2>Account health</h2><table><thead><tr><th>Metric</th><th class=num>Rate</th><th class=num>Count</th>"
-        "<th class=num>Target</th><th>Window</th><th>Status</th><th class=num>Headroom</th><th>Ok again</th>"
-        "</tr></thead><tbody>"
+        "<h2>Account health</h2><table class=stack><thead><tr><th>Metric</th><th class=num>Rate</th>"
+        "<th class=num>Count</th><th class=num>Target</th><th>Window</th><th>Status</th><th class=num>Headroom</th>"
+        "<th>Ok again</th></tr></thead><tbody>"
     ]
     for r in worst_first(report):
         partial = partial_note(r)
         rate = esc(percent(r.rate)) + (f'<br><small class="partial">{esc(partial)}</small>' if partial else "")
         rows.append(
-            f"<tr><td>{esc(r.spec.title)}</td><td class=num>{rate}</td>"
-            f"<td class=num>{esc(counts_text(r))}</td><td class=num>{esc(target_text(r))}</td>"
-            f"<td>{esc(window_text(r))}</td><td class='status {_STATUS_CLASS[r.status]}'>"
-            f"{esc(STATUS_LABEL[r.status])}</td>"
-            f"<td class=num>{esc(headroom_cell(report.insights.headroom.get(r.id)))}</td>"
-            f"<td>{esc(recovery_cell(report.insights.recovery.get(r.id)))}</td></tr>"
+            f"<tr><td class=title>{esc(r.spec.title)}</td><td class=num data-label=Rate>{rate}</td>"
+            f"<td class=num data-label=Count>{esc(counts_text(r))}</td>"
+            f"<td class=num data-label=Target>{esc(target_text(r))}</td>"
+            f"<td data-label=Window>{esc(window_text(r))}</td>"
+            f"<td class='status {_STATUS_CLASS[r.status]}' data-label=Status>{esc(STATUS_LABEL[r.status])}</td>"
+            f"<td class=num data-label=Headroom>{esc(headroom_cell(report.insights.headroom.get(r.id)))}</td>"
+            f"<td data-label='Ok again'>{esc(recovery_cell(report.insights.recovery.get(r.id)))}</td></tr>"
         )
     rows.append("</tbody></table>")
     rows.append(f'<p class="legend">{esc(HEADROOM_LEGEND)}</p>')
@@ -305,7 +324,7 @@ def _reconcile(report: AuditReport) -> list[str]:
         if not rec.rows:
             continue
         parts.append(
-            "<table><thead><tr><th>Metric</th><th class=num>Ours</th><th class=num>Amazon</th>"
+            "<table class=stack><thead><tr><th>Metric</th><th class=num>Ours</th><th class=num>Amazon</th>"
             "<th>Amazon's window</th><th>Likely cause of the difference</th></tr></thead><tbody>"
         )
         for row in rec.rows:
@@ -313,11 +332,11 @@ def _reconcile(report: AuditReport) -> list[str]:
             counts = f" ({a.numerator}/{a.denominator})" if a.denominator is not None else ""
             window = f"{a.start:%b %d} - {a.end:%b %d}" if a.start and a.end else "-"
             parts.append(
-                f"<tr><td>{esc(row.title)}</td>"
-                f"<td class=num>{esc(percent(row.ours.rate))} ({esc(counts_text(row.ours))})</td>"
-                f"<td class=num>{esc(percent(a.rate))}{esc(counts)} {esc(a.status or '')}</td>"
-                f"<td class=nowrap>{esc(window)}</td>"
-                f"<td>{esc('agrees' if row.agrees else ' '.join(row.causes))}</td></tr>"
+                f"<tr><td class=title>{esc(row.title)}</td>"
+                f"<td class=num data-label=Ours>{esc(percent(row.ours.rate))} ({esc(counts_text(row.ours))})</td>"
+                f"<td class=num data-label=Amazon>{esc(percent(a.rate))}{esc(counts)} {esc(a.status or '')}</td>"
+                f'<td class=nowrap data-label="Amazon\'s window">{esc(window)}</td>'
+                f"<td class=cause data-label=Cause>{esc('agrees' if row.agrees else ' '.join(row.causes))}</td></tr>"
             )
         parts.append("</tbody></table>")
     return parts
@@ -325,15 +344,17 @@ def _reconcile(report: AuditReport) -> list[str]:
 
 def _inputs(report: AuditReport) -> list[str]:
     parts = [
-        "<h2>Inputs</h2><table><thead><tr><th>File</th><th>Kind</th><th>Encoding</th><th class=num>Rows</th>"
-        "<th class=num>Used</th><th>Skipped</th></tr></thead><tbody>"
+        "<h2>Inputs</h2><table class=stack><thead><tr><th>File</th><th>Kind</th><th>Encoding</th>"
+        "<th class=num>Rows</th><th class=num>Used</th><th>Skipped</th></tr></thead><tbody>"
     ]
     for item in report.inputs:
         skipped = ", ".join(f"{k} {v}" for k, v in item["skipped"].items())
         parts.append(
-            f"<tr><td>{esc(item['path'])}</td><td>{esc(item['kind'] or '-')}</td>"
-            f"<td>{esc(item['encoding'] or '-')}</td><td class=num>{esc(item['rows'])}</td>"
-            f"<td class=num>{esc(item['used_rows'])}</td><td>{esc(skipped)}</td></tr>"
+            f"<tr><td class='title path'>{esc(item['path'])}</td><td data-label=Kind>{esc(item['kind'] or '-')}</td>"
+            f"<td data-label=Encoding>{esc(item['encoding'] or '-')}</td>"
+            f"<td class=num data-label=Rows>{esc(item['rows'])}</td>"
+            f"<td class=num data-label=Used>{esc(item['used_rows'])}</td>"
+            f"<td data-label=Skipped>{esc(skipped)}</td></tr>"
         )
     parts.append("</tbody></table>")
     notes = [f"{i['path']}: {w}" for i in report.inputs for w in i["warnings"]] + list(report.warnings)
