@@ -16,23 +16,16 @@ from healthcheck.report.text import (
     RECOVERY_LEGEND,
     STATUS_LABEL,
     clean,
-    closest_ok,
-    closest_sentence,
     counts_text,
     first_complete_day,
-    headroom_cell,
     impact_sentence,
-    metric_sentence,
-    missing_note,
-    partial_note,
     percent,
-    recovery_cell,
+    shown_ids,
     spark_scale,
     status_word,
-    target_text,
-    window_text,
     worst_first,
 )
+from healthcheck.report.view import NOTHING_AT_RISK, headlines, metric_notes, metric_rows
 from healthcheck.wording import plural, verb
 
 _STATUS_CLASS = {
@@ -134,16 +127,12 @@ def render_html(report: AuditReport, *, fail_on: FailOn) -> str:
 
 def _worst_first(report: AuditReport) -> list[str]:
     items = [
-        f'<li class="{_STATUS_CLASS[r.status]}"><strong>{esc(STATUS_LABEL[r.status])}</strong> '
-        f"{esc(metric_sentence(report, r))}</li>"
-        for r in worst_first(report)
-        if r.status in (Status.BREACH, Status.AT_RISK)
+        f'<li class="ok">{esc(line.text)}</li>'
+        if line.text == NOTHING_AT_RISK
+        else f'<li class="{_STATUS_CLASS[line.status]}"><strong>{esc(STATUS_LABEL[line.status])}</strong> '
+        f"{esc(line.text)}</li>"
+        for line in headlines(report)
     ]
-    closest = closest_ok(report)
-    if closest is not None:
-        items.append(f'<li class="ok"><strong>ok</strong> {esc(closest_sentence(report, closest))}</li>')
-    if not items:
-        items.append('<li class="ok">Nothing at risk or in breach.</li>')
     return ["<h2>Worst first</h2>", '<ul class="worst">', *items, "</ul>"]
 
 
@@ -153,30 +142,22 @@ def _metrics(report: AuditReport) -> list[str]:
         "<th class=num>Count</th><th class=num>Target</th><th>Window</th><th>Status</th><th class=num>Headroom</th>"
         "<th>Ok again</th></tr></thead><tbody>"
     ]
-    for r in worst_first(report):
-        partial = partial_note(r)
-        rate = esc(percent(r.rate)) + (f'<br><small class="partial">{esc(partial)}</small>' if partial else "")
+    for row in metric_rows(report):
+        rate = esc(row.rate) + (f'<br><small class="partial">{esc(row.partial)}</small>' if row.partial else "")
         rows.append(
-            f"<tr><td class=title>{esc(r.spec.title)}</td><td class=num data-label=Rate>{rate}</td>"
-            f"<td class=num data-label=Count>{esc(counts_text(r))}</td>"
-            f"<td class=num data-label=Target>{esc(target_text(r))}</td>"
-            f"<td data-label=Window>{esc(window_text(r))}</td>"
-            f"<td class='status {_STATUS_CLASS[r.status]}' data-label=Status>{esc(STATUS_LABEL[r.status])}</td>"
-            f"<td class=num data-label=Headroom>{esc(headroom_cell(report.insights.headroom.get(r.id)))}</td>"
-            f"<td data-label='Ok again'>{esc(recovery_cell(report.insights.recovery.get(r.id)))}</td></tr>"
+            f"<tr><td class=title>{esc(row.title)}</td><td class=num data-label=Rate>{rate}</td>"
+            f"<td class=num data-label=Count>{esc(row.counts)}</td>"
+            f"<td class=num data-label=Target>{esc(row.target)}</td>"
+            f"<td data-label=Window>{esc(row.window)}</td>"
+            f"<td class='status {_STATUS_CLASS[row.status]}' data-label=Status>{esc(STATUS_LABEL[row.status])}</td>"
+            f"<td class=num data-label=Headroom>{esc(row.headroom)}</td>"
+            f"<td data-label='Ok again'>{esc(row.ok_again)}</td></tr>"
         )
     rows.append("</tbody></table>")
     rows.append(f'<p class="legend">{esc(HEADROOM_LEGEND)}</p>')
     if report.insights.recovery:
         rows.append(f'<p class="legend">{esc(RECOVERY_LEGEND)}</p>')
-    notes = []
-    for r in worst_first(report):
-        if r.status is Status.NOT_EVALUATED:
-            notes.append(f"<li>{esc(r.spec.title)}: not evaluated: {esc(r.measurement.reason)}</li>")
-        for note in r.measurement.notes:
-            notes.append(f"<li>{esc(r.spec.title)}: {esc(note)}</li>")
-        if missing_note(r):
-            notes.append(f"<li>{esc(r.spec.title)}: {esc(missing_note(r))}</li>")
+    notes = [f"<li>{esc(n.sentence(shown_ids(n.ids)))}</li>" for n in metric_notes(report)]
     if notes:
         rows += ['<ul class="note">', *notes, "</ul>"]
     return rows

@@ -15,22 +15,13 @@ from healthcheck.report.text import (
     RECOVERY_LEGEND,
     STATUS_LABEL,
     clean,
-    closest_ok,
-    closest_sentence,
     counts_text,
-    headroom_cell,
     impact_sentence,
-    metric_sentence,
-    missing_note,
-    partial_note,
     percent,
-    recovery_cell,
     sparkline,
     status_word,
-    target_text,
-    window_text,
-    worst_first,
 )
+from healthcheck.report.view import NOTHING_AT_RISK, headlines, metric_notes, metric_rows
 from healthcheck.wording import plural, verb
 
 TREND_DAYS = 30
@@ -88,14 +79,11 @@ def render_markdown(report: AuditReport, *, fail_on: FailOn) -> str:
 
 def _worst_first(report: AuditReport) -> list[str]:
     lines = ["", "## Worst first", ""]
-    problems = [r for r in worst_first(report) if r.status in (Status.BREACH, Status.AT_RISK)]
-    for result in problems:
-        lines.append(f"- **{STATUS_LABEL[result.status]}** {md(metric_sentence(report, result))}")
-    closest = closest_ok(report)
-    if closest is not None:
-        lines.append(f"- ok: {md(closest_sentence(report, closest))}")
-    if not problems and closest is None:
-        lines.append("- Nothing at risk or in breach.")
+    for line in headlines(report):
+        if line.status is Status.OK:
+            lines.append(f"- ok: {md(line.text)}" if line.text != NOTHING_AT_RISK else f"- {line.text}")
+        else:
+            lines.append(f"- **{STATUS_LABEL[line.status]}** {md(line.text)}")
     return lines
 
 
@@ -110,39 +98,32 @@ def _metrics(report: AuditReport) -> list[str]:
         + (f"Last {days} days |" if trend else "|"),
         "|---|---:|---:|---:|---|---|---:|---|" + ("---|" if trend else ""),
     ]
-    for r in worst_first(report):
-        label = STATUS_LABEL[r.status]
-        if r.status in (Status.BREACH, Status.AT_RISK):
+    for row in metric_rows(report):
+        label = STATUS_LABEL[row.status]
+        if row.status in (Status.BREACH, Status.AT_RISK):
             label = f"**{label}**"
-        partial = partial_note(r)
         cells = [
-            md(r.spec.title),
-            percent(r.rate) + (f" ({partial})" if partial else ""),
-            counts_text(r),
-            md(target_text(r)),
-            window_text(r),
+            md(row.title),
+            row.rate + (f" ({row.partial})" if row.partial else ""),
+            row.counts,
+            md(row.target),
+            row.window,
             label,
-            headroom_cell(report.insights.headroom.get(r.id)),
-            recovery_cell(report.insights.recovery.get(r.id)),
+            row.headroom,
+            row.ok_again,
         ]
         if trend:
+            r = row.result
             chars, _ = sparkline(r, trend.get(r.id), trend.end, days)
             cells.append(f"`{chars}`" if chars.strip() else "")
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", md(HEADROOM_LEGEND)]
     if report.insights.recovery:
         lines += ["", md(RECOVERY_LEGEND)]
-    notes: list[str] = []
-    for r in worst_first(report):
-        if r.status is Status.NOT_EVALUATED:
-            notes.append(f"- {md(r.spec.title)}: not evaluated: {md(r.measurement.reason)}")
-        elif r.status in (Status.BREACH, Status.AT_RISK) and r.measurement.problem_order_ids:
-            ids = r.measurement.problem_order_ids
-            notes.append(f"- {md(r.spec.title)}: {plural(len(ids), 'order')} behind it: {code_ids(ids, limit=10)}")
-        if missing_note(r):
-            notes.append(f"- {md(r.spec.title)}: {md(missing_note(r))}")
-        for note in r.measurement.notes:
-            notes.append(f"- {md(r.spec.title)}: {md(note)}")
+    notes = [
+        f"- {md(n.sentence())}" if not n.ids else f"- {md(n.sentence())}{code_ids(n.ids, limit=10)}"
+        for n in metric_notes(report)
+    ]
     return lines + (["", *notes] if notes else [])
 
 

@@ -26,26 +26,18 @@ from healthcheck.report.text import (
     STATUS_LABEL,
     STATUS_STYLE,
     clean,
-    closest_ok,
-    closest_sentence,
     common_folder,
     counts_text,
     first_value,
-    headroom_cell,
     impact_sentence,
-    metric_sentence,
-    missing_note,
-    partial_note,
     percent,
-    recovery_cell,
     short_path,
     shown_ids,
     sparkline,
     status_word,
-    target_text,
-    window_text,
     worst_first,
 )
+from healthcheck.report.view import headlines, metric_notes, metric_rows
 from healthcheck.wording import plural, verb
 
 DEFAULT_WIDTH = 110
@@ -112,21 +104,13 @@ def render_table(report: AuditReport, *, fail_on: FailOn, color: bool, width: in
 
 def _worst_first(console: Console, report: AuditReport) -> None:
     """The problems in the order to tackle them, each with its headroom, recovery date and actions."""
-    problems = [r for r in worst_first(report) if r.status in (Status.BREACH, Status.AT_RISK)]
     console.print()
     console.print(Text("Worst first", style="bold"))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column()
-    for result in problems:
-        grid.add_row(
-            Text(STATUS_LABEL[result.status], style=STATUS_STYLE[result.status]), metric_sentence(report, result)
-        )
-    closest = closest_ok(report)
-    if closest is not None:
-        grid.add_row(Text("ok", style="green"), closest_sentence(report, closest))
-    if not problems and closest is None:
-        grid.add_row(Text("ok", style="green"), "Nothing at risk or in breach.")
+    for line in headlines(report):
+        grid.add_row(Text(STATUS_LABEL[line.status], style=STATUS_STYLE[line.status]), line.text)
     console.print(grid)
 
 
@@ -144,17 +128,16 @@ def _metrics(console: Console, report: AuditReport) -> None:
         ("Ok again", "left"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for result in worst_first(report):
-        partial = partial_note(result)
+    for row in metric_rows(report):
         table.add_row(
-            result.spec.title,
-            percent(result.rate) + (f"\n{partial}" if partial else ""),
-            counts_text(result),
-            target_text(result),
-            window_text(result),
-            Text(STATUS_LABEL[result.status], style=STATUS_STYLE[result.status]),
-            headroom_cell(report.insights.headroom.get(result.id)),
-            recovery_cell(report.insights.recovery.get(result.id)),
+            row.title,
+            row.rate + (f"\n{row.partial}" if row.partial else ""),
+            row.counts,
+            row.target,
+            row.window,
+            Text(STATUS_LABEL[row.status], style=STATUS_STYLE[row.status]),
+            row.headroom,
+            row.ok_again,
         )
     console.print(table)
 
@@ -164,21 +147,11 @@ def _metric_notes(console: Console, report: AuditReport) -> None:
     console.print(Text(HEADROOM_LEGEND, style="dim"))
     if report.insights.recovery:
         console.print(Text(RECOVERY_LEGEND, style="dim"))
-    for result in worst_first(report):
-        m = result.measurement
-        if result.status is Status.NOT_EVALUATED:
-            console.print(Text(f"- {result.spec.title}: not evaluated: {clean(m.reason)}", style="dim"))
-        elif result.status in (Status.BREACH, Status.AT_RISK) and m.problem_order_ids:
-            console.print(
-                Text(
-                    f"- {result.spec.title}: {plural(len(m.problem_order_ids), 'order')} behind it: "
-                    f"{shown_ids(m.problem_order_ids)}"
-                )
-            )
-        for note in m.notes:
-            console.print(Text(f"  note: {result.spec.title}: {clean(note)}", style="dim"))
-        if missing_note(result):
-            console.print(Text(f"  note: {result.spec.title}: {missing_note(result)}", style="dim"))
+    for note in metric_notes(report):
+        if note.ids:
+            console.print(Text(f"- {note.sentence(shown_ids(note.ids))}"))
+        else:
+            console.print(Text(f"{'  note: ' if note.aside else '- '}{clean(note.sentence())}", style="dim"))
 
 
 def _trend(console: Console, report: AuditReport, width: int) -> None:

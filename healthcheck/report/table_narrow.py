@@ -18,19 +18,15 @@ from healthcheck.report.text import (
     common_folder,
     counts_text,
     first_value,
-    headroom_cell,
     impact_sentence,
     pack,
-    partial_note,
     percent,
-    recovery_cell,
     short_path,
     shown_ids,
     sparkline,
-    target_text,
-    window_text,
     worst_first,
 )
+from healthcheck.report.view import metric_rows
 from healthcheck.wording import plural
 
 # Under this many columns the side-by-side tables no longer fit their content (the metric table alone needs 110).
@@ -53,21 +49,19 @@ def narrow_metrics(console: Console, report: AuditReport, width: int) -> None:
     console.print(Text("Account health", style="italic"))
     grid = _grid(_STATUS_WIDTH)
     room = width - _STATUS_WIDTH - 1
-    for result in worst_first(report):
-        headroom = headroom_cell(report.insights.headroom.get(result.id))
-        recovery = recovery_cell(report.insights.recovery.get(result.id))
+    for row in metric_rows(report):
         facts = [
-            f"{percent(result.rate)} ({counts_text(result)})" if result.rate is not None else "no rate",
-            partial_note(result),
-            f"target {target_text(result)}" if result.spec.target is not None else "",
-            window_text(result),
-            f"headroom {headroom}" if headroom else "",
-            f"ok again {recovery}" if recovery else "",
+            f"{row.rate} ({row.counts})" if row.result.rate is not None else "no rate",
+            row.partial,
+            f"target {row.target}" if row.result.spec.target is not None else "",
+            row.window,
+            f"headroom {row.headroom}" if row.headroom else "",
+            f"ok again {row.ok_again}" if row.ok_again else "",
         ]
-        label = "n/a" if result.status is Status.NOT_EVALUATED else STATUS_LABEL[result.status]
-        body = Text(result.spec.title, style="bold")
+        label = "n/a" if row.status is Status.NOT_EVALUATED else STATUS_LABEL[row.status]
+        body = Text(row.title, style="bold")
         body.append("\n" + pack(facts, room))
-        grid.add_row(Text(label, style=STATUS_STYLE[result.status]), body)
+        grid.add_row(Text(label, style=STATUS_STYLE[row.status]), body)
     console.print(grid)
 
 

@@ -1,0 +1,124 @@
+"""What the human formats say, built once: the table, Markdown and HTML lay these values out and escape them, and
+never decide again what goes in a section or in which order.
+
+Sections built here so far: the "worst first" summary, the metric rows and the notes under them. The actions,
+Amazon's numbers and the inputs are still composed by each format from the shared wording in `text.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from healthcheck.metrics.base import MetricResult, Status
+from healthcheck.report.text import (
+    closest_ok,
+    closest_sentence,
+    counts_text,
+    headroom_cell,
+    metric_sentence,
+    missing_note,
+    partial_note,
+    percent,
+    recovery_cell,
+    target_text,
+    window_text,
+    worst_first,
+)
+from healthcheck.wording import plural
+
+if TYPE_CHECKING:
+    from healthcheck.audit import AuditReport
+
+
+NOTHING_AT_RISK = "Nothing at risk or in breach."
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One line of the "worst first" summary: a status word and the sentence a seller reads first."""
+
+    status: Status
+    text: str
+
+
+def headlines(report: AuditReport) -> tuple[Headline, ...]:
+    """The metrics at risk or in breach, worst first; then the ok metric closest to the line; or, with neither,
+    that nothing is at risk."""
+    lines = [
+        Headline(r.status, metric_sentence(report, r))
+        for r in worst_first(report)
+        if r.status in (Status.BREACH, Status.AT_RISK)
+    ]
+    closest = closest_ok(report)
+    if closest is not None:
+        lines.append(Headline(Status.OK, closest_sentence(report, closest)))
+    if not lines:
+        lines.append(Headline(Status.OK, NOTHING_AT_RISK))
+    return tuple(lines)
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """A metric as the tables show it, worst first: every cell as text, before any markup."""
+
+    result: MetricResult
+    title: str
+    rate: str
+    partial: str  # `partial: 38 of 60 days`, or "" when the window is covered
+    counts: str
+    target: str
+    window: str
+    status: Status
+    headroom: str
+    ok_again: str
+
+
+def metric_rows(report: AuditReport) -> tuple[MetricRow, ...]:
+    return tuple(
+        MetricRow(
+            result=r,
+            title=r.spec.title,
+            rate=percent(r.rate),
+            partial=partial_note(r),
+            counts=counts_text(r),
+            target=target_text(r),
+            window=window_text(r),
+            status=r.status,
+            headroom=headroom_cell(report.insights.headroom.get(r.id)),
+            ok_again=recovery_cell(report.insights.recovery.get(r.id)),
+        )
+        for r in worst_first(report)
+    )
+
+
+@dataclass(frozen=True)
+class MetricNote:
+    """A line under the metric table: why a metric was not evaluated, the orders behind a problem (`ids`), a note
+    of its own, or the reports that would complete it. `quiet` lines are asides (dim on a terminal)."""
+
+    title: str
+    text: str
+    ids: tuple[str, ...] = ()  # the orders behind a problem, listed after `text`
+    aside: bool = True  # a note of the metric's own or what is missing, rather than its state
+
+    def sentence(self, shown: str = "") -> str:
+        """`Cancellation rate: 7 orders behind it: <shown>`, the ids as the format shows them."""
+        if self.ids:
+            return f"{self.title}: {plural(len(self.ids), 'order')} {self.text}: {shown}"
+        return f"{self.title}: {self.text}"
+
+
+def metric_notes(report: AuditReport) -> tuple[MetricNote, ...]:
+    """Per metric, worst first: not evaluated (and why) or the orders behind a problem; its notes; what is missing."""
+    notes: list[MetricNote] = []
+    for r in worst_first(report):
+        m = r.measurement
+        if r.status is Status.NOT_EVALUATED:
+            notes.append(MetricNote(r.spec.title, f"not evaluated: {m.reason}", aside=False))
+        elif r.status in (Status.BREACH, Status.AT_RISK) and m.problem_order_ids:
+            notes.append(MetricNote(r.spec.title, "behind it", m.problem_order_ids, aside=False))
+        notes += [MetricNote(r.spec.title, note) for note in m.notes]
+        if missing_note(r):
+            notes.append(MetricNote(r.spec.title, missing_note(r)))
+    return tuple(notes)
