@@ -16,7 +16,6 @@ from healthcheck.report.text import (
     RECOVERY_LEGEND,
     STATUS_LABEL,
     clean,
-    counts_text,
     first_complete_day,
     impact_sentence,
     percent,
@@ -25,7 +24,14 @@ from healthcheck.report.text import (
     status_word,
     worst_first,
 )
-from healthcheck.report.view import NOTHING_AT_RISK, headlines, metric_notes, metric_rows
+from healthcheck.report.view import (
+    NOTHING_AT_RISK,
+    amazon_facts,
+    amazon_lines,
+    headlines,
+    metric_notes,
+    metric_rows,
+)
 from healthcheck.wording import plural, verb
 
 _STATUS_CLASS = {
@@ -295,12 +301,7 @@ def _actions(report: AuditReport) -> list[str]:
 def _reconcile(report: AuditReport) -> list[str]:
     parts: list[str] = []
     for rec in report.insights.reconcile:
-        facts = [f"account status {rec.account_status or '-'}"]
-        if rec.ahr_status or rec.ahr_score is not None:
-            score = f" {rec.ahr_score:g}" if rec.ahr_score is not None else ""
-            facts.append(f"account health rating {rec.ahr_status or '-'}{score}")
-        facts += [f"warning {w}" for w in rec.warning_states]
-        parts += ["<h2>Amazon's own numbers</h2>", f"<p>{esc(rec.path)}: {esc(', '.join(facts))}.</p>"]
+        parts += ["<h2>Amazon's own numbers</h2>", f"<p>{esc(rec.path)}: {esc(amazon_facts(rec))}.</p>"]
         parts += [f'<p class="note">{esc(n)}</p>' for n in rec.notes]
         if not rec.rows:
             continue
@@ -308,16 +309,14 @@ def _reconcile(report: AuditReport) -> list[str]:
             "<table class=stack><thead><tr><th>Metric</th><th class=num>Ours</th><th class=num>Amazon</th>"
             "<th>Amazon's window</th><th>Likely cause of the difference</th></tr></thead><tbody>"
         )
-        for row in rec.rows:
-            a = row.amazon
-            counts = f" ({a.numerator}/{a.denominator})" if a.denominator is not None else ""
-            window = f"{a.start:%b %d} - {a.end:%b %d}" if a.start and a.end else "-"
+        for line in amazon_lines(rec):
+            counts = f" ({line.counts})" if line.counts else ""
             parts.append(
-                f"<tr><td class=title>{esc(row.title)}</td>"
-                f"<td class=num data-label=Ours>{esc(percent(row.ours.rate))} ({esc(counts_text(row.ours))})</td>"
-                f"<td class=num data-label=Amazon>{esc(percent(a.rate))}{esc(counts)} {esc(a.status or '')}</td>"
-                f'<td class=nowrap data-label="Amazon\'s window">{esc(window)}</td>'
-                f"<td class=cause data-label=Cause>{esc('agrees' if row.agrees else ' '.join(row.causes))}</td></tr>"
+                f"<tr><td class=title>{esc(line.title)}</td>"
+                f"<td class=num data-label=Ours>{esc(line.ours_rate)} ({esc(line.ours_counts)})</td>"
+                f"<td class=num data-label=Amazon>{esc(line.rate)}{esc(counts)} {esc(line.status)}</td>"
+                f'<td class=nowrap data-label="Amazon\'s window">{esc(line.window or "-")}</td>'
+                f"<td class=cause data-label=Cause>{esc(line.cause)}</td></tr>"
             )
         parts.append("</tbody></table>")
     return parts

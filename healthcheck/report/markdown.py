@@ -15,13 +15,11 @@ from healthcheck.report.text import (
     RECOVERY_LEGEND,
     STATUS_LABEL,
     clean,
-    counts_text,
     impact_sentence,
-    percent,
     sparkline,
     status_word,
 )
-from healthcheck.report.view import NOTHING_AT_RISK, headlines, metric_notes, metric_rows
+from healthcheck.report.view import NOTHING_AT_RISK, amazon_facts, amazon_lines, headlines, metric_notes, metric_rows
 from healthcheck.wording import plural, verb
 
 TREND_DAYS = 30
@@ -146,12 +144,7 @@ def _actions(report: AuditReport) -> list[str]:
 def _reconcile(report: AuditReport) -> list[str]:
     lines: list[str] = []
     for rec in report.insights.reconcile:
-        facts = [f"account status {rec.account_status or '-'}"]
-        if rec.ahr_status or rec.ahr_score is not None:
-            score = f" {rec.ahr_score:g}" if rec.ahr_score is not None else ""
-            facts.append(f"account health rating {rec.ahr_status or '-'}{score}")
-        facts += [f"warning {w}" for w in rec.warning_states]
-        lines += ["", "## Amazon's own numbers", "", f"{code(rec.path)}: {md(', '.join(facts))}."]
+        lines += ["", "## Amazon's own numbers", "", f"{code(rec.path)}: {md(amazon_facts(rec))}."]
         lines += [f"- note: {md(n)}" for n in rec.notes]
         if not rec.rows:
             continue
@@ -160,14 +153,13 @@ def _reconcile(report: AuditReport) -> list[str]:
             "| Metric | Ours | Amazon | Amazon's window | Likely cause of the difference |",
             "|---|---:|---:|---|---|",
         ]
-        for row in rec.rows:
-            a = row.amazon
-            counts = f" ({a.numerator}/{a.denominator})" if a.denominator is not None else ""
-            status = f" {md(a.status)}" if a.status else ""
-            window = f"{a.start:%b %d} - {a.end:%b %d}" if a.start and a.end else "-"
-            ours = f"{percent(row.ours.rate)} ({counts_text(row.ours)})"
-            cause = "agrees" if row.agrees else md(" ".join(row.causes))
-            lines.append(f"| {md(row.title)} | {ours} | {percent(a.rate)}{counts}{status} | {window} | {cause} |")
+        for line in amazon_lines(rec):
+            counts = f" ({line.counts})" if line.counts else ""
+            status = f" {md(line.status)}" if line.status else ""
+            ours = f"{line.ours_rate} ({line.ours_counts})"
+            lines.append(
+                f"| {md(line.title)} | {ours} | {line.rate}{counts}{status} | {line.window or '-'} | {md(line.cause)} |"
+            )
     return lines
 
 

@@ -27,7 +27,6 @@ from healthcheck.report.text import (
     STATUS_STYLE,
     clean,
     common_folder,
-    counts_text,
     first_value,
     impact_sentence,
     percent,
@@ -37,7 +36,7 @@ from healthcheck.report.text import (
     status_word,
     worst_first,
 )
-from healthcheck.report.view import headlines, metric_notes, metric_rows
+from healthcheck.report.view import amazon_facts, amazon_lines, headlines, metric_notes, metric_rows
 from healthcheck.wording import plural, verb
 
 DEFAULT_WIDTH = 110
@@ -206,12 +205,7 @@ def _actions(console: Console, report: AuditReport) -> None:
 def _reconcile(console: Console, report: AuditReport) -> None:
     for rec in report.insights.reconcile:
         console.print()
-        facts = [f"account status {rec.account_status or '-'}"]
-        if rec.ahr_status or rec.ahr_score is not None:
-            score = f" {rec.ahr_score:g}" if rec.ahr_score is not None else ""
-            facts.append(f"account health rating {rec.ahr_status or '-'}{score}")
-        facts += [f"warning {w}" for w in rec.warning_states]
-        console.print(Text(f"Amazon's own numbers ({clean(rec.path)}): {clean(', '.join(facts))}", style="bold"))
+        console.print(Text(f"Amazon's own numbers ({clean(rec.path)}): {clean(amazon_facts(rec))}", style="bold"))
         for note in rec.notes:
             console.print(Text(f"  note: {clean(note)}", style="dim"))
         if not rec.rows:
@@ -222,16 +216,13 @@ def _reconcile(console: Console, report: AuditReport) -> None:
         table.add_column("Amazon", justify="right")
         table.add_column("Amazon's window")
         table.add_column("Likely cause of the difference")
-        for row in rec.rows:
-            amazon = row.amazon
-            counts = f"{amazon.numerator}/{amazon.denominator}" if amazon.denominator is not None else ""
-            window = f"{amazon.start:%b %d} - {amazon.end:%b %d}" if amazon.start and amazon.end else "-"
+        for line in amazon_lines(rec):
             table.add_row(
-                row.title,
-                f"{percent(row.ours.rate)}\n{counts_text(row.ours)}",
-                Text(f"{percent(amazon.rate)}\n{counts}\n{clean(amazon.status or '')}".rstrip()),
-                window,
-                Text("agrees" if row.agrees else clean(" ".join(row.causes))),
+                line.title,
+                f"{line.ours_rate}\n{line.ours_counts}",
+                Text(f"{line.rate}\n{line.counts}\n{clean(line.status)}".rstrip()),
+                line.window or "-",
+                Text(clean(line.cause)),
             )
         console.print(table)
 

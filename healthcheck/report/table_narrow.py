@@ -16,7 +16,6 @@ from healthcheck.report.text import (
     STATUS_STYLE,
     clean,
     common_folder,
-    counts_text,
     first_value,
     impact_sentence,
     pack,
@@ -26,7 +25,7 @@ from healthcheck.report.text import (
     sparkline,
     worst_first,
 )
-from healthcheck.report.view import metric_rows
+from healthcheck.report.view import amazon_facts, amazon_lines, metric_rows
 from healthcheck.wording import plural
 
 # Under this many columns the side-by-side tables no longer fit their content (the metric table alone needs 110).
@@ -111,30 +110,23 @@ def narrow_reconcile(console: Console, report: AuditReport, width: int) -> None:
     """Amazon's figures beside ours, one block per metric: ours, Amazon's and its window, then the causes."""
     for rec in report.insights.reconcile:
         console.print()
-        facts = [f"account status {rec.account_status or '-'}"]
-        if rec.ahr_status or rec.ahr_score is not None:
-            score = f" {rec.ahr_score:g}" if rec.ahr_score is not None else ""
-            facts.append(f"account health rating {rec.ahr_status or '-'}{score}")
-        facts += [f"warning {w}" for w in rec.warning_states]
         path = short_path(clean(rec.path), width - len("from "))
-        console.print(Text(f"Amazon's own numbers: {clean(', '.join(facts))}", style="bold"))
+        console.print(Text(f"Amazon's own numbers: {clean(amazon_facts(rec))}", style="bold"))
         console.print(Text(f"from {path}", style="dim"))
         for note in rec.notes:
             console.print(Text(f"  note: {clean(note)}", style="dim"))
         grid = _grid(1)
-        for row in rec.rows:
-            amazon = row.amazon
-            counts = f" ({amazon.numerator}/{amazon.denominator})" if amazon.denominator is not None else ""
-            status = f" {clean(amazon.status)}" if amazon.status else ""
-            window = f"{amazon.start:%b %d} - {amazon.end:%b %d}" if amazon.start and amazon.end else ""
+        for line in amazon_lines(rec):
+            counts = f" ({line.counts})" if line.counts else ""
+            status = f" {clean(line.status)}" if line.status else ""
             figures = [
-                f"ours {percent(row.ours.rate)} ({counts_text(row.ours)})",
-                f"Amazon {percent(amazon.rate)}{counts}{status}",
-                f"Amazon's window {window}" if window else "",
+                f"ours {line.ours_rate} ({line.ours_counts})",
+                f"Amazon {line.rate}{counts}{status}",
+                f"Amazon's window {line.window}" if line.window else "",
             ]
-            body = Text(row.title, style="bold")
+            body = Text(line.title, style="bold")
             body.append("\n" + pack(figures, width - 2))
-            body.append("\n" + ("agrees" if row.agrees else clean(" ".join(row.causes))))
+            body.append("\n" + clean(line.cause))
             grid.add_row("", body)
         console.print(grid)
 

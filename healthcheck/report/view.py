@@ -1,8 +1,9 @@
 """What the human formats say, built once: the table, Markdown and HTML lay these values out and escape them, and
 never decide again what goes in a section or in which order.
 
-Sections built here so far: the "worst first" summary, the metric rows and the notes under them. The actions,
-Amazon's numbers and the inputs are still composed by each format from the shared wording in `text.py`.
+Sections built here: the "worst first" summary, the metric rows and the notes under them, and Amazon's own
+numbers. The actions and the inputs are laid out by each format straight from the report's values (their
+sentences come from `text.py`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from healthcheck.wording import plural
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
+    from healthcheck.insights.reconciliation import Reconciliation
 
 
 NOTHING_AT_RISK = "Nothing at risk or in breach."
@@ -122,3 +124,46 @@ def metric_notes(report: AuditReport) -> tuple[MetricNote, ...]:
         if missing_note(r):
             notes.append(MetricNote(r.spec.title, missing_note(r)))
     return tuple(notes)
+
+
+def amazon_facts(rec: Reconciliation) -> str:
+    """`account status AT_RISK, account health rating GOOD 236, warning ...`: the report's headline facts."""
+    facts = [f"account status {rec.account_status or '-'}"]
+    if rec.ahr_status or rec.ahr_score is not None:
+        score = f" {rec.ahr_score:g}" if rec.ahr_score is not None else ""
+        facts.append(f"account health rating {rec.ahr_status or '-'}{score}")
+    facts += [f"warning {w}" for w in rec.warning_states]
+    return ", ".join(facts)
+
+
+@dataclass(frozen=True)
+class AmazonLine:
+    """Ours beside Amazon's for one metric, each part as text."""
+
+    title: str
+    ours_rate: str
+    ours_counts: str
+    rate: str
+    counts: str  # `7/169`, or "" where Amazon gives no denominator
+    status: str  # Amazon's own word, or ""
+    window: str  # `Nov 13 - Nov 19`, or "" where Amazon's report gives no dates
+    cause: str  # `agrees`, or the likely causes of the difference
+
+
+def amazon_lines(rec: Reconciliation) -> tuple[AmazonLine, ...]:
+    lines: list[AmazonLine] = []
+    for row in rec.rows:
+        a = row.amazon
+        lines.append(
+            AmazonLine(
+                title=row.title,
+                ours_rate=percent(row.ours.rate),
+                ours_counts=counts_text(row.ours),
+                rate=percent(a.rate),
+                counts=f"{a.numerator}/{a.denominator}" if a.denominator is not None else "",
+                status=a.status or "",
+                window=f"{a.start:%b %d} - {a.end:%b %d}" if a.start and a.end else "",
+                cause="agrees" if row.agrees else " ".join(row.causes),
+            )
+        )
+    return tuple(lines)
