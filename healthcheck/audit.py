@@ -12,7 +12,14 @@ from typing import Any, TypeVar
 from healthcheck.actions import Action, build_actions
 from healthcheck.concurrency import ahead, beside, ordered_map, pool, worth_threads
 from healthcheck.config import Config
-from healthcheck.context import choose_marketplace, cut_at, default_as_of, mismatch_warning, past_data_warning
+from healthcheck.context import (
+    MarketplaceChoice,
+    choose_marketplace,
+    cut_at,
+    default_as_of,
+    mismatch_warning,
+    past_data_warning,
+)
 from healthcheck.errors import InputProblem
 from healthcheck.insights import Events, Insights, OrderFact, build_insights, metric_events, order_facts
 from healthcheck.loaders import LoadResult, Progress, load_inputs
@@ -179,6 +186,25 @@ def run_audit(
         # The files name another marketplace: its time zone, date formats and encodings read them.
         market = get_marketplace(choice.code)
         loaded = load_inputs(paths, marketplace=market, encoding=encoding, include_pii=show_pii, progress=progress)
+    return audit_loaded(
+        loaded, market, choice, paths=paths, config=config, as_of=as_of, strict=strict, show_pii=show_pii, now=now
+    )
+
+
+def audit_loaded(
+    loaded: LoadResult,
+    market: Marketplace,
+    choice: MarketplaceChoice,
+    *,
+    paths: Sequence[Path],
+    config: Config,
+    as_of: dt.date | None,
+    strict: bool,
+    show_pii: bool,
+    now: dt.datetime,
+) -> AuditReport:
+    """The audit of inputs already read as `market`: what `run_audit` does once the files are loaded. A
+    portfolio calls it with one marketplace's share of an account that mixes several (`portfolio.split`)."""
     timezone = market.timezone
     warnings: list[str] = []
     if as_of is not None:

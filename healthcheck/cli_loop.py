@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -188,13 +188,21 @@ def record_and_notify(report: AuditReport, *, history: Path | None, notify: list
     The new rows are committed only once the message is delivered: if delivery fails, the next run compares
     with the same previous audit and tries again, instead of the change being silently lost.
     """
+    from healthcheck.report.document import document as json_document
+
+    return record_document(json_document(report), history=history, notify=notify, account=account)
+
+
+def record_document(
+    document: dict[str, Any], *, history: Path | None, notify: list[str] | None, account: str
+) -> Recorded:
+    """`record_and_notify` for an audit's SPEC 5.2 document (a portfolio's audits come back from their processes
+    as documents)."""
     if history is None:
         return Recorded(recorded=False)
     from healthcheck.history import latest, opened, record, row_from_report
     from healthcheck.notify import changes, compose, send
-    from healthcheck.report.document import document as json_document
 
-    document = json_document(report)
     row = row_from_report(document, account)
     with opened(history) as connection:
         previous = latest(connection, account, row.marketplace)

@@ -1454,8 +1454,43 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def write_account(out: Path, seed: int = SEED) -> tuple[Generator, dict[str, int]]:
-    """Write every file of the account the seed makes into `out` (the demo account with the default seed)."""
+# What changes when the same account sells on another marketplace: the sales channel its orders carry, the
+# feedback report's date format (SPEC 1.3) and the seller performance report's marketplaceId.
+MARKETPLACES = {
+    "US": ("Amazon.com", "%m/%d/%y", US_MARKETPLACE_ID),
+    "DE": ("Amazon.de", "%d.%m.%y", "A1PA6795UKMFR9"),
+    "FR": ("Amazon.fr", "%d/%m/%y", "A13V1IB3VIYZZH"),
+    "UK": ("Amazon.co.uk", "%d/%m/%y", "A1F83G8C2ARO7P"),
+    "JP": ("Amazon.co.jp", "%y/%m/%d", "A1VC38T7YXB528"),
+}
+ORDER_FILES = ("all_orders_1.txt", "all_orders_2.txt", "order_report.txt", "fba_shipments.txt")
+
+
+def relocate(out: Path, marketplace: str) -> None:
+    """Rewrite a US account written into `out` as one of `marketplace` (MARKETPLACES): what its orders' sales
+    channel, its feedback dates and its performance report's marketplaceId say. Times stay the same instants."""
+    channel, date_format, marketplace_id = MARKETPLACES[marketplace]
+    us_channel = MARKETPLACES["US"][0]
+    for name in ORDER_FILES:
+        path = out / name
+        lines = path.read_text(encoding="utf-8").split("\n")
+        rows = ["\t".join(channel if f == us_channel else f for f in line.split("\t")) for line in lines]
+        path.write_text("\n".join(rows), encoding="utf-8", newline="\n")
+    feedback = out / "feedback.txt"
+    header, *rows = feedback.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    moved = []
+    for row in rows:
+        day, rest = row.split("\t", 1)
+        moved.append(f"{datetime.strptime(day, '%m/%d/%y').strftime(date_format)}\t{rest}")
+    feedback.write_text("\n".join([header, *moved]) + "\n", encoding="utf-8", newline="\n")
+    performance = out / "seller_performance.json"
+    text = performance.read_text(encoding="utf-8")
+    performance.write_text(text.replace(US_MARKETPLACE_ID, marketplace_id), encoding="utf-8")
+
+
+def write_account(out: Path, seed: int = SEED, marketplace: str = "US") -> tuple[Generator, dict[str, int]]:
+    """Write every file of the account the seed makes into `out` (the demo account with the default seed), as a
+    seller on `marketplace` (one of MARKETPLACES) downloads them."""
     out.mkdir(parents=True, exist_ok=True)
     gen = Generator(seed)
     gen.build()
@@ -1478,6 +1513,8 @@ def write_account(out: Path, seed: int = SEED) -> tuple[Generator, dict[str, int
     perf = seller_performance(out)
     fill_odr_details(perf, gen)
     (out / "seller_performance.json").write_text(json.dumps(perf, indent=2) + "\n", encoding="utf-8")
+    if marketplace != "US":
+        relocate(out, marketplace)
     return gen, counts
 
 

@@ -1,0 +1,154 @@
+"""`healthcheck portfolio`: every account and marketplace of a portfolio, audited in parallel, in one report.
+
+Registered on `cli.app` by importing this module (cli.py does). The portfolio's code is imported inside the
+command, so that `healthcheck --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from healthcheck.cli import _color_refused, _fail, _load_config, _parse_date, _use_color, app, write_atomically
+from healthcheck.cli_loop import check_alerting, history_path, record_document
+from healthcheck.interrupts import stop_signals_held
+from healthcheck.outcome import FailOn
+from healthcheck.report import Format, format_for_suffix
+
+
+@contextmanager
+def _accounts_progress(*, enabled: bool, color: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A transient bar on stderr counting the accounts audited; nothing when piped, so cron mail stays clean."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("auditing accounts"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        console=Console(stderr=True, no_color=not color),
+    )
+    task = bar.add_task("accounts", total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+@app.command(short_help="Audit every account and marketplace of a portfolio, in one report.")
+def portfolio(
+    target: Annotated[
+        Path,
+        typer.Argument(
+            help="A portfolio.toml ([[account]] entries: name, paths, optional marketplace, config, as_of), or a "
+            "folder with one sub-folder of reports per account.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, markdown, json, csv (the roll-up), junit, nagios or html "
+            "(default: table on a terminal, markdown otherwise).",
+        ),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Accounts audited at once (default: the cores).")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest status that makes the exit code non-zero.")
+    ] = FailOn.AT_RISK,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Audit as of this day (YYYY-MM-DD), where an account gives none of its own."),
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option("--history", help="Record every audit in this SQLite file, under its account's name."),
+    ] = None,
+    notify: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--notify",
+            help="Apprise URL told when an account's status worsens or recovers against its previous recorded "
+            "audit; repeatable. Needs a history.",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when everything is ok (cron).")] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")] = False,
+    width: Annotated[
+        int | None,
+        typer.Option("--width", min=60, max=400, help="Table width (default: the terminal's; 110 when piped)."),
+    ] = None,
+) -> None:
+    """Audit every account of a portfolio, each marketplace on its own, and roll them up worst first.
+
+    Exits with the worst exit code of all the audits (0 ok, 1 at risk, 2 breach, 3 unknown); an account whose
+    audit fails is UNKNOWN in its row and the others still report.
+    """
+    from healthcheck.loaders.own_outputs import output_clash
+    from healthcheck.options import as_of_problem
+    from healthcheck.portfolio.render import render_portfolio
+    from healthcheck.portfolio.rollup import overall
+    from healthcheck.portfolio.run import Options, audit_portfolio, default_jobs
+    from healthcheck.portfolio.target import read_target
+
+    as_of_date = _parse_date(as_of, "--as-of")
+    accounts = read_target(target)
+    for day in [as_of_date, *(a.as_of for a in accounts)]:
+        if day is not None and (problem := as_of_problem(day)):
+            _fail(problem, hint="give the day the reports were downloaded, or leave the as-of out")
+    if output is not None and (clash := output_clash(output, [p for a in accounts for p in a.paths])):
+        _fail(clash, hint="write the report to another file")
+    recorded = history_path(history, _load_config(None))
+    check_alerting(recorded, notify)
+    on_terminal = sys.stdout.isatty() and output is None
+    chosen = fmt or (format_for_suffix(output) if output is not None else None)
+    chosen = chosen or (Format.TABLE if on_terminal else Format.MARKDOWN)
+    color = _use_color(no_color, output) and chosen is Format.TABLE
+    if width is None and on_terminal:
+        width = max(80, min(shutil.get_terminal_size().columns, 200))
+    now = dt.datetime.now(dt.UTC)
+    options = Options(fmt=chosen, fail_on=fail_on, as_of=as_of_date, now=now, width=width, color=color, cwd=Path.cwd())
+    enabled = sys.stderr.isatty() and not quiet
+    with _accounts_progress(enabled=enabled, color=not _color_refused(no_color)) as tick:
+        audits = audit_portfolio(accounts, options, jobs=jobs or default_jobs(), tick=tick)
+    _, code = overall(audits)
+    text = render_portfolio(audits, chosen, fail_on=fail_on, color=color, width=width, now=now)
+    if chosen is Format.CSV and output is not None:
+        text = "\ufeff" + text  # a byte-order mark, so that spreadsheets open the file as UTF-8
+    if output is not None:
+        try:
+            write_atomically(output, text)
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}", hint="check the folder exists and is writable")
+    elif not (quiet and int(code) == 0):
+        with stop_signals_held():  # a reader of the pipe gets the whole report or none of it
+            typer.echo(text, nl=False)
+            sys.stdout.flush()
+    for audited in audits:
+        where = f"{audited.name} ({audited.marketplace or '-'})"
+        if audited.error:
+            typer.echo(f"healthcheck: {where}: UNKNOWN: {audited.error}", err=True)
+        for message in audited.messages:
+            typer.echo(f"healthcheck: {where}: {message}", err=True)
+        if audited.document is not None:
+            record_document(audited.document, history=recorded, notify=notify, account=audited.name)
+    raise typer.Exit(int(code))

@@ -1,0 +1,137 @@
+"""The roll-up: one row per account and marketplace, worst first, read from each audit's SPEC 5.2 document.
+
+The row's worst metric is the one furthest gone (breach, then at risk, then ok; within a status the one that has
+used most of its budget to the threshold); its headroom is as in the single report (`2 / 4`: bad events still
+possible before at risk / before breach); its recovery date is the day it is ok again if nothing new goes wrong.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from healthcheck.outcome import ExitCode, OverallStatus
+from healthcheck.portfolio import Audited
+from healthcheck.sanitize import clean
+
+# SPEC 5.5's priority: UNKNOWN > BREACH > AT RISK > OK.
+STATUS_RANK = {OverallStatus.UNKNOWN: 3, OverallStatus.BREACH: 2, OverallStatus.AT_RISK: 1, OverallStatus.OK: 0}
+_METRIC_RANK = {"breach": 3, "at_risk": 2, "ok": 1}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    marketplace: str
+    status: OverallStatus
+    exit_code: ExitCode
+    as_of: str
+    metric: str  # the worst metric's title, "" when none was evaluated
+    metric_id: str
+    metric_status: str
+    rate: float | None
+    headroom: str
+    recovery: str
+    action: str
+    note: str  # why the audit failed, or why nothing could be checked
+    budget: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "marketplace": self.marketplace,
+            "status": str(self.status),
+            "exit_code": int(self.exit_code),
+            "as_of": self.as_of or None,
+            "worst_metric": self.metric_id or None,
+            "worst_metric_status": self.metric_status or None,
+            "rate": self.rate,
+            "headroom": self.headroom or None,
+            "recovery_date": self.recovery or None,
+            "first_action": self.action or None,
+            "note": self.note or None,
+        }
+
+
+def worst_metric(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    evaluated = [
+        m for m in document.get("metrics", []) if m.get("rate") is not None and m.get("status") in _METRIC_RANK
+    ]
+    if not evaluated:
+        return None
+
+    def badness(metric: Mapping[str, Any]) -> tuple[int, float]:
+        room = metric.get("headroom") or {}
+        return _METRIC_RANK[metric["status"]], float(room.get("budget_used") or 0.0)
+
+    return max(evaluated, key=badness)
+
+
+def headroom_text(metric: Mapping[str, Any]) -> str:
+    room = metric.get("headroom")
+    if not room:
+        return ""
+
+    def shown(value: object) -> str:
+        return "-" if value is None else str(value)
+
+    unit = f" {room['unit']}" if room.get("unit") else ""
+    return f"{shown(room.get('until_at_risk'))} / {shown(room.get('until_breach'))}{unit}"
+
+
+def row_of(audited: Audited) -> Row:
+    document = audited.document or {}
+    metric = worst_metric(document)
+    actions = document.get("actions") or []
+    note = audited.error or document.get("unknown_reason") or ""
+    if not note and document.get("errors"):
+        first = document["errors"][0]
+        note = f"{len(document['errors'])} input error(s): {first.get('path')}: {first.get('message')}"
+    room = (metric or {}).get("headroom") or {}
+    return Row(
+        name=clean(audited.name),
+        marketplace=audited.marketplace or "",
+        status=audited.status,
+        exit_code=audited.exit_code,
+        as_of=str(document.get("as_of") or ""),
+        metric=clean(metric["title"]) if metric else "",
+        metric_id=str(metric["id"]) if metric else "",
+        metric_status=str(metric["status"]) if metric else "",
+        rate=float(metric["rate"]) if metric else None,
+        headroom=headroom_text(metric) if metric else "",
+        recovery=str(metric.get("recovery_date") or "") if metric else "",
+        action=clean(actions[0]["title"]) if actions else "",
+        note=clean(note),
+        budget=float(room.get("budget_used") or 0.0),
+    )
+
+
+def worst_first(audits: Sequence[Audited]) -> list[tuple[Row, Audited]]:
+    """Rows worst first: by status, then by the worst metric's status and used budget, then by name."""
+    rows = [(row_of(a), a) for a in audits]
+    return sorted(
+        rows,
+        key=lambda pair: (
+            -STATUS_RANK[pair[0].status],
+            -_METRIC_RANK.get(pair[0].metric_status, 0),
+            -pair[0].budget,
+            pair[0].name,
+            pair[0].marketplace,
+        ),
+    )
+
+
+def overall(audits: Sequence[Audited]) -> tuple[OverallStatus, ExitCode]:
+    """The worst status and the worst exit code of all the audits (SPEC 5.5); UNKNOWN for an empty portfolio."""
+    if not audits:
+        return OverallStatus.UNKNOWN, ExitCode.UNKNOWN
+    status = max((a.status for a in audits), key=lambda s: STATUS_RANK[s])
+    return status, max(a.exit_code for a in audits)
+
+
+def counts(audits: Sequence[Audited]) -> dict[str, int]:
+    """Audits per status, worst first, every status named."""
+    found = Counter(a.status for a in audits)
+    return {str(s): found[s] for s in sorted(STATUS_RANK, key=lambda s: -STATUS_RANK[s])}
