@@ -2,7 +2,8 @@
 
 Usage::
 
-    python bench/run.py [--sizes 100000 1000000] [--runs 3] [--cache .bench]
+    python bench/run.py [--sizes 100000 1000000] [--runs 3] [--cache .bench] [--portfolio-accounts 100]
+                        [--portfolio-orders 10000] [--portfolio-jobs N] [--only-portfolio]
 
 For each size it generates the account once (bench/generate.py, cached), runs each command once untimed (the
 reports back in the page cache for both), then times, interleaved (A B A B ...),
@@ -12,6 +13,9 @@ the medians, the ratios healthcheck / DuckDB, the start-up times, and checks tha
 numerators and denominators for the cancellation rate, both late shipment rates and the valid tracking rate.
 Exit 1 when they differ or a run fails; the speed and memory targets are reported, not enforced (a busy machine
 must not fail a build), unless --enforce-targets is given.
+
+Then the portfolio (issue 14, bench/portfolio.py): 100 accounts of 10,000 orders in one `healthcheck portfolio`
+run against 100 sequential `healthcheck audit` runs (target: at most 0.6 of their wall time on 2 cores).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import ensure  # noqa: E402  (bench/ is a folder of scripts, not a package)
+from portfolio import TARGET_PORTFOLIO_RATIO, bench_portfolio  # noqa: E402
 
 HEALTHCHECK = Path(sys.executable).with_name("healthcheck")
 # What both sides compute: healthcheck metric id -> the baseline's column prefix.
@@ -187,6 +192,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each command per size (at least 3)")
     parser.add_argument("--cache", type=Path, default=ROOT / ".bench", help="where the accounts are generated")
     parser.add_argument("--enforce-targets", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--portfolio-accounts", type=int, default=100, help="accounts in the portfolio measurement (0: skip it)"
+    )
+    parser.add_argument("--portfolio-orders", type=int, default=10_000, help="orders per portfolio account")
+    parser.add_argument("--portfolio-jobs", type=int, default=os.cpu_count() or 1, help="the portfolio's --jobs")
+    parser.add_argument("--only-portfolio", action="store_true", help="measure the portfolio alone")
     args = parser.parse_args(argv)
     runs = max(3, args.runs)
     if not HEALTHCHECK.exists():
@@ -198,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[str] = []
     problems: list[str] = []
     missed: list[str] = []
-    for size in args.sizes:
+    for size in [] if args.only_portfolio else args.sizes:
         folder, seconds = ensure(args.cache, size)
         if seconds:
             print(f"\ngenerated {folder} in {seconds:.1f} s")
@@ -229,6 +240,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     for what, seconds in (("--help", help_s), ("the sample account", sample_s)):
         if seconds > TARGET_STARTUP_S:
             missed.append(f"start-up ({what}) {seconds:.2f} s (target < {TARGET_STARTUP_S:.0f} s)")
+    if args.portfolio_accounts > 0:
+        timing = bench_portfolio(
+            HEALTHCHECK, args.cache, args.portfolio_accounts, args.portfolio_orders, args.portfolio_jobs, timed
+        )
+        print(
+            f"\n## Portfolio: {timing.accounts} accounts of {timing.orders:,} orders\n\n"
+            f"`healthcheck portfolio --jobs {timing.jobs}` {timing.portfolio_s:.1f} s "
+            f"({timing.accounts_per_hour:,.0f} accounts per hour); {timing.accounts} sequential `healthcheck audit` "
+            f"runs {timing.sequential_s:.1f} s; ratio {timing.ratio:.2f} (target <= {TARGET_PORTFOLIO_RATIO}); "
+            f"same numbers as the single audit: {'yes' if timing.same_numbers else 'NO'}."
+        )
+        if not timing.same_numbers:
+            problems.append("the portfolio's report of the first account differs from its single audit")
+        if timing.ratio > TARGET_PORTFOLIO_RATIO:
+            missed.append(f"portfolio {timing.ratio:.2f} of the sequential audits (target <= {TARGET_PORTFOLIO_RATIO})")
 
     print(f"\n## Results (median of {runs} interleaved runs each, after one untimed run of each)\n")
     print(

@@ -1,0 +1,154 @@
+"""`healthcheck portfolio` on a folder of small accounts: every format, the history, and what cannot be placed.
+
+alpha sells on amazon.com: 2 of the 14 orders bought in the last 7 days were cancelled by the seller, a
+cancellation-rate breach. beta's folder holds a German and a French download (none cancelled: ok), so it is two
+audits, DE and FR.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from healthcheck.cli import main
+
+HEADER = (
+    "amazon-order-id\tpurchase-date\tlast-updated-date\torder-status\tfulfillment-channel\tsales-channel\tsku\t"
+    "item-status\tquantity\titem-price"
+)
+
+
+def _orders(path: Path, prefix: str, channel: str, count: int, cancelled: int = 0) -> None:
+    lines = [HEADER]
+    for n in range(count):
+        status = "Cancelled" if n >= count - cancelled else "Shipped"
+        day = f"2026-11-{10 + n % 10:02d}T10:00:00+00:00"
+        quantity, price = ("0", "10.00") if n >= count - cancelled else ("1", "10.00")
+        lines.append(
+            f"{prefix}-{n:07d}-{n:07d}\t{day}\t{day}\t{status}\tMerchant\t{channel}\tSKU-{n}\t{status}\t{quantity}\t{price}"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "clients"
+    _orders(root / "alpha" / "orders.txt", "111", "Amazon.com", 20, cancelled=2)
+    _orders(root / "beta" / "de_orders.txt", "302", "Amazon.de", 12)
+    _orders(root / "beta" / "fr_orders.txt", "403", "Amazon.fr", 15)
+    return root
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["portfolio", *args, "--jobs", "1"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_json_rolls_up_each_account_and_marketplace(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, str(folder), "--format", "json")
+    document = json.loads(out)
+    assert code == 2 == document["exit_code"]
+    assert [(a["name"], a["marketplace"], a["status"]) for a in document["accounts"]] == [
+        ("alpha", "US", "breach"),
+        ("beta", "DE", "ok"),
+        ("beta", "FR", "ok"),
+    ]
+    alpha = document["rollup"][0]
+    assert alpha["worst_metric"] == "cancellation_rate" and alpha["rate"] == pytest.approx(2 / 14)
+    beta_fr = document["accounts"][2]["report"]
+    assert beta_fr["schema_version"] == 1 and beta_fr["marketplace"] == "FR"
+    assert [i["path"].rsplit("/", 1)[-1] for i in beta_fr["inputs"]] == ["fr_orders.txt"]
+    assert beta_fr["marketplace_source"] == "from the sales channel of 15 orders"
+
+
+def test_table_and_markdown_hold_the_rollup_then_each_report(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, table, _ = _run(capsys, str(folder), "--format", "table", "--width", "160")
+    assert code == 2
+    first = table.splitlines()[0]
+    assert first == "healthcheck portfolio 3 audit(s) of 2 account(s): 1 breach, 2 ok: BREACH"
+    assert table.index("alpha") < table.index("beta")
+    assert "==== beta (FR) ====" in table and "FR account (from the sales channel of 15 orders)" in table
+    _, markdown, _ = _run(capsys, str(folder), "--format", "markdown")
+    assert "| alpha | US | **BREACH** | Cancellation rate | 14.29% |" in markdown
+    assert "\n## beta (DE): OK\n" in markdown
+    assert "\n### Metrics\n" in markdown  # each audit's own headings, one level down
+
+
+def test_csv_nagios_junit_and_html(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _run(capsys, str(folder), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["account"], r["marketplace"], r["status"]) for r in rows] == [
+        ("alpha", "US", "breach"),
+        ("beta", "DE", "ok"),
+        ("beta", "FR", "ok"),
+    ]
+    _, nagios, _ = _run(capsys, str(folder), "--format", "nagios")
+    assert nagios == (
+        "HEALTHCHECK BREACH - 3 audit(s) of 2 account(s): 1 breach, 2 ok; worst: alpha US BREACH cancellation_rate "
+        "14.29% | unknown=0;;;0;3 breach=1;;;0;3 at_risk=0;;;0;3 ok=2;;;0;3\n"
+    )
+    code = main(["portfolio", str(folder), "--jobs", "1", "--output", str(tmp_path / "health.xml")])
+    assert code == 2
+    suites = ET.parse(tmp_path / "health.xml").getroot()
+    names = [s.get("name") for s in suites.findall("testsuite")]
+    assert names == ["alpha US", "beta DE", "beta FR"]
+    assert int(suites.get("failures", "")) == sum(int(s.get("failures", "")) for s in suites) >= 1
+    assert main(["portfolio", str(folder), "--jobs", "1", "--output", str(tmp_path / "health.html")]) == 2
+    page = (tmp_path / "health.html").read_text(encoding="utf-8")
+    assert page.count('<details class="account"') == 3
+    assert page.count("<html") == 1 and page.count("</body>") == 1
+    assert '<table class="grid"><thead><tr><th>Account</th><th>DE</th><th>FR</th><th>US</th>' in page
+
+
+def test_every_audit_is_recorded_under_its_account(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = tmp_path / "history.sqlite"
+    code, _, _ = _run(capsys, str(folder), "--format", "json", "--history", str(history))
+    assert code == 2
+    assert main(["history", "--history", str(history), "--format", "json"]) == 0
+    recorded = json.loads(capsys.readouterr().out)
+    entries = recorded if isinstance(recorded, list) else recorded["audits"]
+    assert sorted({(e["account"], e["marketplace"]) for e in entries}) == [
+        ("alpha", "US"),
+        ("beta", "DE"),
+        ("beta", "FR"),
+    ]
+
+
+def test_a_file_naming_no_marketplace_in_a_mixed_account_is_an_error_naming_it(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Buyer messages with no order id: nothing says whether they were German or French.
+    (folder / "beta" / "messages.txt").write_text(
+        "message-id\treceived-at\nm-1\t2026-11-15T10:00:00+00:00\n", encoding="utf-8"
+    )
+    code, out, err = _run(capsys, str(folder), "--format", "json")
+    document = json.loads(out)
+    beta = [a for a in document["accounts"] if a["name"] == "beta"]
+    assert [(a["marketplace"], a["status"]) for a in beta] == [("DE", "unknown"), ("FR", "unknown")]
+    for audit in beta:
+        [error] = audit["report"]["errors"]
+        assert error["path"].endswith("messages.txt") and "names no marketplace" in error["message"]
+    assert code == 3
+    assert "healthcheck: beta (DE): " in err and "messages.txt" in err
+
+
+def test_a_portfolio_that_cannot_be_read_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "portfolio.toml"
+    target.write_text('[[account]]\nname = "a"\npaths = ["x"]\n[[account]]\nname = "a"\npaths = ["y"]\n')
+    code, _, err = _run(capsys, str(target))
+    assert code == 3 and "two accounts are named 'a'" in err
+    target.write_text('[[account]]\nname = "a"\npaths = ["x"]\nmarket = "DE"\n')
+    code, _, err = _run(capsys, str(target))
+    assert code == 3 and "unknown key(s) market" in err
+    (tmp_path / "empty").mkdir()
+    code, _, err = _run(capsys, str(tmp_path / "empty"))
+    assert code == 3 and "holds no account folders" in err
