@@ -76,6 +76,24 @@ def _status(enabled: bool) -> Iterator[Callable[[str], None] | None]:
         yield lambda message: status.update(message)
 
 
+@dataclass(frozen=True)
+class FetchPlan:
+    """What `run --all` fetches for each account: `_fetch`'s arguments but the account and the folder."""
+
+    marketplace: str | None
+    config: Path | None
+    days: int
+    timeout: float
+    until: str | None
+    quiet: bool
+
+    def fetch(self, account: str) -> tuple[Path, str]:
+        return _fetch(
+            account, self.marketplace, self.config, self.days, None, self.timeout, self.until, self.quiet,
+            list_files=False,
+        )  # fmt: skip
+
+
 def _fetch(
     account: str | None,
     marketplace: str | None,
@@ -269,6 +287,10 @@ def run(
     until: UntilOption = None,
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and alerts sent.")] = False,
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="Every account of the credentials file: fetched one by one, audited in parallel."),
+    ] = False,
 ) -> None:
     """Fetch, audit, record and alert: the one line for cron. Exits like `audit` (0 ok, 1 at risk, 2 breach)."""
     from healthcheck.audit import run_audit
@@ -276,6 +298,12 @@ def run(
     settings = _load_config(config)
     path = history_path(history, settings, default=DEFAULT_HISTORY)
     check_alerting(path, notify)
+    if every:
+        if account is not None or into is not None:
+            _fail("--all fetches every account into its own folder", hint="leave out --account and --into")
+        from healthcheck.cli_portfolio import run_all
+
+        run_all(FetchPlan(marketplace, config, days, timeout, until, quiet), history=path, notify=notify)
     folder, market = _fetch(account, marketplace, config, days, into, timeout, until, quiet, list_files=False)
     report = run_audit([folder], config=settings, marketplace=market)
     outcome = record_and_notify(report, history=path, notify=notify, account=account or "default")

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -21,6 +21,9 @@ from healthcheck.cli_loop import check_alerting, history_path, record_document
 from healthcheck.interrupts import stop_signals_held
 from healthcheck.outcome import FailOn
 from healthcheck.report import Format, format_for_suffix
+
+if TYPE_CHECKING:
+    from healthcheck.cli_loop import FetchPlan
 
 
 @contextmanager
@@ -152,3 +155,50 @@ def portfolio(
         if audited.document is not None:
             record_document(audited.document, history=recorded, notify=notify, account=audited.name)
     raise typer.Exit(int(code))
+
+
+def run_all(plan: FetchPlan, *, history: Path | None, notify: list[str] | None) -> NoReturn:
+    """`run --all`: fetch every account of the credentials file, one after the other (each its own SP-API
+    quotas), then audit the fetched ones in parallel processes like a portfolio; record, alert, one line each.
+    An account whose fetch fails is UNKNOWN (exit 3 at the end) and the others still run."""
+    import os
+
+    from healthcheck.errors import HealthcheckError
+    from healthcheck.fetch.credentials import credential_accounts
+    from healthcheck.portfolio import Account
+    from healthcheck.portfolio.rollup import overall
+    from healthcheck.portfolio.run import Options, audit_portfolio, default_jobs
+
+    source, names = credential_accounts(os.environ)
+    if not names:
+        _fail(f"{source} names no account", hint="add each account's lwa_app_id, lwa_client_secret, refresh_token")
+    accounts: list[Account] = []
+    failed: list[str] = []
+    for name in names:
+        try:
+            folder, market = plan.fetch(name)
+        except typer.Exit:  # the fetch said what went wrong on stderr
+            failed.append(name)
+            continue
+        except HealthcheckError as exc:
+            typer.echo(f"healthcheck: error: {name}: {exc}", err=True)
+            failed.append(name)
+            continue
+        accounts.append(Account(name=name, paths=(folder,), marketplace=market, config=plan.config))
+    options = Options(fmt=Format.JSON, fail_on=FailOn.AT_RISK, as_of=None, now=dt.datetime.now(dt.UTC))
+    audits = audit_portfolio(accounts, options, jobs=default_jobs())
+    for audited in audits:
+        where = f"{audited.name} ({audited.marketplace or '-'})"
+        if audited.error or audited.document is None:
+            typer.echo(f"healthcheck: {where}: UNKNOWN: {audited.error}", err=True)
+            continue
+        for message in audited.messages:
+            typer.echo(f"healthcheck: {where}: {message}", err=True)
+        outcome = record_document(audited.document, history=history, notify=notify, account=audited.name)
+        if not plan.quiet or outcome.sent:
+            status = str(audited.status).replace("_", " ").upper()
+            typer.echo(f"{where} as of {audited.document['as_of']}: {status}; {outcome.describe()}")
+    for name in failed:
+        typer.echo(f"{name}: UNKNOWN; not fetched, not audited")
+    _, code = overall(audits)
+    raise typer.Exit(3 if failed else int(code))

@@ -79,6 +79,15 @@ def load_credentials(account: str | None, env: Mapping[str, str]) -> Credentials
     raise FetchError(f"no SP-API credentials for account {name!r}; fix: set {where}")
 
 
+def credential_accounts(env: Mapping[str, str]) -> tuple[Path, list[str]]:
+    """The credentials file and the accounts it names (its top-level keys holding a section), in its order."""
+    path = credentials_file(env)
+    document = _yaml_document(path)
+    if not isinstance(document, Mapping):
+        return path, []
+    return path, [str(name) for name, section in document.items() if isinstance(section, Mapping)]
+
+
 def _from_env(env: Mapping[str, str], *, suffix: str) -> tuple[str, str, str] | None:
     values = [env.get(f"{n}{suffix}", "").strip() for n in ENV_NAMES.values()]
     if not any(values):
@@ -90,6 +99,14 @@ def _from_env(env: Mapping[str, str], *, suffix: str) -> tuple[str, str, str] | 
 
 
 def _yaml_section(path: Path, name: str) -> Mapping[str, Any] | None:
+    document = _yaml_document(path)
+    if not isinstance(document, Mapping):
+        return None
+    section = document.get(name)
+    return section if isinstance(section, Mapping) else None
+
+
+def _yaml_document(path: Path) -> Any:
     if not path.is_file():
         return None
     import yaml
@@ -101,7 +118,4 @@ def _yaml_section(path: Path, name: str) -> Mapping[str, Any] | None:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f" near line {line + 1}" if isinstance(line, int) else ""
         raise FetchError(f"{path}: cannot be read as YAML{where}; fix: correct the file") from None
-    if not isinstance(document, Mapping):
-        return None
-    section = document.get(name)
-    return section if isinstance(section, Mapping) else None
+    return document

@@ -67,7 +67,7 @@ def _grid(rows: Sequence[Row]) -> list[str]:
             out.append(f'<td class="cell">{cell}</td>')
         out.append("</tr>")
     out.append("</tbody></table>")
-    return out
+    return ["".join(out)]
 
 
 def _rollup(rows: Sequence[Row]) -> list[str]:
@@ -77,7 +77,7 @@ def _rollup(rows: Sequence[Row]) -> list[str]:
         values[2] = _badge(row.status)
         out.append("<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>")
     out.append("</tbody></table>")
-    return out
+    return ["".join(out)]
 
 
 def render_html(audits: Sequence[Audited], *, fail_on: FailOn, now: dt.datetime) -> str:
