@@ -10,9 +10,11 @@ read), and every row is given to one marketplace (docs/decisions.md, "Portfolio:
 - a row neither names (a Non-Amazon channel, an order in no order file) follows the rest of its file;
 - a seller performance report goes to each marketplace whose `marketplaceId` it carries.
 
-A file none of whose rows names a marketplace, read as any of them, cannot be placed: it is an input error in
-every marketplace's audit of the account, naming it. A file that gives nothing to a marketplace (a French file in
-the German audit, or a German feedback file whose dates only read as German) is not among that audit's inputs.
+A file none of whose rows names a marketplace goes to the marketplace it reads as, when it reads as one only (a
+feedback report of orders no order file holds, its dates in `D.M.YY`: German); else it cannot be placed, and is an
+input error in every marketplace's audit of the account, naming it. A file that gives nothing to a marketplace (a
+French file in the German audit, or a German feedback file whose dates only read as German) is not among that
+audit's inputs.
 """
 
 from __future__ import annotations
@@ -115,25 +117,47 @@ def _owners(loaded: LoadResult, orders: pd.Series) -> _Owners:
     return _Owners(rows, named)
 
 
+def _readable(loads: Mapping[str, LoadResult], labels: set[str]) -> dict[str, str]:
+    """Of the files no row places, those that read as one marketplace only (a feedback report's `D.M.YY` dates are
+    German: read as any other marketplace every date is a bad row): label -> that marketplace."""
+    found: dict[str, list[str]] = {}
+    for code, loaded in loads.items():
+        used = {int(i) for frame in loaded.frames.values() for i in np.unique(frame[FILE_FIELD].to_numpy())}
+        for index, info in enumerate(loaded.inputs):
+            if info.path in labels and index in used:
+                found.setdefault(info.path, []).append(code)
+    return {label: codes[0] for label, codes in found.items() if len(codes) == 1}
+
+
 def split_account(loads: Mapping[str, LoadResult]) -> dict[str, LoadResult]:
     """Each marketplace's share of the account: `loads` holds the account's files read as each marketplace."""
     orders = order_marketplaces(loads)
     owners = {code: _owners(loaded, orders) for code, loaded in loads.items()}
-    # A file is placed when, read as some marketplace, one of its rows names one.
+    # A file is placed when, read as some marketplace, one of its rows names one; else when it reads as one only.
     labels_named = {loads[code].inputs[i].path for code, found in owners.items() for i in found.named}
+    every = {info.path for loaded in loads.values() for info in loaded.inputs}
+    readable = _readable(loads, every - labels_named)
+    placed = labels_named | set(readable)
     codes = sorted(loads)
-    return {code: _share(code, loads[code], owners[code], labels_named, codes) for code in codes}
+    return {
+        code: _share(code, loads[code], owners[code], placed, codes, {k for k, v in readable.items() if v == code})
+        for code in codes
+    }
 
 
-def _share(code: str, loaded: LoadResult, owners: _Owners, placed: set[str], codes: list[str]) -> LoadResult:
-    """The rows of `loaded` that belong to `code`, with the inputs renumbered to the files that gave any."""
+def _share(
+    code: str, loaded: LoadResult, owners: _Owners, placed: set[str], codes: list[str], read_as: set[str]
+) -> LoadResult:
+    """The rows of `loaded` that belong to `code`, with the inputs renumbered to the files that gave any.
+    `read_as`: the files that are `code`'s because they read as it alone."""
     unplaced = {i for i, info in enumerate(loaded.inputs) if info.path not in placed}
+    whole = sorted(unplaced | {i for i, info in enumerate(loaded.inputs) if info.path in read_as})
     kept_rows: dict[str, npt.NDArray[np.bool_]] = {}
     dropped: Counter[int] = Counter()
     gave: set[int] = set(unplaced)
     for kind, frame in loaded.frames.items():
         files = frame[FILE_FIELD].to_numpy(dtype=np.int64)
-        mine = (owners.rows[kind] == code) | np.isin(files, sorted(unplaced))
+        mine = (owners.rows[kind] == code) | np.isin(files, whole)
         kept_rows[kind] = mine
         gave.update(int(i) for i in np.unique(files[mine]))
         dropped.update(Counter(int(i) for i in files[~mine]))

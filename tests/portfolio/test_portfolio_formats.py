@@ -152,3 +152,22 @@ def test_a_portfolio_that_cannot_be_read_exits_3(tmp_path: Path, capsys: pytest.
     (tmp_path / "empty").mkdir()
     code, _, err = _run(capsys, str(tmp_path / "empty"))
     assert code == 3 and "holds no account folders" in err
+
+
+def test_a_feedback_file_goes_to_the_marketplace_its_dates_read_as(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Feedback on orders no order file holds: only its German dates (D.M.YY) say where it belongs.
+    (folder / "beta" / "feedback.txt").write_text(
+        "Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\n"
+        "15.11.26\t1\tKaputt\t\t302-9999999-9999999\ta@example.net\n"
+        "16.11.26\t5\tGut\t\t302-9999998-9999998\tb@example.net\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run(capsys, str(folder), "--format", "json")
+    beta = {a["marketplace"]: a["report"] for a in json.loads(out)["accounts"] if a["name"] == "beta"}
+    assert code == 2 and {m: r["status"] for m, r in beta.items()} == {"DE": "ok", "FR": "ok"}
+    de_inputs = {i["path"].rsplit("/", 1)[-1]: i for i in beta["DE"]["inputs"]}
+    assert de_inputs["feedback.txt"]["used_rows"] == 2
+    assert [i["path"].rsplit("/", 1)[-1] for i in beta["FR"]["inputs"]] == ["fr_orders.txt"]
+    assert [d["order_id"] for d in beta["DE"]["unmatched_defects"]] == ["302-9999999-9999999"]
