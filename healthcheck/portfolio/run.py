@@ -164,7 +164,8 @@ def audit_portfolio(
         # Spawned, not forked: the parent may hold threads (the progress bar) that a fork would copy mid-step.
         context = multiprocessing.get_context("spawn")
         workers = min(jobs, len(accounts))
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker) as executor:
+        executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
+        try:
             futures = {executor.submit(audit_account, account, options): i for i, account in enumerate(accounts)}
             for future in as_completed(futures):
                 index = futures[future]
@@ -174,4 +175,12 @@ def audit_portfolio(
                     done[index] = [_failed(accounts[index], f"the audit's process failed: {type(exc).__name__}: {exc}")]
                 if tick:
                     tick(len(done), len(accounts))
+        except BaseException:
+            # Stopped (SIGINT, SIGTERM): the accounts not started are dropped, and the ones being audited are stopped
+            # too (the CLI exits at once, and a worker left behind would audit on with no one to read its result).
+            for worker in multiprocessing.active_children():
+                worker.terminate()
+            executor.shutdown(wait=True, cancel_futures=True)  # its queues closed, none of their locks left over
+            raise
+        executor.shutdown()
     return [audited for index in range(len(accounts)) for audited in done[index]]

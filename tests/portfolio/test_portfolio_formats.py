@@ -10,6 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -171,3 +175,36 @@ def test_a_feedback_file_goes_to_the_marketplace_its_dates_read_as(
     assert de_inputs["feedback.txt"]["used_rows"] == 2
     assert [i["path"].rsplit("/", 1)[-1] for i in beta["FR"]["inputs"]] == ["fr_orders.txt"]
     assert [d["order_id"] for d in beta["DE"]["unmatched_defects"]] == ["302-9999999-9999999"]
+
+
+def _session(pid: int) -> list[int]:
+    """The processes of the session `pid` leads (the session id is the 6th field of /proc/PID/stat)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone since it was listed
+            continue
+        if int(fields[3]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_stopped_by_sigterm_it_leaves_no_worker_and_no_report(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    for n in range(60):
+        _orders(root / f"shop-{n:02d}" / "orders.txt", "111", "Amazon.com", 20, cancelled=1)
+    out = tmp_path / "health.json"
+    command = [sys.executable, "-m", "healthcheck", "portfolio", str(root), "--jobs", "2", "-o", str(out)]
+    child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(2.0)  # the workers are up and auditing
+    child.send_signal(signal.SIGTERM)
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 3 and "interrupted by SIGTERM" in err and "leaked" not in err
+    assert not out.exists()
+    # No worker left auditing on its own (multiprocessing's resource tracker takes a moment to see it is done).
+    deadline = time.monotonic() + 10
+    while _session(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _session(child.pid) == []
