@@ -154,15 +154,3 @@ def test_a_broken_account_is_unknown_and_the_others_still_report(portfolio_run: 
     assert "healthcheck: broken (US): " in portfolio_run["stderr"]
     assert "healthcheck: misconfigured (-): UNKNOWN: config error: " in portfolio_run["stderr"]
     assert [r["status"] for r in document["rollup"][2:]] == ["breach"] * 5
-
-
-def test_exit_code_is_the_worst_of_the_accounts(accounts: dict[str, Path], tmp_path: Path) -> None:
-    target = _toml(tmp_path / "portfolio.toml", {"demo": accounts["demo"], "jp": accounts["jp"]})
-    out = tmp_path / "health.txt"
-    command = [sys.executable, "-m", "healthcheck", "portfolio", str(target), "-f", "nagios", "-o", str(out)]
-    assert subprocess.run(command, check=False).returncode == 2
-    line = out.read_text(encoding="utf-8")
-    assert line.count("\n") == 1
-    assert line.startswith("HEALTHCHECK BREACH - 2 audit(s) of 2 account(s): 2 breach; worst: ")
-    assert "demo US BREACH cancellation_rate 4.22%" in line
-    assert "| unknown=0;;;0;2 breach=2;;;0;2" in line

@@ -93,7 +93,11 @@ def test_csv_nagios_junit_and_html(folder: Path, tmp_path: Path, capsys: pytest.
         ("beta", "DE", "ok"),
         ("beta", "FR", "ok"),
     ]
-    _, nagios, _ = _run(capsys, str(folder), "--format", "nagios")
+    # The worst of the exit codes, as a monitoring system sees it: a real process's.
+    command = [sys.executable, "-m", "healthcheck", "portfolio", str(folder), "-f", "nagios", "-j", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    nagios = done.stdout
     assert nagios == (
         "HEALTHCHECK BREACH - 3 audit(s) of 2 account(s): 1 breach, 2 ok; worst: alpha US BREACH cancellation_rate "
         "14.29% | unknown=0;;;0;3 breach=1;;;0;3 at_risk=0;;;0;3 ok=2;;;0;3\n"
