@@ -29,6 +29,7 @@ from healthcheck.report.csv_report import neutralise
 from healthcheck.report.table import DEFAULT_WIDTH, OVERALL_STYLE
 from healthcheck.report.text import percent, status_word
 from healthcheck.sanitize import one_line
+from healthcheck.wording import plural
 
 PORTFOLIO_SCHEMA_VERSION = 1
 COLUMNS = ("Account", "Market", "Status", "Worst metric", "Rate", "Headroom", "Ok again", "First action")
@@ -79,7 +80,7 @@ def summary(audits: Sequence[Audited]) -> str:
     """`4 audits of 3 accounts: 1 breach, 1 at risk, 2 ok`."""
     found = ", ".join(f"{n} {status_word(s).lower()}" for s, n in counts(audits).items() if n)
     accounts = len({a.name for a in audits})
-    return f"{len(audits)} audit(s) of {accounts} account(s): {found or 'nothing audited'}"
+    return f"{plural(len(audits), 'audit')} of {plural(accounts, 'account')}: {found or 'nothing audited'}"
 
 
 def render_table(audits: Sequence[Audited], *, color: bool, width: int) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from healthcheck.outcome import ExitCode, OverallStatus
 from healthcheck.portfolio import Audited
 from healthcheck.sanitize import clean
+from healthcheck.wording import plural
 
 # SPEC 5.5's priority: UNKNOWN > BREACH > AT RISK > OK.
 STATUS_RANK = {OverallStatus.UNKNOWN: 3, OverallStatus.BREACH: 2, OverallStatus.AT_RISK: 1, OverallStatus.OK: 0}
@@ -88,7 +89,7 @@ def row_of(audited: Audited) -> Row:
     note = audited.error or document.get("unknown_reason") or ""
     if not note and document.get("errors"):
         first = document["errors"][0]
-        note = f"{len(document['errors'])} input error(s): {first.get('path')}: {first.get('message')}"
+        note = f"{plural(len(document['errors']), 'input error')}: {first.get('path')}: {first.get('message')}"
     room = (metric or {}).get("headroom") or {}
     return Row(
         name=clean(audited.name),

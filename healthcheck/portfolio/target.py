@@ -62,7 +62,10 @@ def _toml_accounts(path: Path) -> list[Account]:
         raise PortfolioError(f"{path}: no [[account]] entries (each with a name and paths)")
     unknown = set(document) - {"account"}
     if unknown:
-        raise PortfolioError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; only [[account]] entries")
+        named = ", ".join(sorted(unknown))
+        raise PortfolioError(
+            f"{path}: unknown {'key' if len(unknown) == 1 else 'keys'} {named}; only [[account]] entries"
+        )
     accounts = [_account(path, index, entry) for index, entry in enumerate(entries, start=1)]
     seen: set[str] = set()
     for account in accounts:
@@ -78,7 +81,10 @@ def _account(path: Path, index: int, entry: Any) -> Account:
         raise PortfolioError(f"{where} is not a table")
     unknown = set(entry) - _KEYS
     if unknown:
-        raise PortfolioError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; use {', '.join(sorted(_KEYS))}")
+        named = ", ".join(sorted(unknown))
+        raise PortfolioError(
+            f"{where}: unknown {'key' if len(unknown) == 1 else 'keys'} {named}; use {', '.join(sorted(_KEYS))}"
+        )
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
         raise PortfolioError(f"{where}: `name` must be a non-empty string")

@@ -76,7 +76,7 @@ def test_table_and_markdown_hold_the_rollup_then_each_report(folder: Path, capsy
     code, table, _ = _run(capsys, str(folder), "--format", "table", "--width", "160")
     assert code == 2
     first = table.splitlines()[0]
-    assert first == "healthcheck portfolio 3 audit(s) of 2 account(s): 1 breach, 2 ok: BREACH"
+    assert first == "healthcheck portfolio 3 audits of 2 accounts: 1 breach, 2 ok: BREACH"
     assert table.index("alpha") < table.index("beta")
     assert "==== beta (FR) ====" in table and "FR account (from the sales channel of 15 orders)" in table
     _, markdown, _ = _run(capsys, str(folder), "--format", "markdown")
@@ -99,7 +99,7 @@ def test_csv_nagios_junit_and_html(folder: Path, tmp_path: Path, capsys: pytest.
     assert done.returncode == 2
     nagios = done.stdout
     assert nagios == (
-        "HEALTHCHECK BREACH - 3 audit(s) of 2 account(s): 1 breach, 2 ok; worst: alpha US BREACH cancellation_rate "
+        "HEALTHCHECK BREACH - 3 audits of 2 accounts: 1 breach, 2 ok; worst: alpha US BREACH cancellation_rate "
         "14.29% | unknown=0;;;0;3 breach=1;;;0;3 at_risk=0;;;0;3 ok=2;;;0;3\n"
     )
     code = main(["portfolio", str(folder), "--jobs", "1", "--output", str(tmp_path / "health.xml")])
@@ -156,7 +156,7 @@ def test_a_portfolio_that_cannot_be_read_exits_3(tmp_path: Path, capsys: pytest.
     assert code == 3 and "two accounts are named 'a'" in err
     target.write_text('[[account]]\nname = "a"\npaths = ["x"]\nmarket = "DE"\n')
     code, _, err = _run(capsys, str(target))
-    assert code == 3 and "unknown key(s) market" in err
+    assert code == 3 and "unknown key market" in err
     (tmp_path / "empty").mkdir()
     code, _, err = _run(capsys, str(tmp_path / "empty"))
     assert code == 3 and "holds no account folders" in err
