@@ -129,12 +129,6 @@ class AuditReport:
     def exit_code(self, fail_on: FailOn = FailOn.AT_RISK) -> ExitCode:
         return exit_code(self.status, fail_on)
 
-    def to_dict(self, fail_on: FailOn = FailOn.AT_RISK) -> dict[str, Any]:
-        """The JSON document of SPEC 5.2 (built by `report/document.py`, where serialisation lives)."""
-        from healthcheck.report.document import document
-
-        return document(self, fail_on)
-
 
 def report_name(kind: str) -> str:
     """`all_orders` -> `the All Orders report (all_orders)`: what a seller downloads."""

@@ -138,11 +138,11 @@ def _row_values(kind: str, frame: pd.DataFrame, config: Config, overrides: dict[
         mfn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == MFN]).to_numpy(dtype=bool)
         afn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == AFN]).to_numpy(dtype=bool)
         values.channel = np.select([mfn, afn], [0, 1], -1).astype(np.int8)
-        price_columns = [c for c in ("item_price", "currency") if c in frame.columns]
+        price_columns = [c for c in ("has_price", "has_currency") if c in frame.columns]
         if price_columns:
             priced = np.zeros(len(frame), dtype=bool)
             for name in price_columns:
-                priced |= (frame[name].fillna("").astype("str").str.strip() != "").to_numpy(dtype=bool)
+                priced |= frame[name].to_numpy(dtype=bool, na_value=False)
             values.priced = priced
     elif kind == "order_report":
         values.shipped = (column_or(frame, "quantity_shipped", 0).fillna(0).astype("int64") > 0).to_numpy(dtype=bool)

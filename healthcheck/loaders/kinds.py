@@ -24,6 +24,7 @@ class ValueType(StrEnum):
     INT = "int"
     FLOAT = "float"
     BOOL = "bool"
+    PRESENT = "present"  # only whether a value is there: read as a boolean, the value itself never kept
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,8 @@ ALL_ORDERS = KindSpec(
         Column("quantity", "quantity", T.INT, aliases=("quantity-purchased",)),
         # Read only for whether they are empty: Amazon fills them once payment is authorised, so an order cancelled
         # with both empty on every row was cancelled while Pending (SPEC 4.2, rev 2).
-        Column("item-price", "item_price"),
-        Column("currency", "currency"),
+        Column("item-price", "has_price", T.PRESENT),
+        Column("currency", "has_currency", T.PRESENT),
     ),
 )
 

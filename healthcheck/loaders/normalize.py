@@ -116,6 +116,8 @@ def _parse_column(
         values, bad = parse.parse_dates(raw, feedback_date_format)  # its marketplace's format only (SPEC 1.3)
     elif column.type is ValueType.DATE:
         values, bad = parse.parse_dates(raw, column.date_format, date_order=order)
+    elif column.type is ValueType.PRESENT:
+        values, bad = ~empty, pd.Series(False, index=raw.index)
     elif column.type in parsers:
         values, bad = parsers[column.type](raw)
     else:
@@ -136,6 +138,7 @@ def _reason(column: Column, raw: pd.Series, kind: KindSpec, feedback_date_format
         ValueType.FLOAT: "a number",
         ValueType.ID: "an id",
         ValueType.BOOL: "Y/N or true/false",
+        ValueType.PRESENT: "a value",
         ValueType.TEXT: "a value",
     }[column.type]
     if kind is FEEDBACK and column.type is ValueType.DATE:

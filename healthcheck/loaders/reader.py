@@ -113,7 +113,14 @@ def _repeats(data: bytes, start: int, preamble: Sequence[str]) -> bool:
     line = preamble[-1].encode("utf-8") if preamble else b""
     if not line:
         return False
-    return any(data.find(b"\n" + bom + line, max(start - 1, 0)) >= 0 for bom in (b"", b"\xef\xbb\xbf"))
+    # One pass over the body for the line itself; a hit counts where it starts a line (after a BOM or not).
+    at = data.find(line, start)
+    while at >= 0:
+        before = data[max(at - 4, 0) : at]
+        if before.endswith((b"\n", b"\n\xef\xbb\xbf")):
+            return True
+        at = data.find(line, at + 1)
+    return False
 
 
 def _reject_duplicate_columns(header: Header, path: str) -> None:

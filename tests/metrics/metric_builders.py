@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from healthcheck.audit import AuditReport, run_audit
 from healthcheck.config import Config
+from healthcheck.report.document import document
 
 LA = ZoneInfo("America/Los_Angeles")
 Row = Mapping[str, Any]
@@ -399,7 +400,7 @@ def audit(
         as_of=day,
         now=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
     )
-    return Audit(report, report.to_dict())
+    return Audit(report, document(report))
 
 
 def counts(m: Mapping[str, Any]) -> tuple[int | None, int | None]:

@@ -10,6 +10,7 @@ import pytest
 
 from healthcheck.audit import run_audit
 from healthcheck.config import Config, MetricOverride
+from healthcheck.report.document import document
 
 AS_OF = dt.date(2024, 5, 10)  # a Friday
 
@@ -21,7 +22,7 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 def _metric(paths: list[Path], metric_id: str, **kwargs: Any) -> dict[str, Any]:
     report = run_audit(paths, config=kwargs.pop("config", Config()), marketplace="US", as_of=AS_OF, **kwargs)
-    return next(m for m in report.to_dict()["metrics"] if m["id"] == metric_id)
+    return next(m for m in document(report)["metrics"] if m["id"] == metric_id)
 
 
 MESSAGE_HEADER = ["message-id", "order-id", "received-at", "responded-at", "no-response-needed"]
@@ -100,7 +101,7 @@ def test_expired_unconfirmed_order_counts_as_cancellation(tmp_path: Path) -> Non
     assert metric["order_ids"] == ["111-0000001-0000001"]
     # One day earlier it has not expired yet.
     report = run_audit([orders, confirmations], config=wide, marketplace="US", as_of=dt.date(2024, 5, 9))
-    cr = next(m for m in report.to_dict()["metrics"] if m["id"] == "cancellation_rate")
+    cr = next(m for m in document(report)["metrics"] if m["id"] == "cancellation_rate")
     assert cr["details"]["expired_unconfirmed"] == 0
 
 
@@ -128,7 +129,7 @@ def test_no_scan_within_48_hours_is_reported(tmp_path: Path) -> None:
         ],
     )
     report = run_audit([confirmations], config=Config(), marketplace="US", as_of=AS_OF)
-    doc = report.to_dict()
+    doc = document(report)
     vtr = next(m for m in doc["metrics"] if m["id"] == "valid_tracking_rate")
     assert vtr["details"]["no_scan_48h"] == 1
     fix = next(a for a in doc["actions"] if a["id"] == "fix_tracking")
@@ -147,7 +148,7 @@ def test_refund_rate_is_informational(tmp_path: Path) -> None:
         [["2024-05-05T10:00:00+00:00", "111-0000001-0000001", "SKU-1", "X00", "SELLABLE", "1"]],
     )
     report = run_audit([orders, returns], config=Config(), marketplace="US", as_of=AS_OF)
-    refund = next(m for m in report.to_dict()["metrics"] if m["id"] == "refund_rate")
+    refund = next(m for m in document(report)["metrics"] if m["id"] == "refund_rate")
     assert (refund["numerator"], refund["denominator"], refund["status"]) == (1, 4, "ok")
     assert refund["target"] is None and refund["at_risk_threshold"] is None
     # Informational: it never decides the status, so with nothing else evaluated the audit checked nothing.

@@ -21,6 +21,7 @@ from metric_builders import (
 
 from healthcheck.metrics import METRIC_IDS
 from healthcheck.outcome import ExitCode, FailOn
+from healthcheck.report.document import document
 
 AS_OF = "2024-05-15"
 TOP_KEYS = [
@@ -125,7 +126,7 @@ def test_status_is_the_worst_metric_and_exit_code_follows_fail_on(
     assert result.doc["status"] == status
     for fail_on, code in codes.items():
         assert result.report.exit_code(fail_on) == ExitCode(code)
-        assert result.report.to_dict(fail_on)["exit_code"] == code
+        assert document(result.report, fail_on)["exit_code"] == code
     assert result.doc["exit_code"] == codes[FailOn.AT_RISK]  # the default
 
 

@@ -16,6 +16,7 @@ from healthcheck.metrics.base import Measurement, MetricResult, MetricSpec
 from healthcheck.metrics.cancellation import CANCELLATION_RATE
 from healthcheck.metrics.late_shipment import LSR_10D
 from healthcheck.metrics.tracking import VALID_TRACKING_RATE
+from healthcheck.report.document import document
 from healthcheck.report.text import impact_sentence
 
 
@@ -60,7 +61,7 @@ def test_demo_action_impacts(demo: AuditReport) -> None:
     assert handling is not None and handling.orders == 6 and handling.rate_if_done == pytest.approx(3 / 240)
     tracking = by_id["fix_tracking"].impact
     assert tracking is not None and tracking.rate_if_done == 1.0  # higher is better: every bad package fixed
-    doc = next(a for a in demo.to_dict()["actions"] if a["id"] == "appeal_buyer_cancellation")
+    doc = next(a for a in document(demo)["actions"] if a["id"] == "appeal_buyer_cancellation")
     assert doc["impact"] == {
         "orders": 2,
         "effect": "removes",

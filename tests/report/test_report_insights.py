@@ -31,7 +31,7 @@ from healthcheck.metrics.late_shipment import LSR_10D
 from healthcheck.metrics.tracking import VALID_TRACKING_RATE
 from healthcheck.model import AuditData, build_audit_data
 from healthcheck.outcome import Status
-from healthcheck.report.document import reconciliation
+from healthcheck.report.document import document, reconciliation
 
 
 def result_of(spec: MetricSpec, numerator: int, denominator: int) -> MetricResult:
@@ -130,7 +130,7 @@ def test_recovery_date_as_cancellations_leave_the_window(tmp_path: Path) -> None
     assert found.under_target == dt.date(2024, 5, 11)
     assert found.ok == dt.date(2024, 5, 12)
     assert found.searched_until == dt.date(2024, 5, 17)
-    doc = report.to_dict()
+    doc = document(report)
     entry = next(m for m in doc["metrics"] if m["id"] == "cancellation_rate")
     assert entry["recovery"] == {"under_target": "2024-05-11", "ok": "2024-05-12", "searched_until": "2024-05-17"}
     assert entry["recovery_date"] == "2024-05-12"
@@ -210,7 +210,7 @@ def test_trend_of_the_demo_account_ends_on_the_audited_numbers(demo: AuditReport
         assert len(series.rates) == trend.days
         assert series.numerators[-1] == result.measurement.numerator
         assert series.denominators[-1] == result.measurement.denominator
-    doc = report.to_dict()["trend"]
+    doc = document(report)["trend"]
     assert doc["days"] == 103 and len(doc["metrics"]) == len(report.metrics)
     assert report.insights.notes == ()
 
@@ -277,7 +277,7 @@ def test_reconcile_the_demo_account_explains_every_difference_by_the_dates(demo:
             f"Dates only: Amazon's report is 1 day behind ours. Over Amazon's dates we count "
             f"{row.amazon.numerator}/{row.amazon.denominator} too.",
         )
-    doc = report.to_dict()["reconcile"][0]
+    doc = document(report)["reconcile"][0]
     assert doc["metrics"][0]["amazon"]["details"] == {"negative_feedback": 5, "a_to_z_claims": 2, "chargebacks": 1}
 
 
