@@ -133,7 +133,7 @@ class AuditReport:
 def report_name(kind: str) -> str:
     """`all_orders` -> `the All Orders report (all_orders)`: what a seller downloads."""
     spec = KINDS_BY_NAME.get(kind)
-    return f"the {spec.title.split(' (')[0]} ({kind})" if spec else kind
+    return f"the {spec.short_title} ({kind})" if spec else kind
 
 
 def resolve_marketplace(option: str | None, config: Config) -> Marketplace:

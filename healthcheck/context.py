@@ -93,7 +93,7 @@ def _header(kind: str, field: str) -> str:
     """`purchase-date in the All Orders report`: a column as the seller sees it in a download."""
     spec = KINDS_BY_NAME.get(kind)
     column = next((c for c in spec.columns if c.field == field), None) if spec else None
-    title = spec.title.split(" (")[0] if spec else kind
+    title = spec.short_title if spec else kind
     return f"{column.header if column else field} in the {title}"
 
 

@@ -49,6 +49,11 @@ class KindSpec:
     signature: frozenset[str]
     columns: tuple[Column, ...]
 
+    @property
+    def short_title(self) -> str:
+        """`Order report`: the title without its explanation in brackets, as a sentence names the download."""
+        return self.title.split(" (")[0]
+
     def needed(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.needed)
 

@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from typing import Any, assert_never
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -26,7 +25,7 @@ from healthcheck.portfolio import Audited
 from healthcheck.portfolio.rollup import Row, counts, overall, worst_first
 from healthcheck.report import Format
 from healthcheck.report.csv_report import neutralise
-from healthcheck.report.table import DEFAULT_WIDTH, OVERALL_STYLE
+from healthcheck.report.table import DEFAULT_WIDTH, OVERALL_STYLE, plain_console
 from healthcheck.report.text import percent, status_word
 from healthcheck.sanitize import one_line
 from healthcheck.wording import plural
@@ -85,18 +84,7 @@ def summary(audits: Sequence[Audited]) -> str:
 
 def render_table(audits: Sequence[Audited], *, color: bool, width: int) -> str:
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        legacy_windows=False,
-        _environ={},
-    )
+    console = plain_console(buffer, width, color)
     status, _ = overall(audits)
     console.print(
         Text.assemble(("healthcheck portfolio ", "bold"), f"{summary(audits)}: ", (status_word(status), "bold"))

@@ -48,7 +48,7 @@ OVERALL_STYLE = {
 }
 
 
-def _console(buffer: io.StringIO, width: int, color: bool) -> Console:
+def plain_console(buffer: io.StringIO, width: int, color: bool) -> Console:
     """A console that depends only on its arguments: no terminal, environment or width detection."""
     return Console(
         file=buffer,
@@ -67,7 +67,7 @@ def _console(buffer: io.StringIO, width: int, color: bool) -> Console:
 def render_table(report: AuditReport, *, fail_on: FailOn, color: bool, width: int | None) -> str:
     buffer = io.StringIO()
     width = width or DEFAULT_WIDTH
-    console = _console(buffer, width, color)
+    console = plain_console(buffer, width, color)
     status = report.status
     console.print(
         Text.assemble(
