@@ -69,7 +69,7 @@ class MarketplaceConflict(HealthcheckError):
 
     def __init__(self, counts: Mapping[str, int]) -> None:
         self.counts = dict(counts)
-        listed = ", ".join(f"{code} ({n:,} orders)" for code, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        listed = ", ".join(f"{code} ({_orders(n)})" for code, n in sorted(counts.items(), key=lambda kv: -kv[1]))
         first = max(counts, key=lambda code: counts[code])
         super().__init__(
             f"the files name several marketplaces by their orders' sales channel: {listed}. Amazon scores each "
@@ -85,8 +85,13 @@ class MarketplaceChoice:
     code: str
     source: str
     given: bool
-    # Amazon orders per marketplace code, by their sales channel (distinct orders).
+    # Amazon orders per marketplace code, by their sales channel (distinct orders); when the marketplace was
+    # given, only the other marketplaces' (all a mismatch warning needs).
     channel_counts: Mapping[str, int]
+
+
+def _orders(count: int) -> str:
+    return f"{count:,} order{'' if count == 1 else 's'}"
 
 
 def _header(kind: str, field: str) -> str:
@@ -97,11 +102,13 @@ def _header(kind: str, field: str) -> str:
     return f"{column.header if column else field} in the {title}"
 
 
-def channel_counts(loaded: LoadResult) -> dict[str, int]:
-    """Distinct Amazon orders per marketplace code, from the `sales-channel` of every order source.
+def channel_counts(loaded: LoadResult, *, but: str | None = None) -> dict[str, int]:
+    """Distinct Amazon orders per marketplace code, from the `sales-channel` of every order source; the code
+    `but` (a marketplace given by the user, which only the others can contradict) is not counted.
 
     The channel column is dictionary-encoded by arrow (a few distinct values over a million rows) and the orders
-    are counted as the integer order numbers the loader worked out, where it could: no string is hashed per row.
+    are counted as the integer order numbers the loader worked out, where it could: no string is hashed per row,
+    and a file of the given marketplace alone hashes nothing.
     """
     keys: dict[str, list[Any]] = {}
     for kind in ("all_orders", "order_report", "fba_shipments"):
@@ -110,12 +117,12 @@ def channel_counts(loaded: LoadResult) -> dict[str, int]:
             continue
         encoded = pc.dictionary_encode(pa.array(frame["sales_channel"].array, type=pa.large_string()))
         if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.unify_dictionaries().combine_chunks() if encoded.num_chunks else encoded.combine_chunks()
+            encoded = encoded.unify_dictionaries().combine_chunks()
         codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
         order_key = frame[ORDER_NO].to_numpy() if ORDER_NO in frame.columns else frame["order_id"].to_numpy()
         for index, value in enumerate(encoded.dictionary.to_pylist()):
             code = marketplace_for_sales_channel(str(value or ""))
-            if code is not None:
+            if code is not None and code != but:
                 keys.setdefault(code, []).append(order_key[codes == index])
     return {code: int(pd.unique(np.concatenate(parts)).size) for code, parts in keys.items()}
 
@@ -136,14 +143,14 @@ def _performance_codes(loaded: LoadResult) -> set[str]:
 def choose_marketplace(given: str | None, given_by: str, loaded: LoadResult) -> MarketplaceChoice:
     """`given` (from the option or the config) wins; else the orders' sales channels; else the seller performance
     report's single marketplace id; else US. Several marketplaces in the files stop the audit (SPEC 2, rev 2)."""
-    counts = channel_counts(loaded)
     if given:
-        return MarketplaceChoice(given, f"from {given_by}", True, counts)
+        return MarketplaceChoice(given, f"from {given_by}", True, channel_counts(loaded, but=given))
+    counts = channel_counts(loaded)
     if len(counts) > 1:
         raise MarketplaceConflict(counts)
     if counts:
         [(code, n)] = counts.items()
-        return MarketplaceChoice(code, f"from the sales channel of {n:,} order{'s' if n != 1 else ''}", False, counts)
+        return MarketplaceChoice(code, f"from the sales channel of {_orders(n)}", False, counts)
     codes = _performance_codes(loaded)
     if len(codes) == 1:
         [code] = codes
@@ -158,10 +165,10 @@ def choose_marketplace(given: str | None, given_by: str, loaded: LoadResult) -> 
 
 def mismatch_warning(choice: MarketplaceChoice) -> str | None:
     """A given marketplace the orders' sales channels contradict (SPEC 2: a warning, the option still decides)."""
-    others = {code: n for code, n in choice.channel_counts.items() if code != choice.code}
+    others = dict(choice.channel_counts)
     if not choice.given or not others:
         return None
-    named = ", ".join(f"{code} ({n:,} orders)" for code, n in sorted(others.items(), key=lambda kv: -kv[1]))
+    named = ", ".join(f"{code} ({_orders(n)})" for code, n in sorted(others.items(), key=lambda kv: -kv[1]))
     return (
         f"the audit is for marketplace {choice.code} ({choice.source}), but the orders' sales channels name "
         f"{named}: check --marketplace (each marketplace is audited on its own)"

@@ -399,7 +399,7 @@ def test_files_of_two_marketplaces_stop_and_ask(tmp_path: Path, capsys: pytest.C
     write(folder / "orders_fr.txt", report_bytes(AO, french))
     code, out, err = cli(capsys, "audit", str(folder))
     assert code == 3 and out == ""
-    assert "DE (2 orders), FR (1 orders)" in err and "--marketplace" in err
+    assert "DE (2 orders), FR (1 order)" in err and "--marketplace" in err
 
 
 def test_a_wrong_marketplace_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
