@@ -67,6 +67,14 @@ def render_nagios(report: AuditReport, *, fail_on: FailOn) -> str:
         ok = sum(1 for r in evaluated if not r.spec.informational)
         unevaluated = sum(r.status is Status.NOT_EVALUATED for r in report.metrics)
         summary = f"{ok} metrics ok" + (f", {unevaluated} not evaluated" if unevaluated else "")
+    # SPEC 5.2 (rev 2): an ok that stands on part of a window says so, or a monitor reads it as a full check.
+    partial = [
+        f"{r.id} {partial_note(r)}"
+        for r in report.metrics
+        if r.status not in (Status.BREACH, Status.AT_RISK) and partial_note(r) and not r.spec.informational
+    ]
+    if partial:
+        summary += "; " + ", ".join(partial)
     summary += f" (as of {report.as_of.isoformat()})"
     text = _UNSAFE.sub(" ", clean(f"HEALTHCHECK {status_word(report.status)} - {summary}"))
     perfdata = " ".join(_perfdata(r) for r in evaluated)

@@ -316,6 +316,9 @@ def test_a_partly_covered_window_is_marked_in_every_format(tmp_path: Path, capsy
     assert coverage["missing_inputs"] == ["claims", "mfn_returns"]  # ODR evaluated from feedback alone
     covered = coverage["covered_days"]
     assert 0 < covered < 60
+    # An ok metric on a partial window says so in the one nagios line too (nothing else names ok metrics there).
+    _, out, _ = cli(capsys, "audit", str(SAMPLES), "--as-of", "2026-09-01", "--format", "nagios")
+    assert out.startswith("HEALTHCHECK OK - ") and "order_defect_rate_mfn partial: 9 of 60 days" in out
     for fmt in ("markdown", "table", "html", "junit", "nagios"):
         _, out, _ = cli(
             capsys, "audit", str(tmp_path / "in"), "--as-of", "2024-05-10", "--format", fmt, "--width", "200"

@@ -266,7 +266,12 @@ def test_nagios_ok_line(tmp_path: Path) -> None:
     (tmp_path / "ship_confirmations.txt").write_text("\n".join(confirmations[:2]) + "\n")
     report = audit([tmp_path], as_of=dt.date(2024, 5, 10))
     text = render(report, Format.NAGIOS, fail_on=FailOn.AT_RISK, color=False, width=None)
-    assert text.startswith("HEALTHCHECK OK - 3 metrics ok, 6 not evaluated (as of 2024-05-10) | ")
+    # One day of data: the ok stands on 1 day of each window, and the line says so (SPEC 5.2, rev 2).
+    assert text.startswith(
+        "HEALTHCHECK OK - 3 metrics ok, 6 not evaluated; late_shipment_rate_10d partial: 1 of 10 days, "
+        "late_shipment_rate_30d partial: 1 of 30 days, valid_tracking_rate partial: 1 of 30 days "
+        "(as of 2024-05-10) | "
+    )
 
 
 def test_junit_cases(accounts: dict[str, AuditReport]) -> None:
