@@ -114,11 +114,11 @@ class AuditReport:
     @property
     def unknown_reason(self) -> str | None:
         """Why nothing could be checked, naming the reports to add (SPEC 5.2, rev 2); None when something was."""
-        if any(r.rate is not None and not r.spec.informational for r in self.metrics):
+        if any(r.recomputed and not r.spec.informational for r in self.metrics):
             return None
         wanted: dict[str, None] = {}
         for result in self.metrics:
-            if not result.spec.informational:
+            if not result.spec.informational and result.spec.recomputable:
                 wanted.update(dict.fromkeys(result.missing_inputs))
         add = ", ".join(report_name(kind) for kind in wanted) or "reports whose dates reach the windows"
         dates = ""

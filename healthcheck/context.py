@@ -42,6 +42,7 @@ HAPPENED: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "fba_returns": ("return_ts",),
         "cancellations": ("cancel_ts",),
         "messages": ("received_ts", "responded_ts"),
+        "vat_invoices": ("shipment_ts", "order_ts"),
     }
 )
 
@@ -58,6 +59,7 @@ EVENT_DATE: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "cancellations": ("cancel_ts",),
         "fba_shipments": ("shipment_ts",),
         "ship_confirmations": ("confirmed_ts", "ship_ts"),
+        "vat_invoices": ("shipment_ts",),
     }
 )
 AFTER_AS_OF = "after_as_of"

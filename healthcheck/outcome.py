@@ -44,12 +44,15 @@ class FailOn(StrEnum):
 
 def overall_status(results: Iterable[MetricResult], has_errors: bool) -> OverallStatus:
     """The worst metric status; unknown when the audit could not be completed, or when no metric with a target
-    was evaluated (nothing was checked, and a monitor must never read that as OK: SPEC 5.2, rev 2)."""
+    was recomputed (nothing was checked, and a monitor must never read that as OK: SPEC 5.2, rev 2)."""
     if has_errors:
         return OverallStatus.UNKNOWN
-    statuses = {r.status for r in results if not r.spec.informational}
-    if statuses <= {Status.NOT_EVALUATED}:
+    results = list(results)
+    # Amazon's own figures (its account status, a rate taken from its report) may make the status worse, but only a
+    # metric recomputed from the seller's files makes the audit checked: Amazon's word alone is never OK.
+    if not any(r.recomputed and not r.spec.informational for r in results):
         return OverallStatus.UNKNOWN
+    statuses = {r.status for r in results if not r.spec.informational}
     if Status.BREACH in statuses:
         return OverallStatus.BREACH
     if Status.AT_RISK in statuses:

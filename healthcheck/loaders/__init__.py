@@ -80,6 +80,8 @@ class LoadResult:
     notes: list[str]
 
     def has(self, kind: str) -> bool:
+        if kind == SELLER_PERFORMANCE:  # a JSON document, not a frame
+            return bool(self.seller_performance)
         return kind in self.frames
 
     def frame(self, kind: str) -> pd.DataFrame | None:

@@ -234,6 +234,28 @@ FBA_RETURNS = KindSpec(
     ),
 )
 
+# The VAT Invoice Data Report (`GET_FLAT_FILE_VAT_INVOICE_DATA_REPORT`, "VIDR"; EU marketplaces, sellers in Amazon's
+# VAT Calculation Service who upload their own invoices). Columns as SP-API's "Invoice Data reports attributes" page
+# names them. It lists each shipment with the state of its invoice upload but never when an invoice was uploaded:
+# it shows the invoices still missing, not the late ones (docs/rules.md), so the invoice defect rate is never
+# recomputed from it. Buyer and address columns are never read.
+VAT_INVOICES = KindSpec(
+    "vat_invoices",
+    "VAT invoice data report",
+    frozenset({"order-id", "shipping-id", "transaction-type", "invoice-status"}),
+    (
+        Column("order-id", "order_id", T.ID, needed=True),
+        Column("shipping-id", "shipping_id", T.ID, needed=True),
+        Column("transaction-type", "transaction_type", needed=True),
+        Column("invoice-status", "invoice_status", needed=True),
+        Column("shipment-date", "shipment_ts", T.INSTANT),
+        Column("order-date", "order_ts", T.INSTANT),
+        Column("is-business-order", "business_order", T.BOOL),
+        Column("is-amazon-invoiced", "amazon_invoiced", T.BOOL),
+        Column("sku", "sku"),
+    ),
+)
+
 # Order of detection: the most specific signatures first, so that a file that also carries another kind's
 # columns is read as what it is.
 FLAT_KINDS: tuple[KindSpec, ...] = (
@@ -245,6 +267,7 @@ FLAT_KINDS: tuple[KindSpec, ...] = (
     CANCELLATIONS,
     MESSAGES,
     MFN_RETURNS,
+    VAT_INVOICES,
     ORDER_REPORT,
 )
 

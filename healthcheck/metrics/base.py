@@ -30,6 +30,15 @@ class Basis(StrEnum):
     CONFIRMATION_DATE = "confirmation_date"
     PROMISED_DELIVERY_DATE = "promised_delivery_date"
     RECEIVED_DATE = "received_date"
+    REPORT_DATE = "report_date"  # Amazon's own report, as of the audit's day: not a window of our data
+
+
+class Source(StrEnum):
+    """Where a metric's number comes from: recomputed from the seller's files, or taken from Amazon's own report.
+    Only a recomputed number can make an audit checked (SPEC 5.2 rev 2: Amazon's word alone never makes it OK)."""
+
+    RECOMPUTED = "recomputed"
+    AMAZON = "amazon"
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,10 @@ class Measurement:
     reason: str | None = None  # set when the metric could not be evaluated
     # False when the inputs the metric needs were missing: its counts are unknown (null), not zero.
     counted: bool = True
+    source: Source = Source.RECOMPUTED
+    # A rate stated rather than counted (Amazon's figure may give a rate without its counts); None: numerator over
+    # denominator.
+    stated_rate: float | None = None
 
     @classmethod
     def not_evaluated(cls, reason: str, span: tuple[dt.date | None, dt.date | None] = (None, None)) -> Measurement:
@@ -72,6 +85,8 @@ class Measurement:
 
 
 ComputeFn = Callable[["AuditData", Window, dt.date], Measurement]
+# A status decided from the measurement itself rather than from a rate against thresholds (Amazon's own ratings).
+JudgeFn = Callable[[Measurement], Status]
 # The dated things the metric counts, for its trend and recovery (metrics/events.py); None where it has none.
 EventsFn = Callable[["AuditData"], "Events | None"]
 
@@ -106,6 +121,12 @@ class MetricSpec:
     amazon: tuple[AmazonKey, ...] = ()
     amazon_counts_fewer: str = ""
     amazon_counts_more: str = ""
+    # Set for a metric whose status is not a rate against a target (amazon_account_status): the status is what
+    # this says of the measurement, and its `details["summary"]` stands where a rate would be shown.
+    judge: JudgeFn | None = None
+    # False when no report this tool reads can show the metric's numerator: its number can only be Amazon's, so its
+    # inputs are never what an audit that checked nothing is told to add (SPEC 5.2 rev 2).
+    recomputable: bool = True
 
     def missing_inputs(self, given: Callable[[str], bool]) -> tuple[str, ...]:
         return tuple(group[0] for group in self.inputs if not any(given(kind) for kind in group))
@@ -146,6 +167,11 @@ class MetricResult:
         return self.spec.id
 
     @property
+    def recomputed(self) -> bool:
+        """Evaluated from the seller's own files (not Amazon's figure): only these make an audit checked."""
+        return self.rate is not None and self.measurement.source is Source.RECOMPUTED
+
+    @property
     def covered_days(self) -> int:
         """How many of the window's days lie between the first and last dates of the metric's data (SPEC 5.2)."""
         first, last = self.measurement.first_data_date, self.measurement.last_data_date
@@ -162,16 +188,22 @@ class MetricResult:
 def evaluate(spec: MetricSpec, data: AuditData, as_of: dt.date) -> MetricResult:
     window = spec.window(as_of)
     measurement = spec.compute(data, window, as_of)
-    if measurement.reason is None and measurement.denominator == 0:
+    if measurement.reason is None and measurement.denominator == 0 and measurement.stated_rate is None:
         measurement = dataclasses.replace(
             measurement, reason=f"no {spec.population} in the window {window.start} to {window.end}"
         )
-    rate = None if measurement.reason is not None else measurement.numerator / measurement.denominator
+    rate: float | None = None
+    if measurement.reason is None:
+        stated = measurement.stated_rate
+        rate = stated if stated is not None else measurement.numerator / measurement.denominator
     from healthcheck.model import release_memory  # here: `explain` needs the specs, not the model
 
     release_memory()  # a metric's intermediate frames must not add to the next one's peak
     missing = spec.missing_inputs(data.has)
-    return MetricResult(spec, window, measurement, spec.classify(rate), rate, missing)
+    status = spec.classify(rate)
+    if spec.judge is not None and rate is not None:
+        status = spec.judge(measurement)
+    return MetricResult(spec, window, measurement, status, rate, missing)
 
 
 def date_span(days: pd.Series) -> tuple[dt.date | None, dt.date | None]:

@@ -6,13 +6,16 @@ from collections.abc import Callable
 
 from healthcheck.config import Config
 from healthcheck.errors import ConfigError
+from healthcheck.metrics.amazon_status import AMAZON_ACCOUNT_STATUS
 from healthcheck.metrics.base import Direction, MetricSpec
 from healthcheck.metrics.cancellation import CANCELLATION_RATE
 from healthcheck.metrics.delivery import ON_TIME_DELIVERY_RATE
+from healthcheck.metrics.invoice_defect import INVOICE_DEFECT_RATE
 from healthcheck.metrics.late_shipment import LSR_10D, LSR_30D
 from healthcheck.metrics.order_defect import ODR_AFN, ODR_MFN
 from healthcheck.metrics.refunds import REFUND_RATE
 from healthcheck.metrics.response_time import RESPONSE_TIME_24H
+from healthcheck.metrics.return_dissatisfaction import RETURN_DISSATISFACTION_RATE
 from healthcheck.metrics.tracking import VALID_TRACKING_RATE, packages
 from healthcheck.model import AuditData
 
@@ -26,6 +29,11 @@ METRICS: tuple[MetricSpec, ...] = (
     ON_TIME_DELIVERY_RATE,
     RESPONSE_TIME_24H,
     REFUND_RATE,
+    # Issue 15: numbers only Amazon's own report states (Source.AMAZON): after ours, so that every earlier
+    # metric keeps its place in every format.
+    INVOICE_DEFECT_RATE,
+    RETURN_DISSATISFACTION_RATE,
+    AMAZON_ACCOUNT_STATUS,
 )
 
 # Frames that several metrics, the actions and the insights read, built once per audit data. The audit starts

@@ -20,7 +20,7 @@ from healthcheck.outcome import FailOn, OverallStatus, exit_code
 from healthcheck.report.text import (
     clean,
     metric_sentence,
-    percent,
+    rate_text,
     shown_ids,
     status_word,
     target_text,
@@ -81,7 +81,7 @@ def render_junit(report: AuditReport, *, fail_on: FailOn) -> str:
                 "failure",
                 type=str(result.status),
                 message=xml_text(
-                    f"{status_word(result.status)}: {result.spec.title} {percent(result.rate)}, "
+                    f"{status_word(result.status)}: {result.spec.title} {rate_text(result)}, "
                     f"target {target_text(result)}"
                 ),
             )

@@ -61,9 +61,23 @@ def target_text(result: MetricResult) -> str:
 
 
 def counts_text(result: MetricResult) -> str:
-    if result.status is Status.NOT_EVALUATED:
+    if result.status is Status.NOT_EVALUATED or not result.measurement.counted:
         return "-"
     return f"{result.measurement.numerator}/{result.measurement.denominator}"
+
+
+def rate_text(result: MetricResult) -> str:
+    """The metric's value as shown: its rate, or for a metric judged from Amazon's words (amazon_account_status)
+    the summary of those words, which a percentage would not say."""
+    short = result.measurement.details.get("short") if result.spec.judge is not None else None
+    if result.rate is not None and isinstance(short, str):
+        return short
+    return percent(result.rate)
+
+
+def source_note(result: MetricResult) -> str:
+    """`(Amazon)` for a number taken from Amazon's report rather than recomputed, else ""."""
+    return "(Amazon)" if result.rate is not None and not result.recomputed else ""
 
 
 def partial_note(result: MetricResult) -> str:
@@ -181,10 +195,14 @@ def metric_sentence(report: AuditReport, result: MetricResult) -> str:
     spec = result.spec
     unit = spec.unit
     partial = partial_note(result)
+    if spec.judge is not None:
+        return f"{spec.title}: {m.details.get('summary', rate_text(result))} (Amazon's seller performance report)."
     line = (
         f"{spec.title} is {percent(result.rate)} ({m.numerator} of {m.denominator} {unit}, {window_text(result)}"
         f"{', ' + partial + ' covered by the data' if partial else ''})"
     )
+    if source_note(result):
+        line = f"{spec.title} is {percent(result.rate)} (Amazon's figure, not recomputed)"
     if spec.target is not None:
         sign = "under" if spec.direction is Direction.LOWER_IS_BETTER else "at least"
         line += f"; Amazon's target is {sign} {percent(spec.target)}"

@@ -21,7 +21,9 @@ from healthcheck.report.text import (
     missing_note,
     partial_note,
     percent,
+    rate_text,
     recovery_cell,
+    source_note,
     target_text,
     window_text,
     worst_first,
@@ -81,8 +83,9 @@ def metric_rows(report: AuditReport) -> tuple[MetricRow, ...]:
         MetricRow(
             result=r,
             title=r.spec.title,
-            rate=percent(r.rate),
-            partial=partial_note(r),
+            rate=rate_text(r),
+            # A number taken from Amazon's report is marked where a partly covered window would be.
+            partial=partial_note(r) or source_note(r),
             counts=counts_text(r),
             target=target_text(r),
             window=window_text(r),
