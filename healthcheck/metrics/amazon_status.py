@@ -148,7 +148,7 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
             f"Amazon's report speaks for {health.end}, {(as_of - health.end).days} days before the as-of date: "
             "download a fresh one"
         )
-    summary = _summary(health, judged, flagged)
+    summary = _summary(health, judged, flagged)  # the status itself is the judge's, from details["status"]
     return Measurement(
         numerator=len(flagged),
         denominator=len(judged),
@@ -185,8 +185,8 @@ def _category_entry(health: AccountHealth, key: str, title: str) -> dict[str, ob
 
 
 def _summary(health: AccountHealth, judged: list[Rating], flagged: list[Rating]) -> str:
-    """`AT RISK: account status AT_RISK; 2 of 12 ratings at risk or worse`: the line's value where a rate would be."""
-    worst = _worst([r.status for r in judged if r.status is not None])
+    """`account status AT_RISK; rating GOOD 236; 1 of 10 of Amazon's ratings at risk or worse`: what the line says
+    where a rate would be, beside its status."""
     parts = []
     if health.account_status:
         parts.append(f"account status {health.account_status}")
@@ -194,7 +194,7 @@ def _summary(health: AccountHealth, judged: list[Rating], flagged: list[Rating])
         score = f" {health.ahr_score:g}" if health.ahr_score is not None else ""
         parts.append(f"rating {health.ahr_status or ''}{score}".replace("  ", " "))
     parts.append(f"{len(flagged)} of {len(judged)} of Amazon's ratings at risk or worse")
-    return f"{str(worst).upper().replace('_', ' ')}: " + "; ".join(parts)
+    return "; ".join(parts)
 
 
 def _short(health: AccountHealth) -> str:

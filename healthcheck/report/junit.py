@@ -20,10 +20,10 @@ from healthcheck.outcome import FailOn, OverallStatus, exit_code
 from healthcheck.report.text import (
     clean,
     metric_sentence,
-    rate_text,
     shown_ids,
     status_word,
     target_text,
+    value_text,
 )
 
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -81,8 +81,8 @@ def render_junit(report: AuditReport, *, fail_on: FailOn) -> str:
                 "failure",
                 type=str(result.status),
                 message=xml_text(
-                    f"{status_word(result.status)}: {result.spec.title} {rate_text(result)}, "
-                    f"target {target_text(result)}"
+                    f"{status_word(result.status)}: {result.spec.title} {value_text(result)}"
+                    + (f", target {target_text(result)}" if result.spec.target is not None else "")
                 ),
             )
             failure.text = sentence + (

@@ -14,7 +14,7 @@ import re
 from healthcheck.audit import AuditReport
 from healthcheck.metrics.base import Direction, MetricResult, Status
 from healthcheck.outcome import FailOn
-from healthcheck.report.text import clean, partial_note, percent, rate_text, status_word, worst_first
+from healthcheck.report.text import clean, partial_note, percent, status_word, value_text, worst_first
 from healthcheck.wording import plural
 
 # '|' starts perfdata and a newline ends the plugin's first line: neither may appear in the text.
@@ -34,7 +34,7 @@ def _crossed(result: MetricResult) -> str:
     partial = partial_note(result)
     suffix = f" ({partial})" if partial else ""
     if threshold is None:
-        return f"{result.id} {rate_text(result)}{suffix}"
+        return f"{result.id} {value_text(result)}{suffix}"
     sign = ">=" if spec.direction is Direction.LOWER_IS_BETTER else "<"
     return f"{result.id} {percent(result.rate)} {sign} {percent(threshold)}{suffix}"
 

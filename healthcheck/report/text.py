@@ -75,9 +75,17 @@ def rate_text(result: MetricResult) -> str:
     return percent(result.rate)
 
 
+def value_text(result: MetricResult) -> str:
+    """The metric's value in a line of text (nagios, junit): its rate, or Amazon's words in full."""
+    summary = result.measurement.details.get("summary") if result.spec.judge is not None else None
+    if result.rate is not None and isinstance(summary, str):
+        return f"{status_word(result.status)} ({summary})"
+    return percent(result.rate)
+
+
 def source_note(result: MetricResult) -> str:
-    """`(Amazon)` for a number taken from Amazon's report rather than recomputed, else ""."""
-    return "(Amazon)" if result.rate is not None and not result.recomputed else ""
+    """`by Amazon` for a number taken from Amazon's report rather than recomputed, else ""."""
+    return "by Amazon" if result.rate is not None and not result.recomputed else ""
 
 
 def partial_note(result: MetricResult) -> str:
@@ -196,7 +204,7 @@ def metric_sentence(report: AuditReport, result: MetricResult) -> str:
     unit = spec.unit
     partial = partial_note(result)
     if spec.judge is not None:
-        return f"{spec.title}: {m.details.get('summary', rate_text(result))} (Amazon's seller performance report)."
+        return f"{spec.title} is {value_text(result)}, in Amazon's seller performance report."
     line = (
         f"{spec.title} is {percent(result.rate)} ({m.numerator} of {m.denominator} {unit}, {window_text(result)}"
         f"{', ' + partial + ' covered by the data' if partial else ''})"
