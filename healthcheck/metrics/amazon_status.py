@@ -123,6 +123,12 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
             f"no seller performance report given holds an entry for {data.marketplace.code}: add its "
             "GET_V2_SELLER_PERFORMANCE_REPORT JSON"
         )
+    if health.end is not None and health.end > as_of:
+        # SPEC 1.5 (rev 2): only what was known at the end of the as-of day.
+        return Measurement.not_evaluated(
+            f"Amazon's report speaks for {health.end}, after the as-of date {as_of}: it was not known then (audit "
+            "without --as-of, or add the report downloaded on that day)"
+        )
     found = ratings(health)
     judged = [r for r in found if r.status is not None]
     unknown = [r for r in found if r.status is None and r.word.upper() not in NOT_RATED and r.word != "no status"]
@@ -163,7 +169,6 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
             "policy": {key: _category_entry(health, key, title) for key, title, _names in POLICY_CATEGORIES},
             "warnings": [{"type": kind, "status": status} for kind, status in health.warnings],
             "flagged": [r.name for r in flagged],
-            "report": health.path,
         },
         first_data_date=window.start,
         last_data_date=window.end,

@@ -84,7 +84,9 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
             "without an invoice in the VAT invoice data report, past the upload deadline: upload them now "
             "(Orders > Manage Orders > No Invoice Uploaded)"
         )
-    stated = from_amazon(data, window, AMAZON_KEYS, why_not_ours=WHY_NOT_OURS, notes=notes, order_ids=missing or ())
+    stated = from_amazon(
+        data, window, as_of, AMAZON_KEYS, why_not_ours=WHY_NOT_OURS, notes=notes, order_ids=missing or ()
+    )
     if stated is not None:
         return stated
     where = (

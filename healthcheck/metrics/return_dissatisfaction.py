@@ -41,7 +41,7 @@ WHERE_AMAZON_SHOWS_IT = (
 
 
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
-    stated = from_amazon(data, window, AMAZON_KEYS, why_not_ours=WHY_NOT_OURS)
+    stated = from_amazon(data, window, as_of, AMAZON_KEYS, why_not_ours=WHY_NOT_OURS)
     if stated is not None:
         return stated
     given = "the returns report given " if data.has("mfn_returns") else "no report this tool reads "

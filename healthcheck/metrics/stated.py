@@ -4,6 +4,7 @@ it can make an audit worse, never checked."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from healthcheck.loaders.account_health import amazon_figure
@@ -15,6 +16,7 @@ from healthcheck.model import AuditData
 def from_amazon(
     data: AuditData,
     window: Window,
+    as_of: dt.date,
     keys: Sequence[AmazonKey],
     *,
     why_not_ours: str,
@@ -25,6 +27,9 @@ def from_amazon(
     say the number is Amazon's, over which dates, and why it is not recomputed (`why_not_ours`)."""
     figure = amazon_figure(data.loaded.seller_performance, data.marketplace, keys)
     if figure is None or (figure.rate is None and not figure.denominator):
+        return None
+    if figure.end is not None and figure.end > as_of:
+        # SPEC 1.5 (rev 2): a figure for days after the as-of day was not known then.
         return None
     dates = f", {figure.start} to {figure.end}" if figure.start and figure.end else ""
     counted = figure.numerator is not None and figure.denominator is not None
