@@ -1,8 +1,10 @@
 """The audit history: one SQLite file (stdlib sqlite3) that remembers what Amazon does not.
 
-One row per audit (account, marketplace, as-of, status, exit code, generated-at) and one per metric (numerator,
-denominator, rate, status, and Amazon's own figures when a V2 performance report was an input). Re-auditing the
-same as-of replaces its rows. Rows carry numbers and ids only: no buyer data, no credentials.
+One row per audit (account, marketplace, as-of, status, exit code, generated-at, and Amazon's Account Health Rating
+when a V2 performance report was an input) and one per metric (numerator, denominator, rate, status, and Amazon's
+own figures). Re-auditing the same as-of replaces its rows. Rows carry numbers and ids only: no buyer data, no
+credentials. Amazon keeps no history of the rating: this one lets `healthcheck history` tell whether it has stayed
+at 250 or more for six months (Account Health Assurance, `assurance.py`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 
 from healthcheck.errors import HistoryError
 
-SCHEMA_VERSION = 1
+# 2: the audit's Account Health Rating (score and status); a version 1 file gains the two columns on first use.
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audits (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -26,6 +29,8 @@ CREATE TABLE IF NOT EXISTS audits (
     status TEXT NOT NULL,
     exit_code INTEGER NOT NULL,
     generated_at TEXT NOT NULL,
+    ahr_score REAL,
+    ahr_status TEXT,
     UNIQUE (account, marketplace, as_of)
 );
 CREATE TABLE IF NOT EXISTS metrics (
@@ -66,6 +71,8 @@ class AuditRow:
     exit_code: int
     generated_at: str
     metrics: tuple[MetricRow, ...]
+    ahr_score: float | None = None  # Amazon's Account Health Rating as of this audit, when its report said
+    ahr_status: str | None = None
 
     def metric(self, metric_id: str) -> MetricRow | None:
         return next((m for m in self.metrics if m.metric_id == metric_id), None)
@@ -78,6 +85,8 @@ class AuditRow:
             "status": self.status,
             "exit_code": self.exit_code,
             "generated_at": self.generated_at,
+            "ahr_score": self.ahr_score,
+            "ahr_status": self.ahr_status,
             "metrics": [vars(m) for m in self.metrics],
         }
 
@@ -105,6 +114,16 @@ def row_from_report(document: Mapping[str, Any], account: str) -> AuditRow:
                 str(theirs["status"]) if theirs.get("status") is not None else None,
             )
         )
+    # The rating as of the audit: the account-status line's details (it honours the as-of date, SPEC 1.5), found by
+    # its keys so that the history names no metric.
+    rating: Mapping[str, Any] = next(
+        (
+            m["details"]
+            for m in document["metrics"]
+            if isinstance(m.get("details"), Mapping) and "ahr_score" in m["details"]
+        ),
+        {},
+    )
     return AuditRow(
         account,
         document["marketplace"],
@@ -113,6 +132,8 @@ def row_from_report(document: Mapping[str, Any], account: str) -> AuditRow:
         int(document["exit_code"]),
         document["generated_at"],
         tuple(metrics),
+        _number(rating.get("ahr_score")),
+        str(rating["ahr_status"]) if rating.get("ahr_status") is not None else None,
     )
 
 
@@ -137,6 +158,9 @@ def opened(path: Path) -> Iterator[sqlite3.Connection]:
                     f"{path} was written by a newer healthcheck (history schema {version}); fix: upgrade healthcheck"
                 )
             connection.executescript(SCHEMA)
+            if version == 1:  # written before the rating was recorded: its audits have none
+                connection.execute("ALTER TABLE audits ADD COLUMN ahr_score REAL")
+                connection.execute("ALTER TABLE audits ADD COLUMN ahr_status TEXT")
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             yield connection
     except sqlite3.DatabaseError as exc:
@@ -163,8 +187,18 @@ def record(connection: sqlite3.Connection, row: AuditRow) -> None:
         (row.account, row.marketplace, row.as_of),
     )
     cursor = connection.execute(
-        "INSERT INTO audits (account, marketplace, as_of, status, exit_code, generated_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (row.account, row.marketplace, row.as_of, row.status, row.exit_code, row.generated_at),
+        "INSERT INTO audits (account, marketplace, as_of, status, exit_code, generated_at, ahr_score, ahr_status) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            row.account,
+            row.marketplace,
+            row.as_of,
+            row.status,
+            row.exit_code,
+            row.generated_at,
+            row.ahr_score,
+            row.ahr_status,
+        ),
     )
     connection.executemany(
         "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -210,17 +244,27 @@ def _load(connection: sqlite3.Connection, ids: Sequence[int]) -> list[AuditRow]:
     rows = []
     for audit_id in ids:
         audit = connection.execute(
-            "SELECT account, marketplace, as_of, status, exit_code, generated_at FROM audits WHERE id = ?", (audit_id,)
+            "SELECT account, marketplace, as_of, status, exit_code, generated_at, ahr_score, ahr_status FROM audits "
+            "WHERE id = ?",
+            (audit_id,),
         ).fetchone()
         metrics = connection.execute(
             "SELECT metric_id, status, rate, numerator, denominator, amazon_rate, amazon_numerator, "
             "amazon_denominator, amazon_status FROM metrics WHERE audit_id = ? ORDER BY rowid",
             (audit_id,),
         ).fetchall()
-        account, marketplace, as_of, status, exit_code, generated_at = audit
+        account, marketplace, as_of, status, exit_code, generated_at, ahr_score, ahr_status = audit
         rows.append(
             AuditRow(
-                account, marketplace, as_of, status, exit_code, generated_at, tuple(MetricRow(*m) for m in metrics)
+                account,
+                marketplace,
+                as_of,
+                status,
+                exit_code,
+                generated_at,
+                tuple(MetricRow(*m) for m in metrics),
+                ahr_score,
+                ahr_status,
             )
         )
     return rows

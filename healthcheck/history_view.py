@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import groupby
 
+from healthcheck.assurance import assess, assurances
 from healthcheck.history import AuditRow
 from healthcheck.wording import plural
 
@@ -88,6 +89,8 @@ def _json(rows: Sequence[AuditRow], metric: str | None) -> str:
     document = {
         "audits": [{**row.to_dict(), "metrics": _metrics(row, metric)} for row in rows],
         "changes": [c.to_dict() for c in status_changes(rows, metric)],
+        # Account Health Assurance: has the recorded rating stayed at 250 or more for six months (assurance.py).
+        "assurance": [a.to_dict() for a in assurances(rows)],
     }
     return json.dumps(document, indent=2) + "\n"
 
@@ -148,6 +151,8 @@ def _table(rows: Sequence[AuditRow], metric: str | None) -> str:
         )
         statuses = " ".join(r.status[0].upper() for r in group)
         lines.append(f"  {'account status':<28} {statuses}   (O ok, A at risk, B breach, U unknown)")
+        if metric is None:
+            lines.append(f"  Account Health Assurance: {assess(account, marketplace, group).text}")
         ids = [m.metric_id for m in last.metrics if metric is None or m.metric_id == metric]
         lines.append(f"  {'metric':<28} {'trend':<{max(5, len(group))}} {'latest':>8} {'status':<13} amazon")
         for metric_id in ids:

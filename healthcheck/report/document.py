@@ -81,6 +81,9 @@ def metric(result: MetricResult) -> dict[str, Any]:
         "reason": m.reason,
         "problem_order_ids": list(m.problem_order_ids),
         "notes": list(m.notes),
+        # `recomputed` from the seller's files, or `amazon`: taken from Amazon's own report (issue 15). Only a
+        # recomputed metric makes an audit checked (SPEC 5.2 rev 2).
+        "source": str(m.source),
     }
 
 
