@@ -68,6 +68,9 @@ def headroom(result: MetricResult) -> Headroom | None:
     spec = result.spec
     if result.rate is None or spec.target is None or spec.informational:
         return None
+    if not result.recomputed:
+        # Amazon's figure: its window and counts are Amazon's, so "how many more" is not ours to say.
+        return None
     denominator = result.measurement.denominator
     bad = _bad_count(result)
     spare = denominator - bad
