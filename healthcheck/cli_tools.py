@@ -85,11 +85,15 @@ def explain(
         else ", ending on the as-of date"
     )
     typer.echo(f"{spec.id}: {spec.title} (short name {spec.short})")
-    typer.echo(f"  window:      {spec.window_days} days by {spec.basis.value.replace('_', ' ')}{lag}")
+    days = f"{spec.window_days} day{'s' if spec.window_days != 1 else ''}"
+    typer.echo(f"  window:      {days} by {spec.basis.value.replace('_', ' ')}{lag}")
     typer.echo(f"  population:  {spec.population} in the window")
     typer.echo(f"  numerator:   {spec.numerator}")
     if spec.target is not None:
         typer.echo(f"  target:      {sign} {percent(spec.target)} (at risk from {percent(spec.at_risk)})")
+    if not spec.recomputable:
+        # Issue 15: Amazon's own number; docs/rules.md says why no report this tool reads can show it.
+        typer.echo("  source:      Amazon's GET_V2_SELLER_PERFORMANCE_REPORT JSON, not recomputed (docs/rules.md)")
     typer.echo(f"  what to do:  {spec.advice}")
 
 
