@@ -19,8 +19,15 @@ import datetime as dt
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from healthcheck.loaders.account_health import POLICY_CATEGORIES, AccountHealth, latest_account_health
+from healthcheck.loaders.account_health import (
+    POLICY_CATEGORIES,
+    AccountHealth,
+    amazon_figure,
+    latest_account_health,
+)
+from healthcheck.loaders.seller_performance import AmazonFigure
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Source, Window
+from healthcheck.metrics.cancellation import CANCELLATION_RATE
 from healthcheck.model import AuditData
 from healthcheck.outcome import Status
 
@@ -154,6 +161,10 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
             f"Amazon's report speaks for {health.end}, {(as_of - health.end).days} days before the as-of date: "
             "download a fresh one"
         )
+    # Shown beside the ratings, not judged here: our cancellation rate is recomputed and compared with it.
+    cancel = amazon_figure(data.loaded.seller_performance, data.marketplace, CANCELLATION_RATE.amazon)
+    if cancel is not None:
+        lines.append(_figure_line("pre-fulfilment cancel rate", cancel))
     summary = _summary(health, judged, flagged)  # the status itself is the judge's, from details["status"]
     return Measurement(
         numerator=len(flagged),
@@ -169,12 +180,31 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
             "policy": {key: _category_entry(health, key, title) for key, title, _names in POLICY_CATEGORIES},
             "warnings": [{"type": kind, "status": status} for kind, status in health.warnings],
             "flagged": [r.name for r in flagged],
+            "pre_fulfillment_cancel_rate": _figure_entry(cancel) if cancel is not None else None,
         },
         first_data_date=window.start,
         last_data_date=window.end,
         notes=(*lines, *extra),
         source=Source.AMAZON,
     )
+
+
+def _figure_line(name: str, figure: AmazonFigure) -> str:
+    rate = f"{figure.rate * 100:.2f}%" if figure.rate is not None else "no rate"
+    counts = f" ({figure.numerator}/{figure.denominator})" if figure.denominator is not None else ""
+    dates = f", {figure.start} to {figure.end}" if figure.start and figure.end else ""
+    return f"{name}: {rate}{counts} {figure.status or 'no status'}{dates} (shown, not judged here)"
+
+
+def _figure_entry(figure: AmazonFigure) -> dict[str, object]:
+    return {
+        "rate": figure.rate,
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "status": figure.status,
+        "start": figure.start.isoformat() if figure.start else None,
+        "end": figure.end.isoformat() if figure.end else None,
+    }
 
 
 def _category_entry(health: AccountHealth, key: str, title: str) -> dict[str, object]:

@@ -75,6 +75,8 @@ def render_junit(report: AuditReport, *, fail_on: FailOn) -> str:
             ET.SubElement(case, "skipped", message=xml_text(f"not evaluated: {m.reason}"))
             continue
         sentence = xml_text(metric_sentence(report, result))
+        if result.spec.judge is not None:  # Amazon's ratings one by one: every policy category, as lines
+            sentence += "".join(f"\n{xml_text(note)}" for note in m.notes)
         if _fails(result.status, fail_on):
             failure = ET.SubElement(
                 case,

@@ -240,6 +240,8 @@ def test_junit_and_nagios_carry_the_line(every_category: AuditReport) -> None:
     failure = case.find("failure")
     assert failure is not None and failure.get("type") == "at_risk"
     assert "rating WARNED 180" in (failure.get("message") or "")
+    for _key, title, _names in POLICY_CATEGORIES:  # every category as a line of the failure's text
+        assert f"\n{title}: " in (failure.text or ""), title
 
 
 def test_the_real_schema_example(tmp_path: Path) -> None:
@@ -253,6 +255,8 @@ def test_the_real_schema_example(tmp_path: Path) -> None:
     assert policy["document_requests"]["count"] == 8  # the example writes `documentRequest`
     assert policy["restricted_product_policy_violations"]["count"] is None  # not in the example
     assert any("spammingSellerMessaging" in n for n in result.measurement.notes)
+    assert details["pre_fulfillment_cancel_rate"]["numerator"] == 551  # shown beside, not judged
+    assert any(n.startswith("pre-fulfilment cancel rate: 0.50% (551/17197) GOOD") for n in result.measurement.notes)
     assert any("download a fresh one" in n for n in result.measurement.notes)  # 2020's report in a 2024 audit
     idr = line(report, "invoice_defect_rate")
     assert idr.status is Status.OK and idr.measurement.source == "amazon"
