@@ -91,16 +91,20 @@ def row_of(audited: Audited) -> Row:
         first = document["errors"][0]
         note = f"{plural(len(document['errors']), 'input error')}: {first.get('path')}: {first.get('message')}"
     room = (metric or {}).get("headroom") or {}
+    # A line judged from Amazon's words (the account status) has no rate to show: its short value instead.
+    details = (metric or {}).get("details")
+    short = details.get("short") if isinstance(details, Mapping) else None
+    title = f"{metric['title']} ({short})" if metric and isinstance(short, str) else (metric or {}).get("title")
     return Row(
         name=clean(audited.name),
         marketplace=audited.marketplace or "",
         status=audited.status,
         exit_code=audited.exit_code,
         as_of=str(document.get("as_of") or ""),
-        metric=clean(metric["title"]) if metric else "",
+        metric=clean(title) if metric else "",
         metric_id=str(metric["id"]) if metric else "",
         metric_status=str(metric["status"]) if metric else "",
-        rate=float(metric["rate"]) if metric else None,
+        rate=float(metric["rate"]) if metric and short is None else None,
         headroom=headroom_text(metric) if metric else "",
         recovery=str(metric.get("recovery_date") or "") if metric else "",
         action=clean(actions[0]["title"]) if actions else "",

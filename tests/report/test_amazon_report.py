@@ -379,3 +379,19 @@ def test_a_rate_without_counts_is_shown_with_null_counts(tmp_path: Path) -> None
     report = audit_with(tmp_path, report_document(entries=[entry(returnDissatisfactionRate={"rate": 0.2})]))
     rdr = next(m for m in document(report)["metrics"] if m["id"] == "return_dissatisfaction_rate")
     assert (rdr["status"], rdr["rate"], rdr["numerator"], rdr["denominator"]) == ("breach", 0.2, None, None)
+
+
+def test_a_portfolio_row_shows_amazons_words_not_a_rate(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from healthcheck.cli import app
+
+    doc = report_document("DEACTIVATED", [entry(accountHealthRating={"ahrScore": 90, "reportingDateRange": DATES})])
+    audit_with(tmp_path, doc)  # writes the account's folder, `acct` (the audit itself is not used)
+    portfolio = tmp_path / "portfolio.toml"
+    portfolio.write_text('[[account]]\nname = "shop"\npaths = ["acct"]\nas_of = 2024-05-10\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["portfolio", str(portfolio), "--format", "markdown", "--jobs", "1"], catch_exceptions=False
+    )
+    assert result.exit_code == 2, result.output
+    assert "Amazon's account status (AHR 90)" in result.output
