@@ -77,6 +77,11 @@ def compose(found: Sequence[Change], report: Mapping[str, Any], account: str) ->
     for metric in troubled[:WORST_SHOWN]:
         target = f", target {_percent(metric.get('target'))}" if metric.get("target") is not None else ""
         back = f"; back to ok on {metric['recovery_date']}" if metric.get("recovery_date") else ""
+        details = metric.get("details")
+        summary = details.get("summary") if isinstance(details, Mapping) else None
+        if isinstance(summary, str):  # judged from Amazon's words (the account status): the words, not a rate
+            lines.append(f"  {metric['title']}: {summary}, {_label(metric['status'])}")
+            continue
         lines.append(
             f"  {metric['title']}: {_percent(metric.get('rate'))} ({metric.get('numerator')}/"
             f"{metric.get('denominator')}{target}), {_label(metric['status'])}{back}"

@@ -395,3 +395,15 @@ def test_a_portfolio_row_shows_amazons_words_not_a_rate(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2, result.output
     assert "Amazon's account status (AHR 90)" in result.output
+
+
+def test_an_alert_gives_amazons_words_for_the_account_status(every_category: AuditReport) -> None:
+    from healthcheck.history import row_from_report
+    from healthcheck.notify import changes, compose
+
+    report = document(every_category)
+    before = row_from_report({**report, "status": "ok", "metrics": []}, "main")
+    composed = compose(changes(before, row_from_report(report, "main")), report, "main")
+    assert composed is not None
+    assert "Amazon's account status: account status AT_RISK; rating WARNED 180; 8 of 13" in composed[1]
+    assert row_from_report(report, "main").ahr_score == 180
