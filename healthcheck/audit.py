@@ -128,7 +128,10 @@ class AuditReport:
         dates = ""
         if not wanted:
             dates = f" (the windows end on {self.as_of}: is --as-of past the data?)"
-        return f"nothing could be checked: no metric with a target was evaluated. Add {add}{dates}"
+        amazon = [r.spec.title for r in self.metrics if r.rate is not None and not r.recomputed]
+        # Amazon's own figures were read, but they are Amazon's word, not a check of the seller's files.
+        shown = f" (Amazon's own figures are shown: {', '.join(amazon)})" if amazon else ""
+        return f"nothing could be checked: no metric with a target was evaluated{shown}. Add {add}{dates}"
 
     def exit_code(self, fail_on: FailOn = FailOn.AT_RISK) -> ExitCode:
         return exit_code(self.status, fail_on)

@@ -181,6 +181,7 @@ def test_amazons_word_alone_never_makes_an_audit_checked(tmp_path: Path) -> None
         assert report.status is OverallStatus.UNKNOWN and report.exit_code() is ExitCode.UNKNOWN, word
         assert report.unknown_reason is not None
         assert "seller_performance" not in report.unknown_reason  # adding Amazon's report would not check anything
+        assert "Amazon's own figures are shown: Amazon's account status" in report.unknown_reason
 
 
 def test_an_at_risk_account_makes_an_ok_audit_at_risk(tmp_path: Path) -> None:
