@@ -237,11 +237,12 @@ def audit_loaded(
     if not loaded.inputs and not problems:
         problems.append(InputProblem("no_reports", ", ".join(map(str, paths)), "no report files were found"))
     if strict:
-        # SPEC 5.5: with --strict a metric left unevaluated for lack of input is an error, not a quiet gap.
+        # SPEC 5.5: with --strict a metric left unevaluated for lack of input is an error, not a quiet gap. A number
+        # only Amazon's report states (issue 15) is not a gap in the seller's files: no download completes it.
         problems += [
             InputProblem("missing_input", "(inputs)", f"{r.id} was not evaluated: {r.measurement.reason}")
             for r in results
-            if r.measurement.reason is not None
+            if r.measurement.reason is not None and r.spec.recomputable
         ]
     mismatch = mismatch_warning(choice)
     if not choice.given and not choice.channel_counts and choice.code == DEFAULT_MARKETPLACE:

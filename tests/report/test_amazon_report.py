@@ -408,3 +408,12 @@ def test_an_alert_gives_amazons_words_for_the_account_status(every_category: Aud
     assert composed is not None
     assert "Amazon's account status: account status AT_RISK; rating WARNED 180; 8 of 13" in composed[1]
     assert row_from_report(report, "main").ahr_score == 180
+
+
+def test_strict_never_asks_for_what_only_amazons_report_states(tmp_path: Path) -> None:
+    report = run_audit([ROOT / "sample_reports"], config=Config(), strict=True)
+    # The demo's own metrics are all evaluated; the two rates its Amazon report does not state are not, and no
+    # download would change that: --strict finds no error.
+    assert line(report, "invoice_defect_rate").status is Status.NOT_EVALUATED
+    assert line(report, "return_dissatisfaction_rate").status is Status.NOT_EVALUATED
+    assert report.errors == () and report.status is OverallStatus.BREACH
