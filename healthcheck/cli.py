@@ -116,7 +116,7 @@ def _with_rules(settings, rules: str | None, programs: list[str] | None):  # typ
     if rules is not None:
         settings = dataclasses.replace(settings, rules=parse_rules(rules, "--rules", key="--rules"))
     if programs:
-        settings = dataclasses.replace(settings, programs=parse_programs(programs, "--program", key="--program"))
+        settings = dataclasses.replace(settings, program=parse_programs(programs, "--program", key="--program"))
     return settings
 
 

@@ -85,7 +85,7 @@ class Config:
     metrics: Mapping[str, MetricOverride] = field(default_factory=dict)
     history: str | None = None  # SQLite file every audit is recorded in (relative: to the config file); None = off
     rules: RulesMode = RulesMode.CONTRACT  # SPEC's rules at every date, or Amazon's in force on the as-of day
-    programs: tuple[str, ...] = ()  # programs whose own thresholds are added (`sfp`)
+    program: tuple[str, ...] = ()  # programs whose own thresholds are added (`sfp`)
     source: str | None = None  # the file it came from, for messages
 
 
@@ -131,7 +131,7 @@ def parse_config(data: Mapping[str, Any], *, source: str, metric_ids: Collection
         metrics=metrics,
         history=history,
         rules=rules,
-        programs=programs,
+        program=programs,
         source=source,
     )
 

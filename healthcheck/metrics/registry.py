@@ -78,7 +78,7 @@ def resolve(config: Config, *, marketplace: str | None = None, as_of: dt.date | 
     is refused (SPEC 5.1, rev 2). Without a marketplace and day (checking a config) the specs' own defaults stay.
     A program's metrics come only when the config asks for the program and the marketplace has its thresholds."""
     resolved: list[MetricSpec] = []
-    asked = tuple(m for m in PROGRAM_METRICS if m.program in config.programs)
+    asked = tuple(m for m in PROGRAM_METRICS if m.program in config.program)
     for spec in (*METRICS, *asked):
         if marketplace is not None and as_of is not None:
             rule = metric_rule(spec.id, marketplace, as_of, config.rules)
@@ -159,7 +159,7 @@ def rule_notes(specs: tuple[MetricSpec, ...], config: Config, marketplace: str, 
                 f"{spec.title}: judged by Amazon's rule in force on {as_of} (rules = dated), "
                 f"{rule_text(spec, rule)}{counts}; source: {rule.source}"
             )
-    for program in config.programs:
+    for program in config.program:
         name = PROGRAMS[program]
         listed = program_marketplaces(program)
         if marketplace not in listed:
