@@ -121,7 +121,7 @@ def _with_rules(settings, rules: str | None, programs: list[str] | None):  # typ
 
 
 @contextmanager
-def _loading_progress(*, enabled: bool, color: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+def loading_progress(*, enabled: bool, color: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A transient bar on stderr while large reports load; nothing when piped, so cron mail stays clean."""
     if not enabled:
         yield None
@@ -241,7 +241,7 @@ def audit(
 
     history = history_path(history, settings)
     check_alerting(history, notify)
-    with _loading_progress(enabled=sys.stderr.isatty() and not quiet, color=not _color_refused(no_color)) as progress:
+    with loading_progress(enabled=sys.stderr.isatty() and not quiet, color=not _color_refused(no_color)) as progress:
         report = run_audit(
             paths,
             config=settings,
