@@ -12,7 +12,7 @@ import pandas as pd
 from healthcheck.action_base import Action, sku_counts
 from healthcheck.metrics.base import MetricResult
 from healthcheck.metrics.cancellation import expired_orders
-from healthcheck.metrics.rules import Enforcement, listing_rule
+from healthcheck.metrics.rules import Enforcement, listing_rule, next_listing_rule
 from healthcheck.model import MFN, AuditData, member
 from healthcheck.wording import plural
 
@@ -43,9 +43,11 @@ def late_delivery_listings(data: AuditData, result: MetricResult, as_of: dt.date
         )
         lead += "Your rate is below it: these listings are the ones due for deactivation. " if below else ""
     elif rule is not None:
+        later = next_listing_rule(result.id, data.marketplace.code, as_of)
+        change = f"; from {later.since_text}: {later.enforcement.value}" if later is not None else ""
         lead = (
             f"Below {floor} Amazon can deactivate every seller-fulfilled listing (rule in force since "
-            f"{rule.since_text}; from 2026-02-28 only the listings behind the late deliveries). "
+            f"{rule.since_text}{change}). "
         )
     else:
         lead = f"Amazon states no deactivation for late deliveries in {data.marketplace.code} on {as_of}. "

@@ -312,6 +312,16 @@ def listing_rule(subject: str, marketplace: str, day: dt.date) -> Rule | None:
     return _latest((r for r in RULES if r.subject == subject and r.kind is Kind.LISTING), marketplace, day)
 
 
+def next_listing_rule(subject: str, marketplace: str, day: dt.date) -> Rule | None:
+    """The listing rule about `subject` that takes effect after `day`, if one is recorded (to say what changes)."""
+    later = [
+        r
+        for r in RULES
+        if r.subject == subject and r.kind is Kind.LISTING and r.applies_in(marketplace) and r.since and r.since > day
+    ]
+    return min(later, key=lambda r: r.since or dt.date.min) if later else None
+
+
 def program_requirements(program: str, marketplace: str, day: dt.date) -> tuple[Rule, ...]:
     """A program's requirements in force that no report healthcheck reads can show (the seller checks them)."""
     return tuple(

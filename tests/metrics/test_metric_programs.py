@@ -185,3 +185,20 @@ def test_explain_shows_the_rule_history_and_the_program(capsys: pytest.CaptureFi
     assert "Buy Shipping labels for at least 99 % of units" in out
     assert main(["explain", "sfp_cr"]) == 0
     assert "no more than 0.5 %" in capsys.readouterr().out
+
+
+def test_the_config_file_asks_for_the_program_and_the_dated_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = tmp_path / "reports"
+    _prime_account(reports, 1)
+    (tmp_path / "healthcheck.toml").write_text('rules = "dated"\nprogram = "sfp"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["audit", str(reports), "--as-of", "2024-05-12", "--format", "json"]) == 2
+    doc = json.loads(capsys.readouterr().out)
+    sfp = [m for m in doc["metrics"] if m["id"] == SFP_CR]
+    assert [(m["status"], m["numerator"]) for m in sfp] == [("at_risk", 1)]
+    # the option wins over the config: --rules contract keeps SPEC's rows
+    main(["audit", str(reports), "--as-of", "2024-05-12", "--format", "json", "--rules", "contract"])
+    doc = json.loads(capsys.readouterr().out)
+    assert all(m["rule"]["contract"] for m in doc["metrics"] if m["program"] is None)
