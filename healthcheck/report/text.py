@@ -12,6 +12,7 @@ from healthcheck.action_base import kind_of
 from healthcheck.actions import Action, Effect
 from healthcheck.insights import RECOVERY_ASSUMPTION, Headroom, Recovery, Series
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
+from healthcheck.metrics.rules import Enforcement
 from healthcheck.wording import plural
 
 if TYPE_CHECKING:
@@ -192,6 +193,8 @@ def metric_sentence(report: AuditReport, result: MetricResult) -> str:
         lower = spec.direction is Direction.LOWER_IS_BETTER
         sign = ("no more than" if spec.target_allowed else "under") if lower else "at least"
         line += f"; Amazon's target is {sign} {percent(spec.target)}"
+        if spec.rule is not None and spec.rule.enforcement is Enforcement.RECOMMENDED:
+            line += " (a recommendation then: Amazon stated no penalty)"
         if result.status is Status.AT_RISK and spec.at_risk is not None:
             line += f", at risk from {percent(spec.at_risk)}"
     line += "."

@@ -185,3 +185,16 @@ def test_dated_rules_do_not_change_the_default_report(tmp_path: Path) -> None:
     drop = ("rule",)
     assert {k: v for k, v in a.items() if k not in drop} == {k: v for k, v in b.items() if k not in drop}
     assert dataclasses.asdict(Config()) == dataclasses.asdict(Config(rules=RulesMode.CONTRACT))
+
+
+def test_a_recommendation_is_called_one_in_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from healthcheck.cli import main
+
+    _deliveries(tmp_path, "2024-08-10")
+    args = ["audit", str(tmp_path), "--as-of", "2024-08-20", "--marketplace", "US", "--format", "markdown"]
+    assert main([*args, "--rules", "dated"]) == 2
+    out = capsys.readouterr().out
+    assert "Amazon's target is at least 97% (a recommendation then: Amazon stated no penalty)" in out
+    assert "judged by Amazon's rule in force on 2024-08-20 (rules = dated)" in out
+    assert main(args) == 1  # SPEC's 90 %: at risk
+    assert "Amazon stated no penalty" not in capsys.readouterr().out
