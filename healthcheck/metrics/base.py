@@ -211,6 +211,9 @@ class MetricResult:
 def evaluate(spec: MetricSpec, data: AuditData, as_of: dt.date) -> MetricResult:
     window = spec.window(as_of)
     measurement = spec.compute(data, window, as_of)
+    if not spec.recomputable and measurement.source is not Source.AMAZON:
+        # Evaluated or not, such a metric's number is Amazon's to give (its JSON `source` says so).
+        measurement = dataclasses.replace(measurement, source=Source.AMAZON)
     if measurement.reason is None and measurement.denominator == 0 and measurement.stated_rate is None:
         measurement = dataclasses.replace(
             measurement, reason=f"no {spec.population} in the window {window.start} to {window.end}"

@@ -155,7 +155,9 @@ def rule_notes(specs: tuple[MetricSpec, ...], config: Config, marketplace: str, 
         if rule is None or rule.contract or spec.program is not None:
             continue
         contract = next((r for r in history(spec.id) if r.contract), None)
-        same = contract is not None and (rule.target, rule.at_risk, rule.window_days, rule.variant) == (
+        if contract is None:
+            continue  # a metric SPEC does not cover (Amazon's own figures): its dated rule differs from nothing
+        same = (rule.target, rule.at_risk, rule.window_days, rule.variant) == (
             contract.target,
             contract.at_risk,
             contract.window_days,

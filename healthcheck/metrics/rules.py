@@ -32,6 +32,7 @@ class Enforcement(StrEnum):
     LISTINGS = "only the listings causing it are deactivated"
     OFFER = "the offer can be removed"
     PROGRAM = "the program's badge can be removed"
+    SELLING_ACCOUNT = "the selling account may be deactivated"
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,30 @@ RULES: tuple[Rule, ...] = (
         measures="units delivered by the 'Deliver by' date without promise extensions",
     ),
     Rule(OTDR, dt.date(2024, 9, 25), _US, OTDR_ANNOUNCEMENT, Enforcement.ACCOUNT, 0.90, 0.92, 14, 7),
+    # --- Amazon's figures SPEC does not cover (issue 15, part B: dated in both modes; docs/rules.md) --------
+    Rule(
+        "invoice_defect_rate",
+        None,
+        frozenset({"UK", "DE", "FR", "IT", "ES"}),
+        "Seller Central help page 44QSYRCU27EW4UK (Invoice Defect Rate, DE, FR and ES pages): under 5 %, Amazon "
+        "Business orders placed in the seven days starting two weeks ago; 'your account may be deactivated'",
+        Enforcement.SELLING_ACCOUNT,
+        0.05,
+        0.04,
+        7,
+        7,
+    ),
+    Rule(
+        "return_dissatisfaction_rate",
+        None,
+        _ALL,
+        "Seller Central help page 201887610 (Return Dissatisfaction Rate, UK, JP and SG pages): under 10 %; 'at "
+        "this time, there is no penalty for not meeting the performance target'",
+        Enforcement.RECOMMENDED,
+        0.10,
+        0.08,
+        30,
+    ),
     # --- what happens to listings (dated in both modes) ---------------------------------------------------
     Rule(
         OTDR,
