@@ -28,6 +28,7 @@ from healthcheck.marketplaces import DEFAULT_MARKETPLACE, Marketplace, get_marke
 from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate, resolve
 from healthcheck.model import AuditData, build_audit_data, member
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
+from healthcheck.plan import Plan, build_plans
 from healthcheck.shipcal import OperatingCalendar
 
 
@@ -106,6 +107,11 @@ class AuditReport:
     # Buyer contact details of those orders, only with --show-pii (otherwise never even read from the files).
     buyers: Mapping[str, Buyer] = field(default_factory=dict)
     marketplace_source: str = "from --marketplace"
+    # The draft plan of action of each metric in breach (healthcheck/plan/), in the metrics' order.
+    plans: tuple[Plan, ...] = ()
+
+    def plan_for(self, metric_id: str) -> Plan | None:
+        return next((p for p in self.plans if p.result.id == metric_id), None)
 
     @property
     def status(self) -> OverallStatus:
@@ -223,6 +229,7 @@ def audit_loaded(
             executor, lambda: build_insights(data, results, effective_as_of, loaded.seller_performance, events)
         )
         actions = build_actions(data, results, effective_as_of, executor)
+        plans = build_plans(data, results, actions, effective_as_of)
         insights = built_insights()
     problems = list(loaded.problems)
     if not loaded.inputs and not problems:
@@ -255,4 +262,5 @@ def audit_loaded(
         order_facts=LazyMapping(lambda: order_facts(data, named)),
         buyers=buyer_contacts(loaded, named) if show_pii else {},
         marketplace_source=choice.source,
+        plans=plans,
     )

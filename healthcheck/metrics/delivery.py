@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from healthcheck.loaders.seller_performance import AmazonKey
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
 from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, ORDER_ROW, AuditData, local_dates, order_values
 
@@ -101,4 +101,5 @@ ON_TIME_DELIVERY_RATE = MetricSpec(
         "handling window, and use faster services for regions that arrive late."
     ),
     inputs=(("ship_confirmations",), ("order_report",)),
+    plan=PlanShape(causes=("delivery_lateness", "carrier", "sku", "ship_weekday"), quiet=("carrier", "sku")),
 )
