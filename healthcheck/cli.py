@@ -108,7 +108,7 @@ def _load_config(path: Path | None):  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def _loading_progress(*, enabled: bool, color: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+def loading_progress(*, enabled: bool, color: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A transient bar on stderr while large reports load; nothing when piped, so cron mail stays clean."""
     if not enabled:
         yield None
@@ -216,7 +216,7 @@ def audit(
 
     history = history_path(history, settings)
     check_alerting(history, notify)
-    with _loading_progress(enabled=sys.stderr.isatty() and not quiet, color=not _color_refused(no_color)) as progress:
+    with loading_progress(enabled=sys.stderr.isatty() and not quiet, color=not _color_refused(no_color)) as progress:
         report = run_audit(
             paths,
             config=settings,

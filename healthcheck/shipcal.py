@@ -57,14 +57,14 @@ DayArray = npt.NDArray[np.datetime64]
 # ----------------------------------------------------------------------------------------------------
 
 
-def _country_holidays(country: str, **options: Any) -> holidays.HolidayBase:
+def country_holidays(country: str, **options: Any) -> holidays.HolidayBase:
     """`holidays.country_holidays(country, **options)`, importing only that country's module.
 
     The library's lazy loader imports the `holidays.countries` package, whose `__init__` imports all 250
     countries (about a tenth of a second at every start); the registry names the one module and class needed.
     Anything unexpected takes the library's own path.
     """
-    entity = _country_class(country)
+    entity = country_class(country)
     if entity is None:
         return holidays.country_holidays(country, **options)
     return entity(**options)
@@ -85,7 +85,7 @@ def _codes(entry: tuple[str, ...]) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _country_class(country: str) -> Callable[..., holidays.HolidayBase] | None:
+def country_class(country: str) -> Callable[..., holidays.HolidayBase] | None:
     """The class the registry names for `country`, loaded from its own module file; None if not found so."""
     for module_name, entry in _registry().items():
         if country not in _codes(entry):
@@ -109,13 +109,13 @@ def _country_class(country: str) -> Callable[..., holidays.HolidayBase] | None:
     return None
 
 
-def _name_language(country: str) -> str | None:
+def name_language(country: str) -> str | None:
     """English holiday names whatever the process locale: the library otherwise follows LANG/LC_ALL.
 
     Keep a country's own English variant (en_GB, en_AU, ...) when it has one, else en_US, else the library's
     default (the days never depend on the language, only the names do).
     """
-    entity = _country_holidays(country)
+    entity = country_holidays(country)
     default = entity.default_language
     if default is not None and default.startswith("en"):
         return default
@@ -125,7 +125,7 @@ def _name_language(country: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _known_countries() -> frozenset[str]:
+def known_countries() -> frozenset[str]:
     """The library's country codes, from its registry (`list_supported_countries` imports every country's
     module to list them, a tenth of a second at every start)."""
     registry = _registry()
@@ -137,18 +137,18 @@ def _known_countries() -> frozenset[str]:
 @lru_cache(maxsize=64)
 def _check_country(country: str) -> str | None:
     """Fail early, with a config error rather than a traceback, on a country the library does not know."""
-    if country not in _known_countries():
+    if country not in known_countries():
         raise ConfigError(
             "marketplace",
             f"no national holiday calendar for country {country!r} in the holidays library",
         )
-    return _name_language(country)
+    return name_language(country)
 
 
 @lru_cache(maxsize=512)
 def _library_year(country: str, year: int) -> tuple[tuple[datetime.date, str], ...]:
     """What the library lists for one year, national level only (no subdivision), observed days included."""
-    listed = _country_holidays(country, years=year, language=_check_country(country))
+    listed = country_holidays(country, years=year, language=_check_country(country))
     return tuple(sorted(listed.items()))
 
 

@@ -290,11 +290,11 @@ def test_error_messages_on_stderr_carry_no_escape_sequences(tmp_path: Path, caps
 
 def test_progress_bar_only_on_a_terminal() -> None:
     """Piped or quiet runs get no callback at all; on a terminal the callback drives a bar and never raises."""
-    from healthcheck.cli import _loading_progress
+    from healthcheck.cli import loading_progress
 
-    with _loading_progress(enabled=False, color=False) as progress:
+    with loading_progress(enabled=False, color=False) as progress:
         assert progress is None
-    with _loading_progress(enabled=True, color=True) as progress:
+    with loading_progress(enabled=True, color=True) as progress:
         assert progress is not None
         progress("reports/all_orders.txt", 0, 100)
         progress("1 file read", 100, 100)

@@ -655,9 +655,9 @@ def test_known_countries_are_the_librarys_list() -> None:
     """The start-up check reads the library's registry; it must accept exactly what the library supports."""
     import holidays
 
-    from healthcheck.shipcal import _known_countries
+    from healthcheck.shipcal import known_countries
 
-    assert _known_countries() == frozenset(holidays.list_supported_countries())
+    assert known_countries() == frozenset(holidays.list_supported_countries())
 
 
 _LIBRARY_DAYS = """
@@ -669,11 +669,11 @@ print(json.dumps({c: {d.isoformat(): n for d, n in holidays.country_holidays(
 """
 _OWN_DAYS = """
 import json, sys
-from healthcheck.shipcal import _country_class, _country_holidays, _name_language
+from healthcheck.shipcal import country_class, country_holidays, name_language
 countries = json.loads(sys.argv[1])
-assert all(_country_class(c) is not None for c in countries)
-language = {c: _name_language(c) for c in countries}
-days = {c: {d.isoformat(): n for d, n in _country_holidays(
+assert all(country_class(c) is not None for c in countries)
+language = {c: name_language(c) for c in countries}
+days = {c: {d.isoformat(): n for d, n in country_holidays(
     c, years=[2025, 2026, 2027], language=language[c]).items()} for c in countries}
 print(json.dumps([days, language, "holidays.countries" in sys.modules]))
 """

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from healthcheck.frames import NAT, NEVER
 from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
 from healthcheck.metrics.events import ALWAYS, Events, flag
@@ -157,7 +158,7 @@ def _packages(data: AuditData) -> pd.DataFrame:
     # (order, tracking number) numbered in order of first appearance: a package's first row is its earliest and
     # gives its carrier and times.
     times = np.asarray(rows["conf_ts"].astype("datetime64[us, UTC]").array.asi8, dtype=np.int64)
-    times = np.where(rows["conf_ts"].isna().to_numpy(dtype=bool), np.iinfo(np.int64).max, times)
+    times = np.where(rows["conf_ts"].isna().to_numpy(dtype=bool), NEVER, times)
     by_time = np.argsort(times, kind="stable")
     tracking_codes, tracking = pd.factorize(rows["tracking_number"], use_na_sentinel=False)
     key = _order_codes(rows) * max(len(tracking), 1) + tracking_codes
@@ -212,10 +213,9 @@ def _earliest(values: pd.Series, codes: npt.NDArray[np.intp], at_first: pd.Serie
     if bool(values.isna().all()):
         return at_first
     micros = np.asarray(values.astype("datetime64[us, UTC]").array.asi8, dtype=np.int64)
-    never = np.iinfo(np.int64).max
-    earliest = np.full(len(at_first), never, dtype=np.int64)
-    np.minimum.at(earliest, codes, np.where(values.isna().to_numpy(dtype=bool), never, micros))
-    earliest[earliest == never] = np.iinfo(np.int64).min
+    earliest = np.full(len(at_first), NEVER, dtype=np.int64)
+    np.minimum.at(earliest, codes, np.where(values.isna().to_numpy(dtype=bool), NEVER, micros))
+    earliest[earliest == NEVER] = NAT
     return pd.Series(pd.DatetimeIndex(earliest.view("datetime64[us]")).tz_localize("UTC"), index=at_first.index)
 
 

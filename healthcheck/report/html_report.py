@@ -11,28 +11,20 @@ from healthcheck.audit import AuditReport
 from healthcheck.insights import Series, Trend
 from healthcheck.metrics.base import MetricResult, Status
 from healthcheck.outcome import FailOn, OverallStatus
+from healthcheck.report import view
 from healthcheck.report.text import (
     HEADROOM_LEGEND,
     RECOVERY_LEGEND,
     STATUS_LABEL,
     clean,
     first_complete_day,
-    impact_sentence,
     percent,
     shown_ids,
     spark_scale,
     status_word,
     worst_first,
 )
-from healthcheck.report.view import (
-    NOTHING_AT_RISK,
-    amazon_facts,
-    amazon_lines,
-    headlines,
-    metric_notes,
-    metric_rows,
-)
-from healthcheck.wording import plural, verb
+from healthcheck.wording import plural
 
 _STATUS_CLASS = {
     Status.BREACH: "breach",
@@ -134,10 +126,10 @@ def render_html(report: AuditReport, *, fail_on: FailOn) -> str:
 def _worst_first(report: AuditReport) -> list[str]:
     items = [
         f'<li class="ok">{esc(line.text)}</li>'
-        if line.text == NOTHING_AT_RISK
+        if line.text == view.NOTHING_AT_RISK
         else f'<li class="{_STATUS_CLASS[line.status]}"><strong>{esc(STATUS_LABEL[line.status])}</strong> '
         f"{esc(line.text)}</li>"
-        for line in headlines(report)
+        for line in view.headlines(report)
     ]
     return ["<h2>Worst first</h2>", '<ul class="worst">', *items, "</ul>"]
 
@@ -148,7 +140,7 @@ def _metrics(report: AuditReport) -> list[str]:
         "<th class=num>Count</th><th class=num>Target</th><th>Window</th><th>Status</th><th class=num>Headroom</th>"
         "<th>Ok again</th></tr></thead><tbody>"
     ]
-    for row in metric_rows(report):
+    for row in view.metric_rows(report):
         rate = esc(row.rate) + (f'<br><small class="partial">{esc(row.partial)}</small>' if row.partial else "")
         rows.append(
             f"<tr><td class=title>{esc(row.title)}</td><td class=num data-label=Rate>{rate}</td>"
@@ -163,7 +155,7 @@ def _metrics(report: AuditReport) -> list[str]:
     rows.append(f'<p class="legend">{esc(HEADROOM_LEGEND)}</p>')
     if report.insights.recovery:
         rows.append(f'<p class="legend">{esc(RECOVERY_LEGEND)}</p>')
-    notes = [f"<li>{esc(n.sentence(shown_ids(n.ids)))}</li>" for n in metric_notes(report)]
+    notes = [f"<li>{esc(n.sentence(shown_ids(n.ids)))}</li>" for n in view.metric_notes(report)]
     if notes:
         rows += ['<ul class="note">', *notes, "</ul>"]
     return rows
@@ -279,29 +271,29 @@ def _ids(ids: Iterable[str]) -> str:
 
 
 def _actions(report: AuditReport) -> list[str]:
-    if not report.actions:
+    items = view.action_items(report)
+    if not items:
         return []
-    items = []
-    for a in report.actions:
-        moved = impact_sentence(report, a)
-        body = [f"<strong>{esc(a.title)}</strong><br>{esc(a.detail)}"]
-        if moved:
-            body.append(f'<br><span class="impact">{esc(moved)}</span>')
-        if a.order_ids:
+    rows = []
+    for item in items:
+        body = [f"<strong>{esc(item.title)}</strong><br>{esc(item.detail)}"]
+        if item.impact:
+            body.append(f'<br><span class="impact">{esc(item.impact)}</span>')
+        if item.order_ids:
             body.append(
-                f"<details><summary>{plural(len(a.order_ids), 'order')}</summary>"
-                f'<p class="ids">{_ids(a.order_ids)}</p></details>'
+                f"<details><summary>{plural(len(item.order_ids), 'order')}</summary>"
+                f'<p class="ids">{_ids(item.order_ids)}</p></details>'
             )
-        if a.skus:
-            body.append(f'<div>SKUs: <span class="ids">{_ids(a.skus)}</span></div>')
-        items.append(f'<li value="{a.priority}">{"".join(body)}</li>')
-    return ["<h2>What to do, most pressing first</h2>", '<ol class="actions">', *items, "</ol>"]
+        if item.skus:
+            body.append(f'<div>SKUs: <span class="ids">{_ids(item.skus)}</span></div>')
+        rows.append(f'<li value="{item.priority}">{"".join(body)}</li>')
+    return ["<h2>What to do, most pressing first</h2>", '<ol class="actions">', *rows, "</ol>"]
 
 
 def _reconcile(report: AuditReport) -> list[str]:
     parts: list[str] = []
     for rec in report.insights.reconcile:
-        parts += ["<h2>Amazon's own numbers</h2>", f"<p>{esc(rec.path)}: {esc(amazon_facts(rec))}.</p>"]
+        parts += ["<h2>Amazon's own numbers</h2>", f"<p>{esc(rec.path)}: {esc(view.amazon_facts(rec))}.</p>"]
         parts += [f'<p class="note">{esc(n)}</p>' for n in rec.notes]
         if not rec.rows:
             continue
@@ -309,7 +301,7 @@ def _reconcile(report: AuditReport) -> list[str]:
             "<table class=stack><thead><tr><th>Metric</th><th class=num>Ours</th><th class=num>Amazon</th>"
             "<th>Amazon's window</th><th>Likely cause of the difference</th></tr></thead><tbody>"
         )
-        for line in amazon_lines(rec):
+        for line in view.amazon_lines(rec):
             counts = f" ({line.counts})" if line.counts else ""
             parts.append(
                 f"<tr><td class=title>{esc(line.title)}</td>"
@@ -327,30 +319,23 @@ def _inputs(report: AuditReport) -> list[str]:
         "<h2>Inputs</h2><table class=stack><thead><tr><th>File</th><th>Kind</th><th>Encoding</th>"
         "<th class=num>Rows</th><th class=num>Used</th><th>Skipped</th></tr></thead><tbody>"
     ]
-    for item in report.inputs:
-        skipped = ", ".join(f"{k} {v}" for k, v in item["skipped"].items())
+    for f in view.input_rows(report):
         parts.append(
-            f"<tr><td class='title path'>{esc(item['path'])}</td><td data-label=Kind>{esc(item['kind'] or '-')}</td>"
-            f"<td data-label=Encoding>{esc(item['encoding'] or '-')}</td>"
-            f"<td class=num data-label=Rows>{esc(item['rows'])}</td>"
-            f"<td class=num data-label=Used>{esc(item['used_rows'])}</td>"
-            f"<td data-label=Skipped>{esc(skipped)}</td></tr>"
+            f"<tr><td class='title path'>{esc(f.path)}</td><td data-label=Kind>{esc(f.kind or '-')}</td>"
+            f"<td data-label=Encoding>{esc(f.encoding or '-')}</td>"
+            f"<td class=num data-label=Rows>{esc(f.rows)}</td>"
+            f"<td class=num data-label=Used>{esc(f.used)}</td>"
+            f"<td data-label=Skipped>{esc(', '.join(f.skipped))}</td></tr>"
         )
     parts.append("</tbody></table>")
-    notes = [f"{i['path']}: {w}" for i in report.inputs for w in i["warnings"]] + list(report.warnings)
-    if report.unmatched_defects:
-        ids = ", ".join(d["order_id"] for d in report.unmatched_defects)
-        count = len(report.unmatched_defects)
-        notes.append(
-            f"{plural(count, 'defect')} {verb(count, 'names an order', 'name orders')} missing from the order "
-            f"data: {ids}"
-        )
-    if notes:
-        parts += ["<h2>Notes</h2>", '<ul class="note">', *(f"<li>{esc(n)}</li>" for n in notes), "</ul>"]
-    if report.errors:
+    notes = view.input_notes(report)
+    others = [n for n in notes if n.level != "error"]
+    if others:
+        items = (f"<li>{esc((n.where + ': ' if n.where else '') + n.body(', '.join(n.ids)))}</li>" for n in others)
+        parts += ["<h2>Notes</h2>", '<ul class="note">', *items, "</ul>"]
+    errors = [n for n in notes if n.level == "error"]
+    if errors:
         parts += ["<h2>Errors</h2>", "<ul>"]
-        for e in report.errors:
-            where = e.path + (f", line {e.line}" if e.line else "")
-            parts.append(f'<li><strong class="status breach">{esc(where)}</strong>: {esc(e.message)}</li>')
+        parts += [f'<li><strong class="status breach">{esc(e.where)}</strong>: {esc(e.body())}</li>' for e in errors]
         parts.append("</ul>")
     return parts

@@ -10,17 +10,15 @@ import re
 from healthcheck.audit import AuditReport
 from healthcheck.metrics.base import Status
 from healthcheck.outcome import FailOn
+from healthcheck.report import view
 from healthcheck.report.text import (
     HEADROOM_LEGEND,
     RECOVERY_LEGEND,
     STATUS_LABEL,
     clean,
-    impact_sentence,
     sparkline,
     status_word,
 )
-from healthcheck.report.view import NOTHING_AT_RISK, amazon_facts, amazon_lines, headlines, metric_notes, metric_rows
-from healthcheck.wording import plural, verb
 
 TREND_DAYS = 30
 # Enough to keep text literal: no emphasis, code, links, images, tables breaks or HTML tags. An underscore between
@@ -77,9 +75,9 @@ def render_markdown(report: AuditReport, *, fail_on: FailOn) -> str:
 
 def _worst_first(report: AuditReport) -> list[str]:
     lines = ["", "## Worst first", ""]
-    for line in headlines(report):
+    for line in view.headlines(report):
         if line.status is Status.OK:
-            lines.append(f"- ok: {md(line.text)}" if line.text != NOTHING_AT_RISK else f"- {line.text}")
+            lines.append(f"- ok: {md(line.text)}" if line.text != view.NOTHING_AT_RISK else f"- {line.text}")
         else:
             lines.append(f"- **{STATUS_LABEL[line.status]}** {md(line.text)}")
     return lines
@@ -96,7 +94,7 @@ def _metrics(report: AuditReport) -> list[str]:
         + (f"Last {days} days |" if trend else "|"),
         "|---|---:|---:|---:|---|---|---:|---|" + ("---|" if trend else ""),
     ]
-    for row in metric_rows(report):
+    for row in view.metric_rows(report):
         label = STATUS_LABEL[row.status]
         if row.status in (Status.BREACH, Status.AT_RISK):
             label = f"**{label}**"
@@ -120,31 +118,31 @@ def _metrics(report: AuditReport) -> list[str]:
         lines += ["", md(RECOVERY_LEGEND)]
     notes = [
         f"- {md(n.sentence())}" if not n.ids else f"- {md(n.sentence())}{code_ids(n.ids, limit=10)}"
-        for n in metric_notes(report)
+        for n in view.metric_notes(report)
     ]
     return lines + (["", *notes] if notes else [])
 
 
 def _actions(report: AuditReport) -> list[str]:
-    if not report.actions:
+    items = view.action_items(report)
+    if not items:
         return []
     lines = ["", "## What to do, most pressing first", ""]
-    for a in report.actions:
-        lines.append(f"{a.priority}. **{md(a.title)}**: {md(a.detail)}")
-        moved = impact_sentence(report, a)
-        if moved:
-            lines.append(f"   - *{md(moved)}*")
-        if a.order_ids:
-            lines.append(f"   - Orders: {code_ids(a.order_ids, limit=10)}")
-        if a.skus:
-            lines.append(f"   - SKUs: {code_ids(a.skus, limit=10)}")
+    for item in items:
+        lines.append(f"{item.priority}. **{md(item.title)}**: {md(item.detail)}")
+        if item.impact:
+            lines.append(f"   - *{md(item.impact)}*")
+        if item.order_ids:
+            lines.append(f"   - Orders: {code_ids(item.order_ids, limit=10)}")
+        if item.skus:
+            lines.append(f"   - SKUs: {code_ids(item.skus, limit=10)}")
     return lines
 
 
 def _reconcile(report: AuditReport) -> list[str]:
     lines: list[str] = []
     for rec in report.insights.reconcile:
-        lines += ["", "## Amazon's own numbers", "", f"{code(rec.path)}: {md(amazon_facts(rec))}."]
+        lines += ["", "## Amazon's own numbers", "", f"{code(rec.path)}: {md(view.amazon_facts(rec))}."]
         lines += [f"- note: {md(n)}" for n in rec.notes]
         if not rec.rows:
             continue
@@ -153,7 +151,7 @@ def _reconcile(report: AuditReport) -> list[str]:
             "| Metric | Ours | Amazon | Amazon's window | Likely cause of the difference |",
             "|---|---:|---:|---|---|",
         ]
-        for line in amazon_lines(rec):
+        for line in view.amazon_lines(rec):
             counts = f" ({line.counts})" if line.counts else ""
             status = f" {md(line.status)}" if line.status else ""
             ours = f"{line.ours_rate} ({line.ours_counts})"
@@ -171,25 +169,22 @@ def _inputs(report: AuditReport) -> list[str]:
         "| File | Kind | Encoding | Rows | Used | Skipped |",
         "|---|---|---|---:|---:|---|",
     ]
-    for item in report.inputs:
-        skipped = ", ".join(f"{k} {v}" for k, v in item["skipped"].items())
+    for f in view.input_rows(report):
         lines.append(
-            f"| {code(item['path'], in_table=True)} | {md(item['kind'] or '-')} | {md(item['encoding'] or '-')} | "
-            f"{item['rows']} | {item['used_rows']} | {md(skipped)} |"
+            f"| {code(f.path, in_table=True)} | {md(f.kind or '-')} | {md(f.encoding or '-')} | "
+            f"{f.rows} | {f.used} | {md(', '.join(f.skipped))} |"
         )
-    notes = [f"{code(i['path'])}: {md(w)}" for i in report.inputs for w in i["warnings"]]
-    notes += [md(w) for w in report.warnings]
-    if report.unmatched_defects:
-        ids = [d["order_id"] for d in report.unmatched_defects]
-        notes.append(
-            f"{plural(len(ids), 'defect')} {verb(len(ids), 'names an order', 'name orders')} missing from the order "
-            f"data: {code_ids(ids, limit=5)}"
-        )
-    if notes:
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
-    if report.errors:
-        lines += ["", "## Errors", ""]
-        for e in report.errors:
-            where = code(e.path) + (f", line {e.line}" if e.line else "")
-            lines.append(f"- {where}: {md(e.message)}")
+    notes = view.input_notes(report)
+    others = [_note(n) for n in notes if n.level != "error"]
+    if others:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in others]
+    errors = [_note(n) for n in notes if n.level == "error"]
+    if errors:
+        lines += ["", "## Errors", ""] + [f"- {n}" for n in errors]
     return lines
+
+
+def _note(note: view.InputNote) -> str:
+    where = code(note.path) + (f", line {note.line}" if note.line else "") + ": " if note.path else ""
+    # Our own sentence around the ids is left as it is: the ids are code spans already.
+    return where + (note.body(code_ids(note.ids, limit=5)) if note.ids else md(note.body()))

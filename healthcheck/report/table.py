@@ -12,6 +12,7 @@ from rich.text import Text
 from healthcheck.audit import AuditReport
 from healthcheck.metrics.base import Status
 from healthcheck.outcome import FailOn, OverallStatus
+from healthcheck.report import view
 from healthcheck.report.table_narrow import (
     NARROW_WIDTH,
     narrow_actions,
@@ -28,7 +29,6 @@ from healthcheck.report.text import (
     clean,
     common_folder,
     first_value,
-    impact_sentence,
     percent,
     short_path,
     shown_ids,
@@ -36,8 +36,6 @@ from healthcheck.report.text import (
     status_word,
     worst_first,
 )
-from healthcheck.report.view import amazon_facts, amazon_lines, headlines, metric_notes, metric_rows
-from healthcheck.wording import plural, verb
 
 DEFAULT_WIDTH = 110
 OVERALL_STYLE = {
@@ -108,7 +106,7 @@ def _worst_first(console: Console, report: AuditReport) -> None:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column()
-    for line in headlines(report):
+    for line in view.headlines(report):
         grid.add_row(Text(STATUS_LABEL[line.status], style=STATUS_STYLE[line.status]), line.text)
     console.print(grid)
 
@@ -127,7 +125,7 @@ def _metrics(console: Console, report: AuditReport) -> None:
         ("Ok again", "left"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for row in metric_rows(report):
+    for row in view.metric_rows(report):
         table.add_row(
             row.title,
             row.rate + (f"\n{row.partial}" if row.partial else ""),
@@ -146,7 +144,7 @@ def _metric_notes(console: Console, report: AuditReport) -> None:
     console.print(Text(HEADROOM_LEGEND, style="dim"))
     if report.insights.recovery:
         console.print(Text(RECOVERY_LEGEND, style="dim"))
-    for note in metric_notes(report):
+    for note in view.metric_notes(report):
         if note.ids:
             console.print(Text(f"- {note.sentence(shown_ids(note.ids))}"))
         else:
@@ -183,29 +181,29 @@ def _trend(console: Console, report: AuditReport, width: int) -> None:
 
 
 def _actions(console: Console, report: AuditReport) -> None:
-    if not report.actions:
+    items = view.action_items(report)
+    if not items:
         return
     console.print()
     table = Table(title="What to do, most pressing first", title_justify="left", show_lines=True, expand=False)
     table.add_column("#", justify="right")
     table.add_column("Action")
     table.add_column("Orders / SKUs")
-    for action in report.actions:
-        body = Text.assemble((clean(action.title), "bold"), "\n", clean(action.detail))
-        moved = impact_sentence(report, action)
-        if moved:
-            body.append("\n" + moved, style="italic")
-        who = shown_ids(action.order_ids, limit=3)
-        if action.skus:
-            who += ("\n" if who else "") + "SKUs: " + shown_ids(action.skus, limit=3)
-        table.add_row(str(action.priority), body, Text(who))
+    for item in items:
+        body = Text.assemble((clean(item.title), "bold"), "\n", clean(item.detail))
+        if item.impact:
+            body.append("\n" + item.impact, style="italic")
+        who = shown_ids(item.order_ids, limit=3)
+        if item.skus:
+            who += ("\n" if who else "") + "SKUs: " + shown_ids(item.skus, limit=3)
+        table.add_row(str(item.priority), body, Text(who))
     console.print(table)
 
 
 def _reconcile(console: Console, report: AuditReport) -> None:
     for rec in report.insights.reconcile:
         console.print()
-        console.print(Text(f"Amazon's own numbers ({clean(rec.path)}): {clean(amazon_facts(rec))}", style="bold"))
+        console.print(Text(f"Amazon's own numbers ({clean(rec.path)}): {clean(view.amazon_facts(rec))}", style="bold"))
         for note in rec.notes:
             console.print(Text(f"  note: {clean(note)}", style="dim"))
         if not rec.rows:
@@ -216,7 +214,7 @@ def _reconcile(console: Console, report: AuditReport) -> None:
         table.add_column("Amazon", justify="right")
         table.add_column("Amazon's window")
         table.add_column("Likely cause of the difference")
-        for line in amazon_lines(rec):
+        for line in view.amazon_lines(rec):
             table.add_row(
                 line.title,
                 f"{line.ours_rate}\n{line.ours_counts}",
@@ -232,20 +230,21 @@ def _inputs(console: Console, report: AuditReport, width: int) -> None:
     folded: at most the middle of its own folders is elided, to the room the other columns leave (they are short
     and never wrap; Skipped has one reason a line)."""
     console.print()
-    paths = [clean(item["path"]) for item in report.inputs]
+    files = view.input_rows(report)
+    paths = [clean(f.path) for f in files]
     folder = common_folder(paths)
     title = f"Inputs in {short_path(folder, width - len('Inputs in '))}" if folder else "Inputs"
     inputs = Table(title=title, title_justify="left", expand=False)
     rows = [
         [
             path[len(folder) :],
-            clean(item["kind"] or "-"),
-            clean(item["encoding"] or "-"),
-            str(item["rows"]),
-            str(item["used_rows"]),
-            "\n".join(clean(f"{k} {v}") for k, v in item["skipped"].items()),
+            clean(f.kind or "-"),
+            clean(f.encoding or "-"),
+            str(f.rows),
+            str(f.used),
+            "\n".join(clean(reason) for reason in f.skipped),
         ]
-        for path, item in zip(paths, report.inputs, strict=True)
+        for path, f in zip(paths, files, strict=True)
     ]
     names = ("File", "Kind", "Encoding", "Rows", "Used", "Skipped")
     widths = [max([len(name)] + [len(line) for row in rows for line in row[i].split()]) for i, name in enumerate(names)]
@@ -265,22 +264,12 @@ def _inputs(console: Console, report: AuditReport, width: int) -> None:
     console.print(inputs)
 
 
+_NOTE_STYLE = {"warning": "yellow", "note": "dim", "error": "bold red"}
+
+
 def _input_notes(console: Console, report: AuditReport) -> None:
-    for item in report.inputs:
-        for warning in item["warnings"]:
-            console.print(Text(f"warning: {clean(item['path'])}: {clean(warning)}", style="yellow"))
-    for warning in report.warnings:
-        console.print(Text(f"note: {clean(warning)}", style="dim"))
-    if report.unmatched_defects:
-        ids = [d["order_id"] for d in report.unmatched_defects]
-        console.print(
-            Text(
-                f"{plural(len(ids), 'defect')} {verb(len(ids), 'names an order', 'name orders')} missing from the "
-                f"order data and {verb(len(ids), 'was', 'were')} not counted: "
-                f"{shown_ids(ids)}. Add an order report covering {verb(len(ids), 'it', 'them')}.",
-                style="yellow",
-            )
-        )
-    for error in report.errors:
-        where = f"{clean(error.path)}" + (f", line {error.line}" if error.line else "")
-        console.print(Text(f"error: {where}: {clean(error.message)}", style="bold red"))
+    for note in view.input_notes(report):
+        # The unmatched defects' sentence speaks for itself; every other line names its level.
+        level = "" if note.ids else f"{note.level}: "
+        where = f"{clean(note.where)}: " if note.where else ""
+        console.print(Text(level + where + clean(note.body(shown_ids(note.ids))), style=_NOTE_STYLE[note.level]))

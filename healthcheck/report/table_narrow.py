@@ -17,7 +17,6 @@ from healthcheck.report.text import (
     clean,
     common_folder,
     first_value,
-    impact_sentence,
     pack,
     percent,
     short_path,
@@ -25,7 +24,7 @@ from healthcheck.report.text import (
     sparkline,
     worst_first,
 )
-from healthcheck.report.view import amazon_facts, amazon_lines, metric_rows
+from healthcheck.report.view import action_items, amazon_facts, amazon_lines, input_rows, metric_rows
 from healthcheck.wording import plural
 
 # Under this many columns the side-by-side tables no longer fit their content (the metric table alone needs 110).
@@ -88,21 +87,21 @@ def narrow_trend(console: Console, report: AuditReport, width: int) -> None:
 
 def narrow_actions(console: Console, report: AuditReport) -> None:
     """Numbered actions, each with its orders and SKUs under it rather than in a side column."""
-    if not report.actions:
+    items = action_items(report)
+    if not items:
         return
     console.print()
     console.print(Text("What to do, most pressing first", style="italic"))
-    grid = _grid(len(str(len(report.actions))) + 1)
-    for action in report.actions:
-        body = Text.assemble((clean(action.title), "bold"), "\n", clean(action.detail))
-        moved = impact_sentence(report, action)
-        if moved:
-            body.append("\n" + moved, style="italic")
-        if action.order_ids:
-            body.append("\nOrders: " + shown_ids(action.order_ids, limit=2))
-        if action.skus:
-            body.append("\nSKUs: " + shown_ids(action.skus, limit=3))
-        grid.add_row(f"{action.priority}.", body)
+    grid = _grid(len(str(len(items))) + 1)
+    for item in items:
+        body = Text.assemble((clean(item.title), "bold"), "\n", clean(item.detail))
+        if item.impact:
+            body.append("\n" + item.impact, style="italic")
+        if item.order_ids:
+            body.append("\nOrders: " + shown_ids(item.order_ids, limit=2))
+        if item.skus:
+            body.append("\nSKUs: " + shown_ids(item.skus, limit=3))
+        grid.add_row(f"{item.priority}.", body)
     console.print(grid)
 
 
@@ -135,18 +134,18 @@ def narrow_inputs(console: Console, report: AuditReport, width: int) -> None:
     """The files read as a list, the folder they share named once: each file on a line of its own, then its kind,
     encoding, rows and what was skipped."""
     console.print()
-    paths = [clean(item["path"]) for item in report.inputs]
+    files = input_rows(report)
+    paths = [clean(f.path) for f in files]
     folder = common_folder(paths)
     title = f"Inputs in {short_path(folder, width - len('Inputs in '))}" if folder else "Inputs"
     console.print(Text(title, style="italic"))
     grid = _grid(1)
-    for path, item in zip(paths, report.inputs, strict=True):
-        skipped = ", ".join(f"{k} {v}" for k, v in item["skipped"].items())
+    for path, f in zip(paths, files, strict=True):
         facts = [
-            clean(item["kind"] or "unknown kind"),
-            clean(item["encoding"] or "-"),
-            f"{plural(item['rows'], 'row')}, {item['used_rows']} used",
-            f"skipped {clean(skipped)}" if skipped else "",
+            clean(f.kind or "unknown kind"),
+            clean(f.encoding or "-"),
+            f"{plural(f.rows, 'row')}, {f.used} used",
+            f"skipped {clean(', '.join(f.skipped))}" if f.skipped else "",
         ]
         body = Text(short_path(path[len(folder) :], width - 2))
         body.append("\n" + pack(facts, width - 2), style="dim")

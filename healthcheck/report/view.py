@@ -1,15 +1,14 @@
 """What the human formats say, built once: the table, Markdown and HTML lay these values out and escape them, and
 never decide again what goes in a section or in which order.
 
-Sections built here: the "worst first" summary, the metric rows and the notes under them, and Amazon's own
-numbers. The actions and the inputs are laid out by each format straight from the report's values (their
-sentences come from `text.py`).
+Sections built here: the "worst first" summary, the metric rows and the notes under them, the actions, Amazon's
+own numbers, the inputs and the notes and errors about them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from healthcheck.metrics.base import MetricResult, Status
 from healthcheck.report.text import (
@@ -17,6 +16,7 @@ from healthcheck.report.text import (
     closest_sentence,
     counts_text,
     headroom_cell,
+    impact_sentence,
     metric_sentence,
     missing_note,
     partial_note,
@@ -26,7 +26,7 @@ from healthcheck.report.text import (
     window_text,
     worst_first,
 )
-from healthcheck.wording import plural
+from healthcheck.wording import plural, verb
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
@@ -167,3 +167,91 @@ def amazon_lines(rec: Reconciliation) -> tuple[AmazonLine, ...]:
             )
         )
     return tuple(lines)
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """One action, most pressing first: what to do, why, how much it moves its metric, and whom it names."""
+
+    priority: int
+    title: str
+    detail: str
+    impact: str  # how much acting moves the metric, or ""
+    order_ids: tuple[str, ...]
+    skus: tuple[str, ...]
+
+
+def action_items(report: AuditReport) -> tuple[ActionItem, ...]:
+    return tuple(
+        ActionItem(a.priority, a.title, a.detail, impact_sentence(report, a), a.order_ids, a.skus)
+        for a in report.actions
+    )
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """One file read, each cell as text before any markup."""
+
+    path: str
+    kind: str  # "" when the file's kind was not recognised
+    encoding: str  # "" when it was not decoded
+    rows: int
+    used: int
+    skipped: tuple[str, ...]  # `repeated_header 1`, one per reason
+
+
+def input_rows(report: AuditReport) -> tuple[InputRow, ...]:
+    return tuple(
+        InputRow(
+            path=item["path"],
+            kind=item["kind"] or "",
+            encoding=item["encoding"] or "",
+            rows=item["rows"],
+            used=item["used_rows"],
+            skipped=tuple(f"{reason} {count}" for reason, count in item["skipped"].items()),
+        )
+        for item in report.inputs
+    )
+
+
+@dataclass(frozen=True)
+class InputNote:
+    """A line under the inputs: a file's warning, a note of the audit's, the defects naming orders the data lacks
+    (`ids`), or an error. `path` (and `line`) name the file it is about, or are empty."""
+
+    level: Literal["warning", "note", "error"]
+    text: str
+    path: str = ""
+    line: int | None = None
+    ids: tuple[str, ...] = ()
+    fix: str = ""  # what would settle it, said after the ids
+
+    @property
+    def where(self) -> str:
+        """`reports/x.txt, line 4`, or ""."""
+        return self.path + (f", line {self.line}" if self.line else "")
+
+    def body(self, shown: str = "") -> str:
+        """The note without its file, the ids as the format shows them."""
+        text = f"{self.text}: {shown}." if self.ids else self.text
+        return f"{text} {self.fix}" if self.fix else text
+
+
+def input_notes(report: AuditReport) -> tuple[InputNote, ...]:
+    """The files' warnings, the audit's notes, the unmatched defects, then the errors."""
+    notes = [InputNote("warning", w, path=item["path"]) for item in report.inputs for w in item["warnings"]]
+    notes += [InputNote("note", w) for w in report.warnings]
+    if report.unmatched_defects:
+        ids = tuple(d["order_id"] for d in report.unmatched_defects)
+        n = len(ids)
+        notes.append(
+            InputNote(
+                "warning",
+                f"{plural(n, 'defect')} {verb(n, 'names an order', 'name orders')} missing from the order data and "
+                f"{verb(n, 'was', 'were')} not counted",
+                ids=ids,
+                fix=f"Add an order report covering {verb(n, 'it', 'them')}.",
+            )
+        )
+    notes += [InputNote("error", e.message, path=e.path, line=e.line) for e in report.errors]
+    return tuple(notes)
