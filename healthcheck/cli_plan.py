@@ -69,7 +69,8 @@ def plan(
     from healthcheck.lookup import resolve_metric
     from healthcheck.metrics import metric_ids
     from healthcheck.options import as_of_problem, text_encoding
-    from healthcheck.report.plan_view import no_plan_sentence, plan_blocks, plan_markdown, plan_plain, title
+    from healthcheck.report.markdown import plan_markdown
+    from healthcheck.report.plan_view import no_plan_sentence, plan_blocks, plan_plain, title
     from healthcheck.sanitize import one_line
 
     metric_id = resolve_metric(metric)

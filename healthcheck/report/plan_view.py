@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING
 
 from healthcheck.metrics.base import Direction, MetricResult, Status
 from healthcheck.plan import FILL, Plan, fill_in
-from healthcheck.report.markdown import code, code_ids, md
 from healthcheck.report.text import clean, percent, status_word
 from healthcheck.wording import plural
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
 
-# The seller's parts, found again in a laid-out line so that Markdown can make them stand out.
+# The seller's parts, found again in a laid-out line so that Markdown and HTML can make them stand out.
 FILL_PATTERN = re.compile(re.escape(FILL.split("{}")[0]) + r"[^\]]*\]")
+# Inside a report, the plan lists this many orders as evidence and per line (the `plan` command lists all).
+EVIDENCE_SHOWN = 10
+IDS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -124,10 +126,10 @@ def no_plan_sentence(report: AuditReport, result: MetricResult) -> str:
     )
 
 
-# --- layouts ---------------------------------------------------------------------------------------------------
+# --- the plain layout (Markdown's is in markdown.py, HTML's in html_report.py) -----------------------------------
 
 
-def _ids_plain(line: PlanLine, limit: int | None) -> str:
+def ids_plain(line: PlanLine, limit: int | None) -> str:
     if not line.ids:
         return ""
     shown = line.ids if limit is None else line.ids[:limit]
@@ -135,42 +137,29 @@ def _ids_plain(line: PlanLine, limit: int | None) -> str:
     return f" ({plural(len(line.ids), line.noun)}: {', '.join(clean(i) for i in shown)}{more})"
 
 
-def plan_plain(blocks: tuple[PlanBlock, ...], heading: str, *, id_limit: int | None = None) -> str:
-    lines = [clean(heading), ""]
+def fill_parts(text: str) -> list[tuple[str, bool]]:
+    """The text cut into (piece, is the seller's to fill in), for the layouts that mark those parts."""
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    for found in FILL_PATTERN.finditer(text):
+        parts += [(text[at : found.start()], False), (found.group(0), True)]
+        at = found.end()
+    return [*parts, (text[at:], False)]
+
+
+def plain_lines(blocks: tuple[PlanBlock, ...], *, id_limit: int | None = None) -> list[str]:
+    """The blocks as plain lines, headings included, blank lines between blocks."""
+    lines: list[str] = []
     for block in blocks:
         if block.heading:
             lines.append(clean(block.heading))
         for line in block.lines:
-            text = (f"{clean(line.lead)}, " if line.lead else "") + clean(line.text) + _ids_plain(line, id_limit)
+            text = (f"{clean(line.lead)}, " if line.lead else "") + clean(line.text) + ids_plain(line, id_limit)
             lines.append(f"- {text}" if block.bullets else text)
         lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return lines[:-1]
 
 
-def _md_text(text: str) -> str:
-    """Escaped, with the seller's parts in bold."""
-    parts: list[str] = []
-    at = 0
-    for found in FILL_PATTERN.finditer(text):
-        parts.append(md(text[at : found.start()]))
-        parts.append(f"**{md(found.group(0))}**")
-        at = found.end()
-    parts.append(md(text[at:]))
-    return "".join(parts)
-
-
-def plan_markdown(blocks: tuple[PlanBlock, ...], heading: str, *, level: int = 1, id_limit: int | None = None) -> str:
-    lines = [f"{'#' * level} {md(heading)}", ""]
-    for block in blocks:
-        if block.heading:
-            lines += [f"{'#' * (level + 1)} {md(block.heading)}", ""]
-        for line in block.lines:
-            text = (f"{code(line.lead)}, " if line.lead else "") + _md_text(line.text)
-            if line.ids:
-                limit = len(line.ids) if id_limit is None else id_limit
-                text += f" ({plural(len(line.ids), line.noun)}: {code_ids(line.ids, limit=limit)})"
-            # Lines that are not list items are paragraphs of their own: Markdown would join adjacent ones.
-            lines += [f"- {text}"] if block.bullets else [text, ""]
-        if block.bullets:
-            lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+def plan_plain(blocks: tuple[PlanBlock, ...], heading: str, *, id_limit: int | None = None) -> str:
+    """The plan as plain text to paste: every value cleaned of control and direction characters."""
+    return "\n".join([clean(heading), "", *plain_lines(blocks, id_limit=id_limit)]) + "\n"
