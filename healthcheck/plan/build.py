@@ -161,30 +161,39 @@ def _quiet(
         # Its counted good orders are known: a later order not among them may simply not be counted yet (a
         # package not yet delivered is neither on time nor late).
         later_mask &= member(orders["order_id"], pd.Series(result.measurement.order_ids, dtype=object))
-    later = orders.loc[later_mask, "order_id"]
-    bad_day = dict(zip(orders.loc[bad, "order_id"].astype("str"), day[bad], strict=True))
-    later_day = dict(zip(later.astype("str"), day[later.index], strict=True))
-    found = DIMENSIONS[same].read(data, later) if not later.empty else pd.DataFrame(columns=["order_id", "value"])
-    steps: list[Step] = []
+    bad_day = dict(zip(orders.loc[bad, "order_id"].astype("str"), day[bad], strict=True))  # the few bad orders
+    lasts: dict[str, tuple[pd.Timestamp, str]] = {}
     for entry in values:
         dated = [(bad_day[o], o) for o in entry.order_ids if o in bad_day and pd.notna(bad_day[o])]
-        if not dated:
+        if dated:
+            lasts[entry.value] = max(dated)
+    if not lasts:
+        return []
+    # Only orders after the earliest of those last bad days can show a fix: the SKUs of fewer orders are read.
+    later_mask &= day > min(last for last, _ in lasts.values())
+    later = pd.DataFrame({"order_id": orders.loc[later_mask, "order_id"].astype("str"), "day": day[later_mask]})
+    found = DIMENSIONS[same].read(data, later["order_id"]) if not later.empty else None
+    if found is None or found.empty:
+        return []
+    found = found.loc[found["value"].isin(list(lasts))].merge(later, on="order_id")
+    steps: list[Step] = []
+    for entry in values:
+        if entry.value not in lasts:
             continue
-        last, last_id = max(dated)
-        since = sorted(
-            {o for o in found.loc[found["value"] == entry.value, "order_id"] if later_day[o] > last},
-            key=lambda o: (later_day[o], o),
-        )
-        if not since:
+        last, last_id = lasts[entry.value]
+        after = found.loc[(found["value"] == entry.value) & (found["day"] > last)]
+        after = after.drop_duplicates("order_id").sort_values(["day", "order_id"])
+        if after.empty:
             continue
+        since = tuple(after["order_id"].tolist())
         noun = "SKU" if same == "sku" else same.capitalize()
         basis = result.spec.basis.value.replace("_", " ")
         steps.append(
             Step(
                 f"{noun} {entry.value}: no {result.spec.bad[0]} after {last:%Y-%m-%d} (by {basis}; the last was "
                 f"order {last_id}), and {plural(len(since), 'later order')} with it, up to "
-                f"{later_day[since[-1]]:%Y-%m-%d}, {verb(len(since), 'was', 'were')} shipped without one.",
-                tuple(since),
+                f"{after['day'].iloc[-1]:%Y-%m-%d}, {verb(len(since), 'was', 'were')} shipped without one.",
+                since,
                 (entry.value,) if same == "sku" else (),
             )
         )
