@@ -117,11 +117,16 @@ def no_plan_sentence(report: AuditReport, result: MetricResult) -> str:
         from healthcheck.audit import report_name  # the audit imports the report package: not at module level
 
         add = ", ".join(report_name(kind) for kind in dict.fromkeys(result.missing_inputs))
-        fix = f" Add {add} to the reports." if add else ""
+        fix = (
+            f" Add {add} to the reports."
+            if add
+            else " Give reports whose dates reach its window (is --as-of past them?)."
+        )
         return f"No plan of action: the {spec.title.lower()} was not evaluated: {result.measurement.reason}.{fix}"
+    target = f"Amazon's target is {_target(result)}" if spec.target is not None else "it has no target"
     return (
         f"No plan of action needed: the {spec.title.lower()} is {percent(result.rate)}, "
-        f"{status_word(result.status)} (Amazon's target is {_target(result)}), as of {report.as_of.isoformat()}. "
+        f"{status_word(result.status)} ({target}), as of {report.as_of.isoformat()}. "
         "Amazon asks for a plan of action only for a metric in breach."
     )
 

@@ -177,6 +177,13 @@ def test_a_metric_not_in_breach_needs_no_plan(capsys: pytest.CaptureFixture[str]
     assert out.startswith("No plan of action needed: the late shipment rate (10 days) is 3.75%, AT RISK")
     code, out, _ = plan_output(capsys, "valid_tracking_rate", str(SAMPLES))
     assert code == 0 and "OK" in out and "[FILL IN" not in out
+    code, out, _ = plan_output(capsys, "refund_rate", str(SAMPLES))
+    assert code == 0 and "(it has no target)" in out
+
+
+def test_an_as_of_past_the_data_leaves_nothing_to_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = plan_output(capsys, "cr", str(SAMPLES), "--as-of", "2027-03-01")
+    assert code == 3 and "was not evaluated" in out and "is --as-of past them?" in out
 
 
 def test_a_metric_not_evaluated_names_the_report_to_add(capsys: pytest.CaptureFixture[str]) -> None:
