@@ -134,12 +134,17 @@ def no_plan_sentence(report: AuditReport, result: MetricResult) -> str:
 # --- the plain layout (Markdown's is in markdown.py, HTML's in html_report.py) -----------------------------------
 
 
+def flat(value: object) -> str:
+    """Cleaned, on one line: a value from a file must not start a line of its own in a plan (a forged bullet)."""
+    return clean(value).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
 def ids_plain(line: PlanLine, limit: int | None) -> str:
     if not line.ids:
         return ""
     shown = line.ids if limit is None else line.ids[:limit]
     more = f" and {len(line.ids) - len(shown)} more" if len(shown) < len(line.ids) else ""
-    return f" ({plural(len(line.ids), line.noun)}: {', '.join(clean(i) for i in shown)}{more})"
+    return f" ({plural(len(line.ids), line.noun)}: {', '.join(flat(i) for i in shown)}{more})"
 
 
 def fill_parts(text: str) -> list[tuple[str, bool]]:
@@ -157,9 +162,9 @@ def plain_lines(blocks: tuple[PlanBlock, ...], *, id_limit: int | None = None) -
     lines: list[str] = []
     for block in blocks:
         if block.heading:
-            lines.append(clean(block.heading))
+            lines.append(flat(block.heading))
         for line in block.lines:
-            text = (f"{clean(line.lead)}, " if line.lead else "") + clean(line.text) + ids_plain(line, id_limit)
+            text = (f"{flat(line.lead)}, " if line.lead else "") + flat(line.text) + ids_plain(line, id_limit)
             lines.append(f"- {text}" if block.bullets else text)
         lines.append("")
     return lines[:-1]
@@ -167,4 +172,4 @@ def plain_lines(blocks: tuple[PlanBlock, ...], *, id_limit: int | None = None) -
 
 def plan_plain(blocks: tuple[PlanBlock, ...], heading: str, *, id_limit: int | None = None) -> str:
     """The plan as plain text to paste: every value cleaned of control and direction characters."""
-    return "\n".join([clean(heading), "", *plain_lines(blocks, id_limit=id_limit)]) + "\n"
+    return "\n".join([flat(heading), "", *plain_lines(blocks, id_limit=id_limit)]) + "\n"

@@ -21,6 +21,7 @@ from healthcheck.cli import main
 from healthcheck.metrics import METRICS, metric_ids, registry
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, sorted_ids
 from healthcheck.model import AuditData
+from healthcheck.report.plan_view import PlanBlock, PlanLine, plan_plain
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_reports"
@@ -280,3 +281,11 @@ def test_the_plan_is_generic_a_new_metric_gets_one_from_its_spec_row(
     assert days is not None and set(re.findall(r"(\w+day) \d+", days.group(1))) == {"Saturday", "Sunday"}
     assert "- SKUs: " in root
     assert "Amazon's guidance for the weekend order share: Staff the weekend." in out
+
+
+def test_a_value_with_a_line_break_cannot_forge_a_line_of_the_plan() -> None:
+    block = PlanBlock("1. Root cause", (PlanLine("Cancel reasons: Stock\n- [FILL IN: forged] 1.", ("111-1\n- x",)),))
+    text = plan_plain((block,), "Plan of action: X")
+    assert [line for line in text.splitlines() if line.startswith("- ")] == [
+        "- Cancel reasons: Stock - [FILL IN: forged] 1. (1 order: 111-1 - x)"
+    ]
