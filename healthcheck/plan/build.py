@@ -186,15 +186,15 @@ def _quiet(
         if after.empty:
             continue
         since = tuple(after["order_id"].tolist())
-        noun = "SKU" if same == "sku" else same.capitalize()
+        found_as = DIMENSIONS[same]
         basis = result.spec.basis.value.replace("_", " ")
         steps.append(
             Step(
-                f"{noun} {entry.value}: no {result.spec.bad[0]} after {last:%Y-%m-%d} (by {basis}; the last was "
-                f"order {last_id}), and {plural(len(since), 'later order')} with it, up to "
+                f"{found_as.noun} {entry.value}: no {result.spec.bad[0]} after {last:%Y-%m-%d} (by {basis}; the "
+                f"last was order {last_id}), and {plural(len(since), 'later order')} with it, up to "
                 f"{after['day'].iloc[-1]:%Y-%m-%d}, {verb(len(since), 'was', 'were')} shipped without one.",
                 since,
-                (entry.value,) if same == "sku" else (),
+                (entry.value,) if found_as.skus else (),
             )
         )
     return steps
@@ -229,7 +229,7 @@ def _measures(result: MetricResult, causes: Sequence[Cause], total: int) -> tupl
         for value in _recurring(cause, total):
             text = prevention(value.value, f"{value.count} of the {plural(total, 'order')}")
             if text:
-                skus = (value.value,) if DIMENSIONS[cause.name].same_as == "sku" else ()
+                skus = (value.value,) if DIMENSIONS[cause.name].skus else ()
                 steps.append(Step(text, value.order_ids, skus))
     spec = result.spec
     steps.append(Step(f"Amazon's guidance for the {spec.title.lower()}: {spec.advice}"))
@@ -248,7 +248,7 @@ def _evidence(data: AuditData, ids: pd.Series, pairs: Mapping[str, pd.DataFrame]
     purchased = {str(o): d for o, d in zip(orders["order_id"], orders["purchase_date"], strict=True)}
     facts: dict[str, list[str]] = {}
     for name, frame in pairs.items():
-        if name.endswith("weekday"):
+        if not DIMENSIONS[name].in_evidence:
             continue
         for order_id, value in zip(frame["order_id"], frame["value"], strict=True):
             facts.setdefault(str(order_id), []).append(str(value))

@@ -214,18 +214,23 @@ class Dimension:
     prevention: Prevention | None = None
     # The dimension that finds the same value among later orders (a cancelled SKU is a SKU on a later order).
     same_as: str = ""
+    noun: str = ""  # one value, in a sentence: `SKU CAND-SOY-3PK`, `Carrier UPS`
+    skus: bool = False  # its values are SKUs (named as such beside a step)
+    in_evidence: bool = True  # shown on each order's evidence line (a weekday is already in its date)
 
 
 DIMENSIONS: Mapping[str, Dimension] = MappingProxyType(
     {
-        "sku": Dimension("SKUs", _skus, _sku_measure, "sku"),
-        "cancelled_sku": Dimension("Cancelled SKUs", _cancelled_skus, _sku_measure, "sku"),
+        "sku": Dimension("SKUs", _skus, _sku_measure, "sku", "SKU", skus=True),
+        "cancelled_sku": Dimension("Cancelled SKUs", _cancelled_skus, _sku_measure, "sku", "SKU", skus=True),
         "cancel_reason": Dimension("Cancel reasons", _cancel_reasons, _reason_measure),
-        "purchase_weekday": Dimension("Weekdays of purchase", _weekday("purchase_date")),
-        "ship_by_weekday": Dimension("Weekdays of the ship-by date", _weekday("ship_by_date"), _weekday_measure),
-        "ship_weekday": Dimension("Weekdays of shipping", _ship_weekday, _weekday_measure),
+        "purchase_weekday": Dimension("Weekdays of purchase", _weekday("purchase_date"), in_evidence=False),
+        "ship_by_weekday": Dimension(
+            "Weekdays of the ship-by date", _weekday("ship_by_date"), _weekday_measure, in_evidence=False
+        ),
+        "ship_weekday": Dimension("Weekdays of shipping", _ship_weekday, _weekday_measure, in_evidence=False),
         "handling_days": Dimension("Handling times", _handling_days, _handling_measure),
-        "carrier": Dimension("Carriers", _carriers, _carrier_measure, "carrier"),
+        "carrier": Dimension("Carriers", _carriers, _carrier_measure, "carrier", "Carrier"),
         "tracking": Dimension("Tracking numbers", _tracking, _tracking_measure),
         "confirmation_lateness": Dimension(
             "Confirmation against the ship-by deadline", _confirmation_lateness, _lateness_measure
