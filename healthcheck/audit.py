@@ -14,6 +14,7 @@ from healthcheck.concurrency import ahead, beside, ordered_map, pool, worth_thre
 from healthcheck.config import Config
 from healthcheck.context import (
     MarketplaceChoice,
+    before_data_warning,
     choose_marketplace,
     cut_at,
     default_as_of,
@@ -107,6 +108,7 @@ class AuditReport:
     # Buyer contact details of those orders, only with --show-pii (otherwise never even read from the files).
     buyers: Mapping[str, Buyer] = field(default_factory=dict)
     marketplace_source: str = "from --marketplace"
+    before_data: str | None = None  # why a given --as-of before every date in the files can show nothing
     # The draft plan of action of each metric in breach (healthcheck/plan/), in the metrics' order.
     plans: tuple[Plan, ...] = ()
 
@@ -126,6 +128,8 @@ class AuditReport:
         for result in self.metrics:
             if not result.spec.informational:
                 wanted.update(dict.fromkeys(result.missing_inputs))
+        if self.before_data:
+            return f"nothing could be checked: {self.before_data}"
         add = ", ".join(report_name(kind) for kind in wanted) or "reports whose dates reach the windows"
         dates = ""
         if not wanted:
@@ -207,10 +211,12 @@ def audit_loaded(
     portfolio calls it with one marketplace's share of an account that mixes several (`portfolio.split`)."""
     timezone = market.timezone
     warnings: list[str] = []
+    early: str | None = None
     if as_of is not None:
         effective_as_of, source = as_of, "given with --as-of"
+        early = before_data_warning(loaded, timezone, as_of)
         past = past_data_warning(loaded, timezone, as_of)
-        warnings += [past] if past else []
+        warnings += [w for w in (early, past) if w]
     else:
         effective_as_of, source = default_as_of(loaded, timezone, now.astimezone(dt.UTC).date())
     cut_at(loaded, effective_as_of, timezone)
@@ -262,5 +268,6 @@ def audit_loaded(
         order_facts=LazyMapping(lambda: order_facts(data, named)),
         buyers=buyer_contacts(loaded, named) if show_pii else {},
         marketplace_source=choice.source,
+        before_data=early,
         plans=plans,
     )

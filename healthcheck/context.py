@@ -184,6 +184,15 @@ def _local_days(values: pd.Series, timezone: str) -> pd.Series:
 
 def latest_date(loaded: LoadResult, timezone: str) -> tuple[dt.date, str] | None:
     """The latest local day any input records something happening on, and which column said so."""
+    return _extreme_date(loaded, timezone, latest=True)
+
+
+def earliest_date(loaded: LoadResult, timezone: str) -> tuple[dt.date, str] | None:
+    """The earliest local day any input records something happening on, and which column said so."""
+    return _extreme_date(loaded, timezone, latest=False)
+
+
+def _extreme_date(loaded: LoadResult, timezone: str, *, latest: bool) -> tuple[dt.date, str] | None:
     best: tuple[pd.Timestamp, str] | None = None
     for kind, fields in HAPPENED.items():
         frame = loaded.frame(kind)
@@ -192,11 +201,12 @@ def latest_date(loaded: LoadResult, timezone: str) -> tuple[dt.date, str] | None
         for field in fields:
             if field not in frame.columns:
                 continue
-            newest = frame[field].max()  # the latest instant is on the latest local day
-            if newest is pd.NaT or pd.isna(newest):
+            # The latest (earliest) instant is on the latest (earliest) local day.
+            found = frame[field].max() if latest else frame[field].min()
+            if found is pd.NaT or pd.isna(found):
                 continue
-            day = _local_days(pd.Series([newest]), timezone).iloc[0]
-            if best is None or day > best[0]:
+            day = _local_days(pd.Series([found]), timezone).iloc[0]
+            if best is None or (day > best[0] if latest else day < best[0]):
                 best = (day, _header(kind, field))
     if best is None:
         return None
@@ -222,6 +232,18 @@ def past_data_warning(loaded: LoadResult, timezone: str, as_of: dt.date) -> str 
         f"--as-of {as_of} is {(as_of - day).days} days after the latest date in the inputs ({day}, {where}): "
         "windows past the data are understated (see each metric's coverage); download newer reports or pass an "
         "earlier --as-of"
+    )
+
+
+def before_data_warning(loaded: LoadResult, timezone: str, as_of: dt.date) -> str | None:
+    """A given as-of before anything in the files happened: nothing was known by then."""
+    found = earliest_date(loaded, timezone)
+    if found is None or as_of >= found[0]:
+        return None
+    day, where = found
+    return (
+        f"--as-of {as_of} is before the earliest date in the inputs ({day}, {where}): nothing in the files was "
+        "known by then; pass a later --as-of, or none to audit as of the latest date in the inputs"
     )
 
 

@@ -77,6 +77,8 @@ def missing_note(result: MetricResult) -> str:
     """The reports that would add to the metric but were not given, or ""."""
     if not result.missing_inputs:
         return ""
+    if result.status is Status.NOT_EVALUATED:
+        return "add " + ", ".join(result.missing_inputs) + " to evaluate it"
     return "would be more complete with " + ", ".join(result.missing_inputs)
 
 

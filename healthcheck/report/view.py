@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from healthcheck.metrics.base import MetricResult, Status
+from healthcheck.outcome import OverallStatus
 from healthcheck.report.plan_view import EVIDENCE_SHOWN, PlanBlock, plan_blocks
 from healthcheck.report.plan_view import title as plan_title
 from healthcheck.report.text import (
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
 
 NOTHING_AT_RISK = "Nothing at risk or in breach."
+NOTHING_CHECKED = "Nothing could be checked: see why above."
+INCOMPLETE = "Nothing at risk or in breach among the metrics read, but the audit is incomplete: see the errors."
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Headline:
 
 def headlines(report: AuditReport) -> tuple[Headline, ...]:
     """The metrics at risk or in breach, worst first; then the ok metric closest to the line; or, with neither,
-    that nothing is at risk."""
+    that nothing is at risk (or, in an UNKNOWN audit, that nothing could be checked)."""
     lines = [
         Headline(r.status, metric_sentence(report, r))
         for r in worst_first(report)
@@ -57,7 +60,11 @@ def headlines(report: AuditReport) -> tuple[Headline, ...]:
     closest = closest_ok(report)
     if closest is not None:
         lines.append(Headline(Status.OK, closest_sentence(report, closest)))
-    if not lines:
+    if not lines and report.status is OverallStatus.UNKNOWN:
+        # Never an "ok" line under an UNKNOWN audit: it could not tell.
+        text = NOTHING_CHECKED if report.unknown_reason is not None else INCOMPLETE
+        lines.append(Headline(Status.NOT_EVALUATED, text))
+    elif not lines:
         lines.append(Headline(Status.OK, NOTHING_AT_RISK))
     return tuple(lines)
 

@@ -96,6 +96,35 @@ def test_an_as_of_past_the_data_is_unknown_with_a_warning(tmp_path: Path, capsys
         assert code == 3 and "nothing could be checked" in out, fmt
 
 
+def test_an_as_of_before_the_data_is_unknown_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An --as-of before every date in the files: nothing was known then. The reason names the dates, not a
+    report to add (none would help), and no format says ok."""
+    run = run_cli(capsys, tmp_path / "r.json", str(SAMPLES), "--as-of", "2025-01-01", "--fail-on", "never")
+    assert (run.code, run.doc["status"]) == (3, "unknown")
+    reason = run.doc["unknown_reason"]
+    assert "before the earliest date in the inputs (2026-08-10" in reason and "later --as-of" in reason
+    assert "Add " not in reason
+    assert any("before the earliest date" in w for w in run.doc["warnings"])
+    for fmt in ("markdown", "table", "html"):
+        code, out, _ = cli(capsys, "audit", str(SAMPLES), "--as-of", "2025-01-01", "--format", fmt, "--no-color")
+        assert code == 3 and "Nothing could be checked" in out, fmt
+        assert "Nothing at risk" not in out, fmt
+    code, out, _ = cli(capsys, "audit", str(SAMPLES), "--as-of", "2026-08-10", "--format", "json")
+    assert not any("before the earliest date" in w for w in json.loads(out)["warnings"])  # the first day is known
+
+
+def test_a_metric_not_evaluated_names_the_report_that_would_evaluate_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(SAMPLES, folder)
+    (folder / "ship_confirmations.txt").unlink()
+    code, out, _ = cli(capsys, "audit", str(folder), "--format", "markdown")
+    assert code == 2
+    assert "- Valid tracking rate: add ship_confirmations to evaluate it" in out
+    assert "Valid tracking rate: would be more complete" not in out
+
+
 # --- 4, 4.2: a metric is evaluated only when its inputs can show its numerator ------------------------------------
 
 
