@@ -18,7 +18,7 @@ import pandas as pd
 from healthcheck.action_base import Action, Effect, kind_of
 from healthcheck.metrics.base import Basis, Direction, MetricResult, Status
 from healthcheck.model import AuditData, local_dates, member
-from healthcheck.plan.causes import DIMENSIONS, dimension, fill_in
+from healthcheck.plan.causes import DIMENSIONS, Selection, dimension, fill_in
 from healthcheck.wording import plural, verb
 
 # A value explains enough of the bad orders to call for a measure of its own: at least two of them and a quarter.
@@ -85,12 +85,13 @@ def build_plans(
 
 def build_plan(data: AuditData, result: MetricResult, actions: Sequence[Action], as_of: dt.date) -> Plan:
     ids = pd.Series(result.measurement.problem_order_ids, dtype=object)
-    pairs = {name: dimension(name).read(data, ids) for name in result.spec.plan.causes}
+    bad = Selection.of(data, ids)
+    pairs = {name: dimension(name).read(bad) for name in result.spec.plan.causes}
     causes = tuple(cause for name, frame in pairs.items() if (cause := _cause(name, frame)).values)
-    taken = _since_confirmed(data, result, ids) if result.spec.plan.since_confirmed else []
+    taken = _since_confirmed(data, bad) if result.spec.plan.since_confirmed else []
     for cause in causes:
         if cause.name in result.spec.plan.quiet:
-            taken += _quiet(data, result, _recurring(cause, len(ids)), cause.name, ids)
+            taken += _quiet(data, result, _recurring(cause, len(ids)), cause.name, bad)
     now = tuple(
         Step(a.title, a.order_ids, a.skus)
         for a in actions
@@ -106,7 +107,7 @@ def build_plan(data: AuditData, result: MetricResult, actions: Sequence[Action],
         taken=tuple(taken),
         now=now,
         prevent=_measures(result, causes, len(ids)),
-        evidence=_evidence(data, ids, pairs),
+        evidence=_evidence(bad, pairs),
     )
 
 
@@ -142,7 +143,7 @@ def _recurring(cause: Cause, total: int) -> list[CauseValue]:
 
 
 def _quiet(
-    data: AuditData, result: MetricResult, values: Sequence[CauseValue], name: str, ids: pd.Series
+    data: AuditData, result: MetricResult, values: Sequence[CauseValue], name: str, bad_orders: Selection
 ) -> list[Step]:
     """Per recurring value of a cause: no bad order after its last one, while later orders with it shipped within
     the window. Only what the files show: later orders in the metric's window, shipped, and not bad."""
@@ -151,7 +152,8 @@ def _quiet(
     if not same or dates is None or data.orders.empty:
         return []
     orders = data.orders
-    bad = member(orders["order_id"], ids)
+    bad = pd.Series(False, index=orders.index)
+    bad.loc[bad_orders.rows.index] = True
     day = pd.Series(dates.to_numpy(), index=orders.index)
     end = pd.Timestamp(result.window.end)
     channels = orders.loc[bad, "channel"].dropna().unique().tolist()
@@ -172,7 +174,8 @@ def _quiet(
     # Only orders after the earliest of those last bad days can show a fix: the SKUs of fewer orders are read.
     later_mask &= day > min(last for last, _ in lasts.values())
     later = pd.DataFrame({"order_id": orders.loc[later_mask, "order_id"].astype("str"), "day": day[later_mask]})
-    found = DIMENSIONS[same].read(data, later["order_id"]) if not later.empty else None
+    selection = Selection(data, later["order_id"], orders.loc[later_mask])
+    found = DIMENSIONS[same].read(selection) if not later.empty else None
     if found is None or found.empty:
         return []
     found = found.loc[found["value"].isin(list(lasts))].merge(later, on="order_id")
@@ -200,9 +203,9 @@ def _quiet(
     return steps
 
 
-def _since_confirmed(data: AuditData, result: MetricResult, ids: pd.Series) -> list[Step]:
+def _since_confirmed(data: AuditData, bad: Selection) -> list[Step]:
     """The bad orders confirmed after their deadline: shipped late, but shipped."""
-    orders = data.orders.loc[member(data.orders["order_id"], ids), ["order_id", "conf_ts"]]
+    orders = bad.rows[["order_id", "conf_ts"]]
     confirmed = orders.loc[orders["conf_ts"].notna()].sort_values(["conf_ts", "order_id"])
     if confirmed.empty:
         return []
@@ -242,9 +245,9 @@ def _measures(result: MetricResult, causes: Sequence[Cause], total: int) -> tupl
     return tuple(steps)
 
 
-def _evidence(data: AuditData, ids: pd.Series, pairs: Mapping[str, pd.DataFrame]) -> tuple[Evidence, ...]:
+def _evidence(bad: Selection, pairs: Mapping[str, pd.DataFrame]) -> tuple[Evidence, ...]:
     """Every bad order, by purchase day, with its values of the causes (weekdays show in the date already)."""
-    orders = data.orders.loc[member(data.orders["order_id"], ids), ["order_id", "purchase_date"]]
+    orders = bad.rows[["order_id", "purchase_date"]]
     purchased = {str(o): d for o, d in zip(orders["order_id"], orders["purchase_date"], strict=True)}
     facts: dict[str, list[str]] = {}
     for name, frame in pairs.items():
@@ -258,7 +261,7 @@ def _evidence(data: AuditData, ids: pd.Series, pairs: Mapping[str, pd.DataFrame]
             None if pd.isna(purchased.get(str(o))) else pd.Timestamp(purchased[str(o)]).date(),
             tuple(dict.fromkeys(facts.get(str(o), []))),
         )
-        for o in ids.tolist()
+        for o in bad.ids.tolist()
     ]
     rows.sort(key=lambda e: (e.purchase_date or dt.date.max, e.order_id))
     return tuple(rows)

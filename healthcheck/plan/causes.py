@@ -34,17 +34,34 @@ def _pairs(order_ids: pd.Series, values: pd.Series) -> pd.DataFrame:
     return frame.drop_duplicates().reset_index(drop=True)
 
 
-def _orders(data: AuditData, ids: pd.Series, columns: list[str]) -> pd.DataFrame:
-    return data.orders.loc[member(data.orders["order_id"], ids), ["order_id", *columns]]
+@dataclass(frozen=True)
+class Selection:
+    """Some orders of the audit (the bad ones, or the later ones a fix is read from): their ids, and their rows of
+    the order frame, found once for every dimension that reads them (a lookup over a million orders each time
+    would cost more than the plan)."""
+
+    data: AuditData
+    ids: pd.Series
+    rows: pd.DataFrame
+
+    @classmethod
+    def of(cls, data: AuditData, ids: pd.Series) -> Selection:
+        return cls(data, ids, data.orders.loc[member(data.orders["order_id"], ids)])
 
 
-def _skus(data: AuditData, ids: pd.Series) -> pd.DataFrame:
+def _orders(selection: Selection, columns: list[str]) -> pd.DataFrame:
+    return selection.rows[["order_id", *columns]]
+
+
+def _skus(selection: Selection) -> pd.DataFrame:
+    data, ids = selection.data, selection.ids
     items = data.items.loc[member(data.items["order_id"], ids)]
     return _pairs(items["order_id"], items["sku"])
 
 
-def _cancelled_skus(data: AuditData, ids: pd.Series) -> pd.DataFrame:
+def _cancelled_skus(selection: Selection) -> pd.DataFrame:
     """The cancelled items where the reports say which were (All Orders), else every item of the order."""
+    data, ids = selection.data, selection.ids
     items = data.items.loc[member(data.items["order_id"], ids)]
     if not items.empty:
         known = items.groupby("order_id")["cancelled"].transform("any")
@@ -52,50 +69,53 @@ def _cancelled_skus(data: AuditData, ids: pd.Series) -> pd.DataFrame:
     return _pairs(items["order_id"], items["sku"])
 
 
-def _cancel_reasons(data: AuditData, ids: pd.Series) -> pd.DataFrame:
-    orders = _orders(data, ids, ["cancel_reason"])
+def _cancel_reasons(selection: Selection) -> pd.DataFrame:
+    orders = _orders(selection, ["cancel_reason"])
     reasons = orders["cancel_reason"].fillna("").astype("str").str.strip().replace("", NO_REASON)
     return _pairs(orders["order_id"], reasons)
 
 
-def _weekday(column: str) -> Callable[[AuditData, pd.Series], pd.DataFrame]:
-    def read(data: AuditData, ids: pd.Series) -> pd.DataFrame:
-        orders = _orders(data, ids, [column])
+def _weekday(column: str) -> Callable[[Selection], pd.DataFrame]:
+    def read(selection: Selection) -> pd.DataFrame:
+        orders = _orders(selection, [column])
         orders = orders.loc[orders[column].notna()]
         return _pairs(orders["order_id"], orders[column].dt.day_name())
 
     return read
 
 
-def _ship_weekday(data: AuditData, ids: pd.Series) -> pd.DataFrame:
+def _ship_weekday(selection: Selection) -> pd.DataFrame:
     """The local weekday each package was confirmed shipped."""
+    data, ids = selection.data, selection.ids
     rows = data.confirmations.loc[member(data.confirmations["order_id"], ids)]
     rows = rows.loc[rows["conf_ts"].notna()]
     days = rows["conf_ts"].dt.tz_convert(data.marketplace.timezone).dt.day_name()
     return _pairs(rows["order_id"], days)
 
 
-def _handling_days(data: AuditData, ids: pd.Series) -> pd.DataFrame:
-    orders = _orders(data, ids, ["handling_days"])
+def _handling_days(selection: Selection) -> pd.DataFrame:
+    orders = _orders(selection, ["handling_days"])
     return _pairs(orders["order_id"], orders["handling_days"].map(lambda d: plural(int(d), "business day")))
 
 
-def _carriers(data: AuditData, ids: pd.Series) -> pd.DataFrame:
+def _carriers(selection: Selection) -> pd.DataFrame:
     """The carrier of each package as the confirmation names it (its name, else its code)."""
+    data, ids = selection.data, selection.ids
     rows = data.confirmations.loc[member(data.confirmations["order_id"], ids)]
     name = rows["carrier_name"].where(rows["carrier_name"] != "", rows["carrier_code"])
     return _pairs(rows["order_id"], name.replace("", "(no carrier given)"))
 
 
-def _tracking(data: AuditData, ids: pd.Series) -> pd.DataFrame:
+def _tracking(selection: Selection) -> pd.DataFrame:
+    data, ids = selection.data, selection.ids
     rows = data.confirmations.loc[member(data.confirmations["order_id"], ids)]
     missing = rows["tracking_number"] == ""
     return _pairs(rows["order_id"], pd.Series(np.where(missing, "no tracking number", "with a tracking number")))
 
 
-def _confirmation_lateness(data: AuditData, ids: pd.Series) -> pd.DataFrame:
+def _confirmation_lateness(selection: Selection) -> pd.DataFrame:
     """How late each order was confirmed against its ship-by deadline, in whole days started."""
-    orders = _orders(data, ids, ["conf_ts", "ship_by_deadline"])
+    orders = _orders(selection, ["conf_ts", "ship_by_deadline"])
     late = orders["conf_ts"] - orders["ship_by_deadline"]
     days = np.ceil(late.dt.total_seconds() / 86400).astype("Float64")
     words = ["not confirmed" if pd.isna(d) else f"confirmed {plural(int(d), 'day')} late" for d in days.tolist()]
@@ -103,10 +123,11 @@ def _confirmation_lateness(data: AuditData, ids: pd.Series) -> pd.DataFrame:
     return _pairs(orders["order_id"][late_or_open], pd.Series(words, dtype="str")[late_or_open])
 
 
-def _delivery_lateness(data: AuditData, ids: pd.Series) -> pd.DataFrame:
+def _delivery_lateness(selection: Selection) -> pd.DataFrame:
     """Per delivered package, how many days after the promised delivery it arrived."""
+    data, ids = selection.data, selection.ids
     rows = data.confirmations.loc[member(data.confirmations["order_id"], ids), ["order_id", "delivered_ts"]]
-    promised = _orders(data, ids, ["latest_delivery_ts"]).set_index("order_id")["latest_delivery_ts"]
+    promised = _orders(selection, ["latest_delivery_ts"]).set_index("order_id")["latest_delivery_ts"]
     rows = rows.loc[rows["delivered_ts"].notna()]
     late = rows["delivered_ts"] - rows["order_id"].map(promised)
     days = np.ceil(late.dt.total_seconds() / 86400).astype("Float64")
@@ -118,16 +139,16 @@ def _delivery_lateness(data: AuditData, ids: pd.Series) -> pd.DataFrame:
 _DEFECT_WORDS = {"negative_feedback": "negative feedback", "a_to_z_claim": "A-to-z claim", "chargeback": "chargeback"}
 
 
-def _defects(data: AuditData, ids: pd.Series) -> pd.DataFrame:
-    defects = data.defects.loc[member(data.defects["order_id"], ids)]
+def _defects(selection: Selection) -> pd.DataFrame:
+    defects = selection.data.defects.loc[member(selection.data.defects["order_id"], selection.ids)]
     return _pairs(defects["order_id"], defects["defect"].map(lambda d: _DEFECT_WORDS.get(str(d), str(d))))
 
 
-def _feedback_ratings(data: AuditData, ids: pd.Series) -> pd.DataFrame:
-    feedback = data.loaded.frame("feedback")
+def _feedback_ratings(selection: Selection) -> pd.DataFrame:
+    feedback = selection.data.loaded.frame("feedback")
     if feedback is None:
         return pd.DataFrame(columns=PAIR_COLUMNS)
-    rows = feedback.loc[member(feedback["order_id"], ids)]
+    rows = feedback.loc[member(feedback["order_id"], selection.ids)]
     rows = rows.loc[rows["rating"].notna() & (rows["rating"].astype("Int64") <= 2)]
     return _pairs(rows["order_id"], rows["rating"].astype("Int64").map(lambda r: plural(int(r), "star")))
 
@@ -210,7 +231,7 @@ class Dimension:
     """One order attribute the bad orders are counted by."""
 
     label: str  # how the root cause names it: `Cancel reasons`
-    read: Callable[[AuditData, pd.Series], pd.DataFrame]  # the bad orders' (order_id, value) pairs
+    read: Callable[[Selection], pd.DataFrame]  # the bad orders' (order_id, value) pairs
     prevention: Prevention | None = None
     # The dimension that finds the same value among later orders (a cancelled SKU is a SKU on a later order).
     same_as: str = ""
