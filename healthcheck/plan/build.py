@@ -235,7 +235,12 @@ def _measures(result: MetricResult, causes: Sequence[Cause], total: int) -> tupl
                 skus = (value.value,) if DIMENSIONS[cause.name].skus else ()
                 steps.append(Step(text, value.order_ids, skus))
     spec = result.spec
-    steps.append(Step(f"Amazon's guidance for the {spec.title.lower()}: {spec.advice}"))
+    steps.append(
+        Step(
+            f"Following Amazon's guidance for the {spec.title.lower()}: {spec.advice} "
+            + fill_in("keep what you do, remove the rest")
+        )
+    )
     steps.append(
         Step(
             f"Monitoring: the {spec.title.lower()} is checked "

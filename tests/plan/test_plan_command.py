@@ -280,7 +280,7 @@ def test_the_plan_is_generic_a_new_metric_gets_one_from_its_spec_row(
     days = re.search(r"- Weekdays of purchase: (.*)\.", root)
     assert days is not None and set(re.findall(r"(\w+day) \d+", days.group(1))) == {"Saturday", "Sunday"}
     assert "- SKUs: " in root
-    assert "Amazon's guidance for the weekend order share: Staff the weekend." in out
+    assert "Following Amazon's guidance for the weekend order share: Staff the weekend. [FILL IN: " in out
 
 
 def test_a_value_with_a_line_break_cannot_forge_a_line_of_the_plan() -> None:
