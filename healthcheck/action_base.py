@@ -43,6 +43,9 @@ ACTION_KINDS: Mapping[str, ActionKind] = MappingProxyType(
         "relist_or_fix_stock": ActionKind(1, 3),
         "review_cancellation_causes": ActionKind(1, 3),
         "review_expired_orders": ActionKind(1, 3),
+        # Listing-level risk (issue 15): one offer or listing at a time, before the account.
+        "review_offer_removal": ActionKind(1, 3),
+        "fix_late_delivery_listings": ActionKind(1, 4),
         "lengthen_handling_time": ActionKind(1, 4),
         "fix_tracking": ActionKind(1, 5),
         "plan_of_action": ActionKind(2, 7, Effect.DOCUMENTS),

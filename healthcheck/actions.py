@@ -18,8 +18,10 @@ from healthcheck.action_base import Action, Effect, Impact, kind_of, skus_of
 from healthcheck.action_base import ids_of as _ids
 from healthcheck.concurrency import ordered_map
 from healthcheck.insights import budget_used, rate_with_bad
+from healthcheck.listing_actions import late_delivery_listings, offer_removal_risk
 from healthcheck.metrics.base import Direction, MetricResult, Status, Window
 from healthcheck.metrics.cancellation import CANCELLATION_RATE
+from healthcheck.metrics.delivery import ON_TIME_DELIVERY_RATE
 from healthcheck.metrics.late_shipment import LSR_10D, LSR_30D, lsr_frame
 from healthcheck.metrics.order_defect import ODR_AFN, ODR_MFN
 from healthcheck.metrics.tracking import VALID_TRACKING_RATE, packages
@@ -265,12 +267,15 @@ def build_actions(
     if data.has_order_data:
         if CANCELLATION_RATE.id in by_id:
             tasks.append(lambda: cancellation_actions(data, by_id[CANCELLATION_RATE.id], as_of))
+            tasks.append(lambda: offer_removal_risk(data, by_id[CANCELLATION_RATE.id], as_of))
         if data.has("ship_confirmations") or data.has("order_report"):
             tasks.append(lambda: overdue_action(data, as_of, lsr_id))
             tasks.append(lambda: expired_action(data, as_of))
             tasks.append(lambda: buyer_requested_action(data, as_of))
         if data.has("ship_confirmations") and LSR_30D.id in by_id:
             tasks.append(lambda: handling_time_action(data, by_id[LSR_30D.id].window, as_of, lsr_id))
+    if data.has("ship_confirmations") and ON_TIME_DELIVERY_RATE.id in by_id:
+        tasks.append(lambda: late_delivery_listings(data, by_id[ON_TIME_DELIVERY_RATE.id], as_of))
     if data.has("ship_confirmations") and VALID_TRACKING_RATE.id in by_id:
         tasks.append(lambda: tracking_action(data, by_id[VALID_TRACKING_RATE.id]))
     tasks.append(lambda: feedback_removal_action(data, as_of))

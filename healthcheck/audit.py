@@ -27,6 +27,7 @@ from healthcheck.loaders import LoadResult, Progress, load_inputs
 from healthcheck.loaders.kinds import KINDS_BY_NAME
 from healthcheck.marketplaces import DEFAULT_MARKETPLACE, Marketplace, get_marketplace
 from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate, resolve
+from healthcheck.metrics.registry import rule_notes
 from healthcheck.model import AuditData, build_audit_data, member
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
 from healthcheck.plan import Plan, build_plans
@@ -222,7 +223,7 @@ def audit_loaded(
     cut_at(loaded, effective_as_of, timezone)
     calendar = calendar_for(market, config)
     data = build_audit_data(loaded, market, config, calendar)
-    specs = resolve(config)
+    specs = resolve(config, marketplace=market.code, as_of=effective_as_of)
     with pool(len(specs), "audit", large=worth_threads(rows=len(data.orders) + len(data.confirmations))) as executor:
         # The metrics are independent of one another (each with the events its trend is drawn from), and so are
         # the actions and the insights built from them.
@@ -251,6 +252,7 @@ def audit_loaded(
     if not choice.given and not choice.channel_counts and choice.code == DEFAULT_MARKETPLACE:
         warnings.append(f"marketplace {choice.code}: {choice.source}")
     warnings = [*data.warnings, *([mismatch] if mismatch else []), *warnings, *loaded.notes, *insights.notes]
+    warnings += rule_notes(specs, config, market.code, effective_as_of)
     named = [i for a in actions for i in a.order_ids] + [i for r in results for i in r.measurement.problem_order_ids]
     return AuditReport(
         generated_at=now,

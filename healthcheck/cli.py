@@ -107,6 +107,19 @@ def _load_config(path: Path | None):  # type: ignore[no-untyped-def]
     return config
 
 
+def _with_rules(settings, rules: str | None, programs: list[str] | None):  # type: ignore[no-untyped-def]
+    """The options win over the config's `rules` and `program`; a bad value names the option and the choices."""
+    import dataclasses
+
+    from healthcheck.config import parse_programs, parse_rules
+
+    if rules is not None:
+        settings = dataclasses.replace(settings, rules=parse_rules(rules, "--rules", key="--rules"))
+    if programs:
+        settings = dataclasses.replace(settings, program=parse_programs(programs, "--program", key="--program"))
+    return settings
+
+
 @contextmanager
 def loading_progress(*, enabled: bool, color: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A transient bar on stderr while large reports load; nothing when piped, so cron mail stays clean."""
@@ -194,6 +207,18 @@ def audit(
     account: Annotated[
         str, typer.Option("--account", help="The account name the history records this audit under.")
     ] = "default",
+    rules: Annotated[
+        str | None,
+        typer.Option(
+            "--rules",
+            help="contract (SPEC's rules at every date, the default) or dated (Amazon's rules in force on the as-of "
+            "day; docs/rules.md). Default: the config's `rules`.",
+        ),
+    ] = None,
+    program: Annotated[
+        list[str] | None,
+        typer.Option("--program", help="Add a program's own thresholds: sfp (Seller-Fulfilled Prime); repeatable."),
+    ] = None,
 ) -> None:
     """Recompute every account-health metric from the reports and say what to do."""
     from healthcheck.audit import run_audit
@@ -211,7 +236,7 @@ def audit(
             _fail(str(exc), hint="use e.g. utf-8, cp1252 or cp932")
     if output is not None and (clash := output_clash(output, paths)):
         _fail(clash, hint="write the report to another file (its own outputs in the folder are skipped when read)")
-    settings = _load_config(config)
+    settings = _with_rules(_load_config(config), rules, program)
     from healthcheck.cli_loop import check_alerting, history_path, record_and_notify
 
     history = history_path(history, settings)

@@ -67,12 +67,19 @@ def explain(
     """Explain a metric: definition, window, population, target and what to do. Without a name, list them."""
     from healthcheck.lookup import metric_listing, resolve_metric
     from healthcheck.metrics import get_spec
+    from healthcheck.metrics.rule_history import program_lines, rule_history
     from healthcheck.report.text import percent
+    from healthcheck.rulebook import PROGRAMS
 
     if name is None:
         typer.echo("metrics (id, short name, title); `healthcheck explain NAME` explains one:")
         for line in metric_listing():
             typer.echo(f"  {line}")
+        typer.echo(f"programs (`--program`): {', '.join(PROGRAMS)}; `healthcheck explain sfp` lists its rules")
+        return
+    if name.strip().lower() in PROGRAMS:
+        for line in program_lines(name.strip().lower()):
+            typer.echo(line)
         return
     metric_id = resolve_metric(name)
     if metric_id is None:
@@ -91,6 +98,8 @@ def explain(
     if spec.target is not None:
         typer.echo(f"  target:      {sign} {percent(spec.target)} (at risk from {percent(spec.at_risk)})")
     typer.echo(f"  what to do:  {spec.advice}")
+    for line in rule_history(spec):
+        typer.echo(line)
 
 
 @app.command("init-config", short_help="Write a commented config file with every default.")

@@ -19,6 +19,7 @@ from typing import Any
 
 from healthcheck.errors import ConfigError
 from healthcheck.marketplaces import DEFAULT_MARKETPLACE, MARKETPLACES, get_marketplace
+from healthcheck.rulebook import PROGRAMS, RulesMode
 
 DEFAULT_OPERATING_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
 CONFIG_FILENAME = "healthcheck.toml"
@@ -47,6 +48,8 @@ TOP_LEVEL_KEYS = (
     "odr_lag_days",
     "carriers",
     "history",
+    "rules",
+    "program",
     "metrics",
 )
 METRIC_KEYS = ("target", "at_risk", "window_days")
@@ -81,6 +84,8 @@ class Config:
     carriers: tuple[str, ...] = ()  # extra integrated carrier names
     metrics: Mapping[str, MetricOverride] = field(default_factory=dict)
     history: str | None = None  # SQLite file every audit is recorded in (relative: to the config file); None = off
+    rules: RulesMode = RulesMode.CONTRACT  # SPEC's rules at every date, or Amazon's in force on the as-of day
+    program: tuple[str, ...] = ()  # programs whose own thresholds are added (`sfp`)
     source: str | None = None  # the file it came from, for messages
 
 
@@ -112,6 +117,8 @@ def parse_config(data: Mapping[str, Any], *, source: str, metric_ids: Collection
     carriers = _parse_carriers(data["carriers"], source) if "carriers" in data else ()
     metrics = _parse_metrics(data["metrics"], source, metric_ids) if "metrics" in data else {}
     history = _parse_history(data["history"], source) if "history" in data else None
+    rules = parse_rules(data["rules"], source) if "rules" in data else RulesMode.CONTRACT
+    programs = parse_programs(data["program"], source) if "program" in data else ()
     return Config(
         marketplace=marketplace,
         handling_days=handling_days,
@@ -123,6 +130,8 @@ def parse_config(data: Mapping[str, Any], *, source: str, metric_ids: Collection
         carriers=carriers,
         metrics=metrics,
         history=history,
+        rules=rules,
+        program=programs,
         source=source,
     )
 
@@ -198,6 +207,26 @@ def _parse_history(value: Any, source: str) -> str | None:
             "history", f'{_show(value)} is not a file name; write e.g. history = "history.sqlite"', source
         )
     return value.strip() or None
+
+
+def parse_rules(value: Any, source: str, key: str = "rules") -> RulesMode:
+    """`contract` or `dated` (also `--rules`)."""
+    accepted = " or ".join(json.dumps(m.value) for m in RulesMode)
+    if isinstance(value, str) and value.strip().lower() in set(RulesMode):
+        return RulesMode(value.strip().lower())
+    raise ConfigError(key, f"{_show(value)} is not a rules choice; use {accepted}", source)
+
+
+def parse_programs(value: Any, source: str, key: str = "program") -> tuple[str, ...]:
+    """A program name or a list of them (also `--program`), each once."""
+    accepted = ", ".join(json.dumps(p) for p in PROGRAMS)
+    names = value if isinstance(value, list) else [value]
+    found: list[str] = []
+    for name in names:
+        if not isinstance(name, str) or name.strip().lower() not in PROGRAMS:
+            raise ConfigError(key, f"{_show(name)} is not a program; use {accepted} (or leave it out)", source)
+        found += [] if name.strip().lower() in found else [name.strip().lower()]
+    return tuple(found)
 
 
 def _parse_handling_by_sku(value: Any, source: str) -> dict[str, int]:
@@ -437,6 +466,13 @@ def default_config_text(metric_defaults: Mapping[str, tuple[float, float, int]])
         '# SQLite file every audit is recorded in, for `healthcheck history` and alerts, e.g. "history.sqlite"',
         '# (relative to this file); "" records nothing.',
         'history = ""',
+        "",
+        '# Whose rules judge the metrics: "contract" (SPEC rev 2 at every date) or "dated" (Amazon\'s rules in',
+        "# force on the as-of day, docs/rules.md). Programs, listings and offers follow the dated rules either way.",
+        'rules = "contract"',
+        "",
+        '# Programs whose own thresholds to add, e.g. program = "sfp" (Seller-Fulfilled Prime).',
+        "program = []",
         "",
         "# Handling time per SKU, replacing handling_days for it; an order takes the largest of its items'.",
         "[handling_days_by_sku]",

@@ -18,7 +18,8 @@ def output(fmt: str) -> str:
 
 def trimmed_table(text: str) -> str:
     lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("│ 4 │"))
+    # "│ 4 │", or "│  4 │" once there are ten actions or more
+    start = next(i for i, line in enumerate(lines) if line.replace(" ", "").startswith("│4│"))
     rest = next(i for i, line in enumerate(lines) if i > start and line.startswith("└"))
     return "\n".join(
         [

@@ -5,7 +5,7 @@ canonical header, the field the rest of the code uses, whether the metric defini
 values are parsed. Columns not listed here are never read, which is both faster and keeps buyer PII out.
 
 SPEC 1.2 names some optional columns that nothing here uses (All Orders' `asin`, `product-name`;
-the order report's `product-name`, `earliest-ship-date`, `is-prime`; Amazon Fulfilled Shipments' `shipment-id`
+the order report's `product-name`, `earliest-ship-date`; Amazon Fulfilled Shipments' `shipment-id`
 and `product-name`): they are left unread. Product names alone are a tenth of a large account's bytes, and
 reading them cost a large account about a second (docs/decisions.md).
 """
@@ -105,6 +105,8 @@ ORDER_REPORT = KindSpec(
         Column("is-buyer-requested-cancellation", "buyer_requested", T.BOOL),
         Column("buyer-requested-cancel-reason", "buyer_cancel_reason"),
         Column("sales-channel", "sales_channel"),
+        # Which orders are Seller-Fulfilled Prime: the program metrics of `--program sfp` count only those.
+        Column("is-prime", "is_prime", T.BOOL),
         Column("buyer-name", "buyer_name", pii=True),
         Column("buyer-email", "buyer_email", pii=True),
         Column("buyer-phone-number", "buyer_phone", pii=True),

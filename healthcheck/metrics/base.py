@@ -16,6 +16,7 @@ from healthcheck.outcome import Status
 
 if TYPE_CHECKING:
     from healthcheck.metrics.events import Events
+    from healthcheck.metrics.rules import Rule
     from healthcheck.model import AuditData
 
 
@@ -92,6 +93,16 @@ EventsFn = Callable[["AuditData"], "Events | None"]
 
 
 @dataclass(frozen=True)
+class Variant:
+    """An earlier definition of the metric, as a dated rule names it (`Rule.variant`): its own count and unit."""
+
+    compute: ComputeFn
+    events: EventsFn | None
+    unit: str
+    bad: tuple[str, str]
+
+
+@dataclass(frozen=True)
 class MetricSpec:
     """One metric's whole definition: read this to know what the number means."""
 
@@ -121,6 +132,11 @@ class MetricSpec:
     amazon: tuple[AmazonKey, ...] = ()
     amazon_counts_fewer: str = ""
     amazon_counts_more: str = ""
+    # Earlier definitions by name, for the dated rules that name one (metrics/rules.py).
+    variants: tuple[tuple[str, Variant], ...] = ()
+    program: str | None = None  # a program's metric (`--program`): in the audit only when the seller asks
+    target_allowed: bool = False  # Amazon says "no more than": a rate equal to the target still meets it
+    rule: Rule | None = None  # the rule the resolved spec is judged by (registry.resolve sets it)
     plan: PlanShape = PlanShape()
 
     def missing_inputs(self, given: Callable[[str], bool]) -> tuple[str, ...]:
@@ -132,6 +148,13 @@ class MetricSpec:
     def with_overrides(self, **changes: Any) -> MetricSpec:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    def with_variant(self, name: str | None) -> MetricSpec:
+        """The spec counting as the named earlier definition does (itself when None or unknown)."""
+        found = dict(self.variants).get(name) if name else None
+        if found is None:
+            return self
+        return dataclasses.replace(self, compute=found.compute, events=found.events, unit=found.unit, bad=found.bad)
+
     def classify(self, rate: float | None) -> Status:
         """SPEC 4: lower-is-better breaches at >= target; higher-is-better breaches below target."""
         if rate is None:
@@ -140,7 +163,7 @@ class MetricSpec:
             return Status.OK
         at_risk = self.at_risk if self.at_risk is not None else self.target
         if self.direction is Direction.LOWER_IS_BETTER:
-            if rate >= self.target:
+            if rate > self.target or (rate == self.target and not self.target_allowed):
                 return Status.BREACH
             return Status.AT_RISK if rate >= at_risk else Status.OK
         if rate < self.target:

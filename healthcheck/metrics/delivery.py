@@ -8,7 +8,17 @@ from collections.abc import Iterable
 import pandas as pd
 
 from healthcheck.loaders.seller_performance import AmazonKey
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
+from healthcheck.metrics.base import (
+    Basis,
+    Direction,
+    Measurement,
+    MetricSpec,
+    PlanShape,
+    Variant,
+    Window,
+    date_span,
+    sorted_ids,
+)
 from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, ORDER_ROW, AuditData, local_dates, order_values
 
@@ -21,10 +31,26 @@ def delivered_rows(data: AuditData, columns: Iterable[str]) -> pd.DataFrame:
     return rows.loc[chosen, [c for c in columns if c in rows.columns]]
 
 
+def by_package(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per package (order and tracking number), delivered when its last item was, counted once: what the
+    on-time delivery rate counted before Amazon's 2024-07-25 definition (metrics/rules.py)."""
+    grouped = rows.groupby(["order_id", "tracking_number"], as_index=False, sort=False)
+    return grouped.agg(delivered_ts=("delivered_ts", "max"), promised=("promised", "first")).assign(quantity=1)
+
+
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
+    return _compute(data, window, per_package=False)
+
+
+def compute_packages(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
+    return _compute(data, window, per_package=True)
+
+
+def _compute(data: AuditData, window: Window, *, per_package: bool) -> Measurement:
     if not data.has("ship_confirmations"):
         return Measurement.not_evaluated("no ship confirmations (with delivered-at) were given")
-    rows = delivered_rows(data, ("order_id", "delivered_ts", "quantity", ORDER_ROW))
+    columns = ("order_id", "tracking_number", "delivered_ts", "quantity", ORDER_ROW)
+    rows = delivered_rows(data, columns if per_package else ("order_id", "delivered_ts", "quantity", ORDER_ROW))
     if rows.empty:
         return Measurement.not_evaluated("the ship confirmations carry no delivery time (delivered-at)")
     promised = order_values(data, rows, "latest_delivery_ts")
@@ -33,6 +59,8 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
             "no promised delivery date (latest-delivery-date from an order report) for the delivered packages"
         )
     rows = rows.assign(promised=promised).loc[promised.notna()]
+    if per_package:
+        rows = by_package(rows)
     promised_day = local_dates(rows["promised"], data.marketplace.timezone)
     span = date_span(promised_day)
     rows = rows.loc[window.contains(promised_day)]
@@ -51,8 +79,25 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
 
 def events(data: AuditData) -> Events | None:
     """Units by promised delivery day; late units count against the metric."""
+    return _events(data, per_package=False)
+
+
+def events_packages(data: AuditData) -> Events | None:
+    return _events(data, per_package=True)
+
+
+def _events(data: AuditData, *, per_package: bool) -> Events | None:
     if not data.has("ship_confirmations"):
         return None
+    if per_package:
+        rows = delivered_rows(data, ("order_id", "tracking_number", "delivered_ts", "quantity", ORDER_ROW))
+        promised = order_values(data, rows, "latest_delivery_ts")
+        if bool(promised.isna().all()):
+            return None
+        rows = by_package(rows.assign(promised=promised).loc[promised.notna()])
+        late = rows["delivered_ts"] > rows["promised"]
+        ones = rows["quantity"].astype("int64")
+        return Events.build(local_dates(rows["promised"], data.marketplace.timezone), ALWAYS, flag(late), ones)
     # The order id only where no order row says which order (order_values joins on either).
     joined_by_row = ORDER_ROW in data.confirmations
     rows = delivered_rows(data, ("delivered_ts", "quantity", ORDER_ROW if joined_by_row else "order_id"))
@@ -101,5 +146,6 @@ ON_TIME_DELIVERY_RATE = MetricSpec(
         "handling window, and use faster services for regions that arrive late."
     ),
     inputs=(("ship_confirmations",), ("order_report",)),
+    variants=(("packages", Variant(compute_packages, events_packages, "packages", ("late package", "late packages"))),),
     plan=PlanShape(causes=("delivery_lateness", "carrier", "sku", "ship_weekday"), quiet=("carrier", "sku")),
 )

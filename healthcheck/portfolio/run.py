@@ -22,7 +22,7 @@ from healthcheck.context import MarketplaceConflict, choose_marketplace
 from healthcheck.errors import ConfigError, HealthcheckError
 from healthcheck.loaders import load_inputs
 from healthcheck.marketplaces import get_marketplace
-from healthcheck.metrics import METRIC_IDS, resolve
+from healthcheck.metrics import metric_ids, resolve
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus
 from healthcheck.portfolio import Account, Audited
 from healthcheck.portfolio.split import split_account
@@ -104,7 +104,7 @@ def _split_audits(
 
 
 def _config(account: Account, cwd: Path) -> Config:
-    config = load_config(account.config, cwd=cwd, metric_ids=METRIC_IDS)
+    config = load_config(account.config, cwd=cwd, metric_ids=metric_ids())
     resolve(config)  # thresholds that contradict each other are refused, as by `audit`
     return config
 

@@ -16,6 +16,7 @@ from healthcheck.insights import Headroom, Recovery, Series, Trend
 from healthcheck.insights.reconciliation import ReconcileRow, Reconciliation
 from healthcheck.loaders.seller_performance import AmazonFigure
 from healthcheck.metrics.base import MetricResult, Window
+from healthcheck.metrics.rules import Rule
 from healthcheck.outcome import FailOn
 from healthcheck.plan import Cause, Plan, Step
 
@@ -62,6 +63,22 @@ def metric_entry(report: AuditReport, result: MetricResult) -> dict[str, Any]:
         "recovery": _recovery(found) if found else None,
         # The headline date: back to ok (under target and under at risk) if nothing new goes wrong.
         "recovery_date": found.ok.isoformat() if found and found.ok else None,
+        "program": result.spec.program,
+        "rule": _rule(result.spec.rule),
+    }
+
+
+def _rule(rule: Rule | None) -> dict[str, Any] | None:
+    """The rule the metric was judged by (metrics/rules.py): SPEC's (`contract`) or Amazon's dated one."""
+    if rule is None:
+        return None
+    return {
+        "contract": rule.contract,
+        "since": rule.since.isoformat() if rule.since else None,
+        "marketplaces": sorted(rule.marketplaces),
+        "enforcement": rule.enforcement.name.lower(),
+        "measures": rule.measures or None,
+        "source": rule.source,
     }
 
 

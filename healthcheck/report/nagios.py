@@ -35,7 +35,8 @@ def _crossed(result: MetricResult) -> str:
     suffix = f" ({partial})" if partial else ""
     if threshold is None:
         return f"{result.id} {percent(result.rate)}{suffix}"
-    sign = ">=" if spec.direction is Direction.LOWER_IS_BETTER else "<"
+    lower = spec.direction is Direction.LOWER_IS_BETTER
+    sign = (">" if spec.target_allowed and threshold == spec.target else ">=") if lower else "<"
     return f"{result.id} {percent(result.rate)} {sign} {percent(threshold)}{suffix}"
 
 

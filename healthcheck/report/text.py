@@ -12,6 +12,7 @@ from healthcheck.action_base import kind_of
 from healthcheck.actions import Action, Effect
 from healthcheck.insights import RECOVERY_ASSUMPTION, Headroom, Recovery, Series
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
+from healthcheck.metrics.rules import Enforcement
 from healthcheck.wording import plural
 
 if TYPE_CHECKING:
@@ -56,7 +57,8 @@ def target_text(result: MetricResult) -> str:
     spec = result.spec
     if spec.target is None:
         return "-"
-    sign = "<" if spec.direction is Direction.LOWER_IS_BETTER else ">="
+    # "No more than" (a program's cancellation rate): the target itself still meets it.
+    sign = ("<=" if spec.target_allowed else "<") if spec.direction is Direction.LOWER_IS_BETTER else ">="
     return f"{sign} {percent(spec.target)}"
 
 
@@ -188,8 +190,11 @@ def metric_sentence(report: AuditReport, result: MetricResult) -> str:
         f"{', ' + partial + ' covered by the data' if partial else ''})"
     )
     if spec.target is not None:
-        sign = "under" if spec.direction is Direction.LOWER_IS_BETTER else "at least"
+        lower = spec.direction is Direction.LOWER_IS_BETTER
+        sign = ("no more than" if spec.target_allowed else "under") if lower else "at least"
         line += f"; Amazon's target is {sign} {percent(spec.target)}"
+        if spec.rule is not None and spec.rule.enforcement is Enforcement.RECOMMENDED:
+            line += " (a recommendation then: Amazon stated no penalty)"
         if result.status is Status.AT_RISK and spec.at_risk is not None:
             line += f", at risk from {percent(spec.at_risk)}"
     line += "."

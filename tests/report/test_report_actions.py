@@ -32,13 +32,17 @@ def test_demo_actions_in_priority_order(demo: AuditReport) -> None:
         (1, "appeal_buyer_cancellation", "cancellation_rate"),
         (2, "relist_or_fix_stock", "cancellation_rate"),
         # SPEC 5.3 (rev 2): the ShippingAddressUndeliverable cancellation is not a stock-out.
-        (3, "review_cancellation_causes", "cancellation_rate"),
-        (4, "plan_of_action", "cancellation_rate"),
-        (5, "ship_overdue_orders", "late_shipment_rate_10d"),
-        (6, "lengthen_handling_time", "late_shipment_rate_10d"),
-        (7, "respond_to_claims", "order_defect_rate_mfn"),
-        (8, "request_feedback_removal", "order_defect_rate_mfn"),
-        (9, "fix_tracking", "valid_tracking_rate"),
+        # Issue 15: two SKUs with repeated seller cancellations in 30 days, whose offers Amazon can remove.
+        (3, "review_offer_removal", "cancellation_rate"),
+        (4, "review_cancellation_causes", "cancellation_rate"),
+        (5, "plan_of_action", "cancellation_rate"),
+        (6, "ship_overdue_orders", "late_shipment_rate_10d"),
+        (7, "lengthen_handling_time", "late_shipment_rate_10d"),
+        (8, "respond_to_claims", "order_defect_rate_mfn"),
+        (9, "request_feedback_removal", "order_defect_rate_mfn"),
+        # Issue 15: the SKUs behind the late deliveries (listing-level deactivation since 2026-02-28).
+        (10, "fix_late_delivery_listings", "on_time_delivery_rate"),
+        (11, "fix_tracking", "valid_tracking_rate"),
     ]
     for action in demo.actions:
         assert action.order_ids and action.skus, action.id

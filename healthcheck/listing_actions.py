@@ -1,0 +1,119 @@
+"""Risk to single listings rather than the account (issue 15): the SKUs behind late deliveries, which Amazon
+deactivates since 2026-02-28 instead of every seller-fulfilled listing, and SKUs with consecutive seller
+cancellations, whose offer Amazon can remove (help page 200285210). The rules, with their dates and counts, are
+read from `metrics/rules.py`: what the action says depends on the rule in force on the as-of day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from healthcheck.action_base import Action, sku_counts
+from healthcheck.metrics.base import MetricResult
+from healthcheck.metrics.cancellation import expired_orders
+from healthcheck.metrics.rules import Enforcement, listing_rule, next_listing_rule
+from healthcheck.model import MFN, AuditData, member
+from healthcheck.wording import plural
+
+
+def _skus_text(counts: list[tuple[str, int]], noun: str) -> str:
+    shown = "; ".join(f"{sku}: {plural(n, noun)}" for sku, n in counts[:8])
+    more = f"; and {plural(len(counts) - 8, 'other SKU')}" if len(counts) > 8 else ""
+    return shown + more
+
+
+def late_delivery_listings(data: AuditData, result: MetricResult, as_of: dt.date) -> list[Action]:
+    """The SKUs of the orders delivered late in the on-time delivery rate's window, most late orders first."""
+    late = pd.Series(result.measurement.problem_order_ids, dtype=object)
+    if result.rate is None or late.empty:
+        return []
+    counts = sku_counts(data, late)
+    if not counts:
+        return []
+    skus = _skus_text(counts, "late order")
+    rule = listing_rule(result.id, data.marketplace.code, as_of)
+    floor = f"{round(rule.target * 100, 2):g} %" if rule is not None and rule.target is not None else ""
+    below = rule is not None and rule.target is not None and result.rate < rule.target
+    if rule is not None and rule.enforcement is Enforcement.LISTINGS:
+        lead = (
+            f"Since {rule.since_text} Amazon deactivates only the seller-fulfilled listings behind the late "
+            f"deliveries when the on-time delivery rate is below {floor} (far below, or again and again, still all "
+            "of them). "
+        )
+        lead += "Your rate is below it: these listings are the ones due for deactivation. " if below else ""
+    elif rule is not None:
+        later = next_listing_rule(result.id, data.marketplace.code, as_of)
+        change = f"; from {later.since_text}: {later.enforcement.value}" if later is not None else ""
+        lead = (
+            f"Below {floor} Amazon can deactivate every seller-fulfilled listing (rule in force since "
+            f"{rule.since_text}{change}). "
+        )
+    else:
+        lead = f"Amazon states no deactivation for late deliveries in {data.marketplace.code} on {as_of}. "
+    return [
+        Action(
+            "fix_late_delivery_listings",
+            result.id,
+            f"Fix the {plural(len(counts), 'listing')} behind the late deliveries",
+            f"{lead}Late deliveries by SKU: {skus}. For each, set the shipping template's transit time to what the "
+            "carrier achieves, lengthen its handling time, or ship it with a faster service.",
+            tuple(str(i) for i in late),
+            tuple(sku for sku, _ in counts),
+        )
+    ]
+
+
+def offer_removal_risk(data: AuditData, result: MetricResult, as_of: dt.date) -> list[Action]:
+    """SKUs whose last orders include consecutive seller cancellations, orders placed in the rule's window."""
+    rule = listing_rule(result.id, data.marketplace.code, as_of)
+    if rule is None or rule.count is None or rule.window_days is None:
+        return []
+    orders = data.orders
+    start = pd.Timestamp(as_of - dt.timedelta(days=rule.window_days - 1))
+    placed = (orders["channel"] == MFN) & orders["purchase_date"].between(start, pd.Timestamp(as_of))
+    placed &= ~orders["cancelled_while_pending"]  # not the seller's (SPEC 4.2)
+    own = (orders["cancelled"] | expired_orders(data, as_of)) & ~orders["buyer_requested"]
+    chosen = orders.loc[placed, ["order_id", "purchase_ts"]].assign(seller_cancelled=own[placed].to_numpy())
+    if not bool(chosen["seller_cancelled"].any()):
+        return []
+    items = data.items.loc[member(data.items["order_id"], chosen["order_id"]), ["order_id", "sku", "cancelled"]]
+    rows = items.merge(chosen, on="order_id", how="inner")
+    # An order's cancelled items where the reports say which; all its items where they do not.
+    flagged = rows.groupby("order_id")["cancelled"].transform("any")
+    rows["bad"] = rows["seller_cancelled"] & (rows["cancelled"] | ~flagged)
+    rows = rows.sort_values(["sku", "purchase_ts", "order_id"], kind="stable")
+    # The page names two triggers: two consecutive seller cancellations, and "a history of seller-canceled orders";
+    # two of a SKU in the window is flagged (docs/rules.md), the consecutive ones said first.
+    at_risk: dict[str, list[str]] = {}
+    in_a_row: list[str] = []
+    for sku, group in rows.groupby("sku", sort=True):
+        bad = group.loc[group["bad"], "order_id"]
+        if len(bad) < rule.count:
+            continue
+        at_risk[str(sku)] = [str(o) for o in bad]
+        run, longest = 0, 0
+        for flag in group["bad"]:
+            run = run + 1 if flag else 0
+            longest = max(longest, run)
+        in_a_row += [str(sku)] if longest >= rule.count else []
+    if not at_risk:
+        return []
+    counts = sorted(((sku, len(ids)) for sku, ids in at_risk.items()), key=lambda c: (c[0] not in in_a_row, -c[1]))
+    order_ids = tuple(sorted({o for ids in at_risk.values() for o in ids}))
+    row_text = f" In a row (no order of the SKU shipped between them): {', '.join(in_a_row)}." if in_a_row else ""
+    return [
+        Action(
+            "review_offer_removal",
+            result.id,
+            f"Check the {plural(len(counts), 'offer')} Amazon can remove for repeated seller cancellations",
+            f"Amazon can remove an offer after {rule.count} consecutive seller cancellations of orders placed in the "
+            f"last {rule.window_days} days, or for a history of them (help page 200285210). Seller cancellations in "
+            f"those days by SKU: {_skus_text(counts, 'cancelled order')}.{row_text} Correct the stock of each before "
+            "the next order; if an offer "
+            "shows as Inactive (Ineligible for seller-fulfillment) in Manage Inventory, edit its price to reactivate "
+            "it once it is in stock.",
+            order_ids,
+            tuple(sku for sku, _ in counts),
+        )
+    ]

@@ -1,0 +1,62 @@
+"""The Seller-Fulfilled Prime orders (`--program sfp`): the audit data cut to the orders the order report marks
+`is-prime`, so the program's metrics count exactly as the account's own metrics do, over Prime orders only."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from healthcheck.model import AuditData, member
+
+NO_PRIME_FLAG = (
+    "no order report with the is-prime column was given: it is the only report that says which orders were "
+    "Seller-Fulfilled Prime (download Orders > Order Reports, which carries it)"
+)
+
+NO_PRIME_ORDERS = "the order report marks no order Prime (is-prime is false on every row): there is nothing to count"
+
+
+def prime_problem(data: AuditData) -> str | None:
+    """Why the program's metrics cannot count Prime orders, or None when the order report marks some."""
+    ids = prime_order_ids(data)
+    if ids is None:
+        return NO_PRIME_FLAG
+    return NO_PRIME_ORDERS if ids.empty else None
+
+
+def prime_order_ids(data: AuditData) -> pd.Series | None:
+    """The order ids the order report marks Prime; None when no order report says (the column is absent)."""
+    frame = data.loaded.frame("order_report")
+    if frame is None or "is_prime" not in frame.columns:
+        return None
+    flags = frame["is_prime"].fillna(False).astype(bool)
+    return pd.Series(frame.loc[flags, "order_id"].drop_duplicates().to_numpy(), dtype=object)
+
+
+def prime_orders_data(data: AuditData) -> AuditData | None:
+    """Orders and items of Prime orders only (for the counts made over orders: cancellations)."""
+
+    def build() -> AuditData | None:
+        ids = prime_order_ids(data)
+        if ids is None:
+            return None
+        orders = data.orders.loc[member(data.orders["order_id"], ids)]
+        items = data.items.loc[member(data.items["order_id"], ids)]
+        return dataclasses.replace(data, orders=orders, items=items)
+
+    return data.derived(prime_orders_data, data.orders, build)
+
+
+def prime_shipments_data(data: AuditData) -> AuditData | None:
+    """Ship confirmations of Prime orders only; the orders stay whole, so each row's order row still points
+    at its order (for the counts made over packages and units: tracking, shipment, delivery)."""
+
+    def build() -> AuditData | None:
+        ids = prime_order_ids(data)
+        if ids is None:
+            return None
+        rows = data.confirmations
+        return dataclasses.replace(data, confirmations=rows.loc[member(rows["order_id"], ids)])
+
+    return data.derived(prime_shipments_data, data.confirmations, build)

@@ -1,0 +1,45 @@
+"""Seller-Fulfilled Prime valid tracking rate (help page 202072550 JP, G201812270 FR): over Prime packages."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from healthcheck.metrics import tracking
+from healthcheck.metrics.base import Measurement, Window
+from healthcheck.metrics.events import Events
+from healthcheck.metrics.prime import prime_problem, prime_shipments_data
+from healthcheck.model import AuditData
+
+
+def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
+    prime = prime_shipments_data(data)
+    problem = prime_problem(data)
+    if prime is None or problem is not None:
+        return Measurement.not_evaluated(problem or "")
+    return tracking.compute(prime, window, as_of)
+
+
+def events(data: AuditData) -> Events | None:
+    prime = prime_shipments_data(data)
+    return None if prime is None else tracking.events(prime)
+
+
+SFP_VALID_TRACKING_RATE = dataclasses.replace(
+    tracking.VALID_TRACKING_RATE,
+    id="sfp_valid_tracking_rate",
+    title="Prime valid tracking rate (SFP)",
+    short="sfp_vtr",
+    target=0.94,
+    at_risk=0.94,
+    window_days=7,
+    compute=compute,
+    events=events,
+    amazon=(),
+    population="Seller-Fulfilled Prime packages confirmed",
+    numerator="Prime packages with a tracking number and a carrier approved for Prime",
+    advice="Ship Prime orders only with the carriers and ship methods approved for Seller-Fulfilled Prime, and "
+    "confirm each with its tracking number the day it leaves.",
+    inputs=(("ship_confirmations",), ("order_report",)),
+    program="sfp",
+)
