@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from healthcheck.cli import _fail, _load_config, _parse_date, app, write_atomically
+from healthcheck.cli import _fail, _load_config, _parse_date, _with_rules, app, write_atomically
 from healthcheck.interrupts import stop_signals_held
 from healthcheck.marketplaces import MARKETPLACES
 from healthcheck.outcome import ExitCode
@@ -61,13 +61,21 @@ def plan(
         bool,
         typer.Option("--show-pii", help="Add each order's buyer name (from the order report) to the evidence."),
     ] = False,
+    rules: Annotated[
+        str | None,
+        typer.Option("--rules", help="contract (the default) or dated, as for audit. Default: the config's `rules`."),
+    ] = None,
+    program: Annotated[
+        list[str] | None,
+        typer.Option("--program", help="Add a program's own metrics, as for audit: sfp; repeatable."),
+    ] = None,
 ) -> None:
     """Draft the plan of action for a metric in breach: root cause, actions taken and to take, preventive measures,
     and the orders as evidence. It states only what the reports show; [FILL IN: ...] marks what you must add."""
     from healthcheck.audit import run_audit
     from healthcheck.loaders.own_outputs import output_clash
     from healthcheck.lookup import resolve_metric
-    from healthcheck.metrics import metric_ids
+    from healthcheck.metrics import get_spec, metric_ids
     from healthcheck.options import as_of_problem, text_encoding
     from healthcheck.report.markdown import plan_markdown
     from healthcheck.report.plan_view import no_plan_sentence, plan_blocks, plan_plain, title
@@ -86,9 +94,10 @@ def plan(
             _fail(str(exc), hint="use e.g. utf-8, cp1252 or cp932")
     if output is not None and (clash := output_clash(output, paths)):
         _fail(clash, hint="write the plan to another file (its own outputs in the folder are skipped when read)")
+    settings = _with_rules(_load_config(config), rules, program)
     report = run_audit(
         paths,
-        config=_load_config(config),
+        config=settings,
         marketplace=marketplace,
         as_of=as_of_date,
         encoding=encoding,
@@ -97,7 +106,15 @@ def plan(
     for error in report.errors:
         where = one_line(error.path) + (f", line {error.line}" if error.line else "")
         typer.echo(f"healthcheck: {error.title.lower()}: {where}: {one_line(error.message)}", err=True)
-    result = next(r for r in report.metrics if r.id == metric_id)
+    result = next((r for r in report.metrics if r.id == metric_id), None)
+    if result is None:
+        # A program's metric is audited only when the program is asked for, in a marketplace it has thresholds for.
+        spec = get_spec(metric_id)
+        _fail(
+            f"{metric_id} was not part of this audit: it is a metric of the {spec.program} program",
+            hint=f"pass --program {spec.program} (or set program in the config); the audit's notes say when the "
+            f"{report.marketplace.code} marketplace has no thresholds for it",
+        )
     drafted = report.plan_for(metric_id)
     if drafted is None:
         typer.echo(no_plan_sentence(report, result))

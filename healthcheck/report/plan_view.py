@@ -117,11 +117,10 @@ def no_plan_sentence(report: AuditReport, result: MetricResult) -> str:
         from healthcheck.audit import report_name  # the audit imports the report package: not at module level
 
         add = ", ".join(report_name(kind) for kind in dict.fromkeys(result.missing_inputs))
-        fix = (
-            f" Add {add} to the reports."
-            if add
-            else " Give reports whose dates reach its window (is --as-of past them?)."
-        )
+        last = result.measurement.last_data_date
+        fix = f" Add {add} to the reports." if add else ""
+        if not add and last is not None and last < result.window.start:
+            fix = f" The data ends on {last.isoformat()}, before its window: is --as-of past the reports?"
         return f"No plan of action: the {spec.title.lower()} was not evaluated: {result.measurement.reason}.{fix}"
     target = f"Amazon's target is {_target(result)}" if spec.target is not None else "it has no target"
     return (

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from healthcheck.cli import main
-from healthcheck.metrics import METRICS, metric_ids, registry
+from healthcheck.metrics import METRICS, get_spec, metric_ids, registry
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, sorted_ids
 from healthcheck.model import AuditData
 from healthcheck.report.plan_view import PlanBlock, PlanLine, plan_plain
@@ -184,13 +184,24 @@ def test_a_metric_not_in_breach_needs_no_plan(capsys: pytest.CaptureFixture[str]
 
 def test_an_as_of_past_the_data_leaves_nothing_to_plan(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = plan_output(capsys, "cr", str(SAMPLES), "--as-of", "2027-03-01")
-    assert code == 3 and "was not evaluated" in out and "is --as-of past them?" in out
+    assert code == 3 and "was not evaluated" in out
+    assert "The data ends on 2026-11-20, before its window: is --as-of past the reports?" in out
 
 
 def test_a_metric_not_evaluated_names_the_report_to_add(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = plan_output(capsys, "cr", str(SAMPLES / "feedback.txt"))
     assert code == 3
     assert "was not evaluated" in out and "the All Orders report (all_orders)" in out
+
+
+def test_a_program_metric_needs_its_program(capsys: pytest.CaptureFixture[str]) -> None:
+    """A program's metric is audited only with --program: without it the plan says so instead of guessing."""
+    sfp = next(spec for spec in (get_spec(i) for i in metric_ids()) if spec.program is not None)
+    code, out, err = plan_output(capsys, sfp.short, str(SAMPLES))
+    assert code == 3 and out == ""
+    assert f"{sfp.id} was not part of this audit" in err and f"--program {sfp.program}" in err
+    code, out, err = plan_output(capsys, sfp.short, str(SAMPLES), "--program", str(sfp.program))
+    assert "was not part of this audit" not in err and out.startswith(("No plan of action", "Plan of action"))
 
 
 def test_an_unknown_metric_is_an_error_naming_the_ids(capsys: pytest.CaptureFixture[str]) -> None:
