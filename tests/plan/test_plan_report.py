@@ -9,8 +9,10 @@ import pytest
 
 from healthcheck.audit import AuditReport, run_audit
 from healthcheck.config import Config, MetricOverride
+from healthcheck.metrics import get_spec, metric_ids
 from healthcheck.metrics.base import Status
 from healthcheck.outcome import FailOn
+from healthcheck.plan import DIMENSIONS
 from healthcheck.report import Format, render
 from healthcheck.report.document import document
 
@@ -70,3 +72,11 @@ def test_no_breach_no_plan(demo: AuditReport) -> None:
     assert report.plans == () and document(report)["plan"] == []
     for fmt in (Format.TABLE, Format.MARKDOWN, Format.HTML):
         assert "Plan of action:" not in render(report, fmt, fail_on=FailOn.AT_RISK, color=False, width=None)
+
+
+def test_every_metric_names_only_dimensions_the_plan_knows() -> None:
+    """A typo in a spec's PlanShape would surface only on the day that metric breaches: caught here instead."""
+    for spec in (get_spec(metric_id) for metric_id in metric_ids()):
+        assert set(spec.plan.causes) <= set(DIMENSIONS), spec.id
+        assert set(spec.plan.quiet) <= set(spec.plan.causes), spec.id
+        assert all(DIMENSIONS[name].same_as for name in spec.plan.quiet), spec.id
