@@ -199,7 +199,8 @@ def plan_of_action(data: AuditData, results: list[MetricResult]) -> list[Action]
             f"The {r.spec.title.lower()} is over Amazon's target. If Amazon asks for a plan of action, state "
             "(1) the root cause, found in the orders listed here; (2) what you have already done about each of "
             f"those orders; (3) the changes that keep it from happening again: {r.spec.advice} Keep it short, "
-            "factual and specific to your account.",
+            f"factual and specific to your account: the command healthcheck plan {r.spec.short} drafts it from "
+            "these reports.",
             r.measurement.problem_order_ids,
             skus_of(
                 data,

@@ -30,6 +30,7 @@ from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluat
 from healthcheck.metrics.registry import rule_notes
 from healthcheck.model import AuditData, build_audit_data, member
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
+from healthcheck.plan import Plan, build_plans
 from healthcheck.shipcal import OperatingCalendar
 
 
@@ -109,6 +110,11 @@ class AuditReport:
     buyers: Mapping[str, Buyer] = field(default_factory=dict)
     marketplace_source: str = "from --marketplace"
     before_data: str | None = None  # why a given --as-of before every date in the files can show nothing
+    # The draft plan of action of each metric in breach (healthcheck/plan/), in the metrics' order.
+    plans: tuple[Plan, ...] = ()
+
+    def plan_for(self, metric_id: str) -> Plan | None:
+        return next((p for p in self.plans if p.result.id == metric_id), None)
 
     @property
     def status(self) -> OverallStatus:
@@ -233,6 +239,7 @@ def audit_loaded(
             executor, lambda: build_insights(data, results, effective_as_of, loaded.seller_performance, events)
         )
         actions = build_actions(data, results, effective_as_of, executor)
+        plans = build_plans(data, results, actions, effective_as_of)
         insights = built_insights()
     problems = list(loaded.problems)
     if not loaded.inputs and not problems:
@@ -268,4 +275,5 @@ def audit_loaded(
         buyers=buyer_contacts(loaded, named) if show_pii else {},
         marketplace_source=choice.source,
         before_data=early,
+        plans=plans,
     )

@@ -325,6 +325,7 @@ def _root_help() -> str:
 from healthcheck import cli_tools  # noqa: E402, F401
 from healthcheck import cli_loop  # noqa: E402, F401
 from healthcheck import cli_portfolio  # noqa: E402, F401
+from healthcheck import cli_plan  # noqa: E402, F401
 
 # isort: on
 

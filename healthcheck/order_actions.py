@@ -41,7 +41,7 @@ _OTHER_CAUSES: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
-def _cause(reason: str) -> str:
+def cancel_cause(reason: str) -> str:
     """`buyer`, `address`, `pricing`, `stock` (a stock reason, or none given) or `other`."""
     if re.search(BUYER_REASON_PATTERN, reason, re.IGNORECASE):
         return "buyer"
@@ -53,12 +53,35 @@ def _cause(reason: str) -> str:
     return "other"
 
 
+_STOCK_ADVICE = (
+    "Update inventory several times a day when you also sell these SKUs elsewhere, set the listing inactive "
+    "or its quantity to 0 until restocked, check price submissions for errors, and consider FBA for SKUs that "
+    "keep running out."
+)
+_BUYER_ADVICE = (
+    "Ask buyers who want to cancel to use Request Cancellation in Your Orders, so that their requests do not count "
+    "against you."
+)
+
+
+def cancel_cause_advice(cause: str) -> str:
+    """What keeps a cancellation of this cause (`cancel_cause`) from recurring, as a sentence."""
+    if cause == "stock":
+        return _STOCK_ADVICE
+    if cause == "buyer":
+        return _BUYER_ADVICE
+    for name, _, advice in _OTHER_CAUSES:
+        if name == cause:
+            return sentence(advice.split(": ", 1)[-1]) + "."
+    return "Check what led to each of these cancellations."
+
+
 def cancellation_actions(data: AuditData, result: MetricResult, as_of: dt.date) -> list[Action]:
     orders = data.orders
     counted = orders.loc[member(orders["order_id"], pd.Series(result.measurement.order_ids, dtype=object))]
     if counted.empty:
         return []
-    causes = counted["cancel_reason"].fillna("").astype("str").map(_cause)
+    causes = counted["cancel_reason"].fillna("").astype("str").map(cancel_cause)
     actions: list[Action] = []
     appeal = counted.loc[causes == "buyer"]
     if not appeal.empty:
@@ -87,11 +110,7 @@ def cancellation_actions(data: AuditData, result: MetricResult, as_of: dt.date) 
 def _stock_action(data: AuditData, result: MetricResult, stock: pd.DataFrame) -> Action:
     skus = sku_counts(data, stock["order_id"], cancelled_only=True)
     worst = ", ".join(f"{sku} ({n})" for sku, n in skus[:3]) or "unknown SKUs"
-    advice = (
-        "Update inventory several times a day when you also sell these SKUs elsewhere, set the listing inactive "
-        "or its quantity to 0 until restocked, check price submissions for errors, and consider FBA for SKUs that "
-        "keep running out."
-    )
+    advice = _STOCK_ADVICE
     if not data.buyer_request_known:
         # SPEC 4.2 (rev 2): with no buyer-request information, the files cannot say who cancelled.
         return Action(

@@ -1,5 +1,5 @@
 """Regenerate docs/example.md from the demo account: the table and the Markdown as `make run` prints them, trimmed
-after the third action (the full outputs are the golden files in tests/golden/)."""
+after the third action (the full outputs are the golden files in tests/golden/), and the plan of action."""
 
 from __future__ import annotations
 
@@ -35,6 +35,12 @@ def trimmed_markdown(text: str) -> str:
     return head + "\n\n…"
 
 
+def plan() -> str:
+    """The plan of action of the demo's cancellation breach, whole, as `healthcheck plan cr` prints it."""
+    command = [sys.executable, "-m", "healthcheck", "plan", "cr", "sample_reports"]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT).stdout.rstrip("\n")
+
+
 def main() -> int:
     table, markdown = trimmed_table(output("table")), trimmed_markdown(output("markdown"))
     doc = f"""# Example output
@@ -50,6 +56,14 @@ The same as `--format markdown` (trimmed):
 
 ```markdown
 {markdown}
+```
+
+The audit ends with the draft plan of action of the breached cancellation rate (the reports list its evidence up
+to 10 orders). `healthcheck plan cr sample_reports/` prints it whole, ready to paste into Seller Central
+(`--format markdown` for Markdown); `[FILL IN: ...]` marks what only the seller knows:
+
+```
+{plan()}
 ```
 
 Headroom `2 / 4` reads: at today's volume the window can take 2 more defective orders and stay ok, and 4 more

@@ -85,6 +85,21 @@ class Measurement:
         return cls(reason=reason, first_data_date=span[0], last_data_date=span[1], counted=False)
 
 
+@dataclass(frozen=True)
+class PlanShape:
+    """Where a plan of action for the metric looks for the root cause (`healthcheck/plan/` reads it): the order
+    attributes its bad ones are counted by, named as `plan.causes.DIMENSIONS` names them, in the order the plan
+    lists them. Every metric counts orders, so SKUs and weekdays suit any; a metric names what else tells its
+    causes apart (cancel reasons, carriers, handling times...)."""
+
+    causes: tuple[str, ...] = ("sku", "purchase_weekday")
+    # Causes whose values the plan checks for "no new bad one since": a SKU that kept selling without another
+    # cancellation is the data showing a fix took.
+    quiet: tuple[str, ...] = ("sku",)
+    # The plan reports which of the bad orders have been confirmed since (late shipments: shipped after all).
+    since_confirmed: bool = False
+
+
 ComputeFn = Callable[["AuditData", Window, dt.date], Measurement]
 # A status decided from the measurement itself rather than from a rate against thresholds (Amazon's own ratings).
 JudgeFn = Callable[[Measurement], Status]
@@ -143,6 +158,7 @@ class MetricSpec:
     program: str | None = None  # a program's metric (`--program`): in the audit only when the seller asks
     target_allowed: bool = False  # Amazon says "no more than": a rate equal to the target still meets it
     rule: Rule | None = None  # the rule the resolved spec is judged by (registry.resolve sets it)
+    plan: PlanShape = PlanShape()
 
     def missing_inputs(self, given: Callable[[str], bool]) -> tuple[str, ...]:
         return tuple(group[0] for group in self.inputs if not any(given(kind) for kind in group))

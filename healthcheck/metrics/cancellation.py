@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from healthcheck.loaders.seller_performance import AmazonKey
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
 from healthcheck.metrics.events import ALWAYS, NEVER, Events, day_numbers, flag
 from healthcheck.model import MFN, AuditData
 from healthcheck.shipcal import add_operating_days
@@ -144,4 +144,5 @@ CANCELLATION_RATE = MetricSpec(
         "do not count against you."
     ),
     inputs=(("all_orders", "order_report"), ("all_orders", "cancellations"), ("order_report", "cancellations")),
+    plan=PlanShape(causes=("cancel_reason", "cancelled_sku", "purchase_weekday"), quiet=("cancelled_sku",)),
 )

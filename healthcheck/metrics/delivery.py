@@ -8,7 +8,17 @@ from collections.abc import Iterable
 import pandas as pd
 
 from healthcheck.loaders.seller_performance import AmazonKey
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Variant, Window, date_span, sorted_ids
+from healthcheck.metrics.base import (
+    Basis,
+    Direction,
+    Measurement,
+    MetricSpec,
+    PlanShape,
+    Variant,
+    Window,
+    date_span,
+    sorted_ids,
+)
 from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, ORDER_ROW, AuditData, local_dates, order_values
 
@@ -137,4 +147,5 @@ ON_TIME_DELIVERY_RATE = MetricSpec(
     ),
     inputs=(("ship_confirmations",), ("order_report",)),
     variants=(("packages", Variant(compute_packages, events_packages, "packages", ("late package", "late packages"))),),
+    plan=PlanShape(causes=("delivery_lateness", "carrier", "sku", "ship_weekday"), quiet=("carrier", "sku")),
 )

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from healthcheck.loaders.seller_performance import AmazonKey
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
 from healthcheck.metrics.cancellation import expired_orders
 from healthcheck.metrics.events import ALWAYS, NEVER, Events, day_numbers
 from healthcheck.model import MFN, AuditData
@@ -124,6 +124,11 @@ LSR_10D = MetricSpec(
         "late; enable weekend operating days only if you ship then; plan for holidays."
     ),
     inputs=(("all_orders", "order_report"), ("ship_confirmations",)),
+    plan=PlanShape(
+        causes=("confirmation_lateness", "sku", "handling_days", "ship_by_weekday"),
+        quiet=("sku",),
+        since_confirmed=True,
+    ),
 )
 LSR_30D = dataclasses.replace(
     LSR_10D, id="late_shipment_rate_30d", title="Late shipment rate (30 days)", short="lsr_30d", window_days=30

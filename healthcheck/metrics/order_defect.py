@@ -7,7 +7,17 @@ import datetime as dt
 from collections.abc import Callable
 
 from healthcheck.loaders.seller_performance import AmazonKey
-from healthcheck.metrics.base import Basis, ComputeFn, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.base import (
+    Basis,
+    ComputeFn,
+    Direction,
+    Measurement,
+    MetricSpec,
+    PlanShape,
+    Window,
+    date_span,
+    sorted_ids,
+)
 from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, MFN, AuditData, member
 
@@ -92,6 +102,7 @@ ODR_MFN = MetricSpec(
     numerator="orders with 1-2 star feedback, a counting A-to-z claim or a service chargeback (once per order)",
     advice=_ADVICE,
     inputs=(("all_orders", "order_report"), ("feedback",), ("claims",), ("mfn_returns",)),
+    plan=PlanShape(causes=("defect", "feedback_rating", "sku", "carrier")),
 )
 
 ODR_AFN = dataclasses.replace(

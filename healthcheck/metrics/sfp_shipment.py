@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 
 from healthcheck.metrics import tracking
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
 from healthcheck.metrics.prime import prime_problem, prime_shipments_data
 from healthcheck.model import AuditData, lookup
 from healthcheck.wording import plural
@@ -87,4 +87,5 @@ SFP_ON_TIME_SHIPMENT_RATE = MetricSpec(
     "first scan that same day. Move the cut-off earlier or book a later pickup if they miss it.",
     inputs=(("ship_confirmations",), ("order_report",)),
     program="sfp",
+    plan=PlanShape(causes=("ship_by_weekday", "carrier", "sku", "handling_days"), quiet=("carrier", "sku")),
 )

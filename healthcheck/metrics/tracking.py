@@ -12,7 +12,7 @@ import pandas as pd
 
 from healthcheck.frames import NAT, NEVER
 from healthcheck.loaders.seller_performance import AmazonKey
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
 from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, ORDER_ROW, AuditData, release_memory
 
@@ -279,4 +279,5 @@ VALID_TRACKING_RATE = MetricSpec(
         "buy labels through Buy Shipping to fill both automatically."
     ),
     inputs=(("ship_confirmations",),),
+    plan=PlanShape(causes=("tracking", "carrier", "ship_weekday"), quiet=("carrier",)),
 )

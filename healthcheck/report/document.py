@@ -18,6 +18,7 @@ from healthcheck.loaders.seller_performance import AmazonFigure
 from healthcheck.metrics.base import MetricResult, Window
 from healthcheck.metrics.rules import Rule
 from healthcheck.outcome import FailOn
+from healthcheck.plan import Cause, Plan, Step
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
@@ -47,6 +48,8 @@ def document(report: AuditReport, fail_on: FailOn = FailOn.AT_RISK) -> dict[str,
         "warnings": list(report.warnings),
         "reconcile": [reconciliation(r) for r in report.insights.reconcile],
         "trend": _trend(trend) if trend else None,
+        # Issue 15: the draft plan of action of each metric in breach (empty when none is).
+        "plan": [plan_entry(p) for p in report.plans],
     }
 
 
@@ -243,3 +246,36 @@ def _counts(counts: tuple[int, int] | None) -> dict[str, Any] | None:
         "numerator": numerator,
         "denominator": denominator,
     }
+
+
+def plan_entry(plan: Plan) -> dict[str, Any]:
+    """A metric's plan of action in its three parts, with the orders as evidence; `[FILL IN: ...]` in a text is
+    the seller's to write."""
+    return {
+        "metric_id": plan.result.id,
+        "orders": plan.order_count,
+        "root_cause": {"causes": [_cause(c) for c in plan.causes], "fill_in": plan.why},
+        "actions_taken": [_step(s) for s in plan.taken],
+        "actions_now": [_step(s) for s in plan.now],
+        "preventive_measures": [_step(s) for s in plan.prevent],
+        "evidence": [
+            {
+                "order_id": e.order_id,
+                "purchase_date": e.purchase_date.isoformat() if e.purchase_date else None,
+                "facts": list(e.facts),
+            }
+            for e in plan.evidence
+        ],
+    }
+
+
+def _cause(cause: Cause) -> dict[str, Any]:
+    return {
+        "name": cause.name,
+        "label": cause.label,
+        "values": [{"value": v.value, "count": v.count, "order_ids": list(v.order_ids)} for v in cause.values],
+    }
+
+
+def _step(step: Step) -> dict[str, Any]:
+    return {"text": step.text, "order_ids": list(step.order_ids), "skus": list(step.skus)}

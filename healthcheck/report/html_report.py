@@ -12,6 +12,7 @@ from healthcheck.insights import Series, Trend
 from healthcheck.metrics.base import MetricResult, Status
 from healthcheck.outcome import FailOn, OverallStatus
 from healthcheck.report import view
+from healthcheck.report.plan_view import fill_parts
 from healthcheck.report.text import (
     HEADROOM_LEGEND,
     RECOVERY_LEGEND,
@@ -114,6 +115,7 @@ def render_html(report: AuditReport, *, fail_on: FailOn) -> str:
     parts += _metrics(report)
     parts += _charts(report)
     parts += _actions(report)
+    parts += _plans(report)
     parts += _reconcile(report)
     parts += _inputs(report)
     parts.append(
@@ -288,6 +290,32 @@ def _actions(report: AuditReport) -> list[str]:
             body.append(f'<div>SKUs: <span class="ids">{_ids(item.skus)}</span></div>')
         rows.append(f'<li value="{item.priority}">{"".join(body)}</li>')
     return ["<h2>What to do, most pressing first</h2>", '<ol class="actions">', *rows, "</ol>"]
+
+
+def _plan_text(text: str) -> str:
+    return "".join(f"<strong>{esc(piece)}</strong>" if seller else esc(piece) for piece, seller in fill_parts(text))
+
+
+def _plans(report: AuditReport) -> list[str]:
+    """Each breached metric's draft plan of action: its parts as headings and lists, the seller's parts in bold."""
+    parts: list[str] = []
+    for section in view.plan_sections(report):
+        parts += [f'<section class="plan"><h2>{esc(section.heading)}</h2>']
+        for block in section.blocks:
+            if block.heading:
+                parts.append(f"<h3>{esc(block.heading)}</h3>")
+            lines = []
+            for line in block.lines:
+                text = (f'<span class="ids">{esc(line.lead)}</span>, ' if line.lead else "") + _plan_text(line.text)
+                if line.ids:
+                    text += f' ({esc(plural(len(line.ids), line.noun))}: <span class="ids">{_ids(line.ids)}</span>)'
+                lines.append(text)
+            if block.bullets:
+                parts += ["<ul>", *(f"<li>{text}</li>" for text in lines), "</ul>"]
+            else:
+                parts += [f"<p>{text}</p>" for text in lines]
+        parts.append("</section>")
+    return parts
 
 
 def _reconcile(report: AuditReport) -> list[str]:

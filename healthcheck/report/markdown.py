@@ -11,6 +11,7 @@ from healthcheck.audit import AuditReport
 from healthcheck.metrics.base import Status
 from healthcheck.outcome import FailOn
 from healthcheck.report import view
+from healthcheck.report.plan_view import IDS_SHOWN, PlanBlock, fill_parts
 from healthcheck.report.text import (
     HEADROOM_LEGEND,
     RECOVERY_LEGEND,
@@ -19,6 +20,7 @@ from healthcheck.report.text import (
     sparkline,
     status_word,
 )
+from healthcheck.wording import plural
 
 TREND_DAYS = 30
 # Enough to keep text literal: no emphasis, code, links, images, tables breaks or HTML tags. An underscore between
@@ -54,6 +56,26 @@ def code_ids(ids: tuple[str, ...] | list[str], limit: int) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
+def plan_markdown(blocks: tuple[PlanBlock, ...], heading: str, *, level: int = 1, id_limit: int | None = None) -> str:
+    """A plan of action (report/plan_view.py) in Markdown: escaped, ids as code spans, the seller's parts in bold."""
+    lines = [f"{'#' * level} {md(heading)}", ""]
+    for block in blocks:
+        if block.heading:
+            lines += [f"{'#' * (level + 1)} {md(block.heading)}", ""]
+        for line in block.lines:
+            text = (f"{code(line.lead)}, " if line.lead else "") + "".join(
+                f"**{md(piece)}**" if seller else md(piece) for piece, seller in fill_parts(line.text) if piece
+            )
+            if line.ids:
+                limit = len(line.ids) if id_limit is None else id_limit
+                text += f" ({plural(len(line.ids), line.noun)}: {code_ids(line.ids, limit=limit)})"
+            # Lines that are not list items are paragraphs of their own: Markdown would join adjacent ones.
+            lines += [f"- {text}"] if block.bullets else [text, ""]
+        if block.bullets:
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 def render_markdown(report: AuditReport, *, fail_on: FailOn) -> str:
     lines = [
         f"# healthcheck: {status_word(report.status)}",
@@ -66,6 +88,8 @@ def render_markdown(report: AuditReport, *, fail_on: FailOn) -> str:
     lines += _worst_first(report)
     lines += _metrics(report)
     lines += _actions(report)
+    for section in view.plan_sections(report):
+        lines += ["", *plan_markdown(section.blocks, section.heading, level=2, id_limit=IDS_SHOWN).splitlines()]
     lines += _reconcile(report)
     lines += _inputs(report)
     code = report.exit_code(fail_on)

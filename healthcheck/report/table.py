@@ -13,6 +13,7 @@ from healthcheck.audit import AuditReport
 from healthcheck.metrics.base import Status
 from healthcheck.outcome import FailOn, OverallStatus
 from healthcheck.report import view
+from healthcheck.report.plan_view import IDS_SHOWN, plain_lines
 from healthcheck.report.table_narrow import (
     NARROW_WIDTH,
     narrow_actions,
@@ -83,6 +84,7 @@ def render_table(report: AuditReport, *, fail_on: FailOn, color: bool, width: in
         _metric_notes(console, report)
         narrow_trend(console, report, width)
         narrow_actions(console, report)
+        _plans(console, report)
         narrow_reconcile(console, report, width)
         narrow_inputs(console, report, width)
     else:
@@ -90,6 +92,7 @@ def render_table(report: AuditReport, *, fail_on: FailOn, color: bool, width: in
         _metric_notes(console, report)
         _trend(console, report, width)
         _actions(console, report)
+        _plans(console, report)
         _reconcile(console, report)
         _inputs(console, report, width)
     _input_notes(console, report)
@@ -198,6 +201,22 @@ def _actions(console: Console, report: AuditReport) -> None:
             who += ("\n" if who else "") + "SKUs: " + shown_ids(item.skus, limit=3)
         table.add_row(str(item.priority), body, Text(who))
     console.print(table)
+
+
+def _plans(console: Console, report: AuditReport) -> None:
+    """Each breached metric's draft plan of action, as plain text to paste (the same at any width: rich wraps)."""
+    for section in view.plan_sections(report):
+        console.print()
+        console.print(Text(clean(section.heading), style="bold"))
+        for line in plain_lines(section.blocks, id_limit=IDS_SHOWN):
+            if not line.startswith("- "):
+                console.print(Text(line))
+                continue
+            item = Table.grid(padding=(0, 1))  # a wrapped list item hangs under its text, not under its dash
+            item.add_column()
+            item.add_column()
+            item.add_row("-", Text(line[2:]))
+            console.print(item)
 
 
 def _reconcile(console: Console, report: AuditReport) -> None:

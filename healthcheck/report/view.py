@@ -1,8 +1,8 @@
 """What the human formats say, built once: the table, Markdown and HTML lay these values out and escape them, and
 never decide again what goes in a section or in which order.
 
-Sections built here: the "worst first" summary, the metric rows and the notes under them, the actions, Amazon's
-own numbers, the inputs and the notes and errors about them.
+Sections built here: the "worst first" summary, the metric rows and the notes under them, the actions, the plan
+of action of each metric in breach, Amazon's own numbers, the inputs and the notes and errors about them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Literal
 
 from healthcheck.metrics.base import MetricResult, Status
 from healthcheck.outcome import OverallStatus
+from healthcheck.report.plan_view import EVIDENCE_SHOWN, PlanBlock, plan_blocks
+from healthcheck.report.plan_view import title as plan_title
 from healthcheck.report.text import (
     closest_ok,
     closest_sentence,
@@ -195,6 +197,20 @@ def action_items(report: AuditReport) -> tuple[ActionItem, ...]:
     return tuple(
         ActionItem(a.priority, a.title, a.detail, impact_sentence(report, a), a.order_ids, a.skus)
         for a in report.actions
+    )
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    """The draft plan of action of a metric in breach, as `report/plan_view.py` words it, shortened for a report."""
+
+    heading: str
+    blocks: tuple[PlanBlock, ...]
+
+
+def plan_sections(report: AuditReport) -> tuple[PlanSection, ...]:
+    return tuple(
+        PlanSection(plan_title(p), plan_blocks(report, p, evidence_limit=EVIDENCE_SHOWN)) for p in report.plans
     )
 
 

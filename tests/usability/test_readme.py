@@ -9,7 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import typer
 
+from healthcheck.cli import app
 from healthcheck.metrics import METRIC_IDS, get_spec
 
 ROOT = Path(__file__).parent.parent.parent
@@ -64,3 +66,11 @@ def test_make_run_installs_the_runtime_only_and_make_test_the_dev_tools(tmp_path
     run = planned("run")
     assert "pip install --quiet -e .\n" in run and "[dev]" not in run
     assert "pip install --quiet -e '.[dev]'" in planned("test")
+
+
+def test_every_command_is_in_the_readme() -> None:
+    """A command no one can find is no command: each one `healthcheck --help` lists is shown in the README."""
+    command = typer.main.get_command(app)
+    names = sorted(command.commands) if isinstance(command, typer.core.TyperGroup) else []
+    assert "plan" in names
+    assert [name for name in names if f"healthcheck {name} " not in README] == []

@@ -1,0 +1,138 @@
+"""`healthcheck plan METRIC PATHS...`: the draft plan of action for a metric in breach, ready to paste (issue 15).
+
+Exit codes follow the metric, as the audit's follow its metrics (SPEC 5.5): 2 the metric is in breach (the plan is
+written), 1 at risk and 0 ok (no plan is needed: it says so), 3 it could not be evaluated (naming the reports to
+add), an unknown metric, or input errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from healthcheck.cli import _fail, _load_config, _parse_date, _with_rules, app, write_atomically
+from healthcheck.interrupts import stop_signals_held
+from healthcheck.marketplaces import MARKETPLACES
+from healthcheck.outcome import ExitCode
+
+
+class PlanFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+
+
+_STATUS_EXIT = {"ok": ExitCode.OK, "at_risk": ExitCode.AT_RISK, "breach": ExitCode.BREACH}
+
+
+@app.command(short_help="Draft the plan of action Amazon asks for when a metric is in breach.")
+def plan(
+    metric: Annotated[
+        str,
+        typer.Argument(
+            help="The metric: an id, title or short name, e.g. cancellation_rate or cr.", show_default=False
+        ),
+    ],
+    paths: Annotated[list[Path], typer.Argument(help="Report files, folders or .zip archives.", show_default=False)],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Audit as of this day (YYYY-MM-DD); default: latest purchase date."),
+    ] = None,
+    marketplace: Annotated[
+        str | None,
+        typer.Option("--marketplace", "-m", help=f"Marketplace code: {', '.join(MARKETPLACES)} (default US)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="Config file (default: ./healthcheck.toml if present)."),
+    ] = None,
+    fmt: Annotated[
+        PlanFormat | None,
+        typer.Option("--format", "-f", help="text or markdown (default: markdown for a .md --output, else text)."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the plan to this file.")] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Force the input encoding (e.g. cp1252, cp932).")
+    ] = None,
+    show_pii: Annotated[
+        bool,
+        typer.Option("--show-pii", help="Add each order's buyer name (from the order report) to the evidence."),
+    ] = False,
+    rules: Annotated[
+        str | None,
+        typer.Option("--rules", help="contract (the default) or dated, as for audit. Default: the config's `rules`."),
+    ] = None,
+    program: Annotated[
+        list[str] | None,
+        typer.Option("--program", help="Add a program's own metrics, as for audit: sfp; repeatable."),
+    ] = None,
+) -> None:
+    """Draft the plan of action for a metric in breach: root cause, actions taken and to take, preventive measures,
+    and the orders as evidence. It states only what the reports show; [FILL IN: ...] marks what you must add."""
+    from healthcheck.audit import run_audit
+    from healthcheck.loaders.own_outputs import output_clash
+    from healthcheck.lookup import resolve_metric
+    from healthcheck.metrics import get_spec, metric_ids
+    from healthcheck.options import as_of_problem, text_encoding
+    from healthcheck.report.markdown import plan_markdown
+    from healthcheck.report.plan_view import no_plan_sentence, plan_blocks, plan_plain, title
+    from healthcheck.sanitize import one_line
+
+    metric_id = resolve_metric(metric)
+    if metric_id is None:
+        _fail(f"unknown metric {metric!r}", hint=f"use one of: {', '.join(metric_ids())} (or a title or short name)")
+    as_of_date = _parse_date(as_of, "--as-of")
+    if as_of_date is not None and (problem := as_of_problem(as_of_date)):
+        _fail(problem, hint="give the day the reports were downloaded, or leave --as-of out")
+    if encoding:
+        try:
+            encoding = text_encoding(encoding)
+        except ValueError as exc:
+            _fail(str(exc), hint="use e.g. utf-8, cp1252 or cp932")
+    if output is not None and (clash := output_clash(output, paths)):
+        _fail(clash, hint="write the plan to another file (its own outputs in the folder are skipped when read)")
+    settings = _with_rules(_load_config(config), rules, program)
+    report = run_audit(
+        paths,
+        config=settings,
+        marketplace=marketplace,
+        as_of=as_of_date,
+        encoding=encoding,
+        show_pii=show_pii,
+    )
+    for error in report.errors:
+        where = one_line(error.path) + (f", line {error.line}" if error.line else "")
+        typer.echo(f"healthcheck: {error.title.lower()}: {where}: {one_line(error.message)}", err=True)
+    result = next((r for r in report.metrics if r.id == metric_id), None)
+    if result is None:
+        # A program's metric is audited only when the program is asked for, in a marketplace it has thresholds for.
+        spec = get_spec(metric_id)
+        _fail(
+            f"{metric_id} was not part of this audit: it is a metric of the {spec.program} program",
+            hint=f"pass --program {spec.program} (or set program in the config); the audit's notes say when the "
+            f"{report.marketplace.code} marketplace has no thresholds for it",
+        )
+    drafted = report.plan_for(metric_id)
+    if drafted is None:
+        typer.echo(no_plan_sentence(report, result))
+        code = ExitCode.UNKNOWN if report.errors else _STATUS_EXIT.get(str(result.status), ExitCode.UNKNOWN)
+        raise typer.Exit(int(code))
+    buyers = {order: buyer.name for order, buyer in report.buyers.items() if buyer.name} if show_pii else None
+    blocks = plan_blocks(report, drafted, buyers=buyers)
+    markdown = fmt is PlanFormat.MARKDOWN or (
+        fmt is None and output is not None and output.suffix.lower() in (".md", ".markdown")
+    )
+    text = plan_markdown(blocks, title(drafted)) if markdown else plan_plain(blocks, title(drafted))
+    if output is not None:
+        try:
+            write_atomically(output, text)
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}", hint="check the folder exists and is writable")
+    else:
+        with stop_signals_held():  # a reader of the pipe gets the whole plan or none of it
+            typer.echo(text, nl=False)
+            sys.stdout.flush()
+    raise typer.Exit(int(ExitCode.UNKNOWN if report.errors else ExitCode.BREACH))

@@ -1,0 +1,17 @@
+"""The plan of action: the draft Amazon asks for when a metric is in breach, from the audit's data (issue 15)."""
+
+from healthcheck.plan.build import Cause, CauseValue, Evidence, Plan, Step, build_plan, build_plans
+from healthcheck.plan.causes import DIMENSIONS, FILL, fill_in
+
+__all__ = [
+    "DIMENSIONS",
+    "FILL",
+    "Cause",
+    "CauseValue",
+    "Evidence",
+    "Plan",
+    "Step",
+    "build_plan",
+    "build_plans",
+    "fill_in",
+]

@@ -1,0 +1,302 @@
+"""Issue 15: `healthcheck plan METRIC PATHS...`, the draft plan of action, checked against the demo account's files
+read here, independently of the tool.
+
+Regenerate the plan's golden files after an intended change with `UPDATE_GOLDEN=1`, and read the diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from healthcheck.cli import main
+from healthcheck.metrics import METRICS, get_spec, metric_ids, registry
+from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, sorted_ids
+from healthcheck.model import AuditData
+from healthcheck.report.plan_view import PlanBlock, PlanLine, plan_plain
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_reports"
+GOLDEN = ROOT / "tests" / "golden"
+LA = ZoneInfo("America/Los_Angeles")
+WINDOW = (dt.date(2026, 11, 14), dt.date(2026, 11, 20))  # the cancellation rate's 7 days as of 2026-11-20
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (SAMPLES / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def _local_day(stamp: str) -> dt.date:
+    return dt.datetime.fromisoformat(stamp).astimezone(LA).date()
+
+
+def _all_orders() -> dict[tuple[str, str], dict[str, str]]:
+    """The two All Orders downloads merged per (order, SKU): the row updated last wins (the README's story)."""
+    merged: dict[tuple[str, str], dict[str, str]] = {}
+    for name in ("all_orders_1.txt", "all_orders_2.txt"):
+        for row in _rows(name):
+            key = (row["amazon-order-id"], row["sku"])
+            if key not in merged or row["last-updated-date"] >= merged[key]["last-updated-date"]:
+                merged[key] = row
+    return merged
+
+
+def counted_cancellations() -> dict[str, tuple[set[str], str]]:
+    """SPEC 4.2 on the demo's files: seller-fulfilled orders purchased in the window, not cancelled while Pending
+    (a price or currency on a row, an order report row, or the log saying the seller cancelled), with a cancellation
+    the buyer did not request through Amazon. Order id -> (cancelled SKUs, cancel reason)."""
+    rows = _all_orders()
+    purchased = {order: _local_day(row["purchase-date"]) for (order, _), row in rows.items()}
+    merchant = {order for (order, _), row in rows.items() if row["fulfillment-channel"] == "Merchant"}
+    paid = {order for (order, _), row in rows.items() if row["item-price"].strip() or row["currency"].strip()}
+    paid |= {row["order-id"] for row in _rows("order_report.txt")}
+    paid |= {row["order-id"] for row in _rows("cancellations.txt") if row["cancelled-by"] == "seller"}
+    counted: dict[str, tuple[set[str], str]] = {}
+    for row in _rows("cancellations.txt"):
+        order = row["order-id"]
+        if row["is-buyer-requested-cancellation"] == "true" or order not in merchant or order not in paid:
+            continue
+        if not WINDOW[0] <= purchased[order] <= WINDOW[1]:
+            continue
+        skus, _ = counted.get(order, (set(), ""))
+        counted[order] = (skus | {row["sku"]}, row["cancel-reason"])
+    return counted
+
+
+def plan_output(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["plan", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def cancellation_plan() -> str:
+    """The plain-text plan of the demo's cancellation breach (one audit for the tests that read it)."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "healthcheck", "plan", "cancellation_rate", "sample_reports"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert run.returncode == 2, run.stderr  # the metric is in breach: the plan is written, exit as the breach
+    return run.stdout
+
+
+def test_the_demo_cancellation_plan_names_its_real_orders_skus_and_reasons(cancellation_plan: str) -> None:
+    expected = counted_cancellations()
+    assert len(expected) == 7  # the README's 7 / 166
+    evidence = cancellation_plan.split("Evidence: the 7 orders\n", 1)[1]
+    for order, (skus, reason) in expected.items():
+        line = next(line for line in evidence.splitlines() if line.startswith(f"- {order}, "))
+        assert reason in line and all(sku in line for sku in skus), line
+    reasons = Counter(reason for _, reason in expected.values())
+    root = cancellation_plan.split("1. Root cause\n", 1)[1].split("\n\n", 1)[0]
+    reason_line = next(line for line in root.splitlines() if line.startswith("- Cancel reasons: "))
+    for reason, count in reasons.items():
+        assert f"{reason} {count}" in reason_line
+    sku_counts = Counter(sku for skus, _ in expected.values() for sku in skus)
+    sku_line = next(line for line in root.splitlines() if line.startswith("- Cancelled SKUs: "))
+    for sku, count in sku_counts.items():
+        assert f"{sku} {count}" in sku_line
+    # The README's story: the two SKUs out of stock sync cause most seller cancellations.
+    assert sku_line.startswith("- Cancelled SKUs: CAND-SOY-3PK 2, LAMP-DESK-LED-BLK 2")
+
+
+def test_the_plan_has_amazons_three_parts_and_marks_what_the_seller_fills_in(cancellation_plan: str) -> None:
+    headings = [line for line in cancellation_plan.splitlines() if re.match(r"^\d\. ", line)]
+    assert headings == [
+        "1. Root cause",
+        "2. Corrective actions: already taken",
+        "2. Corrective actions: to take now",
+        "3. Preventive measures",
+    ]
+    assert cancellation_plan.count("[FILL IN: ") >= 4
+    now = cancellation_plan.split("2. Corrective actions: to take now\n", 1)[1].split("\n\n", 1)[0]
+    assert "Appeal 2 cancellations the buyer asked for" in now and "Fix the stock behind 4" in now
+    prevent = cancellation_plan.split("3. Preventive measures\n", 1)[1].split("\n\n", 1)[0]
+    assert "Cancel reason NoInventory (4 of the 7 orders)" in prevent
+
+
+def test_actions_taken_state_only_what_the_files_show(cancellation_plan: str) -> None:
+    """`SKU X: no cancellation after D ...`: checked against the files: every later order named has the SKU,
+    was bought after D, shipped, and was never cancelled."""
+    rows = _all_orders()
+    cancelled = {row["order-id"] for row in _rows("cancellations.txt")}
+    taken = cancellation_plan.split("2. Corrective actions: already taken\n", 1)[1].split("\n\n", 1)[0]
+    claims = re.findall(r"- SKU (\S+): no cancellation after (\d{4}-\d\d-\d\d) .*?orders?: ([\d\-, ]+)\)", taken)
+    assert {sku for sku, _, _ in claims} == {"CAND-SOY-3PK", "LAMP-DESK-LED-BLK"}
+    for sku, after, ids in claims:
+        last = dt.date.fromisoformat(after)
+        for order in ids.split(", "):
+            row = rows[(order, sku)]
+            assert _local_day(row["purchase-date"]) > last
+            assert row["item-status"] == "Shipped" and order not in cancelled
+        # and no counted cancellation of the SKU after that day
+        assert all(
+            _local_day(rows[(o, sku)]["purchase-date"]) <= last
+            for o, (skus, _) in counted_cancellations().items()
+            if sku in skus
+        )
+
+
+def test_markdown_and_text_match_their_golden_files(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    for fmt, name in (("text", "plan_cancellation.txt"), ("markdown", "plan_cancellation.md")):
+        code, out, _ = plan_output(capsys, "cr", "sample_reports", "--format", fmt)
+        assert code == 2
+        path = GOLDEN / name
+        if os.environ.get("UPDATE_GOLDEN"):
+            path.write_text(out, encoding="utf-8")
+        assert out == path.read_text(encoding="utf-8")
+
+
+def test_output_file_suffix_picks_markdown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "plan.md"
+    code, out, _ = plan_output(capsys, "cr", str(SAMPLES), "-o", str(target))
+    assert code == 2 and out == ""
+    assert target.read_text(encoding="utf-8").startswith("# Plan of action: Cancellation rate\n")
+
+
+def test_a_metric_not_in_breach_needs_no_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = plan_output(capsys, "lsr_10d", str(SAMPLES))
+    assert code == 1  # at risk: the exit code follows the metric
+    assert out.startswith("No plan of action needed: the late shipment rate (10 days) is 3.75%, AT RISK")
+    code, out, _ = plan_output(capsys, "valid_tracking_rate", str(SAMPLES))
+    assert code == 0 and "OK" in out and "[FILL IN" not in out
+    code, out, _ = plan_output(capsys, "refund_rate", str(SAMPLES))
+    assert code == 0 and "(it has no target)" in out
+
+
+def test_an_as_of_past_the_data_leaves_nothing_to_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = plan_output(capsys, "cr", str(SAMPLES), "--as-of", "2027-03-01")
+    assert code == 3 and "was not evaluated" in out
+    assert "The data ends on 2026-11-20, before its window: is --as-of past the reports?" in out
+
+
+def test_a_metric_not_evaluated_names_the_report_to_add(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = plan_output(capsys, "cr", str(SAMPLES / "feedback.txt"))
+    assert code == 3
+    assert "was not evaluated" in out and "the All Orders report (all_orders)" in out
+
+
+def test_a_program_metric_needs_its_program(capsys: pytest.CaptureFixture[str]) -> None:
+    """A program's metric is audited only with --program: without it the plan says so instead of guessing."""
+    sfp = next(spec for spec in (get_spec(i) for i in metric_ids()) if spec.program is not None)
+    code, out, err = plan_output(capsys, sfp.short, str(SAMPLES))
+    assert code == 3 and out == ""
+    assert f"{sfp.id} was not part of this audit" in err and f"--program {sfp.program}" in err
+    code, out, err = plan_output(capsys, sfp.short, str(SAMPLES), "--program", str(sfp.program))
+    assert "was not part of this audit" not in err and out.startswith(("No plan of action", "Plan of action"))
+
+
+def test_an_unknown_metric_is_an_error_naming_the_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = plan_output(capsys, "cancelation", str(SAMPLES))
+    assert code == 3 and out == ""
+    assert "unknown metric 'cancelation'" in err
+    assert all(metric_id in err for metric_id in metric_ids())
+
+
+def _buyer_values() -> set[str]:
+    rows = _rows("order_report.txt")
+    return {row[c].strip() for row in rows for c in ("buyer-name", "buyer-email", "buyer-phone-number") if row[c]}
+
+
+def test_buyer_data_only_with_show_pii(cancellation_plan: str, capsys: pytest.CaptureFixture[str]) -> None:
+    buyers = _buyer_values()
+    assert "Dana Whitfield" in buyers
+    assert sorted(value for value in buyers if value in cancellation_plan) == []
+    code, out, _ = plan_output(capsys, "cr", str(SAMPLES), "--show-pii")
+    assert code == 2
+    names = {row["order-id"]: row["buyer-name"] for row in _rows("order_report.txt")}
+    for order in counted_cancellations():
+        line = next(line for line in out.splitlines() if line.startswith(f"- {order}, "))
+        assert f"(buyer: {names[order]})" in line
+    # a name, never an e-mail address or a phone number
+    emails = {row["buyer-email"] for row in _rows("order_report.txt")}
+    assert not any(email in out for email in emails)
+
+
+def test_values_from_the_files_are_cleaned_and_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "reports"
+    shutil.copytree(SAMPLES, folder)
+    log = folder / "cancellations.txt"
+    hostile = "No\x1b[2JInventory\u202e <b>x</b> [link](http://example.com) `tick`"
+    log.write_text(log.read_text(encoding="utf-8").replace("NoInventory", hostile), encoding="utf-8")
+    code, text, _ = plan_output(capsys, "cr", str(folder))
+    assert code == 2 and "\x1b" not in text and "\u202e" not in text
+    assert "No[2JInventory <b>x</b>" in text  # plain text pastes as it is, minus what drives a terminal
+    code, markdown, _ = plan_output(capsys, "cr", str(folder), "--format", "markdown")
+    assert "\x1b" not in markdown and "\u202e" not in markdown
+    # No tag, link or code span from the file: each is escaped, so it shows literally.
+    assert not re.search(r"(?<!\\)<b>|(?<!\\)\]\(|(?<!\\)`tick", markdown)
+    assert "\\<b>x\\</b> \\[link\\](http://example.com) \\`tick\\`" in markdown
+
+
+def _weekend_orders(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
+    orders = data.orders
+    inside = orders.loc[window.contains(orders["purchase_date"])]
+    weekend = sorted_ids(inside.loc[inside["purchase_date"].dt.day_of_week >= 5, "order_id"])
+    return Measurement(
+        numerator=len(weekend),
+        denominator=len(inside),
+        order_ids=weekend,
+        problem_order_ids=weekend,
+        first_data_date=WINDOW[0],
+        last_data_date=WINDOW[1],
+    )
+
+
+WEEKEND = MetricSpec(
+    id="weekend_order_share",
+    title="Weekend order share",
+    short="wknd",
+    direction=Direction.LOWER_IS_BETTER,
+    target=0.05,
+    at_risk=0.04,
+    window_days=7,
+    basis=Basis.PURCHASE_DATE,
+    compute=_weekend_orders,
+    population="orders purchased",
+    numerator="orders purchased on a Saturday or Sunday",
+    advice="Staff the weekend.",
+    inputs=(("all_orders", "order_report"),),
+    bad=("weekend order", "weekend orders"),
+    plan=PlanShape(causes=("purchase_weekday", "sku"), quiet=()),
+)
+
+
+def test_the_plan_is_generic_a_new_metric_gets_one_from_its_spec_row(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A registry row naming its plan causes is all a metric needs: no code names it."""
+    monkeypatch.setattr(registry, "METRICS", (*METRICS, WEEKEND))
+    code, out, _ = plan_output(capsys, "wknd", str(SAMPLES))
+    assert code == 2
+    root = out.split("1. Root cause\n", 1)[1].split("\n\n", 1)[0]
+    days = re.search(r"- Weekdays of purchase: (.*)\.", root)
+    assert days is not None and set(re.findall(r"(\w+day) \d+", days.group(1))) == {"Saturday", "Sunday"}
+    assert "- SKUs: " in root
+    assert "Following Amazon's guidance for the weekend order share: Staff the weekend. [FILL IN: " in out
+
+
+def test_a_value_with_a_line_break_cannot_forge_a_line_of_the_plan() -> None:
+    block = PlanBlock("1. Root cause", (PlanLine("Cancel reasons: Stock\n- [FILL IN: forged] 1.", ("111-1\n- x",)),))
+    text = plan_plain((block,), "Plan of action: X")
+    assert [line for line in text.splitlines() if line.startswith("- ")] == [
+        "- Cancel reasons: Stock - [FILL IN: forged] 1. (1 order: 111-1 - x)"
+    ]
