@@ -33,7 +33,7 @@ from healthcheck.order_actions import (
     overdue_action,
 )
 from healthcheck.shipcal import operating_days_between
-from healthcheck.wording import plural, verb
+from healthcheck.wording import plural, the_title, verb
 
 __all__ = ["Action", "Effect", "Impact", "build_actions", "impact", "rank_key"]
 
@@ -191,7 +191,23 @@ def claims_action(data: AuditData, as_of: dt.date) -> list[Action]:
 
 def plan_of_action(data: AuditData, results: list[MetricResult]) -> list[Action]:
     """One outline per metric in breach: what Seller Support expects to read."""
-    return [
+    # A breach only Amazon's report states (issue 15): its plan answers Amazon's notice, not our orders.
+    amazon = [
+        Action(
+            "plan_of_action",
+            r.id,
+            f"Prepare a plan of action for {the_title(r.spec.title)}",
+            f"Amazon's own report puts it in breach. Answer Amazon on Seller Central's Account Health page, for each "
+            "complaint or defect it lists there: (1) the root cause; (2) what you have already done; (3) the changes "
+            f"that keep it from happening again: {r.spec.advice} The reports healthcheck reads show no orders "
+            "behind it, so `healthcheck plan` does not draft this one.",
+            r.measurement.problem_order_ids,
+            skus_of(data, pd.Series(r.measurement.problem_order_ids, dtype=object)),
+        )
+        for r in results
+        if r.status is Status.BREACH and not r.recomputed
+    ]
+    return amazon + [
         Action(
             "plan_of_action",
             r.id,
@@ -209,7 +225,7 @@ def plan_of_action(data: AuditData, results: list[MetricResult]) -> list[Action]
             ),
         )
         for r in results
-        if r.status is Status.BREACH
+        if r.status is Status.BREACH and r.recomputed
     ]
 
 

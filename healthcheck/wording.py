@@ -14,3 +14,8 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
 def verb(count: int, one: str, many: str) -> str:
     """The verb agreeing with a count: `is`/`are`, `has`/`have`, `names`/`name`."""
     return one if count == 1 else many
+
+
+def the_title(title: str) -> str:
+    """`the invoice defect rate`, `Amazon's account status`: a metric's title inside a sentence."""
+    return title if title.startswith("Amazon") else f"the {title[:1].lower()}{title[1:]}"

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from healthcheck.metrics.base import Direction, MetricResult, Status
 from healthcheck.plan import FILL, Plan, fill_in
-from healthcheck.report.text import clean, percent, status_word
-from healthcheck.wording import plural
+from healthcheck.report.text import clean, percent, status_word, summary_or_percent
+from healthcheck.wording import plural, the_title
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
@@ -122,6 +122,19 @@ def no_plan_sentence(report: AuditReport, result: MetricResult) -> str:
         if not add and last is not None and last < result.window.start:
             fix = f" The data ends on {last.isoformat()}, before its window: is --as-of past the reports?"
         return f"No plan of action: the {spec.title.lower()} was not evaluated: {result.measurement.reason}.{fix}"
+    if not result.recomputed:
+        # Issue 15: Amazon's own figure. Its plan answers Amazon's notice, from what Amazon lists, not our files.
+        return (
+            f"No plan of action drafted: {the_title(spec.title)} is Amazon's own figure "
+            f"({summary_or_percent(result)}, {status_word(result.status)}, as of {report.as_of.isoformat()}), and the "
+            "reports healthcheck reads show no orders behind it to find a root cause in. "
+            + (
+                "Answer Amazon on Seller Central's Account Health page, for each complaint or defect it lists there: "
+                "the root cause, what you have done, and what keeps it from happening again."
+                if result.status in (Status.BREACH, Status.AT_RISK)
+                else "Amazon asks for a plan of action only for a metric in breach."
+            )
+        )
     target = f"Amazon's target is {_target(result)}" if spec.target is not None else "it has no target"
     return (
         f"No plan of action needed: the {spec.title.lower()} is {percent(result.rate)}, "

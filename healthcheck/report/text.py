@@ -85,6 +85,12 @@ def value_text(result: MetricResult) -> str:
     return percent(result.rate)
 
 
+def summary_or_percent(result: MetricResult) -> str:
+    """Amazon's words for a line judged from them (without its status), else the rate."""
+    summary = result.measurement.details.get("summary") if result.spec.judge is not None else None
+    return summary if result.rate is not None and isinstance(summary, str) else percent(result.rate)
+
+
 def source_note(result: MetricResult) -> str:
     """`by Amazon` for a number taken from Amazon's report rather than recomputed, else ""."""
     return "by Amazon" if result.rate is not None and not result.recomputed else ""

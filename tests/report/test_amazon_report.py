@@ -417,3 +417,20 @@ def test_strict_never_asks_for_what_only_amazons_report_states(tmp_path: Path) -
     assert line(report, "invoice_defect_rate").status is Status.NOT_EVALUATED
     assert line(report, "return_dissatisfaction_rate").status is Status.NOT_EVALUATED
     assert report.errors == () and report.status is OverallStatus.BREACH
+
+
+def test_a_breach_only_amazon_states_gets_no_drafted_plan_but_says_where_to_answer(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from healthcheck.cli import app
+
+    doc = report_document("DEACTIVATED", [entry(accountHealthRating={"ahrScore": 90, "reportingDateRange": DATES})])
+    report = audit_with(tmp_path, doc)
+    assert report.plans == ()  # nothing of ours to find a root cause in
+    action = next(a for a in report.actions if a.id == "plan_of_action")
+    assert action.title == "Prepare a plan of action for Amazon's account status"
+    assert "Account Health page" in action.detail and "does not draft" in action.detail
+    result = CliRunner().invoke(app, ["plan", "amazon", str(tmp_path / "acct"), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("No plan of action drafted: Amazon's account status is Amazon's own figure")
+    assert "recomputed" not in result.output
