@@ -27,7 +27,9 @@ from healthcheck.loaders import LoadResult, Progress, load_inputs
 from healthcheck.loaders.kinds import KINDS_BY_NAME
 from healthcheck.marketplaces import DEFAULT_MARKETPLACE, Marketplace, get_marketplace
 from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate, resolve
+from healthcheck.metrics.base import Status
 from healthcheck.metrics.registry import rule_notes
+from healthcheck.metrics.rules import measured_in
 from healthcheck.model import AuditData, build_audit_data, member
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
 from healthcheck.plan import Plan, build_plans
@@ -233,6 +235,10 @@ def audit_loaded(
         for build in SHARED_FRAMES:
             ahead(executor, partial(build, data))
         measured = ordered_map(executor, lambda spec: _measure(spec, data, effective_as_of), specs)
+        # A metric Amazon does not measure here (the invoice defect rate outside the EU) is shown only when
+        # Amazon's report states it anyway, never as a "not evaluated" line on every audit.
+        here, day = market.code, effective_as_of
+        measured = [(r, e) for r, e in measured if r.status is not Status.NOT_EVALUATED or measured_in(r.id, here, day)]
         results = [result for result, _ in measured]
         events = {result.id: found for result, found in measured if found is not None}
         built_insights = beside(

@@ -332,6 +332,15 @@ def metric_rule(subject: str, marketplace: str, day: dt.date, mode: RulesMode) -
     return _latest((r for r in rows if not r.contract), marketplace, day) or contract
 
 
+def measured_in(subject: str, marketplace: str, day: dt.date) -> bool:
+    """Whether Amazon measures a metric in `marketplace` on `day`: always for SPEC's and the tool's own metrics;
+    for one only Amazon's rows cover (the invoice defect rate: UK, DE, FR, IT, ES), where one of them applies."""
+    rows = [r for r in RULES if r.subject == subject and r.kind is Kind.METRIC]
+    if not rows or any(r.contract for r in rows):
+        return True
+    return _latest(rows, marketplace, day) is not None
+
+
 def listing_rule(subject: str, marketplace: str, day: dt.date) -> Rule | None:
     """What Amazon does to listings or offers about `subject` on `day` (dated in both modes: SPEC is silent)."""
     return _latest((r for r in RULES if r.subject == subject and r.kind is Kind.LISTING), marketplace, day)

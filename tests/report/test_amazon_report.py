@@ -412,10 +412,10 @@ def test_an_alert_gives_amazons_words_for_the_account_status(every_category: Aud
 
 def test_strict_never_asks_for_what_only_amazons_report_states(tmp_path: Path) -> None:
     report = run_audit([ROOT / "sample_reports"], config=Config(), strict=True)
-    # The demo's own metrics are all evaluated; the two rates its Amazon report does not state are not, and no
-    # download would change that: --strict finds no error.
-    assert line(report, "invoice_defect_rate").status is Status.NOT_EVALUATED
+    # The demo's own metrics are all evaluated; the rate its Amazon report does not state is not, and no download
+    # would change that: --strict finds no error. Amazon measures no invoice defect rate in the US: no line at all.
     assert line(report, "return_dissatisfaction_rate").status is Status.NOT_EVALUATED
+    assert "invoice_defect_rate" not in {r.id for r in report.metrics}
     assert report.errors == () and report.status is OverallStatus.BREACH
 
 
@@ -434,3 +434,15 @@ def test_a_breach_only_amazon_states_gets_no_drafted_plan_but_says_where_to_answ
     assert result.exit_code == 2, result.output
     assert result.output.startswith("No plan of action drafted: Amazon's account status is Amazon's own figure")
     assert "recomputed" not in result.output
+
+
+@pytest.mark.parametrize(("marketplace", "shown"), [("US", False), ("JP", False), ("DE", True), ("UK", True)])
+def test_the_invoice_defect_rate_is_a_line_only_where_amazon_measures_it(
+    marketplace: str, shown: bool, tmp_path: Path
+) -> None:
+    """Not stated by Amazon's report: a "not evaluated" line in the EU marketplaces it applies to, none elsewhere;
+    stated (the real example, a US report) it is shown wherever it comes from."""
+    folder = tmp_path / "acct"
+    shutil.copytree(TINY, folder)
+    report = run_audit([folder], config=Config(), marketplace=marketplace, as_of=AS_OF)
+    assert ("invoice_defect_rate" in {r.id for r in report.metrics}) is shown
