@@ -17,16 +17,27 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from healthcheck import __version__
+from healthcheck.cli_options import (
+    AsOfOption,
+    ConfigOption,
+    EncodingOption,
+    MarketplaceOption,
+    PathsArgument,
+    ProgramOption,
+    RulesOption,
+)
 from healthcheck.errors import ConfigError, HealthcheckError
 from healthcheck.interrupts import Interrupted, stop_signals_held, stop_signals_raise
-from healthcheck.marketplaces import MARKETPLACES
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus
 from healthcheck.report import Format, format_for_suffix
+
+if TYPE_CHECKING:
+    from healthcheck.config import Config
 
 app = typer.Typer(
     name="healthcheck",
@@ -120,6 +131,34 @@ def _with_rules(settings, rules: str | None, programs: list[str] | None):  # typ
     return settings
 
 
+def checked_inputs(
+    paths: list[Path],
+    *,
+    as_of: str | None,
+    encoding: str | None,
+    output: Path | None,
+    config: Path | None,
+    rules: str | None,
+    program: list[str] | None,
+) -> tuple[dt.date | None, str | None, Config]:
+    """What `audit` and `plan` check before reading a report: the as-of day, the encoding, an output file that is
+    not one of the inputs, the config with the options' rules and programs. Returns (as-of, encoding, config)."""
+    from healthcheck.loaders.own_outputs import output_clash
+    from healthcheck.options import as_of_problem, text_encoding
+
+    as_of_date = _parse_date(as_of, "--as-of")
+    if as_of_date is not None and (problem := as_of_problem(as_of_date)):
+        _fail(problem, hint="give the day the reports were downloaded, or leave --as-of out")
+    if encoding:
+        try:
+            encoding = text_encoding(encoding)
+        except ValueError as exc:
+            _fail(str(exc), hint="use e.g. utf-8, cp1252 or cp932")
+    if output is not None and (clash := output_clash(output, paths)):
+        _fail(clash, hint="write the output to another file (its own outputs in the folder are skipped when read)")
+    return as_of_date, encoding, _with_rules(_load_config(config), rules, program)
+
+
 @contextmanager
 def loading_progress(*, enabled: bool, color: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A transient bar on stderr while large reports load; nothing when piped, so cron mail stays clean."""
@@ -148,19 +187,10 @@ def loading_progress(*, enabled: bool, color: bool) -> Iterator[Callable[[str, i
 
 @app.command(short_help="Audit the reports: every metric, its status and what to do.")
 def audit(
-    paths: Annotated[list[Path], typer.Argument(help="Report files, folders or .zip archives.", show_default=False)],
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="Audit as of this day (YYYY-MM-DD); default: latest purchase date."),
-    ] = None,
-    marketplace: Annotated[
-        str | None,
-        typer.Option("--marketplace", "-m", help=f"Marketplace code: {', '.join(MARKETPLACES)} (default US)."),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", "-c", help="Config file (default: ./healthcheck.toml if present)."),
-    ] = None,
+    paths: PathsArgument,
+    as_of: AsOfOption = None,
+    marketplace: MarketplaceOption = None,
+    config: ConfigOption = None,
     fmt: Annotated[
         Format | None,
         typer.Option(
@@ -174,9 +204,7 @@ def audit(
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Lowest status that makes the exit code non-zero.")
     ] = FailOn.AT_RISK,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Force the input encoding (e.g. cp1252, cp932).")
-    ] = None,
+    encoding: EncodingOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when everything is ok (cron).")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")] = False,
     show_pii: Annotated[
@@ -207,36 +235,16 @@ def audit(
     account: Annotated[
         str, typer.Option("--account", help="The account name the history records this audit under.")
     ] = "default",
-    rules: Annotated[
-        str | None,
-        typer.Option(
-            "--rules",
-            help="contract (SPEC's rules at every date, the default) or dated (Amazon's rules in force on the as-of "
-            "day; docs/rules.md). Default: the config's `rules`.",
-        ),
-    ] = None,
-    program: Annotated[
-        list[str] | None,
-        typer.Option("--program", help="Add a program's own thresholds: sfp (Seller-Fulfilled Prime); repeatable."),
-    ] = None,
+    rules: RulesOption = None,
+    program: ProgramOption = None,
 ) -> None:
     """Recompute every account-health metric from the reports and say what to do."""
     from healthcheck.audit import run_audit
-    from healthcheck.loaders.own_outputs import output_clash
-    from healthcheck.options import as_of_problem, text_encoding
     from healthcheck.report import render
 
-    as_of_date = _parse_date(as_of, "--as-of")
-    if as_of_date is not None and (problem := as_of_problem(as_of_date)):
-        _fail(problem, hint="give the day the reports were downloaded, or leave --as-of out")
-    if encoding:
-        try:
-            encoding = text_encoding(encoding)
-        except ValueError as exc:
-            _fail(str(exc), hint="use e.g. utf-8, cp1252 or cp932")
-    if output is not None and (clash := output_clash(output, paths)):
-        _fail(clash, hint="write the report to another file (its own outputs in the folder are skipped when read)")
-    settings = _with_rules(_load_config(config), rules, program)
+    as_of_date, encoding, settings = checked_inputs(
+        paths, as_of=as_of, encoding=encoding, output=output, config=config, rules=rules, program=program
+    )
     from healthcheck.cli_loop import check_alerting, history_path, record_and_notify
 
     history = history_path(history, settings)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from healthcheck.cli import _fail, _load_config, _parse_date, app
+from healthcheck.cli_options import ConfigOption, MarketplaceOption
 from healthcheck.outcome import ExitCode
 from healthcheck.wording import plural
 
@@ -32,12 +33,6 @@ DEFAULT_HISTORY = Path("reports") / "history.sqlite"
 AccountOption = Annotated[
     str | None,
     typer.Option("--account", help="Named account: its credentials, folder and history rows (default: default)."),
-]
-MarketplaceOption = Annotated[
-    str | None, typer.Option("--marketplace", "-m", help="Marketplace code: US, UK, DE, JP, ... (default US).")
-]
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="Config file (default: ./healthcheck.toml if present).")
 ]
 NotifyOption = Annotated[
     list[str] | None,

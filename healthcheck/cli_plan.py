@@ -14,9 +14,9 @@ from typing import Annotated
 
 import typer
 
-from healthcheck.cli import _fail, _load_config, _parse_date, _with_rules, app, write_atomically
+from healthcheck import cli_options as shared
+from healthcheck.cli import _fail, app, checked_inputs, write_atomically
 from healthcheck.interrupts import stop_signals_held
-from healthcheck.marketplaces import MARKETPLACES
 from healthcheck.outcome import ExitCode
 
 
@@ -36,47 +36,28 @@ def plan(
             help="The metric: an id, title or short name, e.g. cancellation_rate or cr.", show_default=False
         ),
     ],
-    paths: Annotated[list[Path], typer.Argument(help="Report files, folders or .zip archives.", show_default=False)],
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="Audit as of this day (YYYY-MM-DD); default: latest purchase date."),
-    ] = None,
-    marketplace: Annotated[
-        str | None,
-        typer.Option("--marketplace", "-m", help=f"Marketplace code: {', '.join(MARKETPLACES)} (default US)."),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", "-c", help="Config file (default: ./healthcheck.toml if present)."),
-    ] = None,
+    paths: shared.PathsArgument,
+    as_of: shared.AsOfOption = None,
+    marketplace: shared.MarketplaceOption = None,
+    config: shared.ConfigOption = None,
     fmt: Annotated[
         PlanFormat | None,
         typer.Option("--format", "-f", help="text or markdown (default: markdown for a .md --output, else text)."),
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the plan to this file.")] = None,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Force the input encoding (e.g. cp1252, cp932).")
-    ] = None,
+    encoding: shared.EncodingOption = None,
     show_pii: Annotated[
         bool,
         typer.Option("--show-pii", help="Add each order's buyer name (from the order report) to the evidence."),
     ] = False,
-    rules: Annotated[
-        str | None,
-        typer.Option("--rules", help="contract (the default) or dated, as for audit. Default: the config's `rules`."),
-    ] = None,
-    program: Annotated[
-        list[str] | None,
-        typer.Option("--program", help="Add a program's own metrics, as for audit: sfp; repeatable."),
-    ] = None,
+    rules: shared.RulesOption = None,
+    program: shared.ProgramOption = None,
 ) -> None:
     """Draft the plan of action for a metric in breach: root cause, actions taken and to take, preventive measures,
     and the orders as evidence. It states only what the reports show; [FILL IN: ...] marks what you must add."""
     from healthcheck.audit import run_audit
-    from healthcheck.loaders.own_outputs import output_clash
     from healthcheck.lookup import resolve_metric
     from healthcheck.metrics import get_spec, metric_ids
-    from healthcheck.options import as_of_problem, text_encoding
     from healthcheck.report.markdown import plan_markdown
     from healthcheck.report.plan_view import no_plan_sentence, plan_blocks, plan_plain, title
     from healthcheck.sanitize import one_line
@@ -84,17 +65,9 @@ def plan(
     metric_id = resolve_metric(metric)
     if metric_id is None:
         _fail(f"unknown metric {metric!r}", hint=f"use one of: {', '.join(metric_ids())} (or a title or short name)")
-    as_of_date = _parse_date(as_of, "--as-of")
-    if as_of_date is not None and (problem := as_of_problem(as_of_date)):
-        _fail(problem, hint="give the day the reports were downloaded, or leave --as-of out")
-    if encoding:
-        try:
-            encoding = text_encoding(encoding)
-        except ValueError as exc:
-            _fail(str(exc), hint="use e.g. utf-8, cp1252 or cp932")
-    if output is not None and (clash := output_clash(output, paths)):
-        _fail(clash, hint="write the plan to another file (its own outputs in the folder are skipped when read)")
-    settings = _with_rules(_load_config(config), rules, program)
+    as_of_date, encoding, settings = checked_inputs(
+        paths, as_of=as_of, encoding=encoding, output=output, config=config, rules=rules, program=program
+    )
     report = run_audit(
         paths,
         config=settings,

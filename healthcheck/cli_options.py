@@ -1,0 +1,43 @@
+"""The options several commands share, declared once: `audit`, `plan`, `run` and `fetch` take the same inputs the
+same way, with the same help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from healthcheck.marketplaces import MARKETPLACES
+
+PathsArgument = Annotated[
+    list[Path], typer.Argument(help="Report files, folders or .zip archives.", show_default=False)
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Audit as of this day (YYYY-MM-DD); default: the latest date in the reports."),
+]
+MarketplaceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--marketplace", "-m", help=f"Marketplace code: {', '.join(MARKETPLACES)} (default: named by the reports)."
+    ),
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="Config file (default: ./healthcheck.toml if present).")
+]
+EncodingOption = Annotated[
+    str | None, typer.Option("--encoding", help="Force the input encoding (e.g. cp1252, cp932).")
+]
+RulesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--rules",
+        help="contract (SPEC's rules at every date, the default) or dated (Amazon's rules in force on the as-of "
+        "day; docs/rules.md). Default: the config's `rules`.",
+    ),
+]
+ProgramOption = Annotated[
+    list[str] | None,
+    typer.Option("--program", help="Add a program's own thresholds: sfp (Seller-Fulfilled Prime); repeatable."),
+]
