@@ -249,7 +249,7 @@ items = st.lists(
 )
 
 
-def _plain_deduplicate(kind: str, frame: pd.DataFrame) -> tuple[list[int], list[int], int]:
+def plain_deduplicate(kind: str, frame: pd.DataFrame) -> tuple[list[int], list[int], int]:
     """SPEC 1.5 the straightforward way: (lines kept, rows dropped per file, files warned about superseded rows)."""
     drop = frame.duplicated([c for c in frame.columns if not c.startswith("_")], keep="first")
     if kind == "all_orders":
@@ -269,7 +269,7 @@ def _plain_deduplicate(kind: str, frame: pd.DataFrame) -> tuple[list[int], list[
 @settings(max_examples=300, deadline=None)
 @given(data=items, kind=st.sampled_from(["all_orders", "order_report"]))
 def test_deduplication_matches_the_plain_rule(data: list[tuple[object, ...]], kind: str) -> None:
-    from healthcheck.loaders import InputFile, _deduplicate
+    from healthcheck.loaders import InputFile, deduplicate
 
     frame = pd.DataFrame(
         {
@@ -283,8 +283,8 @@ def test_deduplication_matches_the_plain_rule(data: list[tuple[object, ...]], ki
         }
     )
     inputs = [InputFile("a.txt"), InputFile("b.txt")]
-    kept = _deduplicate(kind, frame, inputs)
-    lines, per_file, warned = _plain_deduplicate(kind, frame)
+    kept = deduplicate(kind, frame, inputs)
+    lines, per_file, warned = plain_deduplicate(kind, frame)
     assert kept["_line"].tolist() == lines
     assert [i.skipped.get("duplicate", 0) for i in inputs] == per_file
     assert sum(len(i.warnings) for i in inputs) == warned
@@ -322,11 +322,11 @@ def test_a_byte_found_in_place_matches_the_substring_search(values: list[str], c
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from healthcheck.loaders.parse import _holds_byte
+    from healthcheck.loaders.parse import holds_byte
 
     array = pa.array(["+"] * cut + values, type=pa.large_string()).slice(cut)  # the sliced-off values hold "+"
     text = pa.chunked_array([array.slice(0, len(values) // 2), array.slice(len(values) // 2)])
-    assert _holds_byte(text, ord("+")) == pc.any(pc.match_substring(text, "+")).as_py()
+    assert holds_byte(text, ord("+")) == pc.any(pc.match_substring(text, "+")).as_py()
 
 
 @settings(max_examples=100, deadline=None)

@@ -48,6 +48,22 @@ def documented_metrics(readme: str) -> set[str]:
     return set(re.findall(r"^\| `(\w+)` \|", section, flags=re.M))
 
 
+def test_tests_use_only_public_names_of_the_package() -> None:
+    """Tests go through public interfaces (issue 12): no test imports a private name of healthcheck or reaches
+    into one through a module attribute, so a refactor inside a module never breaks a test that still holds."""
+    tests = PACKAGE.parent / "tests"
+    imported = re.compile(r"from healthcheck[\w.]* import ([^\n(]+|\([^)]*\))")
+    reached = re.compile(r"\bhealthcheck(?:\.\w+)*\._[A-Za-z]\w*")
+    found: list[str] = []
+    for path in sorted(tests.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for match in imported.finditer(text):
+            names = [n.strip().split(" as ")[0] for n in match.group(1).strip("()").split(",")]
+            found += [f"{path.name}: {n}" for n in names if n.startswith("_") and not n.startswith("__")]
+        found += [f"{path.name}: {m}" for m in reached.findall(text)]
+    assert found == []
+
+
 def test_every_metric_is_in_the_readmes_metric_table() -> None:
     readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
     assert {spec.id for spec in METRICS} - documented_metrics(readme) == set()

@@ -273,7 +273,7 @@ def load_inputs(
             if len({ORDER_NO in c.columns for c in chunks}) > 1:  # numbers for every row, or for none
                 chunks = [c.drop(columns=[ORDER_NO], errors="ignore") for c in chunks]
             frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
-            return _deduplicate(kind, frame, inputs)
+            return deduplicate(kind, frame, inputs)
 
         merged = list(pool.map(merge, kinds) if pool else map(merge, kinds))
     frames = dict(zip(kinds, merged, strict=True))
@@ -325,7 +325,7 @@ def _load_one(
     loaded.problems.extend(table.problems)
     loaded.kind, loaded.typed = table.kind.kind, typed
     scratch = InputFile(label)
-    loaded.alone = (_deduplicate(table.kind.kind, typed.assign(**{FILE_FIELD: 0}), [scratch]), scratch)
+    loaded.alone = (deduplicate(table.kind.kind, typed.assign(**{FILE_FIELD: 0}), [scratch]), scratch)
     return loaded
 
 
@@ -369,7 +369,7 @@ def input_size(paths: Sequence[Path]) -> int:
     return total
 
 
-def _deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.DataFrame:
+def deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.DataFrame:
     """Overlapping downloads must never double count (SPEC 1.5); every dropped row is counted."""
     value_columns = [c for c in frame.columns if not c.startswith("_")]
     key: list[str] | None = None

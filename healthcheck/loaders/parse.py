@@ -88,7 +88,7 @@ def _lengths(array: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.int64]:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
-def _holds_byte(array: pa.Array | pa.ChunkedArray, byte: int) -> bool:
+def holds_byte(array: pa.Array | pa.ChunkedArray, byte: int) -> bool:
     """Whether any value of a null-free string column contains `byte` (an ASCII character): one scan of the
     values' bytes where they lie, many times faster than a substring search value by value."""
     for offsets, data in _string_chunks(array):
@@ -367,7 +367,7 @@ def _fixed_width_numbers(offsets: npt.NDArray[np.int64], data: npt.NDArray[np.ui
 def scientific_id_mask(values: pd.Series) -> pd.Series:
     """Which ids are in Excel's scientific notation."""
     array = _arrow_text(values)
-    if array is not None and not _holds_byte(array, ord("+")):
+    if array is not None and not holds_byte(array, ord("+")):
         return pd.Series(False, index=values.index)  # no `E+`, no scientific notation: skip the regex
     return clean_text(values).str.match(_SCIENTIFIC_RE).astype(bool)
 
