@@ -148,6 +148,16 @@ def test_a_breach_anywhere_beats_at_risk_elsewhere(tmp_path: Path) -> None:
     assert plan is not None and plan["metric_id"] == "late_shipment_rate_10d"
 
 
+def test_the_plan_of_action_says_which_way_a_metric_misses_its_target(tmp_path: Path) -> None:
+    # Valid tracking (higher is better) in breach: every package has carrier `Other`.
+    write_ship_confirmations(tmp_path, [sc(oid(n), "2024-05-10", carrier="Other") for n in range(1, 11)])
+    result = audit(tmp_path, AS_OF)
+    assert result.metric("valid_tracking_rate")["status"] == "breach"
+    plan = result.action("plan_of_action")
+    assert plan is not None and plan["metric_id"] == "valid_tracking_rate"
+    assert "The valid tracking rate falls short of Amazon's target." in plan["detail"]
+
+
 def test_an_input_error_makes_the_status_unknown_whatever_fail_on(tmp_path: Path) -> None:
     _cancellations(tmp_path, 1, 40)
     (tmp_path / "mystery.txt").write_text("order-id\tbar\n1\t2\n", encoding="utf-8")  # a damaged report
