@@ -37,7 +37,10 @@ def rule_history(spec: MetricSpec) -> list[str]:
     rows = history(spec.id)
     if not rows:
         return []
-    lines = ["  rules (default: SPEC's at every date; `--rules dated` takes Amazon's in force on the as-of day):"]
+    if any(r.contract for r in rows):
+        lines = ["  rules (default: SPEC's at every date; `--rules dated` takes Amazon's in force on the as-of day):"]
+    else:  # SPEC does not cover it: Amazon's rule in force applies in both modes
+        lines = ["  rules (Amazon's in force on the as-of day, in both modes):"]
     for rule in rows:
         if rule.kind is Kind.METRIC:
             lines += _row(spec, rule)

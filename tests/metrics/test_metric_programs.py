@@ -185,6 +185,11 @@ def test_explain_shows_the_rule_history_and_the_program(capsys: pytest.CaptureFi
     assert "Buy Shipping labels for at least 99 % of units" in out
     assert main(["explain", "sfp_cr"]) == 0
     assert "no more than 0.5 %" in capsys.readouterr().out
+    # SPEC's metrics default to its rules; one SPEC does not cover is judged by Amazon's in both modes.
+    assert main(["explain", "otdr"]) == 0
+    assert "rules (default: SPEC's at every date;" in capsys.readouterr().out
+    assert main(["explain", "invoice_defect_rate"]) == 0
+    assert "rules (Amazon's in force on the as-of day, in both modes):" in capsys.readouterr().out
 
 
 def test_the_config_file_asks_for_the_program_and_the_dated_rules(
