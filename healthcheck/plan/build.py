@@ -115,8 +115,11 @@ def build_plan(data: AuditData, result: MetricResult, actions: Sequence[Action],
 def _cause(name: str, pairs: pd.DataFrame) -> Cause:
     if pairs.empty:
         return Cause(name, DIMENSIONS[name].label, ())
-    grouped = pairs.groupby("value", sort=False)["order_id"].agg(lambda s: tuple(sorted(set(s))))
-    values = [CauseValue(str(v), len(orders), orders) for v, orders in grouped.items()]
+    # The pairs are distinct (causes.py): each value's orders, sorted, are its positions in the id-sorted frame.
+    ordered = pairs.sort_values("order_id", kind="stable")
+    ids = ordered["order_id"].to_numpy(dtype=object)
+    positions = ordered.groupby("value", sort=False).indices
+    values = [CauseValue(str(v), len(at), tuple(ids[at])) for v, at in positions.items()]
     values.sort(key=lambda c: (-c.count, c.value))
     return Cause(name, DIMENSIONS[name].label, tuple(values))
 
@@ -254,7 +257,9 @@ def _measures(result: MetricResult, causes: Sequence[Cause], total: int) -> tupl
 def _evidence(bad: Selection, pairs: Mapping[str, pd.DataFrame]) -> tuple[Evidence, ...]:
     """Every bad order, by purchase day, with its values of the causes (weekdays show in the date already)."""
     orders = bad.rows[["order_id", "purchase_date"]]
-    purchased = {str(o): d for o, d in zip(orders["order_id"], orders["purchase_date"], strict=True)}
+    # One conversion of the whole column to dates (NaT to None), not a Timestamp per order.
+    days = orders["purchase_date"].dt.date.astype(object).where(orders["purchase_date"].notna(), None)
+    purchased = dict(zip(orders["order_id"].astype("str"), days, strict=True))
     facts: dict[str, list[str]] = {}
     for name, frame in pairs.items():
         if not DIMENSIONS[name].in_evidence:
@@ -262,12 +267,7 @@ def _evidence(bad: Selection, pairs: Mapping[str, pd.DataFrame]) -> tuple[Eviden
         for order_id, value in zip(frame["order_id"], frame["value"], strict=True):
             facts.setdefault(str(order_id), []).append(str(value))
     rows = [
-        Evidence(
-            str(o),
-            None if pd.isna(purchased.get(str(o))) else pd.Timestamp(purchased[str(o)]).date(),
-            tuple(dict.fromkeys(facts.get(str(o), []))),
-        )
-        for o in bad.ids.tolist()
+        Evidence(str(o), purchased.get(str(o)), tuple(dict.fromkeys(facts.get(str(o), [])))) for o in bad.ids.tolist()
     ]
     rows.sort(key=lambda e: (e.purchase_date or dt.date.max, e.order_id))
     return tuple(rows)
