@@ -67,7 +67,7 @@ def render_nagios(report: AuditReport, *, fail_on: FailOn) -> str:
     else:
         ok = sum(1 for r in evaluated if not r.spec.informational)
         unevaluated = sum(r.status is Status.NOT_EVALUATED for r in report.metrics)
-        summary = f"{ok} metrics ok" + (f", {unevaluated} not evaluated" if unevaluated else "")
+        summary = f"{plural(ok, 'metric')} ok" + (f", {unevaluated} not evaluated" if unevaluated else "")
     # SPEC 5.2 (rev 2): an ok that stands on part of a window says so, or a monitor reads it as a full check.
     partial = [
         f"{r.id} {partial_note(r)}"

@@ -263,6 +263,16 @@ def test_nagios_line(accounts: dict[str, AuditReport]) -> None:
     assert set(labels) == {r.spec.short for r in accounts["demo"].metrics if r.rate is not None}
 
 
+def test_nagios_ok_line_with_one_metric(tmp_path: Path) -> None:
+    """FBA shipments and feedback alone: the FBA order defect rate is the one metric checked, and the line says
+    how many others could not be (a monitor must see that the ok stands on one metric)."""
+    for name in ("fba_shipments.txt", "feedback.txt"):
+        (tmp_path / name).write_bytes((ROOT / "sample_reports" / name).read_bytes())
+    report = audit([tmp_path])
+    text = render(report, Format.NAGIOS, fail_on=FailOn.AT_RISK, color=False, width=None)
+    assert text.startswith("HEALTHCHECK OK - 1 metric ok, 10 not evaluated (as of 2026-11-20) | odr_afn=")
+
+
 def test_nagios_ok_line(tmp_path: Path) -> None:
     lines = (TINY / "all_orders.txt").read_text().splitlines()
     (tmp_path / "all_orders.txt").write_text("\n".join(lines[:2]) + "\n")
