@@ -11,7 +11,7 @@ import pandas as pd
 
 from healthcheck.action_base import Action, sku_counts
 from healthcheck.metrics.base import MetricResult
-from healthcheck.metrics.cancellation import expired_orders
+from healthcheck.metrics.cancellation import expired_orders, seller_cancellations
 from healthcheck.metrics.rules import Enforcement, listing_rule, next_listing_rule
 from healthcheck.model import MFN, AuditData, member
 from healthcheck.wording import plural
@@ -72,8 +72,8 @@ def offer_removal_risk(data: AuditData, result: MetricResult, as_of: dt.date) ->
     orders = data.orders
     start = pd.Timestamp(as_of - dt.timedelta(days=rule.window_days - 1))
     placed = (orders["channel"] == MFN) & orders["purchase_date"].between(start, pd.Timestamp(as_of))
-    placed &= ~orders["cancelled_while_pending"]  # not the seller's (SPEC 4.2)
-    own = (orders["cancelled"] | expired_orders(data, as_of)) & ~orders["buyer_requested"]
+    placed &= ~orders["cancelled_while_pending"]  # not the seller's (SPEC 4.2): no part of a run either
+    own = seller_cancellations(data, expired_orders(data, as_of))  # the cancellation rate's own rule (SPEC 4.2)
     chosen = orders.loc[placed, ["order_id", "purchase_ts"]].assign(seller_cancelled=own[placed].to_numpy())
     if not bool(chosen["seller_cancelled"].any()):
         return []

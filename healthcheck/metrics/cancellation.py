@@ -36,6 +36,15 @@ def expired_orders(data: AuditData, as_of: dt.date) -> pd.Series:
     return open_orders & (expiry <= pd.Timestamp(as_of))
 
 
+def seller_cancellations(data: AuditData, expired: pd.Series) -> pd.Series:
+    """SPEC 4.2's numerator, over every order (the single rule; callers choose the window): a seller-fulfilled
+    order with a cancelled item or expired (`expired_orders`), unless the buyer asked through Amazon or it was
+    cancelled while Pending."""
+    orders = data.orders
+    seller_fulfilled = (orders["channel"] == MFN) & ~orders["cancelled_while_pending"]
+    return seller_fulfilled & (orders["cancelled"] | expired) & ~orders["buyer_requested"]
+
+
 # What an order report alone lacks: it lists paid, seller-fulfilled orders, never which were cancelled.
 NO_CANCELLATIONS_SHOWN = (
     "the order data cannot show cancellations: an order report lists paid, seller-fulfilled orders but not which "
@@ -54,10 +63,10 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     # SPEC 4.2 (rev 2): an order cancelled while Pending was not the seller's to cancel: in neither count.
     pending = seller_fulfilled & orders["cancelled_while_pending"]
     in_window = seller_fulfilled & ~pending
-    expired = expired_orders(data, as_of) & in_window
-    cancelled = (orders["cancelled"] | expired) & in_window
-    exempt = cancelled & orders["buyer_requested"]
-    counted = cancelled & ~exempt
+    expired_by_then = expired_orders(data, as_of)
+    expired = expired_by_then & in_window
+    exempt = (orders["cancelled"] | expired) & in_window & orders["buyer_requested"]
+    counted = seller_cancellations(data, expired_by_then) & in_window
     # Only the counted orders' reasons matter: the regular expression never runs over every order.
     appeal = orders.loc[counted, "cancel_reason"].str.contains(BUYER_REASON_PATTERN, case=False, regex=True)
     notes: tuple[str, ...] = ()
