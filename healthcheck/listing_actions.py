@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from healthcheck.action_base import Action, sku_counts
@@ -64,6 +65,35 @@ def late_delivery_listings(data: AuditData, result: MetricResult, as_of: dt.date
     ]
 
 
+def _cancellation_runs(
+    sku: pd.Series, bad: pd.Series, order_id: pd.Series, count: int
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Over rows sorted by SKU and purchase: each SKU with at least `count` bad rows -> their order ids (in that
+    order), and the SKUs among them with `count` bad rows in a row. One pass over all rows, whatever the number of
+    SKUs (a million-order account has tens of thousands)."""
+    flags = bad.to_numpy(dtype=bool)
+    codes, names = pd.factorize(sku, sort=True)
+    new_sku = np.ones(len(codes), dtype=bool)
+    new_sku[1:] = codes[1:] != codes[:-1]
+    # A run of bad rows ends at a good row or at the next SKU: each bad row's run is the number of breaks so far.
+    run = np.cumsum(~flags | new_sku)[flags]
+    bad_codes = codes[flags]
+    per_sku = np.bincount(bad_codes, minlength=len(names))
+    longest = np.zeros(len(names), dtype=np.int64)
+    if len(run):
+        starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]])
+        np.maximum.at(longest, bad_codes[starts], np.diff(np.r_[starts, len(run)]))
+    ids = order_id.to_numpy()[flags]
+    by_sku = np.argsort(bad_codes, kind="stable")  # each SKU's bad rows together, still in purchase order
+    chosen = np.flatnonzero(per_sku >= count)
+    ends = np.searchsorted(bad_codes[by_sku], chosen, side="right")
+    at_risk = {
+        str(names[c]): [str(o) for o in ids[by_sku[end - per_sku[c] : end]]]
+        for c, end in zip(chosen, ends, strict=True)
+    }
+    return at_risk, [str(names[c]) for c in chosen if longest[c] >= count]
+
+
 def offer_removal_risk(data: AuditData, result: MetricResult, as_of: dt.date) -> list[Action]:
     """SKUs whose last orders include consecutive seller cancellations, orders placed in the rule's window."""
     rule = listing_rule(result.id, data.marketplace.code, as_of)
@@ -82,24 +112,14 @@ def offer_removal_risk(data: AuditData, result: MetricResult, as_of: dt.date) ->
     # An order's cancelled items where the reports say which; all its items where they do not.
     flagged = rows.groupby("order_id")["cancelled"].transform("any")
     rows["bad"] = rows["seller_cancelled"] & (rows["cancelled"] | ~flagged)
-    rows = rows.sort_values(["sku", "purchase_ts", "order_id"], kind="stable")
+    rows = rows.loc[rows["sku"].notna()].sort_values(["sku", "purchase_ts", "order_id"], kind="stable")
     # The page names two triggers: two consecutive seller cancellations, and "a history of seller-canceled orders";
     # two of a SKU in the window is flagged (docs/rules.md), the consecutive ones said first.
-    at_risk: dict[str, list[str]] = {}
-    in_a_row: list[str] = []
-    for sku, group in rows.groupby("sku", sort=True):
-        bad = group.loc[group["bad"], "order_id"]
-        if len(bad) < rule.count:
-            continue
-        at_risk[str(sku)] = [str(o) for o in bad]
-        run, longest = 0, 0
-        for flag in group["bad"]:
-            run = run + 1 if flag else 0
-            longest = max(longest, run)
-        in_a_row += [str(sku)] if longest >= rule.count else []
+    at_risk, in_a_row = _cancellation_runs(rows["sku"], rows["bad"], rows["order_id"], rule.count)
     if not at_risk:
         return []
-    counts = sorted(((sku, len(ids)) for sku, ids in at_risk.items()), key=lambda c: (c[0] not in in_a_row, -c[1]))
+    consecutive = set(in_a_row)
+    counts = sorted(((sku, len(ids)) for sku, ids in at_risk.items()), key=lambda c: (c[0] not in consecutive, -c[1]))
     order_ids = tuple(sorted({o for ids in at_risk.values() for o in ids}))
     row_text = f" In a row (no order of the SKU shipped between them): {', '.join(in_a_row)}." if in_a_row else ""
     return [
