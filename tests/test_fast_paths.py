@@ -7,6 +7,7 @@ keys, ids whose digits collide, values a fast path must refuse.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,8 @@ from healthcheck.loaders.parse import (
 )
 from healthcheck.marketplaces import get_marketplace
 from healthcheck.order_keys import OrderKeys, sorted_codes
+from healthcheck.report.json_report import dumps
+from healthcheck.sanitize import scrub
 
 IDS = ["111-0000001-0000001", "111-0000001-0000002", "1110000001-0000001", "112-9999999-0000000", "a", "", "A"]
 ids = st.lists(st.one_of(st.sampled_from(IDS), st.none()), max_size=40)
@@ -342,3 +345,32 @@ def test_sorted_search_matches_searchsorted(values: list[int], queries: list[int
     if len(asked):  # a long run of queries takes the sorted path
         asked = np.tile(asked, 10_000 // len(asked) + 1)
     assert sorted_search(ordered, asked).tolist() == np.searchsorted(ordered, asked).tolist()
+
+
+# Any JSON-shaped document: unsafe and non-ASCII characters in values and keys, every scalar, nesting, empties.
+_text = st.text(alphabet=st.sampled_from(list('ab-1 é"\\\n\t\x00\x1b\x9b\u202e\u2066€😀')), max_size=6)
+_scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), _text)
+_documents = st.recursive(
+    _scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5),
+        st.lists(_text, max_size=5),  # the all-strings fast path
+        st.tuples(inner, inner),
+        st.dictionaries(st.one_of(_text, st.integers(), st.booleans(), st.none(), st.floats()), inner, max_size=4),
+    ),
+    max_leaves=30,
+)
+
+
+@given(_documents)
+@settings(max_examples=400, deadline=None)
+def test_the_json_writer_is_the_standard_librarys_over_scrubbed_values(value: object) -> None:
+    assert dumps(value) == json.dumps(scrub(value), indent=2, ensure_ascii=False)
+
+
+def test_the_json_writer_refuses_what_the_json_module_refuses() -> None:
+    for value in ({"a": object()}, [1, {2, 3}], {(1, 2): 3}):
+        with pytest.raises(TypeError):
+            json.dumps(value)
+        with pytest.raises(TypeError):
+            dumps(value)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from collections.abc import Sequence
 from typing import Any, assert_never
@@ -25,6 +24,7 @@ from healthcheck.portfolio import Audited
 from healthcheck.portfolio.rollup import Row, counts, overall, worst_first
 from healthcheck.report import Format
 from healthcheck.report.csv_report import neutralise
+from healthcheck.report.json_report import dumps
 from healthcheck.report.table import DEFAULT_WIDTH, OVERALL_STYLE, plain_console
 from healthcheck.report.text import percent, status_word
 from healthcheck.sanitize import one_line
@@ -158,7 +158,7 @@ def portfolio_document(audits: Sequence[Audited], *, now: dt.datetime) -> dict[s
 
 
 def render_json(audits: Sequence[Audited], *, now: dt.datetime) -> str:
-    return json.dumps(portfolio_document(audits, now=now), indent=2, ensure_ascii=False) + "\n"
+    return dumps(portfolio_document(audits, now=now)) + "\n"
 
 
 CSV_COLUMNS = (
