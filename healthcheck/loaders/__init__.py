@@ -28,6 +28,7 @@ from healthcheck.fetch.manifest import is_fetch_manifest
 from healthcheck.loaders import parse
 from healthcheck.loaders.archive import REPORT_SUFFIXES, WORKBOOK_FIX, zip_members
 from healthcheck.loaders.kinds import SELLER_PERFORMANCE
+from healthcheck.loaders.large_file import read_large
 from healthcheck.loaders.normalize import typed_frame
 from healthcheck.loaders.own_outputs import own_output, read_head
 from healthcheck.loaders.reader import LINE_FIELD, NOT_A_REPORT, read_table
@@ -289,15 +290,19 @@ def _load_one(
     loaded = _Loaded(InputFile(label))
     info = loaded.info
     try:
-        try:
-            data = content.read_bytes() if isinstance(content, Path) else content
-        except OSError as exc:
-            raise InputError(_unreadable(label, exc)) from None
-        if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{" or label.lower().endswith(".json"):
-            loaded.performance = _load_json(label, data, info)
-            return loaded
-        table = read_table(data, label, marketplace=marketplace.code, encoding=encoding, include_pii=include_pii)
-        del data  # the file's bytes are not needed once its columns are read
+        # A large plain report is read from its file, never held whole; every other file from its bytes.
+        from_file = isinstance(content, Path) and encoding is None
+        table = read_large(content, label, include_pii=include_pii) if isinstance(content, Path) and from_file else None
+        if table is None:
+            try:
+                data = content.read_bytes() if isinstance(content, Path) else content
+            except OSError as exc:
+                raise InputError(_unreadable(label, exc)) from None
+            if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{" or label.lower().endswith(".json"):
+                loaded.performance = _load_json(label, data, info)
+                return loaded
+            table = read_table(data, label, marketplace=marketplace.code, encoding=encoding, include_pii=include_pii)
+            del data  # the file's bytes are not needed once its columns are read
         info.kind = table.kind.kind
         info.encoding = table.encoding
         typed = typed_frame(

@@ -51,7 +51,7 @@ def decode(data: bytes, path: str, *, marketplace: str, forced: str | None) -> D
     A file that is UTF-8 except for a few lines of another encoding (two files pasted together) is read as UTF-8
     and those lines are reported as bad rows, instead of turning every accented letter of the file into mojibake.
     """
-    _reject_binary(data, path, check_nul=not forced)
+    reject_binary(data, path, check_nul=not forced)
     if forced:
         try:
             text = data.decode(forced)
@@ -75,7 +75,7 @@ def decode(data: bytes, path: str, *, marketplace: str, forced: str | None) -> D
             assert marked is not None
             return marked
         return Decoded("utf-8-sig", body)
-    utf16 = _utf16_codec(data)
+    utf16 = utf16_codec(data)
     if utf16:
         try:
             return Decoded(utf16, data.decode(utf16).lstrip("\ufeff").encode("utf-8"))
@@ -111,7 +111,7 @@ def _check_utf8(data: bytes) -> None:
         data.decode("utf-8")  # raises, with the offset; were arrow ever stricter than Python, Python decides
 
 
-def _reject_binary(data: bytes, path: str, *, check_nul: bool) -> None:
+def reject_binary(data: bytes, path: str, *, check_nul: bool) -> None:
     """An image, a PDF, a workbook or a compressed file is named as such, never read as a garbled header."""
     for magic, what, fix in _BINARY_MAGIC:
         if data.startswith(magic):
@@ -119,7 +119,7 @@ def _reject_binary(data: bytes, path: str, *, check_nul: bool) -> None:
     if not check_nul:
         return
     sample = data[:8192]
-    if _utf16_codec(data):
+    if utf16_codec(data):
         return
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if b"\x00" in sample or controls * 20 > len(sample):
@@ -133,7 +133,7 @@ def _reject_binary(data: bytes, path: str, *, check_nul: bool) -> None:
         )
 
 
-def _utf16_codec(data: bytes) -> str | None:
+def utf16_codec(data: bytes) -> str | None:
     """`utf-16` for a UTF-16 byte-order mark; `utf-16-le`/`-be` for BOM-less text whose every other byte is NUL."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from healthcheck.errors import InputError, InputProblem
 from healthcheck.loaders.decode import Decoded, decode
+from healthcheck.loaders.fast_read import LINE_FIELD, empty_frame, fast_read
 from healthcheck.loaders.header import HEADER_SEARCH_LINES, NOT_A_REPORT, Header, csv_fields, find_header
 from healthcheck.loaders.kinds import (
     FEEDBACK,
@@ -27,7 +27,8 @@ from healthcheck.wording import plural, verb
 
 __all__ = ["HEADER_SEARCH_LINES", "LINE_FIELD", "MAX_LISTED_BAD_ROWS", "NOT_A_REPORT", "RawTable", "read_table"]
 
-LINE_FIELD = "_line"
+# The header is looked for in a file's first bytes (up to `HEADER_SEARCH_LINES` lines of them).
+HEAD_BYTES = 256 * 1024
 # Bad rows listed one by one per file and reason; the rest are counted in one problem (all are in `bad_rows`).
 MAX_LISTED_BAD_ROWS = 50
 
@@ -57,13 +58,8 @@ def read_table(
     codec, utf8 = decoded.codec, decoded.utf8
     if b"\n" not in utf8 and b"\r" in utf8:
         utf8 = utf8.replace(b"\r", b"\n")  # classic Mac line endings (Excel's "CSV (Macintosh)")
-    head = utf8[: 256 * 1024].decode("utf-8", errors="ignore")
-    head_lines = head.replace("\r\n", "\n").split("\n")[: HEADER_SEARCH_LINES + 22]
-    header = find_header(head_lines, path)
-    kind = header.kind
-
-    positions = _column_positions(header, kind, include_pii=include_pii)
-    _reject_duplicate_columns(header, path)
+    located = locate_header(utf8[:HEAD_BYTES], path, include_pii=include_pii)
+    header, positions, kind = located.header, located.positions, located.header.kind
     if decoded.bad_lines and min(decoded.bad_lines) <= header.line_index + 1:
         raise InputError(
             InputProblem(
@@ -74,25 +70,28 @@ def read_table(
                 line=min(decoded.bad_lines),
             )
         )
-    missing = [c.header for c in kind.needed() if c.field not in positions]
-    if missing:
+    if located.missing:
         raise InputError(
             InputProblem(
                 "missing_column",
                 path,
-                f"this {kind.title} (`{kind.kind}`) has no column {', '.join(missing)}; "
+                f"this {kind.title} (`{kind.kind}`) has no column {', '.join(located.missing)}; "
                 "download the full report from Seller Central (do not delete columns)",
                 line=header.line_index + 1,
             )
         )
 
-    body_start = _offset_after_lines(utf8, header.line_index + 1)
+    body_start = offset_after_lines(utf8, header.line_index + 1)
     first_line = header.line_index + 2
     table = RawTable(kind, pd.DataFrame(), codec, header.delimiter, 0)
-    preamble = [line.rstrip("\r").lstrip("\ufeff") for line in head_lines[: header.line_index + 1]]
+    preamble = located.preamble
     repeated = frozenset(line for line in preamble if line.strip()) if _repeats(utf8, body_start, preamble) else None
-    fast = not decoded.bad_lines and repeated is None
-    frame = _fast_read(utf8, body_start, header, positions, first_line) if fast else None
+    frame = None
+    if not decoded.bad_lines and repeated is None:
+        end = body_end(utf8, body_start)
+        body = pa.BufferReader(pa.py_buffer(utf8).slice(body_start, end - body_start))  # read where it lies
+        newlines = partial(utf8.count, b"\n", body_start, end)
+        frame = fast_read(body, newlines, header, positions, first_line) if end > body_start else empty_frame(positions)
     if frame is None:
         frame = _exact_read(utf8[body_start:], header, positions, first_line, path, table, decoded, repeated)
     table.frame = frame
@@ -106,6 +105,40 @@ def read_table(
         # A report with nothing in its period is a normal download (no unshipped orders today), not an error.
         table.warnings.append("the file has a header but no data rows: nothing in it was audited")
     return table
+
+
+@dataclass(frozen=True)
+class LocatedHeader:
+    """Where a report's header is, and what it says of the columns to read."""
+
+    header: Header
+    positions: dict[str, int]  # field -> column position, of the columns read
+    missing: list[str]  # the needed columns the header lacks, by their header names
+    preamble: list[str]  # the header line and the lines before it, as a repeat of them would read
+
+
+def locate_header(head: bytes, path: str, *, include_pii: bool) -> LocatedHeader:
+    """The header among the first lines of `head` (a file's first `HEAD_BYTES`, as UTF-8); raises where no
+    header is found or a column it reads comes twice."""
+    text = head.decode("utf-8", errors="ignore")
+    head_lines = text.replace("\r\n", "\n").split("\n")[: HEADER_SEARCH_LINES + 22]
+    header = find_header(head_lines, path)
+    positions = _column_positions(header, header.kind, include_pii=include_pii)
+    _reject_duplicate_columns(header, path)
+    return LocatedHeader(
+        header,
+        positions,
+        [c.header for c in header.kind.needed() if c.field not in positions],
+        [line.rstrip("\r").lstrip("\ufeff") for line in head_lines[: header.line_index + 1]],
+    )
+
+
+def body_end(data: bytes, start: int) -> int:
+    """Where the body (from `start`) ends once trailing line breaks are left out."""
+    end = len(data)
+    while end > start and data[end - 1] in b"\r\n":
+        end -= 1
+    return end
 
 
 def _repeats(data: bytes, start: int, preamble: Sequence[str]) -> bool:
@@ -167,7 +200,7 @@ def _column_positions(header: Header, kind: KindSpec, *, include_pii: bool = Fal
     return positions
 
 
-def _offset_after_lines(data: bytes, count: int) -> int:
+def offset_after_lines(data: bytes, count: int) -> int:
     offset = 0
     for _ in range(count):
         nl = data.find(b"\n", offset)
@@ -175,74 +208,6 @@ def _offset_after_lines(data: bytes, count: int) -> int:
             return len(data)
         offset = nl + 1
     return offset
-
-
-def _fast_read(
-    data: bytes, start: int, header: Header, positions: dict[str, int], first_line: int
-) -> pd.DataFrame | None:
-    """pyarrow over clean files; None when any row is short, long or blank, or a quoted field holds a line break
-    (the exact reader takes over, and knows every line number).
-
-    The body (from `start`) is read where it lies: no copy of a report that may be hundreds of megabytes. A blank
-    line is read as a row of empty values (`ignore_empty_lines=False`), which `_has_blank_rows` sends to the
-    exact reader.
-    """
-    end = len(data)
-    while end > start and data[end - 1] in b"\r\n":
-        end -= 1
-    if end == start:
-        return _empty_frame(positions)
-    width = len(header.names)
-    names = [f"c{i}" for i in range(width)]
-    invalid: list[int] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        invalid.append(row.actual_columns)
-        return "skip"
-
-    wanted = {f"c{pos}": field for field, pos in positions.items()}
-    try:
-        table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(start, end - start)),
-            # 8 MB blocks: measured 0.2 s faster than 16 MB (and than 1-4 MB) loading a 1M-order account.
-            read_options=pacsv.ReadOptions(column_names=names, block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(
-                delimiter=header.delimiter,
-                quote_char=False if header.delimiter == "\t" else '"',  # tab files are never quoted (SPEC 1.1)
-                newlines_in_values=False,
-                ignore_empty_lines=False,
-                invalid_row_handler=on_invalid,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=list(wanted),
-                # pandas' `str` columns are large_string: read them as such, or every column is converted again.
-                column_types={name: pa.large_string() for name in wanted},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, ValueError):
-        return None
-    if invalid:
-        return None
-    if header.delimiter != "\t" and table.num_rows != data.count(b"\n", start, end) + 1:
-        return None  # a quoted field spans lines: row i is no longer line first_line + i
-    if wanted and _has_blank_rows(table):
-        return None  # `,,,,` rows left by Excel are blank, not bad rows; only the full line can tell
-    frame = table.rename_columns([wanted[n] for n in table.column_names]).to_pandas()
-    frame[LINE_FIELD] = np.arange(first_line, first_line + len(frame), dtype=np.int64)
-    return frame
-
-
-def _has_blank_rows(table: pa.Table) -> bool:
-    """Whether some row is empty in every column read (it may be a row of only delimiters)."""
-    blank: pa.ChunkedArray | None = None
-    for column in table.columns:
-        empty = pc.equal(pc.utf8_length(column), 0)
-        blank = empty if blank is None else pc.and_(blank, empty)
-        if not pc.any(blank).as_py():
-            return False  # usually decided by the first column (an order id is never empty)
-    return blank is not None
 
 
 def _exact_read(
@@ -407,9 +372,3 @@ def _quote_state(line: str, delimiter: str, *, quoted: bool = False, irregular: 
         if found < 0:
             return False, irregular
         position, at_field_start = found + 1, True
-
-
-def _empty_frame(positions: dict[str, int]) -> pd.DataFrame:
-    frame = pd.DataFrame({f: pd.Series([], dtype="str") for f in positions})
-    frame[LINE_FIELD] = np.asarray([], dtype=np.int64)
-    return frame
