@@ -31,6 +31,7 @@ from healthcheck.metrics.base import Status
 from healthcheck.metrics.registry import rule_notes
 from healthcheck.metrics.rules import measured_in
 from healthcheck.model import AuditData, build_audit_data, member
+from healthcheck.orders import ORDER_SOURCES
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
 from healthcheck.plan import Plan, build_plans
 from healthcheck.shipcal import OperatingCalendar
@@ -227,8 +228,10 @@ def audit_loaded(
         effective_as_of, source = default_as_of(loaded, timezone, now.astimezone(dt.UTC).date())
     cut_at(loaded, effective_as_of, timezone)
     calendar = calendar_for(market, config)
-    data = build_audit_data(loaded, market, config, calendar)
     specs = resolve(config, marketplace=market.code, as_of=effective_as_of)
+    # After the model only the metrics that say so read an order report's rows (and --show-pii the buyers').
+    kept = {kind for spec in specs for kind in spec.reads_rows} | ({"order_report"} if show_pii else set())
+    data = build_audit_data(loaded, market, config, calendar, release=[k for k in ORDER_SOURCES if k not in kept])
     with pool(len(specs), "audit", large=worth_threads(rows=len(data.orders) + len(data.confirmations))) as executor:
         # The metrics are independent of one another (each with the events its trend is drawn from), and so are
         # the actions and the insights built from them.

@@ -13,7 +13,7 @@ import ctypes
 import dataclasses
 import threading
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -35,6 +35,7 @@ from healthcheck.frames import (
     instants_of,
     local_dates,
     micros,
+    rows_where,
 )
 from healthcheck.joins import lookup, member, positions
 from healthcheck.loaders import FILE_FIELD, InputFile, LoadResult
@@ -265,19 +266,29 @@ def count_per_file(frame: pd.DataFrame, mask: pd.Series) -> Iterable[tuple[int, 
 
 
 def build_audit_data(
-    loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar
+    loaded: LoadResult,
+    marketplace: Marketplace,
+    config: Config,
+    calendar: OperatingCalendar,
+    release: Collection[str] = (),
 ) -> AuditData:
-    """Derive the audit frames and account for every row that will not be used (SPEC 1.5)."""
+    """Derive the audit frames and account for every row that will not be used (SPEC 1.5).
+
+    The order reports among `release` are let go of (`LoadResult.release`) as soon as the merge has placed their
+    rows, before the rest of the model is built: on a large account they are most of what the process holds.
+    """
     release_memory()
-    data = _audit_data(loaded, marketplace, config, calendar)
+    data = _audit_data(loaded, marketplace, config, calendar, release)
     release_memory()  # after the intermediate frames of the merge are gone
     return data
 
 
-def _audit_data(loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar) -> AuditData:
+def _audit_data(
+    loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar, release: Collection[str]
+) -> AuditData:
     rows = sum(len(frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None)
     with pool(2, "model", large=worth_threads(rows=rows)) as executor:
-        return _audit_frames(loaded, marketplace, config, calendar, executor)
+        return _audit_frames(loaded, marketplace, config, calendar, release, executor)
 
 
 def _audit_frames(
@@ -285,6 +296,7 @@ def _audit_frames(
     marketplace: Marketplace,
     config: Config,
     calendar: OperatingCalendar,
+    release: Collection[str],
     executor: ThreadPoolExecutor | None,
 ) -> AuditData:
     orders, merged = merge_orders(loaded, marketplace, config, calendar, executor)
@@ -314,20 +326,23 @@ def _audit_frames(
 
     finished = beside(executor, items_and_mismatch)
     notes = FileNotes()
-    rows_of: dict[str, npt.NDArray[np.int64]] = {}
-    for kind, frame in loaded.frames.items():
-        if "order_id" not in frame.columns:
-            continue
+
+    def place(kind: str, frame: pd.DataFrame) -> npt.NDArray[np.int64]:
+        """Each row's order in `orders`, with the rows left out counted in `notes`."""
         if merged.keys is not None and kind in merged.sources:
             at = merged.keys.codes[merged.sources.index(kind)]
         else:
             at = locate(frame["order_id"], frame_numbers(frame))
-        rows_of[kind] = at
         for file_index, count in count_per_file(frame, pd.Series(excluded(at), index=frame.index)):
             notes.skipped[(file_index, "excluded_non_amazon")] += count
         if kind == "cancellations":
             for file_index, count in count_per_file(frame, pd.Series(at < 0, index=frame.index)):
                 notes.skipped[(file_index, "unmatched_order")] += count
+        return at
+
+    rows_of = {kind: place(kind, frame) for kind, frame in loaded.frames.items() if "order_id" in frame.columns}
+    loaded.release(kind for kind in ORDER_SOURCES if kind in release)
+    release_memory()
     at = rows_of.get("ship_confirmations", np.zeros(0, dtype=np.int64))
     confirmations = _confirmations(loaded, orders, marketplace.timezone, at)
     kept = ~excluded(at)
@@ -340,18 +355,17 @@ def _audit_frames(
     np.minimum.at(first_confirmation, at[matched], np.where(conf == NAT, NEVER, conf)[matched])
     first_confirmation[first_confirmation == NEVER] = NAT
     orders["conf_ts"] = as_instants(first_confirmation)
-    # The orders are complete: the Multi-Channel ones are taken out on the pool (every column is copied) while
-    # this thread places the defects.
-    amazon_orders = beside(
-        executor, lambda: orders.loc[~non_amazon].reset_index(drop=True) if non_amazon.any() else orders
-    )
+    # The orders are complete: the Multi-Channel ones are taken out on the pool while this thread places the
+    # defects (and reads `orders` no more: its columns are let go of one by one as they are copied).
+    has_orders = not orders.empty
+    amazon_orders = beside(executor, lambda: rows_where(orders, ~non_amazon) if non_amazon.any() else orders)
     # Each confirmation's row in the audit's orders (Amazon orders), -1 for an order not in the order data: the
     # metrics join on it instead of hashing the ids again.
     order_row = np.full(len(at), -1, dtype=np.int64)
     order_row[matched] = (np.cumsum(~non_amazon) - 1)[at[matched]]
     confirmations = confirmations.assign(**{ORDER_ROW: order_row})
     outside = pd.Series(~matched, index=confirmations.index)
-    if bool(outside.any()) and not orders.empty:
+    if bool(outside.any()) and has_orders:
         for file_index, count in count_per_file(confirmations, outside):
             notes.warnings.append(
                 (

@@ -126,3 +126,31 @@ def test_a_new_metric_is_one_module_and_one_registry_row(
     assert "Weekend order share" in capsys.readouterr().out
     readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
     assert "weekend_order_share" not in documented_metrics(readme)  # so the README check above would flag it
+
+
+def test_after_the_model_a_metric_reads_an_order_reports_rows_only_where_its_spec_says_so() -> None:
+    """The order reports are let go of once merged (issue 16); a metric that reads one itself declares it in
+    `MetricSpec.reads_rows`, and reading one it did not declare is an error that names that fix."""
+    from healthcheck.audit import calendar_for
+    from healthcheck.config import Config
+    from healthcheck.loaders import load_inputs
+    from healthcheck.marketplaces import get_marketplace
+    from healthcheck.model import build_audit_data
+    from healthcheck.orders import ORDER_SOURCES
+
+    market = get_marketplace("US")
+    loaded = load_inputs([Path(__file__).resolve().parents[1] / "sample_reports"], marketplace=market)
+    config = Config()
+    data = build_audit_data(loaded, market, config, calendar_for(market, config), release=ORDER_SOURCES)
+    for kind in ORDER_SOURCES:
+        assert data.has(kind), "a report let go of is still one the seller gave"
+        with pytest.raises(LookupError, match="reads_rows"):
+            data.loaded.frame(kind)
+    assert data.loaded.frame("feedback") is not None
+    readers = {spec.id for spec in registry.resolve(Config(program="sfp")) if spec.reads_rows}
+    assert readers == {
+        "sfp_cancellation_rate",
+        "sfp_on_time_delivery_rate",
+        "sfp_on_time_shipment_rate",
+        "sfp_valid_tracking_rate",
+    }

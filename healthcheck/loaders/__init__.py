@@ -10,7 +10,7 @@ import json
 import os
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -79,14 +79,27 @@ class LoadResult:
     fields: dict[str, set[str]]  # kind -> fields at least one file of that kind carried
     seller_performance: list[tuple[str, dict[str, Any]]]
     notes: list[str]
+    released: set[str] = field(default_factory=set)  # kinds given whose rows `release` let go of
 
     def has(self, kind: str) -> bool:
         if kind == SELLER_PERFORMANCE:  # a JSON document, not a frame
             return bool(self.seller_performance)
-        return kind in self.frames
+        return kind in self.frames or kind in self.released
 
     def frame(self, kind: str) -> pd.DataFrame | None:
+        if kind in self.released:
+            raise LookupError(
+                f"the rows of {kind} were let go of once the audit's model was built; a metric that reads them "
+                "itself names the kind in its MetricSpec.reads_rows"
+            )
         return self.frames.get(kind)
+
+    def release(self, kinds: Iterable[str]) -> None:
+        """Let go of the rows of `kinds`: on a large account the order reports are most of what the audit holds,
+        and once the model has merged them only a few metrics read them again. The kinds stay known to `has`."""
+        for kind in kinds:
+            if self.frames.pop(kind, None) is not None:
+                self.released.add(kind)
 
 
 # A source's content: a report file still on disk (read by the loading thread that parses it, so that no more

@@ -9,6 +9,9 @@ import pandas as pd
 
 from healthcheck.model import AuditData, member
 
+# The report whose rows say which orders were Prime: the program's metrics read it themselves (`reads_rows`).
+PRIME_FLAG_SOURCES = ("order_report",)
+
 NO_PRIME_FLAG = (
     "no order report with the is-prime column was given: it is the only report that says which orders were "
     "Seller-Fulfilled Prime (download Orders > Order Reports, which carries it)"
@@ -27,7 +30,8 @@ def prime_problem(data: AuditData) -> str | None:
 
 def prime_order_ids(data: AuditData) -> pd.Series | None:
     """The order ids the order report marks Prime; None when no order report says (the column is absent)."""
-    frame = data.loaded.frame("order_report")
+    (kind,) = PRIME_FLAG_SOURCES
+    frame = data.loaded.frame(kind)
     if frame is None or "is_prime" not in frame.columns:
         return None
     flags = frame["is_prime"].fillna(False).astype(bool)

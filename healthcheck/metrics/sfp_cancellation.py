@@ -8,7 +8,7 @@ import datetime as dt
 from healthcheck.metrics import cancellation
 from healthcheck.metrics.base import Measurement, Window
 from healthcheck.metrics.events import Events
-from healthcheck.metrics.prime import prime_orders_data, prime_problem
+from healthcheck.metrics.prime import PRIME_FLAG_SOURCES, prime_orders_data, prime_problem
 from healthcheck.model import AuditData
 
 
@@ -46,4 +46,5 @@ SFP_CANCELLATION_RATE = dataclasses.replace(
     "Service).",
     inputs=(*cancellation.CANCELLATION_RATE.inputs, ("order_report",)),
     program="sfp",
+    reads_rows=PRIME_FLAG_SOURCES,
 )

@@ -9,7 +9,7 @@ import datetime as dt
 from healthcheck.metrics import delivery
 from healthcheck.metrics.base import Measurement, Window
 from healthcheck.metrics.events import Events
-from healthcheck.metrics.prime import prime_problem, prime_shipments_data
+from healthcheck.metrics.prime import PRIME_FLAG_SOURCES, prime_problem, prime_shipments_data
 from healthcheck.model import AuditData
 
 
@@ -52,4 +52,5 @@ SFP_ON_TIME_DELIVERY_RATE = dataclasses.replace(
     "Shipping (Amazon then takes late carriers off you), and hand parcels over before the carrier's last pickup.",
     inputs=(("ship_confirmations",), ("order_report",)),
     program="sfp",
+    reads_rows=PRIME_FLAG_SOURCES,
 )

@@ -10,7 +10,7 @@ import pandas as pd
 
 from healthcheck.metrics import tracking
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
-from healthcheck.metrics.prime import prime_problem, prime_shipments_data
+from healthcheck.metrics.prime import PRIME_FLAG_SOURCES, prime_problem, prime_shipments_data
 from healthcheck.model import AuditData, lookup
 from healthcheck.wording import plural
 
@@ -87,5 +87,6 @@ SFP_ON_TIME_SHIPMENT_RATE = MetricSpec(
     "first scan that same day. Move the cut-off earlier or book a later pickup if they miss it.",
     inputs=(("ship_confirmations",), ("order_report",)),
     program="sfp",
+    reads_rows=PRIME_FLAG_SOURCES,
     plan=PlanShape(causes=("ship_by_weekday", "carrier", "sku", "handling_days"), quiet=("carrier", "sku")),
 )

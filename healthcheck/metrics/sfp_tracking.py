@@ -8,7 +8,7 @@ import datetime as dt
 from healthcheck.metrics import tracking
 from healthcheck.metrics.base import Measurement, Window
 from healthcheck.metrics.events import Events
-from healthcheck.metrics.prime import prime_problem, prime_shipments_data
+from healthcheck.metrics.prime import PRIME_FLAG_SOURCES, prime_problem, prime_shipments_data
 from healthcheck.model import AuditData
 
 
@@ -42,4 +42,5 @@ SFP_VALID_TRACKING_RATE = dataclasses.replace(
     "confirm each with its tracking number the day it leaves.",
     inputs=(("ship_confirmations",), ("order_report",)),
     program="sfp",
+    reads_rows=PRIME_FLAG_SOURCES,
 )
