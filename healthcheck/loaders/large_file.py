@@ -94,7 +94,7 @@ def _plain_text(head: bytes, label: str) -> bool:
 
 def _scan(file: FileIO, buffer: bytearray, line: bytes, body_start: int, *, count: bool) -> _Scanned | None:
     """One pass over the file: None unless it is valid UTF-8 throughout, each line shorter than the buffer, and
-    neither `line` (the header) nor a byte-order mark starts a line of the body. Line feeds are counted when
+    `line` (the header) starts no line of the body, after a byte-order mark or not. Line feeds are counted when
     `count` (only a quoted file's rows need them: a tab file's fields never hold one)."""
     view = memoryview(buffer)
     kept = base = newlines = 0  # bytes carried to the buffer's start; the file offset of the buffer's start
@@ -117,11 +117,11 @@ def _scan(file: FileIO, buffer: bytearray, line: bytes, body_start: int, *, coun
         if not ascii and not _valid_utf8(segment):
             return None
         newlines += buffer.count(b"\n", 0, cut) if count else 0
-        start = max(body_start - base, 0)
-        if _header_again(buffer, cut, line, start, at_line_start=base >= body_start):
+        start, at_line_start = max(body_start - base, 0), base >= body_start
+        if _header_again(buffer, cut, line, start, at_line_start=at_line_start):
             return None
-        if not ascii and buffer.find(_BOM, start, cut) >= 0:
-            return None  # a byte-order mark inside: downloads joined into one file
+        if not ascii and _header_again(buffer, cut, _BOM + line, start, at_line_start=at_line_start):
+            return None  # the header again after a byte-order mark: downloads joined into one file
         tail = (tail + bytes(segment[-64:]))[-64:]
         kept = filled - cut
         buffer[:kept] = buffer[cut:filled]
