@@ -9,14 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
 from healthcheck.action_base import Action, Effect, Impact, kind_of, skus_of
 from healthcheck.action_base import ids_of as _ids
-from healthcheck.concurrency import ordered_map
 from healthcheck.insights import budget_used, rate_with_bad
 from healthcheck.listing_actions import late_delivery_listings, offer_removal_risk
 from healthcheck.metrics.base import Direction, MetricResult, Status, Window
@@ -35,7 +33,7 @@ from healthcheck.order_actions import (
 from healthcheck.shipcal import operating_days_between
 from healthcheck.wording import plural, the_title, verb
 
-__all__ = ["Action", "Effect", "Impact", "build_actions", "impact", "rank_key"]
+__all__ = ["Action", "Effect", "Impact", "action_tasks", "impact", "rank_actions", "rank_key"]
 
 FEEDBACK_REMOVAL_DAYS = 90
 CLAIM_RESPONSE_HOURS = 72
@@ -274,14 +272,9 @@ def rank_key(action: Action, metric: MetricResult | None) -> tuple[int, float, i
     return severity, -used, kind.phase, -moved, kind.urgency, action.id
 
 
-def build_actions(
-    data: AuditData, results: list[MetricResult], as_of: dt.date, executor: ThreadPoolExecutor | None = None
-) -> list[Action]:
-    """Every action the data calls for, ranked (`rank_key`) and numbered by priority.
-
-    Each kind of action is worked out on its own (on `executor`'s threads when given); they are gathered in a
-    fixed order, so the ranking never depends on which finished first.
-    """
+def action_tasks(data: AuditData, results: Sequence[MetricResult], as_of: dt.date) -> list[Callable[[], list[Action]]]:
+    """Each kind of action the data calls for, as a task of its own: independent of one another, so they may
+    run on any thread; `rank_actions` gathers what they find."""
     by_id = {r.id: r for r in results}
     lsr_id = _late_shipment_metric(by_id)
     tasks: list[Callable[[], list[Action]]] = []
@@ -301,8 +294,13 @@ def build_actions(
         tasks.append(lambda: tracking_action(data, by_id[VALID_TRACKING_RATE.id]))
     tasks.append(lambda: feedback_removal_action(data, as_of))
     tasks.append(lambda: claims_action(data, as_of))
-    tasks.append(lambda: plan_of_action(data, results))
-    actions = [action for found in ordered_map(executor, lambda task: task(), tasks) for action in found]
-    measured = [dataclasses.replace(a, impact=impact(a, by_id.get(a.metric_id))) for a in actions]
+    tasks.append(lambda: plan_of_action(data, list(results)))
+    return tasks
+
+
+def rank_actions(found: Sequence[Sequence[Action]], results: Sequence[MetricResult]) -> list[Action]:
+    """What the tasks found, in the tasks' order (never the order they finished in), ranked and numbered."""
+    by_id = {r.id: r for r in results}
+    measured = [dataclasses.replace(a, impact=impact(a, by_id.get(a.metric_id))) for each in found for a in each]
     ranked = sorted(measured, key=lambda a: rank_key(a, by_id.get(a.metric_id)))
     return [dataclasses.replace(a, priority=i) for i, a in enumerate(ranked, start=1)]

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from healthcheck.actions import Action, build_actions
-from healthcheck.concurrency import ahead, beside, ordered_map, pool, worth_threads
+from healthcheck.actions import Action
 from healthcheck.config import Config
 from healthcheck.context import (
     MarketplaceChoice,
@@ -22,18 +20,19 @@ from healthcheck.context import (
     past_data_warning,
 )
 from healthcheck.errors import InputProblem
-from healthcheck.insights import Events, Insights, OrderFact, build_insights, metric_events, order_facts
+from healthcheck.insights import Insights, OrderFact, order_facts
 from healthcheck.loaders import LoadResult, Progress, load_inputs
 from healthcheck.loaders.kinds import KINDS_BY_NAME
 from healthcheck.marketplaces import DEFAULT_MARKETPLACE, Marketplace, get_marketplace
-from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate, resolve
+from healthcheck.metrics import MetricResult, resolve
 from healthcheck.metrics.base import Status
 from healthcheck.metrics.registry import rule_notes
 from healthcheck.metrics.rules import measured_in
-from healthcheck.model import AuditData, build_audit_data, member
+from healthcheck.model import member
 from healthcheck.orders import ORDER_SOURCES
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
-from healthcheck.plan import Plan, build_plans
+from healthcheck.plan import Plan
+from healthcheck.schedule import audit_data, follow_up, measure
 from healthcheck.shipcal import OperatingCalendar
 
 
@@ -167,12 +166,6 @@ def calendar_for(marketplace: Marketplace, config: Config) -> OperatingCalendar:
     )
 
 
-def _measure(spec: MetricSpec, data: AuditData, as_of: dt.date) -> tuple[MetricResult, Events | None]:
-    """A metric's result and the events behind it: one task, so the two share the thread's warm frames."""
-    result = evaluate(spec, data, as_of)
-    return result, metric_events(data, result)
-
-
 def run_audit(
     paths: Sequence[Path],
     *,
@@ -231,25 +224,15 @@ def audit_loaded(
     specs = resolve(config, marketplace=market.code, as_of=effective_as_of)
     # After the model only the metrics that say so read an order report's rows (and --show-pii the buyers').
     kept = {kind for spec in specs for kind in spec.reads_rows} | ({"order_report"} if show_pii else set())
-    data = build_audit_data(loaded, market, config, calendar, release=[k for k in ORDER_SOURCES if k not in kept])
-    with pool(len(specs), "audit", large=worth_threads(rows=len(data.orders) + len(data.confirmations))) as executor:
-        # The metrics are independent of one another (each with the events its trend is drawn from), and so are
-        # the actions and the insights built from them.
-        for build in SHARED_FRAMES:
-            ahead(executor, partial(build, data))
-        measured = ordered_map(executor, lambda spec: _measure(spec, data, effective_as_of), specs)
-        # A metric Amazon does not measure here (the invoice defect rate outside the EU) is shown only when
-        # Amazon's report states it anyway, never as a "not evaluated" line on every audit.
-        here, day = market.code, effective_as_of
-        measured = [(r, e) for r, e in measured if r.status is not Status.NOT_EVALUATED or measured_in(r.id, here, day)]
-        results = [result for result, _ in measured]
-        events = {result.id: found for result, found in measured if found is not None}
-        built_insights = beside(
-            executor, lambda: build_insights(data, results, effective_as_of, loaded.seller_performance, events)
-        )
-        actions = build_actions(data, results, effective_as_of, executor)
-        plans = build_plans(data, results, actions, effective_as_of)
-        insights = built_insights()
+    data = audit_data(loaded, market, config, calendar, release=[k for k in ORDER_SOURCES if k not in kept])
+    measured = measure(specs, data, effective_as_of)
+    # A metric Amazon does not measure here (the invoice defect rate outside the EU) is shown only when Amazon's
+    # report states it anyway, never as a "not evaluated" line on every audit.
+    here, day = market.code, effective_as_of
+    measured = [(r, e) for r, e in measured if r.status is not Status.NOT_EVALUATED or measured_in(r.id, here, day)]
+    results = [result for result, _ in measured]
+    events = {result.id: found for result, found in measured if found is not None}
+    insights, actions, plans = follow_up(data, results, effective_as_of, loaded.seller_performance, events)
     problems = list(loaded.problems)
     if not loaded.inputs and not problems:
         problems.append(InputProblem("no_reports", ", ".join(map(str, paths)), "no report files were found"))

@@ -8,7 +8,7 @@ which thread finished first.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
@@ -49,31 +49,36 @@ def pool(tasks: int, name: str, *, large: bool = True) -> Iterator[ThreadPoolExe
         yield executor
 
 
-def ordered_map(executor: ThreadPoolExecutor | None, function: Callable[[T], R], items: Iterable[T]) -> list[R]:
+def ordered_map(
+    executor: ThreadPoolExecutor | None,
+    function: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    first: Sequence[Callable[[], object]] = (),
+) -> list[R]:
     """`[function(i) for i in items]`, on the pool when there is one; results in the order of `items`.
 
     The calling thread works too rather than wait: it takes the tasks no pool thread has started yet, from the
-    last one back (the pool's threads take them from the first on).
+    last one back (the pool's threads take them from the first on). `first` are started before the items, their
+    results dropped: frames several items read through a cache that waits for a build in progress
+    (`AuditData.derived`), so that whoever needs one next finds it built or being built rather than builds it
+    last of all.
     """
     chosen = list(items)
     if executor is None:
+        for task in first:
+            task()
         return [function(item) for item in chosen]
+    started = [executor.submit(task) for task in first]
     futures = [executor.submit(function, item) for item in chosen]
     done_here: dict[int, R] = {}
     for index in reversed(range(len(chosen))):
         if futures[index].cancel():  # not started by the pool: this thread runs it
             done_here[index] = function(chosen[index])
-    return [done_here[i] if i in done_here else futures[i].result() for i in range(len(chosen))]
-
-
-def ahead(executor: ThreadPoolExecutor | None, function: Callable[[], object]) -> None:
-    """Start `function` on the pool before the tasks submitted after it; without a pool, do nothing.
-
-    For work whose result is shared through a cache that waits for a build in progress (`AuditData.derived`):
-    whoever needs it next finds it built or being built, and an error is raised again where it is needed.
-    """
-    if executor is not None:
-        executor.submit(function)
+    results = [done_here[i] if i in done_here else futures[i].result() for i in range(len(chosen))]
+    for future in started:
+        future.result()  # an error in a shared build is raised again, as it would be in line
+    return results
 
 
 def beside(executor: ThreadPoolExecutor | None, function: Callable[[], T]) -> Callable[[], T]:

@@ -14,8 +14,8 @@ import dataclasses
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -23,7 +23,6 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
-from healthcheck.concurrency import beside, pool, worth_threads
 from healthcheck.config import Config
 from healthcheck.frames import (
     NAT,
@@ -40,8 +39,8 @@ from healthcheck.frames import (
 from healthcheck.joins import lookup, member, positions
 from healthcheck.loaders import FILE_FIELD, InputFile, LoadResult
 from healthcheck.marketplaces import Marketplace
-from healthcheck.order_keys import frame_numbers
-from healthcheck.orders import AFN, MFN, ORDER_SOURCES, merge_orders, mismatch_warning
+from healthcheck.order_keys import OrderKeys, frame_numbers
+from healthcheck.orders import AFN, MFN, ORDER_SOURCES, Merged, merge_orders, mismatch_warning, order_skus
 from healthcheck.shipcal import OperatingCalendar
 from healthcheck.wording import plural, verb
 
@@ -51,12 +50,15 @@ __all__ = [
     "MFN",
     "ORDER_ROW",
     "AuditData",
-    "build_audit_data",
+    "MergedOrders",
     "end_of_local_day",
     "local_dates",
     "lookup",
     "member",
+    "merge_step",
+    "order_items",
     "order_values",
+    "place_reports",
     "positions",
     "release_memory",
 ]
@@ -265,42 +267,60 @@ def count_per_file(frame: pd.DataFrame, mask: pd.Series) -> Iterable[tuple[int, 
     return [(int(k), int(v)) for k, v in counts.items()]
 
 
-def build_audit_data(
+@dataclass
+class MergedOrders:
+    """The model's first step (`merge_step`): the orders merged from every order source, before the other
+    reports' rows are placed on them (`place_reports`). `schedule.audit_data` runs the steps."""
+
+    orders: pd.DataFrame
+    merged: Merged
+    non_amazon: npt.NDArray[np.bool_]  # per order: a Multi-Channel Fulfillment order (SPEC 1.4)
+    # What `order_items` reads of the orders, taken before `place_reports` goes on changing them.
+    ship_by: pd.DataFrame
+
+
+def merge_step(
     loaded: LoadResult,
     marketplace: Marketplace,
     config: Config,
     calendar: OperatingCalendar,
-    release: Collection[str] = (),
-) -> AuditData:
-    """Derive the audit frames and account for every row that will not be used (SPEC 1.5).
-
-    The order reports among `release` are let go of (`LoadResult.release`) as soon as the merge has placed their
-    rows, before the rest of the model is built: on a large account they are most of what the process holds.
-    """
+    coded: Callable[[], OrderKeys | None] | None = None,
+) -> MergedOrders:
+    """The orders, one row each, from every order source (`orders.merge_orders`, `coded` given to it)."""
     release_memory()
-    data = _audit_data(loaded, marketplace, config, calendar, release)
-    release_memory()  # after the intermediate frames of the merge are gone
-    return data
+    orders, merged = merge_orders(loaded, marketplace, config, calendar, coded)
+    columns = ["order_id", "purchase_date", "ship_by_date", "computed_ship_by_date", "ship_by_source"]
+    return MergedOrders(orders, merged, orders["non_amazon"].to_numpy(dtype=bool), orders[columns])
 
 
-def _audit_data(
-    loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar, release: Collection[str]
-) -> AuditData:
-    rows = sum(len(frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None)
-    with pool(2, "model", large=worth_threads(rows=rows)) as executor:
-        return _audit_frames(loaded, marketplace, config, calendar, release, executor)
+def order_items(step: MergedOrders, config: Config, calendar: OperatingCalendar) -> tuple[pd.DataFrame, str | None]:
+    """The distinct SKUs of each Amazon order, and the warning when the ship-by dates Amazon gives and the
+    settings give disagree (`orders.mismatch_warning`)."""
+    skus, pair_orders = order_skus(step.merged)
+    mismatch = mismatch_warning(step.ship_by, step.non_amazon, skus, pair_orders, config, calendar)
+    left_out = _excluded(step.non_amazon, pair_orders)
+    return (skus.loc[~left_out].reset_index(drop=True) if left_out.any() else skus), mismatch
 
 
-def _audit_frames(
+def _excluded(non_amazon: npt.NDArray[np.bool_], at: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Rows (given their order's row, -1 for none) of Multi-Channel Fulfillment orders (SPEC 1.4): in no metric."""
+    found = at >= 0
+    found[found] = non_amazon[at[found]]
+    return found
+
+
+def place_reports(
+    step: MergedOrders,
     loaded: LoadResult,
     marketplace: Marketplace,
     config: Config,
     calendar: OperatingCalendar,
     release: Collection[str],
-    executor: ThreadPoolExecutor | None,
+    items: Callable[[], tuple[pd.DataFrame, str | None]],
 ) -> AuditData:
-    orders, merged = merge_orders(loaded, marketplace, config, calendar, executor)
-    non_amazon = orders["non_amazon"].to_numpy(dtype=bool)
+    """The model's second step: the other reports' rows placed on the merged orders (confirmations, defects),
+    every row left out counted; `items()` gives `order_items(step)`, asked for last."""
+    orders, merged, non_amazon = step.orders, step.merged, step.non_amazon
 
     def locate(ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
         """Row in `orders` of each id, -1 where none (the merge's codes, never a new hash table of all ids)."""
@@ -308,23 +328,7 @@ def _audit_frames(
             return np.full(len(ids), -1, dtype=np.int64)
         return merged.keys.locate(ids, numbers)
 
-    def excluded(at: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-        """Rows of Multi-Channel Fulfillment orders (SPEC 1.4): in no metric."""
-        found = at >= 0
-        found[found] = non_amazon[at[found]]
-        return found
-
-    # The SKU pairs may still be hashing on the pool: the ship-by comparison and the items are finished there
-    # too (on a snapshot of the columns they read), while this thread places the other reports' rows.
-    ship_by_columns = orders[["order_id", "purchase_date", "ship_by_date", "computed_ship_by_date", "ship_by_source"]]
-
-    def items_and_mismatch() -> tuple[pd.DataFrame, str | None]:
-        skus, pair_orders = merged.pairs()
-        mismatch = mismatch_warning(ship_by_columns, non_amazon, skus, pair_orders, config, calendar)
-        left_out = excluded(pair_orders)
-        return (skus.loc[~left_out].reset_index(drop=True) if left_out.any() else skus), mismatch
-
-    finished = beside(executor, items_and_mismatch)
+    excluded = partial(_excluded, non_amazon)
     notes = FileNotes()
 
     def place(kind: str, frame: pd.DataFrame) -> npt.NDArray[np.int64]:
@@ -355,10 +359,10 @@ def _audit_frames(
     np.minimum.at(first_confirmation, at[matched], np.where(conf == NAT, NEVER, conf)[matched])
     first_confirmation[first_confirmation == NEVER] = NAT
     orders["conf_ts"] = as_instants(first_confirmation)
-    # The orders are complete: the Multi-Channel ones are taken out on the pool while this thread places the
-    # defects (and reads `orders` no more: its columns are let go of one by one as they are copied).
     has_orders = not orders.empty
-    amazon_orders = beside(executor, lambda: rows_where(orders, ~non_amazon) if non_amazon.any() else orders)
+    # The orders are complete: the Multi-Channel ones are taken out, column by column (a copy of the whole frame
+    # beside it was the model's peak). The step's own frame is emptied: nothing reads it after this step.
+    amazon_orders = rows_where(orders, ~non_amazon) if non_amazon.any() else orders
     # Each confirmation's row in the audit's orders (Amazon orders), -1 for an order not in the order data: the
     # metrics join on it instead of hashing the ids again.
     order_row = np.full(len(at), -1, dtype=np.int64)
@@ -387,15 +391,15 @@ def _audit_frames(
     buyer_request_known = "buyer_requested" in loaded.fields.get("order_report", set()) or bool(
         {"buyer_requested", "cancelled_by"} & loaded.fields.get("cancellations", set())
     )
-    items, mismatch = finished()
+    found_items, mismatch = items()
     if mismatch:
         warnings.append(mismatch)
     return AuditData(
         marketplace=marketplace,
         config=config,
         calendar=calendar,
-        orders=amazon_orders(),
-        items=items,
+        orders=amazon_orders,
+        items=found_items,
         confirmations=confirmations.reset_index(drop=True),
         defects=defects.loc[~unmatched_mask].reset_index(drop=True),
         unmatched_defects=[{"order_id": str(r["order_id"]), "source": str(r["source"])} for r in unmatched],

@@ -5,7 +5,6 @@ frame as `loaders/kinds.py` declares the inputs."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -15,7 +14,6 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
-from healthcheck.concurrency import beside
 from healthcheck.config import Config
 from healthcheck.frames import NAT, NEVER, as_instants, column_or, end_of_local_day, flags, local_dates, lowered, micros
 from healthcheck.joins import lookup, member, positions
@@ -69,33 +67,27 @@ ORDER_COLUMNS: Mapping[str, OrderColumn] = MappingProxyType(
 )
 
 
-def build_orders(
-    loaded: LoadResult, marketplace: Marketplace, config: Config, calendar: OperatingCalendar
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Merge the order rows of every order source into one row per order (SPEC 1.5, 4).
-
-    Returns (orders, order SKUs): the distinct (order_id, sku) pairs, for the actions that group by SKU.
-    Sources in rank order: All Orders (which alone says an item was cancelled), order reports (seller-fulfilled),
-    Amazon Fulfilled Shipments (FBA); an order's channel is the first one they give.
-    """
-    orders, merged = merge_orders(loaded, marketplace, config, calendar, None)
-    skus, _ = merged.pairs()
-    return orders, skus
-
-
 ORDER_SOURCES = ("all_orders", "order_report", "fba_shipments")
 _Pairs = tuple[pd.DataFrame, npt.NDArray[np.int64]]
 
 
 @dataclass
 class Merged:
-    """What the merge knows beyond the frames: the order codes of every source row, and the SKU pairs."""
+    """What the merge knows beyond the frames: the order codes of every source row, and what the SKU pairs
+    (`order_skus`) are drawn from."""
 
     keys: OrderKeys | None
     sources: list[str]  # the kinds `keys.codes` are for, in order
-    # The distinct (order, SKU) pairs and each pair's order row (-1 for a log-only order): worked out on another
-    # thread while the orders are finished; calling waits for them.
-    pairs: Callable[[], _Pairs]
+    sku_parts: list[tuple[int, pd.Series, npt.NDArray[np.bool_]]]  # per source: its part, SKUs, item cancelled
+    cancel_log: pd.DataFrame | None  # the cancellations log, whose SKUs are cancelled items too
+
+
+def order_skus(merged: Merged) -> _Pairs:
+    """The distinct (order, SKU) pairs, and each pair's order row (-1 for an order only the log knows)."""
+    if merged.keys is None:
+        columns = {"order_id": "str", "sku": "str", "cancelled": "bool"}
+        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()}), np.zeros(0, np.int64)
+    return _order_skus(merged.keys, merged.sku_parts, merged.cancel_log)
 
 
 @dataclass
@@ -157,32 +149,37 @@ def _row_values(kind: str, frame: pd.DataFrame, config: Config, overrides: dict[
     return values
 
 
+def order_keys(loaded: LoadResult) -> OrderKeys | None:
+    """Every order source row's order, coded (`OrderKeys`); None without order sources. The merge's long step,
+    which the rest of the merge's reading of rows does not need."""
+    frames = [frame for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None]
+    return OrderKeys(frames) if frames else None
+
+
 def merge_orders(
     loaded: LoadResult,
     marketplace: Marketplace,
     config: Config,
     calendar: OperatingCalendar,
-    executor: ThreadPoolExecutor | None,
+    coded: Callable[[], OrderKeys | None] | None = None,
 ) -> tuple[pd.DataFrame, Merged]:
+    """Merge the order rows of every order source into one row per order (SPEC 1.5, 4); `coded()` gives
+    `order_keys(loaded)`, asked for once each row's own values are read (the caller may have it worked out on
+    another thread meanwhile).
+
+    Sources in rank order: All Orders (which alone says an item was cancelled), order reports (seller-fulfilled),
+    Amazon Fulfilled Shipments (FBA); an order's channel is the first one they give.
+    """
     tz = marketplace.timezone
     sources = [(kind, frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None]
-    if not sources:
-        empty_skus = {
-            "order_id": pd.Series(dtype="str"),
-            "sku": pd.Series(dtype="str"),
-            "cancelled": pd.Series(dtype=bool),
-        }
-        return _empty_orders(), Merged(None, [], lambda: (pd.DataFrame(empty_skus), np.zeros(0, dtype=np.int64)))
-    # Hashing every source row's order number is the long step: each row's own values are read meanwhile.
-    coded = beside(executor, lambda: OrderKeys([frame for _, frame in sources]))
+    log = loaded.frame("cancellations")
     overrides = dict(config.handling_days_by_sku)
     rows = [_row_values(kind, frame, config, overrides) for kind, frame in sources]
     reasons = _cancel_reasons(loaded)
-    keys = coded()
+    keys = coded() if coded is not None else order_keys(loaded)
+    if keys is None:
+        return _empty_orders(), Merged(None, [], [], log)
     sku_parts = [(part, values.sku, values.item_cancelled) for part, values in enumerate(rows)]
-    # The SKU pairs need only the order codes: they are hashed on a second thread while this one finishes the
-    # orders (grouping the rows by order, cancellations, ship-by dates) and the caller places the other reports.
-    pairs = beside(executor, lambda: _order_skus(keys, sku_parts, loaded))
     n = keys.count
     purchase = np.full(n, NEVER, dtype=np.int64)
     ship_by = np.full(n, NAT, dtype=np.int64)
@@ -248,7 +245,7 @@ def merge_orders(
     orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
     _apply_cancellations(orders, loaded, reasons)
     _apply_ship_by(orders, tz, calendar)
-    return orders, Merged(keys, [kind for kind, _ in sources], pairs)
+    return orders, Merged(keys, [kind for kind, _ in sources], sku_parts, log)
 
 
 _CHANNEL_NAMES = (MFN, AFN)
@@ -273,7 +270,7 @@ def _handling_days(sku: pd.Series, overrides: dict[str, int], default: int) -> n
 
 
 def _order_skus(
-    keys: OrderKeys, parts: Sequence[tuple[int, pd.Series, npt.NDArray[np.bool_]]], loaded: LoadResult
+    keys: OrderKeys, parts: Sequence[tuple[int, pd.Series, npt.NDArray[np.bool_]]], log: pd.DataFrame | None
 ) -> tuple[pd.DataFrame, npt.NDArray[np.int64]]:
     """Distinct (order_id, sku) pairs, with whether that item was cancelled (All Orders or the cancellation log).
 
@@ -288,7 +285,6 @@ def _order_skus(
         skus.append(sku[keep])
         flags.append(cancelled[keep])
     ids = keys.ids
-    log = loaded.frame("cancellations")
     if log is not None and "sku" in log:
         logged = log.loc[log["sku"].fillna("") != "", ["order_id", "sku"]]
         at = keys.locate(logged["order_id"])

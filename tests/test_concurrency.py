@@ -14,7 +14,7 @@ import pytest
 
 from healthcheck import concurrency
 from healthcheck.audit import run_audit
-from healthcheck.concurrency import ahead, beside, ordered_map, pool
+from healthcheck.concurrency import beside, ordered_map, pool
 from healthcheck.config import Config
 from healthcheck.model import AuditData
 from healthcheck.report.document import document
@@ -95,13 +95,18 @@ def test_beside_without_a_pool_runs_when_awaited() -> None:
     assert wait() == 1
 
 
-def test_ahead_starts_work_on_the_pool_and_does_nothing_without_one(two_cores: None) -> None:
-    ran = threading.Event()
-    ahead(None, ran.set)
-    assert not ran.is_set()
-    with pool(2, "test") as executor:
-        ahead(executor, ran.set)
-    assert ran.is_set()  # the pool is shut down only once its work is done
+def test_ordered_map_starts_the_shared_builds_first_and_drops_their_results(two_cores: None) -> None:
+    order: list[str] = []
+    for executor_wanted in (False, True):
+        order.clear()
+        with pool(2, "test", large=executor_wanted) as executor:
+            got = ordered_map(
+                executor, lambda i: order.append(f"item {i}") or i * 2, [1, 2], first=[lambda: order.append("shared")]
+            )
+        assert got == [2, 4]
+        assert sorted(order) == ["item 1", "item 2", "shared"]
+    with pool(2, "test") as executor, pytest.raises(ValueError, match="shared"):
+        ordered_map(executor, str, [1], first=[lambda: (_ for _ in ()).throw(ValueError("shared"))])
 
 
 def test_an_error_on_the_other_thread_is_raised_where_it_is_awaited(two_cores: None) -> None:
@@ -137,11 +142,11 @@ def _sample_data() -> AuditData:
     from healthcheck.audit import calendar_for
     from healthcheck.loaders import load_inputs
     from healthcheck.marketplaces import get_marketplace
-    from healthcheck.model import build_audit_data
+    from healthcheck.schedule import audit_data
 
     market = get_marketplace("US")
     loaded = load_inputs([Path("sample_reports")], marketplace=market)
-    return build_audit_data(loaded, market, Config(), calendar_for(market, Config()))
+    return audit_data(loaded, market, Config(), calendar_for(market, Config()))
 
 
 def test_the_report_is_the_same_on_one_core_as_on_two(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -188,13 +188,12 @@ def test_packages_match_a_plain_groupby() -> None:
     from healthcheck.audit import calendar_for
     from healthcheck.config import Config
     from healthcheck.metrics.tracking import integrated, packages
-    from healthcheck.model import AFN, build_audit_data
+    from healthcheck.model import AFN
+    from healthcheck.schedule import audit_data
 
     samples = Path(__file__).resolve().parents[1] / "sample_reports"
     market = get_marketplace("US")
-    data = build_audit_data(
-        load_inputs([samples], marketplace=market), market, Config(), calendar_for(market, Config())
-    )
+    data = audit_data(load_inputs([samples], marketplace=market), market, Config(), calendar_for(market, Config()))
     rows = data.confirmations.loc[data.confirmations["channel"] != AFN].sort_values("conf_ts", kind="stable")
     want = (
         rows.groupby(["order_id", "tracking_number"], sort=False)

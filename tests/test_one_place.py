@@ -135,13 +135,13 @@ def test_after_the_model_a_metric_reads_an_order_reports_rows_only_where_its_spe
     from healthcheck.config import Config
     from healthcheck.loaders import load_inputs
     from healthcheck.marketplaces import get_marketplace
-    from healthcheck.model import build_audit_data
     from healthcheck.orders import ORDER_SOURCES
+    from healthcheck.schedule import audit_data
 
     market = get_marketplace("US")
     loaded = load_inputs([Path(__file__).resolve().parents[1] / "sample_reports"], marketplace=market)
     config = Config()
-    data = build_audit_data(loaded, market, config, calendar_for(market, config), release=ORDER_SOURCES)
+    data = audit_data(loaded, market, config, calendar_for(market, config), release=ORDER_SOURCES)
     for kind in ORDER_SOURCES:
         assert data.has(kind), "a report let go of is still one the seller gave"
         with pytest.raises(LookupError, match="reads_rows"):

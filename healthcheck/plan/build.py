@@ -9,6 +9,7 @@ measures against the causes found. What only the seller knows is left as `[FILL 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -76,15 +77,26 @@ class Plan:
         return len(self.evidence)
 
 
-def build_plans(
-    data: AuditData, results: Sequence[MetricResult], actions: Sequence[Action], as_of: dt.date
-) -> tuple[Plan, ...]:
-    """A plan for every metric in breach (SPEC 5.3: only a breach calls for one)."""
-    # A number only Amazon's report states has no orders of ours behind it to find a root cause in (issue 15).
-    return tuple(build_plan(data, r, actions, as_of) for r in results if r.status is Status.BREACH and r.recomputed)
+def plan_needed(result: MetricResult) -> bool:
+    """Whether the metric calls for a plan of action: in breach, on orders of ours. A number only Amazon's report
+    states has no orders of ours behind it to find a root cause in (issue 15)."""
+    return result.status is Status.BREACH and result.recomputed
 
 
-def build_plan(data: AuditData, result: MetricResult, actions: Sequence[Action], as_of: dt.date) -> Plan:
+def with_steps(plan: Plan, actions: Sequence[Action]) -> Plan:
+    """The plan with the audit's actions for its metric as the steps to take now (all but those that only
+    document)."""
+    now = tuple(
+        Step(a.title, a.order_ids, a.skus)
+        for a in actions
+        if a.metric_id == plan.result.id and kind_of(a.id).effect is not Effect.DOCUMENTS
+    )
+    return dataclasses.replace(plan, now=now)
+
+
+def draft_plan(data: AuditData, result: MetricResult, as_of: dt.date) -> Plan:
+    """The plan from the data alone, its steps to take now still empty (`with_steps` adds the actions): the
+    long part, which needs none of the actions."""
     ids = pd.Series(result.measurement.problem_order_ids, dtype=object)
     bad = Selection.of(data, ids)
     pairs = {name: dimension(name).read(bad) for name in result.spec.plan.causes}
@@ -93,11 +105,6 @@ def build_plan(data: AuditData, result: MetricResult, actions: Sequence[Action],
     for cause in causes:
         if cause.name in result.spec.plan.quiet:
             taken += _quiet(data, result, _recurring(cause, len(ids)), cause.name, bad)
-    now = tuple(
-        Step(a.title, a.order_ids, a.skus)
-        for a in actions
-        if a.metric_id == result.id and kind_of(a.id).effect is not Effect.DOCUMENTS
-    )
     return Plan(
         result=result,
         causes=causes,
@@ -106,7 +113,7 @@ def build_plan(data: AuditData, result: MetricResult, actions: Sequence[Action],
             "when it started"
         ),
         taken=tuple(taken),
-        now=now,
+        now=(),
         prevent=_measures(result, causes, len(ids)),
         evidence=_evidence(bad, pairs),
     )

@@ -29,9 +29,10 @@ from healthcheck.metrics.base import Measurement, MetricResult, MetricSpec
 from healthcheck.metrics.events import ALWAYS, NEVER, daily, day, day_number
 from healthcheck.metrics.late_shipment import LSR_10D
 from healthcheck.metrics.tracking import VALID_TRACKING_RATE
-from healthcheck.model import AuditData, build_audit_data
+from healthcheck.model import AuditData
 from healthcheck.outcome import Status
 from healthcheck.report.document import document, reconciliation
+from healthcheck.schedule import audit_data
 
 
 def result_of(spec: MetricSpec, numerator: int, denominator: int) -> MetricResult:
@@ -173,7 +174,7 @@ def _audit_data(path: Path) -> AuditData:
     config = Config()
     market = resolve_marketplace("US", config)
     loaded = load_inputs([path], marketplace=market, encoding=None)
-    return build_audit_data(loaded, market, config, calendar_for(market, config))
+    return audit_data(loaded, market, config, calendar_for(market, config))
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,109 @@
+"""Where the audit runs on several threads: every decision about threads is here or in the loaders' one map.
+
+pyarrow's kernels, numpy's sorts and pandas' hash tables release the GIL, so independent steps over large frames
+take about the time of the longer one on two cores. The rest of the package is written as plain steps, none of
+which starts a thread or takes an executor:
+
+1. Reading files: one map over the files (`loaders.load_inputs`).
+2. The model's overlaps (`audit_data`): the order codes hashed beside the reading of each row's values, and
+   the SKUs of each order beside the placing of the other reports' rows. They are kept because `make bench`
+   shows them worth 0.3 s and 0.5 s on a million orders; a third (the Multi-Channel orders taken out beside the
+   defects) was worth nothing and went (docs/performance.md).
+3. Metrics, then what follows from them (`measure`, `follow_up`): maps over independent tasks.
+
+Every map gathers its results in the order of its tasks (never "as completed"), so nothing the audit reports
+depends on which thread finished first; `tests/test_concurrency.py` checks the report on one core and on two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
+from functools import partial
+from typing import Any, cast
+
+from healthcheck.actions import Action, action_tasks, rank_actions
+from healthcheck.concurrency import beside, ordered_map, pool, worth_threads
+from healthcheck.config import Config
+from healthcheck.insights import Events, Insights, build_insights, metric_events
+from healthcheck.loaders import LoadResult
+from healthcheck.marketplaces import Marketplace
+from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate
+from healthcheck.model import AuditData, merge_step, order_items, place_reports, release_memory
+from healthcheck.orders import ORDER_SOURCES, order_keys
+from healthcheck.plan import Plan, draft_plan, plan_needed, with_steps
+from healthcheck.shipcal import OperatingCalendar
+
+
+def audit_data(
+    loaded: LoadResult,
+    marketplace: Marketplace,
+    config: Config,
+    calendar: OperatingCalendar,
+    release: Collection[str] = (),
+) -> AuditData:
+    """Derive the audit frames and account for every row that will not be used (SPEC 1.5): the model's steps.
+
+    On two threads for a large account: the order codes hashed on the second while this one reads each source
+    row's values; then the orders' SKUs found there while this one places the other reports' rows. The order
+    reports among `release` are let go of (`LoadResult.release`) as soon as their rows are placed: on a large
+    account they are most of what the process holds.
+    """
+    rows = sum(len(frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None)
+    with pool(2, "model", large=worth_threads(rows=rows)) as executor:
+        step = merge_step(loaded, marketplace, config, calendar, beside(executor, partial(order_keys, loaded)))
+        items = beside(executor, partial(order_items, step, config, calendar))
+        data = place_reports(step, loaded, marketplace, config, calendar, release, items)
+    release_memory()  # the merge's intermediate frames are gone
+    return data
+
+
+Measured = tuple[MetricResult, Events | None]
+
+
+def measure(specs: Sequence[MetricSpec], data: AuditData, as_of: dt.date) -> list[Measured]:
+    """Every metric's result with the events behind it (one task each, so the two share the thread's warm
+    frames); the frames several metrics read are started first."""
+    with _pool(len(specs), data) as executor:
+        return ordered_map(executor, partial(_measure, data=data, as_of=as_of), specs, first=_shared(data))
+
+
+def follow_up(
+    data: AuditData,
+    results: Sequence[MetricResult],
+    as_of: dt.date,
+    seller_performance: Sequence[tuple[str, Mapping[str, Any]]],
+    events: Mapping[str, Events],
+) -> tuple[Insights, list[Action], tuple[Plan, ...]]:
+    """What follows from the results, in one map of independent tasks: the insights, each kind of action, and
+    the long part of each plan of action (a plan's steps to take now are the actions, added at the end)."""
+    breached = [result for result in results if plan_needed(result)]
+    tasks: list[Callable[[], object]] = [
+        partial(build_insights, data, results, as_of, seller_performance, events),
+        *action_tasks(data, results, as_of),
+        *(partial(draft_plan, data, result, as_of) for result in breached),
+    ]
+    with _pool(len(tasks), data) as executor:
+        insights, *found = ordered_map(executor, _run, tasks)
+    drafts = cast(list[Plan], found[len(found) - len(breached) :])
+    actions = rank_actions(cast(list[list[Action]], found[: len(found) - len(breached)]), results)
+    return cast(Insights, insights), actions, tuple(with_steps(plan, actions) for plan in drafts)
+
+
+def _pool(tasks: int, data: AuditData) -> AbstractContextManager[ThreadPoolExecutor | None]:
+    return pool(tasks, "audit", large=worth_threads(rows=len(data.orders) + len(data.confirmations)))
+
+
+def _measure(spec: MetricSpec, *, data: AuditData, as_of: dt.date) -> Measured:
+    result = evaluate(spec, data, as_of)
+    return result, metric_events(data, result)
+
+
+def _shared(data: AuditData) -> list[Callable[[], object]]:
+    return [partial(build, data) for build in SHARED_FRAMES]
+
+
+def _run(task: Callable[[], object]) -> object:
+    return task()
