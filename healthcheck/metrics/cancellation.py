@@ -11,7 +11,7 @@ from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
 from healthcheck.metrics.events import ALWAYS, NEVER, Events, day_numbers, flag
 from healthcheck.model import MFN, AuditData
-from healthcheck.shipcal import add_operating_days
+from healthcheck.shipcal import OperatingCalendar, add_operating_days
 from healthcheck.wording import plural
 
 EXPIRY_BUSINESS_DAYS = 7
@@ -19,9 +19,10 @@ EXPIRY_BUSINESS_DAYS = 7
 BUYER_REASON_PATTERN = r"buyer|customer"
 
 
-def expired_orders(data: AuditData, as_of: dt.date) -> pd.Series:
-    """Mask over orders: MFN, not cancelled, never confirmed, 7 business days past the ship-by date by as_of."""
-    orders = data.orders
+def expiry_dates(orders: pd.DataFrame, calendar: OperatingCalendar) -> pd.Series:
+    """The day Amazon auto-cancels each seller-fulfilled order still open (not cancelled, never confirmed, not
+    shipped, with a ship-by date): `EXPIRY_BUSINESS_DAYS` business days after its ship-by date (SPEC 4.6); NaT
+    for every other order. The one rule: the rate counts from it, the trend dates by it."""
     open_orders = (
         (orders["channel"] == MFN)
         & ~orders["cancelled"]
@@ -32,8 +33,13 @@ def expired_orders(data: AuditData, as_of: dt.date) -> pd.Series:
     expiry = pd.Series(pd.NaT, index=orders.index, dtype="datetime64[us]")
     if bool(open_orders.any()):
         due = orders.loc[open_orders, "ship_by_date"].astype("datetime64[us]")
-        expiry[open_orders] = add_operating_days(due, EXPIRY_BUSINESS_DAYS, data.calendar).astype("datetime64[us]")
-    return open_orders & (expiry <= pd.Timestamp(as_of))
+        expiry[open_orders] = add_operating_days(due, EXPIRY_BUSINESS_DAYS, calendar).astype("datetime64[us]")
+    return expiry
+
+
+def expired_orders(data: AuditData, as_of: dt.date) -> pd.Series:
+    """Mask over orders: those Amazon has auto-cancelled by `as_of` (`expiry_dates`)."""
+    return expiry_dates(data.orders, data.calendar) <= pd.Timestamp(as_of)
 
 
 def seller_cancellations(data: AuditData, expired: pd.Series) -> pd.Series:
@@ -109,16 +115,16 @@ def events(data: AuditData) -> Events | None:
         "buyer_requested",
         "purchase_date",
         "cancelled_while_pending",
+        "channel",
     ]
     orders = data.orders.loc[data.orders["channel"] == MFN, wanted]
-    open_orders = ~orders["cancelled"] & orders["conf_ts"].isna() & ~orders["shipped"] & orders["ship_by_date"].notna()
-    expiry = pd.Series(NEVER, index=orders.index, dtype="int64")
-    if bool(open_orders.any()):
-        due = orders.loc[open_orders, "ship_by_date"].astype("datetime64[us]")
-        expiry[open_orders] = day_numbers(add_operating_days(due, EXPIRY_BUSINESS_DAYS, data.calendar))
+    expiry = expiry_dates(orders, data.calendar)
+    open_orders = expiry.notna()
+    expiry_day = np.full(len(orders), NEVER, dtype=np.int64)
+    expiry_day[open_orders.to_numpy()] = day_numbers(expiry[open_orders])
     own = ~orders["buyer_requested"]
     bad_from = np.where((orders["cancelled"] & own).to_numpy(dtype=bool), ALWAYS, NEVER)
-    bad_from = np.where((open_orders & own).to_numpy(dtype=bool), expiry.to_numpy(), bad_from)
+    bad_from = np.where((open_orders & own).to_numpy(dtype=bool), expiry_day, bad_from)
     pending = orders["cancelled_while_pending"].to_numpy(dtype=bool)  # in neither count (SPEC 4.2)
     return Events.build(
         orders["purchase_date"], flag(~orders["cancelled_while_pending"]), np.where(pending, NEVER, bad_from)
