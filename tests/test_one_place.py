@@ -11,7 +11,16 @@ import pytest
 
 from healthcheck.cli import main
 from healthcheck.metrics import METRICS, registry
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, date_span, sorted_ids
+from healthcheck.metrics.base import (
+    Basis,
+    Direction,
+    Measurement,
+    MetricSpec,
+    PlanShape,
+    Window,
+    date_span,
+    sorted_ids,
+)
 from healthcheck.model import AuditData
 
 PACKAGE = Path(__file__).resolve().parents[1] / "healthcheck"
@@ -100,6 +109,7 @@ WEEKEND = MetricSpec(
     advice="Staff the weekend.",
     inputs=(("all_orders", "order_report"),),
     bad=("weekend order", "weekend orders"),
+    plan=PlanShape(causes=("purchase_weekday", "sku"), quiet=()),
 )
 
 
@@ -126,6 +136,20 @@ def test_a_new_metric_is_one_module_and_one_registry_row(
     assert "Weekend order share" in capsys.readouterr().out
     readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
     assert "weekend_order_share" not in documented_metrics(readme)  # so the README check above would flag it
+
+
+def test_the_plan_is_generic_a_new_metric_gets_one_from_its_spec_row(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A registry row naming its plan causes is all a metric needs for `healthcheck plan`: no code names it."""
+    monkeypatch.setattr(registry, "METRICS", (*registry.METRICS, WEEKEND))
+    assert main(["plan", "wknd", str(PACKAGE.parent / "sample_reports")]) == 2
+    out = capsys.readouterr().out
+    root = out.split("1. Root cause\n", 1)[1].split("\n\n", 1)[0]
+    days = re.search(r"- Weekdays of purchase: (.*)\.", root)
+    assert days is not None and set(re.findall(r"(\w+day) \d+", days.group(1))) == {"Saturday", "Sunday"}
+    assert "- SKUs: " in root
+    assert "Following Amazon's guidance for the weekend order share: Staff the weekend. [FILL IN: " in out
 
 
 def test_after_the_model_a_metric_reads_an_order_reports_rows_only_where_its_spec_says_so() -> None:

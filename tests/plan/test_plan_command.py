@@ -18,9 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from healthcheck.cli import main
-from healthcheck.metrics import METRICS, get_spec, metric_ids, registry
-from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, sorted_ids
-from healthcheck.model import AuditData
+from healthcheck.metrics import get_spec, metric_ids
 from healthcheck.report.plan_view import PlanBlock, PlanLine, plan_plain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -245,53 +243,6 @@ def test_values_from_the_files_are_cleaned_and_escaped(tmp_path: Path, capsys: p
     # No tag, link or code span from the file: each is escaped, so it shows literally.
     assert not re.search(r"(?<!\\)<b>|(?<!\\)\]\(|(?<!\\)`tick", markdown)
     assert "\\<b>x\\</b> \\[link\\](http://example.com) \\`tick\\`" in markdown
-
-
-def _weekend_orders(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
-    orders = data.orders
-    inside = orders.loc[window.contains(orders["purchase_date"])]
-    weekend = sorted_ids(inside.loc[inside["purchase_date"].dt.day_of_week >= 5, "order_id"])
-    return Measurement(
-        numerator=len(weekend),
-        denominator=len(inside),
-        order_ids=weekend,
-        problem_order_ids=weekend,
-        first_data_date=WINDOW[0],
-        last_data_date=WINDOW[1],
-    )
-
-
-WEEKEND = MetricSpec(
-    id="weekend_order_share",
-    title="Weekend order share",
-    short="wknd",
-    direction=Direction.LOWER_IS_BETTER,
-    target=0.05,
-    at_risk=0.04,
-    window_days=7,
-    basis=Basis.PURCHASE_DATE,
-    compute=_weekend_orders,
-    population="orders purchased",
-    numerator="orders purchased on a Saturday or Sunday",
-    advice="Staff the weekend.",
-    inputs=(("all_orders", "order_report"),),
-    bad=("weekend order", "weekend orders"),
-    plan=PlanShape(causes=("purchase_weekday", "sku"), quiet=()),
-)
-
-
-def test_the_plan_is_generic_a_new_metric_gets_one_from_its_spec_row(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A registry row naming its plan causes is all a metric needs: no code names it."""
-    monkeypatch.setattr(registry, "METRICS", (*METRICS, WEEKEND))
-    code, out, _ = plan_output(capsys, "wknd", str(SAMPLES))
-    assert code == 2
-    root = out.split("1. Root cause\n", 1)[1].split("\n\n", 1)[0]
-    days = re.search(r"- Weekdays of purchase: (.*)\.", root)
-    assert days is not None and set(re.findall(r"(\w+day) \d+", days.group(1))) == {"Saturday", "Sunday"}
-    assert "- SKUs: " in root
-    assert "Following Amazon's guidance for the weekend order share: Staff the weekend. [FILL IN: " in out
 
 
 def test_a_value_with_a_line_break_cannot_forge_a_line_of_the_plan() -> None:
