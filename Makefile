@@ -58,8 +58,9 @@ $(BENCH_STAMP): $(DEV_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(BENCH_STAMP)
 
+# SIZES="1m 5m" chooses the accounts (100k and 1m by default); 5m is generated only when asked for.
 bench: $(BENCH_STAMP) bytecode
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(if $(SIZES),--sizes $(SIZES))
 
 samples: dev
 	$(BIN)/python scripts/make_samples.py sample_reports

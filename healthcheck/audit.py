@@ -166,6 +166,15 @@ def calendar_for(marketplace: Marketplace, config: Config) -> OperatingCalendar:
     )
 
 
+# The audit's stages, in order, as `on_stage` names them when each ends (bench/stages.py probes time and memory).
+STAGES = ("read the files", "as-of and cut", "model", "metrics and their events", "insights, actions and plans")
+StageHook = Callable[[str], None]
+
+
+def _no_stage(name: str) -> None:
+    """No probe."""
+
+
 def run_audit(
     paths: Sequence[Path],
     *,
@@ -177,8 +186,10 @@ def run_audit(
     show_pii: bool = False,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
+    on_stage: StageHook | None = None,
 ) -> AuditReport:
-    """Load, model, evaluate every metric, recommend actions, and add headroom, recovery, trend and reconcile."""
+    """Load, model, evaluate every metric, recommend actions, and add headroom, recovery, trend and reconcile.
+    `on_stage(name)` is called as each of the `STAGES` ends."""
     now = now or dt.datetime.now(dt.UTC)
     given = marketplace or config.marketplace
     market = resolve_marketplace(marketplace, config)
@@ -190,8 +201,18 @@ def run_audit(
         # The files name another marketplace: its time zone, date formats and encodings read them.
         market = get_marketplace(choice.code)
         loaded = load_inputs(paths, marketplace=market, encoding=encoding, include_pii=show_pii, progress=progress)
+    (on_stage or _no_stage)(STAGES[0])
     return audit_loaded(
-        loaded, market, choice, paths=paths, config=config, as_of=as_of, strict=strict, show_pii=show_pii, now=now
+        loaded,
+        market,
+        choice,
+        paths=paths,
+        config=config,
+        as_of=as_of,
+        strict=strict,
+        show_pii=show_pii,
+        now=now,
+        on_stage=on_stage,
     )
 
 
@@ -206,6 +227,7 @@ def audit_loaded(
     strict: bool,
     show_pii: bool,
     now: dt.datetime,
+    on_stage: StageHook | None = None,
 ) -> AuditReport:
     """The audit of inputs already read as `market`: what `run_audit` does once the files are loaded. A
     portfolio calls it with one marketplace's share of an account that mixes several (`portfolio.split`)."""
@@ -220,12 +242,16 @@ def audit_loaded(
     else:
         effective_as_of, source = default_as_of(loaded, timezone, now.astimezone(dt.UTC).date())
     cut_at(loaded, effective_as_of, timezone)
+    stage = on_stage or _no_stage
+    stage(STAGES[1])
     calendar = calendar_for(market, config)
     specs = resolve(config, marketplace=market.code, as_of=effective_as_of)
     # After the model only the metrics that say so read an order report's rows (and --show-pii the buyers').
     kept = {kind for spec in specs for kind in spec.reads_rows} | ({"order_report"} if show_pii else set())
     data = audit_data(loaded, market, config, calendar, release=[k for k in ORDER_SOURCES if k not in kept])
+    stage(STAGES[2])
     measured = measure(specs, data, effective_as_of)
+    stage(STAGES[3])
     # A metric Amazon does not measure here (the invoice defect rate outside the EU) is shown only when Amazon's
     # report states it anyway, never as a "not evaluated" line on every audit.
     here, day = market.code, effective_as_of
@@ -233,6 +259,7 @@ def audit_loaded(
     results = [result for result, _ in measured]
     events = {result.id: found for result, found in measured if found is not None}
     insights, actions, plans = follow_up(data, results, effective_as_of, loaded.seller_performance, events)
+    stage(STAGES[4])
     problems = list(loaded.problems)
     if not loaded.inputs and not problems:
         problems.append(InputProblem("no_reports", ", ".join(map(str, paths)), "no report files were found"))
