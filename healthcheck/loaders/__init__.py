@@ -330,10 +330,6 @@ def _load_one(
         else:
             loaded.problems.append(exc.problem)
         return loaded
-    if "order_id" in typed.columns:
-        numbers = parse.amazon_order_numbers(typed["order_id"])
-        if numbers is not None:
-            typed[ORDER_NO] = numbers
     info.rows = table.rows
     if table.bad_rows:
         info.skipped["bad_row"] += table.bad_rows
@@ -341,9 +337,15 @@ def _load_one(
         info.skipped["repeated_header"] += table.repeated_headers
     info.warnings.extend(table.warnings)
     loaded.problems.extend(table.problems)
-    loaded.kind, loaded.typed = table.kind.kind, typed
+    kind = table.kind.kind
+    del table  # the raw strings the typed columns did not keep: a large report's dates, statuses, quantities
+    if "order_id" in typed.columns:
+        numbers = parse.amazon_order_numbers(typed["order_id"])
+        if numbers is not None:
+            typed[ORDER_NO] = numbers
+    loaded.kind, loaded.typed = kind, typed
     scratch = InputFile(label)
-    loaded.alone = (deduplicate(table.kind.kind, typed.assign(**{FILE_FIELD: 0}), [scratch]), scratch)
+    loaded.alone = (deduplicate(kind, typed.assign(**{FILE_FIELD: 0}), [scratch]), scratch)
     return loaded
 
 
