@@ -319,7 +319,8 @@ def place_reports(
     items: Callable[[], tuple[pd.DataFrame, str | None]],
 ) -> AuditData:
     """The model's second step: the other reports' rows placed on the merged orders (confirmations, defects),
-    every row left out counted; `items()` gives `order_items(step)`, asked for last."""
+    every row left out counted; `items()` gives `order_items(step)`, asked for last (once the order reports are
+    let go of)."""
     orders, merged, non_amazon = step.orders, step.merged, step.non_amazon
 
     def locate(ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:

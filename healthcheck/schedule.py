@@ -5,10 +5,10 @@ take about the time of the longer one on two cores. The rest of the package is w
 which starts a thread or takes an executor:
 
 1. Reading files: one map over the files (`loaders.load_inputs`).
-2. The model's overlaps (`audit_data`): the order codes hashed beside the reading of each row's values, and
-   the SKUs of each order beside the placing of the other reports' rows. They are kept because `make bench`
-   shows them worth 0.3 s and 0.5 s on a million orders; a third (the Multi-Channel orders taken out beside the
-   defects) was worth nothing and went (docs/performance.md).
+2. The model's one overlap (`audit_data`): the order codes hashed beside the reading of each row's values, kept
+   because it is worth 0.56 s of a million-order audit (interleaved runs with and without it); two others the
+   model had (the SKUs beside the placing of the other reports, the Multi-Channel orders taken out beside the
+   defects) were worth nothing measurable and went (docs/performance.md).
 3. Metrics, then what follows from them (`measure`, `follow_up`): maps over independent tasks.
 
 Every map gathers its results in the order of its tasks (never "as completed"), so nothing the audit reports
@@ -47,15 +47,17 @@ def audit_data(
     """Derive the audit frames and account for every row that will not be used (SPEC 1.5): the model's steps.
 
     On two threads for a large account: the order codes hashed on the second while this one reads each source
-    row's values; then the orders' SKUs found there while this one places the other reports' rows. The order
-    reports among `release` are let go of (`LoadResult.release`) as soon as their rows are placed: on a large
-    account they are most of what the process holds.
+    row's values. The order reports among `release` are let go of (`LoadResult.release`) as soon as their rows
+    are placed: on a large account they are most of what the process holds.
     """
     rows = sum(len(frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None)
     with pool(2, "model", large=worth_threads(rows=rows)) as executor:
         step = merge_step(loaded, marketplace, config, calendar, beside(executor, partial(order_keys, loaded)))
-        items = beside(executor, partial(order_items, step, config, calendar))
-        data = place_reports(step, loaded, marketplace, config, calendar, release, items)
+    # The orders' SKUs last, once the order reports are let go of: finding them beside the placing of the other
+    # reports saved nothing measurable (docs/performance.md).
+    data = place_reports(
+        step, loaded, marketplace, config, calendar, release, partial(order_items, step, config, calendar)
+    )
     release_memory()  # the merge's intermediate frames are gone
     return data
 
