@@ -56,9 +56,11 @@ def _write_object(value: Mapping[Any, Any], newline: str, out: list[str]) -> Non
         return
     inner = newline + "  "
     separator = "{" + inner
-    for key, item in value.items():
+    # Cleaned first, as `scrub` does: two keys that differ only by unsafe characters become one.
+    cleaned = {clean(key) if isinstance(key, str) else key: item for key, item in value.items()}
+    for key, item in cleaned.items():
         out.append(separator)
-        out.append(encode_basestring(clean(_key(key))))
+        out.append(encode_basestring(_key(key)))
         out.append(": ")
         _write(item, inner, out)
         separator = "," + inner
