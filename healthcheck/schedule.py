@@ -31,7 +31,7 @@ from healthcheck.insights import Events, Insights, build_insights, metric_events
 from healthcheck.loaders import LoadResult
 from healthcheck.marketplaces import Marketplace
 from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate
-from healthcheck.model import AuditData, merge_step, order_items, place_reports, release_memory
+from healthcheck.model import AuditData, merge_step, place_reports, release_memory
 from healthcheck.orders import ORDER_SOURCES, order_keys
 from healthcheck.plan import Plan, draft_plan, plan_needed, with_steps
 from healthcheck.shipcal import OperatingCalendar
@@ -53,11 +53,7 @@ def audit_data(
     rows = sum(len(frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None)
     with pool(2, "model", large=worth_threads(rows=rows)) as executor:
         step = merge_step(loaded, marketplace, config, calendar, beside(executor, partial(order_keys, loaded)))
-    # The orders' SKUs last, once the order reports are let go of: finding them beside the placing of the other
-    # reports saved nothing measurable (docs/performance.md).
-    data = place_reports(
-        step, loaded, marketplace, config, calendar, release, partial(order_items, step, config, calendar)
-    )
+    data = place_reports(step, loaded, marketplace, config, calendar, release)
     release_memory()  # the merge's intermediate frames are gone
     return data
 
