@@ -304,8 +304,9 @@ def _load_one(
     info = loaded.info
     try:
         # A large plain report is read from its file, never held whole; every other file from its bytes.
-        from_file = isinstance(content, Path) and encoding is None
-        table = read_large(content, label, include_pii=include_pii) if isinstance(content, Path) and from_file else None
+        table = None
+        if isinstance(content, Path) and encoding is None:
+            table = read_large(content, label, include_pii=include_pii)
         if table is None:
             try:
                 data = content.read_bytes() if isinstance(content, Path) else content
