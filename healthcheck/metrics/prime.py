@@ -4,10 +4,16 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
+from healthcheck.metrics.base import ComputeFn, EventsFn, Measurement, Window
 from healthcheck.model import AuditData, member
+
+# Each program metric counts over one of the two Prime cuts below.
+PrimeCut = Callable[[AuditData], AuditData | None]
 
 # The report whose rows say which orders were Prime: the program's metrics read it themselves (`reads_rows`).
 PRIME_FLAG_SOURCES = ("order_report",)
@@ -64,3 +70,22 @@ def prime_shipments_data(data: AuditData) -> AuditData | None:
         return dataclasses.replace(data, confirmations=rows.loc[member(rows["order_id"], ids)])
 
     return data.derived(prime_shipments_data, data.confirmations, build)
+
+
+def on_prime(cut: PrimeCut, compute: ComputeFn) -> ComputeFn:
+    """`compute`, an account metric's count, over the Prime cut of the data; not evaluated, saying why, where the
+    order report does not say which orders were Prime."""
+
+    def prime_compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
+        prime = cut(data)
+        problem = prime_problem(data)
+        if prime is None or problem is not None:
+            return Measurement.not_evaluated(problem or "")
+        return compute(prime, window, as_of)
+
+    return prime_compute
+
+
+def prime_events(cut: PrimeCut, events: EventsFn) -> EventsFn:
+    """`events`, an account metric's dated events, over the Prime cut of the data."""
+    return lambda data: None if (prime := cut(data)) is None else events(prime)

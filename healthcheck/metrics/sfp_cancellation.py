@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 from healthcheck.metrics import cancellation
-from healthcheck.metrics.base import Measurement, Window
-from healthcheck.metrics.events import Events
-from healthcheck.metrics.prime import PRIME_FLAG_SOURCES, prime_orders_data, prime_problem
-from healthcheck.model import AuditData
+from healthcheck.metrics.prime import PRIME_FLAG_SOURCES, on_prime, prime_events, prime_orders_data
 
-
-def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
-    prime = prime_orders_data(data)
-    problem = prime_problem(data)
-    if prime is None or problem is not None:
-        return Measurement.not_evaluated(problem or "")
-    return cancellation.compute(prime, window, as_of)
-
-
-def events(data: AuditData) -> Events | None:
-    prime = prime_orders_data(data)
-    return None if prime is None else cancellation.events(prime)
+compute = on_prime(prime_orders_data, cancellation.compute)
+events = prime_events(prime_orders_data, cancellation.events)
 
 
 # Thresholds and window by marketplace come from metrics/rules.py; these are the US ones.

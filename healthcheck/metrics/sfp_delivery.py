@@ -8,17 +8,12 @@ import datetime as dt
 
 from healthcheck.metrics import delivery
 from healthcheck.metrics.base import Measurement, Window
-from healthcheck.metrics.events import Events
-from healthcheck.metrics.prime import PRIME_FLAG_SOURCES, prime_problem, prime_shipments_data
+from healthcheck.metrics.prime import PRIME_FLAG_SOURCES, on_prime, prime_events, prime_shipments_data
 from healthcheck.model import AuditData
 
 
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
-    prime = prime_shipments_data(data)
-    problem = prime_problem(data)
-    if prime is None or problem is not None:
-        return Measurement.not_evaluated(problem or "")
-    found = delivery.compute(prime, window, as_of)
+    found = on_prime(prime_shipments_data, delivery.compute)(data, window, as_of)
     if found.reason is not None:
         return found
     # Amazon excludes labels bought through Buy Shipping in the US and EU; no report says which those were.
@@ -29,9 +24,7 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     return dataclasses.replace(found, notes=(*found.notes, note))
 
 
-def events(data: AuditData) -> Events | None:
-    prime = prime_shipments_data(data)
-    return None if prime is None else delivery.events(prime)
+events = prime_events(prime_shipments_data, delivery.events)
 
 
 SFP_ON_TIME_DELIVERY_RATE = dataclasses.replace(
