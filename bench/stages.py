@@ -13,6 +13,7 @@ only) and its resident memory then. Importing the tool is the first stage; rende
 from __future__ import annotations
 
 import argparse
+import resource
 import datetime as dt
 import json
 import sys
@@ -29,6 +30,8 @@ class Stage:
     seconds: float
     peak_mb: float  # peak resident memory during the stage
     rss_mb: float  # resident memory when it ended
+    cpu_seconds: float  # user + system time of all the process's threads in the stage: above `seconds` when
+    # threads overlap, so cpu/wall says how much of the stage ran on both cores
 
 
 def _memory() -> tuple[float, float]:
@@ -42,12 +45,18 @@ def _memory() -> tuple[float, float]:
     return found["VmHWM"], found["VmRSS"]
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Probe:
     def __init__(self) -> None:
         self.stages: list[Stage] = []
         self.resettable = True
         self._reset()
         self._since = time.perf_counter()
+        self._cpu = _cpu()
 
     def _reset(self) -> None:
         try:
@@ -57,11 +66,11 @@ class Probe:
             self.resettable = False  # the peaks are then the process's peak so far
 
     def __call__(self, name: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), _cpu()
         peak, rss = _memory()
-        self.stages.append(Stage(name, now - self._since, peak, rss))
+        self.stages.append(Stage(name, now - self._since, peak, rss, cpu - self._cpu))
         self._reset()
-        self._since = time.perf_counter()
+        self._since, self._cpu = time.perf_counter(), _cpu()
 
 
 def probe(folder: Path) -> list[Stage]:
@@ -82,9 +91,12 @@ def probe(folder: Path) -> list[Stage]:
 
 def table(stages: Sequence[Stage]) -> str:
     rows = [
-        "| stage | wall | peak RSS in the stage | RSS at its end |",
-        "|---|---:|---:|---:|",
-        *(f"| {s.name} | {s.seconds:.2f} s | {s.peak_mb:,.0f} MB | {s.rss_mb:,.0f} MB |" for s in stages),
+        "| stage | wall | CPU (user + sys) | peak RSS in the stage | RSS at its end |",
+        "|---|---:|---:|---:|---:|",
+        *(
+            f"| {s.name} | {s.seconds:.2f} s | {s.cpu_seconds:.2f} s | {s.peak_mb:,.0f} MB | {s.rss_mb:,.0f} MB |"
+            for s in stages
+        ),
     ]
     return "\n".join(rows)
 

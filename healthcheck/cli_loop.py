@@ -5,8 +5,6 @@ allowed to print and exit; the work is done in `healthcheck.fetch`, `healthcheck
 each imported inside the command that needs it so that `healthcheck --help` stays instant.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -117,7 +115,7 @@ def _fetch(
     return into or default_folder(account, market), market
 
 
-def _print_summary(summary: FetchSummary, *, quiet: bool, list_files: bool) -> None:
+def _print_summary(summary: "FetchSummary", *, quiet: bool, list_files: bool) -> None:
     for error in summary.errors:
         typer.echo(f"healthcheck: error: {error}", err=True)
     if quiet:
@@ -156,7 +154,7 @@ def fetch(
 # History and alerts
 
 
-def history_path(option: Path | None, settings: Config, *, default: Path | None = None) -> Path | None:
+def history_path(option: Path | None, settings: "Config", *, default: Path | None = None) -> Path | None:
     """`--history`, else the config's `history` (relative to the config file), else the default."""
     if option is not None:
         return option
@@ -195,7 +193,9 @@ class Recorded:
         return f"recorded; {'alert sent' if self.sent else 'changed'}: {self.change.removeprefix('healthcheck: ')}"
 
 
-def record_and_notify(report: AuditReport, *, history: Path | None, notify: list[str] | None, account: str) -> Recorded:
+def record_and_notify(
+    report: "AuditReport", *, history: Path | None, notify: list[str] | None, account: str
+) -> Recorded:
     """Record the audit; tell the --notify URLs if its status changed.
 
     The new rows are committed only once the message is delivered: if delivery fails, the next run compares

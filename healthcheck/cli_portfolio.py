@@ -4,7 +4,6 @@ Registered on `cli.app` by importing this module (cli.py does). The portfolio's 
 command, so that `healthcheck --help` stays instant.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import shutil
@@ -157,7 +156,7 @@ def portfolio(
     raise typer.Exit(int(code))
 
 
-def run_all(plan: FetchPlan, *, history: Path | None, notify: list[str] | None) -> NoReturn:
+def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None) -> NoReturn:
     """`run --all`: fetch every account of the credentials file, one after the other (each its own SP-API
     quotas), then audit the fetched ones in parallel processes like a portfolio; record, alert, one line each.
     An account whose fetch fails is UNKNOWN (exit 3 at the end) and the others still run."""

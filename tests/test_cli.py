@@ -299,3 +299,21 @@ def test_progress_bar_only_on_a_terminal() -> None:
         assert progress is not None
         progress("reports/all_orders.txt", 0, 100)
         progress("1 file read", 100, 100)
+
+
+def test_help_starts_without_the_heavy_modules_or_annotation_strings() -> None:
+    """`healthcheck --help` is start-up only (issue 16): no pandas, numpy, pyarrow or audit is imported for it, and
+    the commands' annotations are objects already, which typer would otherwise compile from strings on every
+    start."""
+    script = (
+        "import sys, typing\n"
+        "import healthcheck.cli as cli\n"
+        "commands = [c.callback for c in cli.app.registered_commands]\n"
+        "strings = [f'{c.__name__}.{k}' for c in commands for k, v in c.__annotations__.items() if isinstance(v, str)]\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'pyarrow', 'healthcheck.audit') if m in sys.modules]\n"
+        "print(len(commands), strings, heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    count, rest = done.stdout.strip().split(" ", 1)
+    assert int(count) >= 8  # audit, explain, plan, portfolio, fetch, history, run, ...: all registered
+    assert rest == "[] []"
