@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from healthcheck.joins import arrow_strings
@@ -47,6 +50,35 @@ def lowered(values: pd.Series) -> pd.Series:
     if array is not None:
         return pd.Series(pc.utf8_lower(pc.utf8_trim_whitespace(array)), index=values.index, dtype="str")
     return values.astype("str").str.strip().str.lower()
+
+
+@dataclass(frozen=True)
+class Distinct:
+    """A text column as codes into its distinct values, stripped and lower-cased (`lowered_distinct`)."""
+
+    codes: npt.NDArray[np.int64]  # -1 where the value is missing
+    values: pd.Series
+
+    def test(self, predicate: Callable[[pd.Series], Any]) -> npt.NDArray[np.bool_]:
+        """`predicate(lowered(column))` for every row, run once per distinct value; a missing value is False."""
+        hits = np.asarray(predicate(self.values), dtype=bool)
+        return np.append(hits, False)[self.codes]  # code -1 reads the appended False
+
+
+def lowered_distinct(values: pd.Series) -> Distinct:
+    """The column's distinct values, stripped and lower-cased, and each row's code into them: a status or channel
+    column holds a handful of values over a million rows, so a test then runs on a handful (a third of the time
+    of lower-casing every row and testing it, in the model's merge)."""
+    array = arrow_strings(values)
+    if array is None:
+        codes, uniques = pd.factorize(values)
+        return Distinct(np.asarray(codes, dtype=np.int64), lowered(pd.Series(uniques, dtype=object)))
+    encoded = pc.dictionary_encode(array)
+    chunks = encoded.unify_dictionaries().chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if not chunks:
+        return Distinct(np.zeros(0, dtype=np.int64), pd.Series([], dtype="str"))
+    codes = np.concatenate([chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False) for chunk in chunks])
+    return Distinct(codes.astype(np.int64), lowered(pd.Series(chunks[0].dictionary, dtype="str")))
 
 
 def flags(values: pd.Series) -> pd.Series:

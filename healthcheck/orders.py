@@ -13,9 +13,20 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from healthcheck.config import Config
-from healthcheck.frames import NAT, NEVER, as_instants, column_or, end_of_local_day, flags, local_dates, lowered, micros
+from healthcheck.frames import (
+    NAT,
+    NEVER,
+    as_instants,
+    column_or,
+    end_of_local_day,
+    flags,
+    local_dates,
+    lowered_distinct,
+    micros,
+)
 from healthcheck.joins import lookup, member, positions
 from healthcheck.loaders import LoadResult
 from healthcheck.marketplaces import Marketplace
@@ -118,17 +129,17 @@ def _row_values(kind: str, frame: pd.DataFrame, config: Config, overrides: dict[
     if "purchase_ts" in frame.columns:
         values.purchase = micros(frame["purchase_ts"])
     if "sales_channel" in frame.columns:
-        values.non_amazon = np.asarray(lowered(frame["sales_channel"]) == NON_AMAZON, dtype=bool)
+        values.non_amazon = lowered_distinct(frame["sales_channel"]).test(lambda channel: channel == NON_AMAZON)
     if kind == "all_orders":
-        status = lowered(frame["order_status"])
-        values.order_cancelled = status.isin(CANCELLED).to_numpy(dtype=bool)
+        status = lowered_distinct(frame["order_status"])
+        values.order_cancelled = status.test(lambda s: s.isin(CANCELLED))
         values.item_cancelled = (
-            lowered(frame["item_status"]).isin(CANCELLED).to_numpy(dtype=bool) | values.order_cancelled
+            lowered_distinct(frame["item_status"]).test(lambda s: s.isin(CANCELLED)) | values.order_cancelled
         )
-        values.shipped = np.asarray(status.str.startswith("shipped") | (status == "partiallyshipped"), dtype=bool)
-        fulfilment = lowered(frame["fulfillment_channel"])
-        mfn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == MFN]).to_numpy(dtype=bool)
-        afn = fulfilment.isin([k for k, v in _CHANNELS.items() if v == AFN]).to_numpy(dtype=bool)
+        values.shipped = status.test(lambda s: s.str.startswith("shipped") | (s == "partiallyshipped"))
+        fulfilment = lowered_distinct(frame["fulfillment_channel"])
+        mfn = fulfilment.test(lambda f: f.isin([k for k, v in _CHANNELS.items() if v == MFN]))
+        afn = fulfilment.test(lambda f: f.isin([k for k, v in _CHANNELS.items() if v == AFN]))
         values.channel = np.select([mfn, afn], [0, 1], -1).astype(np.int8)
         price_columns = [c for c in ("has_price", "has_currency") if c in frame.columns]
         if price_columns:
@@ -343,11 +354,18 @@ def _cancel_reasons(loaded: LoadResult) -> pd.Series | None:
     found = found.loc[found["reason"] != ""].drop_duplicates().sort_values(["order_id", "reason"], kind="stable")
     if found.empty:
         return None
-    # Most orders have one reason: only those with several are joined in Python.
+    # Most orders have one reason; those with several are joined as arrow lists (sorted, so each order's reasons
+    # are one run of rows), not a Python join per order.
     several = found["order_id"].duplicated(keep=False)
     single = found.loc[~several].set_index("order_id")["reason"]
-    joined = found.loc[several].groupby("order_id", sort=False)["reason"].agg("; ".join)
-    return pd.concat([single, joined.astype("str")])
+    grouped = found.loc[several]
+    starts = np.flatnonzero(~grouped["order_id"].duplicated().to_numpy(dtype=bool))
+    offsets = pa.array(np.append(starts, len(grouped)).astype(np.int32))
+    lists = pa.ListArray.from_arrays(offsets, pa.array(grouped["reason"].array, type=pa.large_string()))
+    joined = pd.Series(
+        pc.binary_join(lists, pa.scalar("; ", pa.large_string())), index=pd.Index(grouped["order_id"].iloc[starts], name="order_id"), dtype="str"
+    )
+    return pd.concat([single, joined])
 
 
 def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult, reasons: pd.Series | None) -> None:
