@@ -13,9 +13,9 @@ only) and its resident memory then. Importing the tool is the first stage; rende
 from __future__ import annotations
 
 import argparse
-import resource
 import datetime as dt
 import json
+import resource
 import sys
 import tempfile
 import time

@@ -8,7 +8,6 @@ typer reads every command's annotations, and as strings it would compile each of
 start, a fifth of `--help`'s time. Names imported only for type checking are quoted where used.
 """
 
-
 import contextlib
 import datetime as dt
 import os

@@ -1,7 +1,6 @@
 """The options several commands share, declared once: `audit`, `plan`, `run` and `fetch` take the same inputs the
 same way, with the same help."""
 
-
 from pathlib import Path
 from typing import Annotated
 

@@ -5,7 +5,6 @@ written), 1 at risk and 0 ok (no plan is needed: it says so), 3 it could not be 
 add), an unknown metric, or input errors.
 """
 
-
 import sys
 from enum import StrEnum
 from pathlib import Path

@@ -4,7 +4,6 @@ Registered on `cli.app` by importing this module (cli.py does). The portfolio's 
 command, so that `healthcheck --help` stays instant.
 """
 
-
 import datetime as dt
 import shutil
 import sys

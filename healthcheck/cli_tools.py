@@ -1,7 +1,6 @@
 """The small commands: `shipby`, `explain`, `init-config` and `template` (the CLI prints and exits only here and in
 the modules beside it)."""
 
-
 import datetime as dt
 from pathlib import Path
 from typing import Annotated

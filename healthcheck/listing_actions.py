@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from healthcheck.action_base import Action, sku_counts
+from healthcheck.frames import micros
 from healthcheck.metrics.base import MetricResult
 from healthcheck.metrics.cancellation import expired_orders, seller_cancellations
 from healthcheck.metrics.rules import Enforcement, listing_rule, next_listing_rule
-from healthcheck.model import MFN, AuditData, member
+from healthcheck.model import MFN, AuditData, item_order_rows
 from healthcheck.wording import plural
 
 
@@ -66,13 +68,12 @@ def late_delivery_listings(data: AuditData, result: MetricResult, as_of: dt.date
 
 
 def _cancellation_runs(
-    sku: pd.Series, bad: pd.Series, order_id: pd.Series, count: int
+    codes: npt.NDArray[np.intp], names: pd.Index, flags: npt.NDArray[np.bool_], ids: npt.NDArray[np.object_], count: int
 ) -> tuple[dict[str, list[str]], list[str]]:
-    """Over rows sorted by SKU and purchase: each SKU with at least `count` bad rows -> their order ids (in that
-    order), and the SKUs among them with `count` bad rows in a row. One pass over all rows, whatever the number of
-    SKUs (a million-order account has tens of thousands)."""
-    flags = bad.to_numpy(dtype=bool)
-    codes, names = pd.factorize(sku, sort=True)
+    """Over rows sorted by SKU and purchase (each row's SKU as its code into `names`, whether it is bad, and the
+    order ids of the bad rows in that order): each SKU with at least `count` bad rows -> their order ids, and the
+    SKUs among them with `count` bad rows in a row. One pass over all rows, whatever the number of SKUs (a
+    million-order account has tens of thousands)."""
     new_sku = np.ones(len(codes), dtype=bool)
     new_sku[1:] = codes[1:] != codes[:-1]
     # A run of bad rows ends at a good row or at the next SKU: each bad row's run is the number of breaks so far.
@@ -83,7 +84,6 @@ def _cancellation_runs(
     if len(run):
         starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]])
         np.maximum.at(longest, bad_codes[starts], np.diff(np.r_[starts, len(run)]))
-    ids = order_id.to_numpy()[flags]
     by_sku = np.argsort(bad_codes, kind="stable")  # each SKU's bad rows together, still in purchase order
     chosen = np.flatnonzero(per_sku >= count)
     ends = np.searchsorted(bad_codes[by_sku], chosen, side="right")
@@ -104,18 +104,29 @@ def offer_removal_risk(data: AuditData, result: MetricResult, as_of: dt.date) ->
     placed = (orders["channel"] == MFN) & orders["purchase_date"].between(start, pd.Timestamp(as_of))
     placed &= ~orders["cancelled_while_pending"]  # not the seller's (SPEC 4.2): no part of a run either
     own = seller_cancellations(data, expired_orders(data, as_of))  # the cancellation rate's own rule (SPEC 4.2)
-    chosen = orders.loc[placed, ["order_id", "purchase_ts"]].assign(seller_cancelled=own[placed].to_numpy())
-    if not bool(chosen["seller_cancelled"].any()):
+    seller_cancelled = (own & placed).to_numpy(dtype=bool)
+    if not seller_cancelled.any():
         return []
-    items = data.items.loc[member(data.items["order_id"], chosen["order_id"]), ["order_id", "sku", "cancelled"]]
-    rows = items.merge(chosen, on="order_id", how="inner")
+    # The items of the orders placed in the window, joined to their orders by row: ints, no id is hashed.
+    at = item_order_rows(data)
+    rows = np.flatnonzero(at >= 0)
+    rows = rows[placed.to_numpy(dtype=bool)[at[rows]]]
+    order = at[rows]
+    cancelled = data.items["cancelled"].to_numpy(dtype=bool)[rows]
     # An order's cancelled items where the reports say which; all its items where they do not.
-    flagged = rows.groupby("order_id")["cancelled"].transform("any")
-    rows["bad"] = rows["seller_cancelled"] & (rows["cancelled"] | ~flagged)
-    rows = rows.loc[rows["sku"].notna()].sort_values(["sku", "purchase_ts", "order_id"], kind="stable")
+    flagged = np.bincount(order[cancelled], minlength=len(orders))[order] > 0
+    bad = seller_cancelled[order] & (cancelled | ~flagged)
+    sku = data.items["sku"].iloc[rows]
+    named = sku.notna().to_numpy(dtype=bool)
+    codes, names = pd.factorize(sku[named], sort=True)
+    order, bad = order[named], bad[named]
+    # By SKU, then purchase time, then order id (the orders' rows follow their sorted ids).
+    sequence = np.lexsort((order, micros(orders["purchase_ts"])[order], codes))
+    codes, order, bad = codes[sequence], order[sequence], bad[sequence]
+    ids = orders["order_id"].iloc[order[bad]].to_numpy()
     # The page names two triggers: two consecutive seller cancellations, and "a history of seller-canceled orders";
     # two of a SKU in the window is flagged (docs/rules.md), the consecutive ones said first.
-    at_risk, in_a_row = _cancellation_runs(rows["sku"], rows["bad"], rows["order_id"], rule.count)
+    at_risk, in_a_row = _cancellation_runs(codes, names, bad, ids, rule.count)
     if not at_risk:
         return []
     consecutive = set(in_a_row)

@@ -52,6 +52,7 @@ __all__ = [
     "AuditData",
     "MergedOrders",
     "end_of_local_day",
+    "item_order_rows",
     "local_dates",
     "lookup",
     "member",
@@ -111,7 +112,7 @@ class AuditData:
     config: Config
     calendar: OperatingCalendar
     orders: pd.DataFrame  # one row per order
-    items: pd.DataFrame  # order_id, sku, cancelled: the distinct SKUs of each order
+    items: pd.DataFrame  # order_id, sku, cancelled, ORDER_ROW: the distinct SKUs of each order
     confirmations: pd.DataFrame  # ship-confirmation rows with `conf_ts` and the order's channel
     defects: pd.DataFrame  # order_id, defect ('negative_feedback' | 'a_to_z_claim' | 'chargeback'), source
     unmatched_defects: list[dict[str, str]]
@@ -147,7 +148,8 @@ class AuditData:
             return value
 
 
-# In `AuditData.confirmations`: the row of the confirmation's order in `AuditData.orders`, -1 when not there.
+# In `AuditData.confirmations` and `AuditData.items`: the row of the row's order in `AuditData.orders`, -1 when
+# not there. A `replace` that takes orders out (a program's cut) drops it from the frames it keeps.
 ORDER_ROW = "_order"
 
 
@@ -299,7 +301,21 @@ def order_items(step: MergedOrders, config: Config, calendar: OperatingCalendar)
     skus, pair_orders = order_skus(step.merged)
     mismatch = mismatch_warning(step.ship_by, step.non_amazon, skus, pair_orders, config, calendar)
     left_out = _excluded(step.non_amazon, pair_orders)
-    return (skus.loc[~left_out].reset_index(drop=True) if left_out.any() else skus), mismatch
+    if left_out.any():
+        skus, pair_orders = skus.loc[~left_out].reset_index(drop=True), pair_orders[~left_out]
+    # Each item's row among the Amazon orders (the Multi-Channel ones are taken out of the orders too).
+    rows = np.full(len(pair_orders), -1, dtype=np.int64)
+    known = pair_orders >= 0
+    rows[known] = (np.cumsum(~step.non_amazon) - 1)[pair_orders[known]]
+    return skus.assign(**{ORDER_ROW: rows}), mismatch
+
+
+def item_order_rows(data: AuditData) -> npt.NDArray[np.int64]:
+    """The row in `data.orders` of each item's order, -1 for an order only the cancellations log knows: joined
+    on the model's order codes (`ORDER_ROW`) where the items carry them, else on the ids."""
+    if ORDER_ROW in data.items.columns:
+        return data.items[ORDER_ROW].to_numpy(dtype=np.int64)
+    return positions(data.items["order_id"], data.orders["order_id"])
 
 
 def _excluded(non_amazon: npt.NDArray[np.bool_], at: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:

@@ -363,7 +363,9 @@ def _cancel_reasons(loaded: LoadResult) -> pd.Series | None:
     offsets = pa.array(np.append(starts, len(grouped)).astype(np.int32))
     lists = pa.ListArray.from_arrays(offsets, pa.array(grouped["reason"].array, type=pa.large_string()))
     joined = pd.Series(
-        pc.binary_join(lists, pa.scalar("; ", pa.large_string())), index=pd.Index(grouped["order_id"].iloc[starts], name="order_id"), dtype="str"
+        pc.binary_join(lists, pa.scalar("; ", pa.large_string())),
+        index=pd.Index(grouped["order_id"].iloc[starts], name="order_id"),
+        dtype="str",
     )
     return pd.concat([single, joined])
 

@@ -309,7 +309,8 @@ def test_help_starts_without_the_heavy_modules_or_annotation_strings() -> None:
         "import sys, typing\n"
         "import healthcheck.cli as cli\n"
         "commands = [c.callback for c in cli.app.registered_commands]\n"
-        "strings = [f'{c.__name__}.{k}' for c in commands for k, v in c.__annotations__.items() if isinstance(v, str)]\n"
+        "strings = [f'{c.__name__}.{k}' for c in commands"
+        " for k, v in c.__annotations__.items() if isinstance(v, str)]\n"
         "heavy = [m for m in ('pandas', 'numpy', 'pyarrow', 'healthcheck.audit') if m in sys.modules]\n"
         "print(len(commands), strings, heavy)\n"
     )
