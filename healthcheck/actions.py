@@ -23,7 +23,7 @@ from healthcheck.metrics.delivery import ON_TIME_DELIVERY_RATE
 from healthcheck.metrics.late_shipment import LSR_10D, LSR_30D, lsr_frame
 from healthcheck.metrics.order_defect import ODR_AFN, ODR_MFN
 from healthcheck.metrics.tracking import VALID_TRACKING_RATE, packages
-from healthcheck.model import AFN, AuditData, local_dates, lookup, member
+from healthcheck.model import AFN, AuditData, item_mask, local_dates, lookup
 from healthcheck.order_actions import (
     buyer_requested_action,
     cancellation_actions,
@@ -65,7 +65,7 @@ def handling_time_action(data: AuditData, window: Window, as_of: dt.date, metric
     confirm_day = local_dates(late["conf_ts"], tz).astype("datetime64[us]")
     needed = operating_days_between(purchase_day, confirm_day, data.calendar).fillna(0).astype("int64")
     # The few late orders' items first (arrow hash lookups): merging on a million id strings costs far more.
-    items = data.items.loc[member(data.items["order_id"], late["order_id"]), ["order_id", "sku"]]
+    items = data.items.loc[item_mask(data, late["order_id"]), ["order_id", "sku"]]
     by_sku = late[["order_id"]].assign(needed=needed.to_numpy()).merge(items, on="order_id", how="inner")
     per_sku = by_sku.groupby("sku").agg(orders=("order_id", "nunique"), needed=("needed", "max"))
     configured = data.config.handling_days_by_sku

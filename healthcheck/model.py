@@ -39,7 +39,7 @@ from healthcheck.frames import (
 from healthcheck.joins import lookup, member, positions
 from healthcheck.loaders import FILE_FIELD, InputFile, LoadResult
 from healthcheck.marketplaces import Marketplace
-from healthcheck.order_keys import OrderKeys, frame_numbers
+from healthcheck.order_keys import OrderKeys, amazon_numbers, frame_numbers
 from healthcheck.orders import AFN, MFN, ORDER_SOURCES, Merged, merge_orders, mismatch_warning, order_skus
 from healthcheck.shipcal import OperatingCalendar
 from healthcheck.wording import plural, verb
@@ -52,12 +52,14 @@ __all__ = [
     "AuditData",
     "MergedOrders",
     "end_of_local_day",
+    "item_mask",
     "item_order_rows",
     "local_dates",
     "lookup",
     "member",
     "merge_step",
     "order_items",
+    "order_mask",
     "order_values",
     "place_reports",
     "positions",
@@ -151,6 +153,56 @@ class AuditData:
 # In `AuditData.confirmations` and `AuditData.items`: the row of the row's order in `AuditData.orders`, -1 when
 # not there. A `replace` that takes orders out (a program's cut) drops it from the frames it keeps.
 ORDER_ROW = "_order"
+
+
+def _sorted_order_numbers(data: AuditData) -> npt.NDArray[np.int64] | None:
+    """The orders' ids as the numbers their digits make, in the frame's order, when every id is an Amazon order id
+    and they ascend (the merge writes orders sorted by id); None otherwise. Worked out once per orders frame."""
+
+    def build() -> npt.NDArray[np.int64] | None:
+        numbers = amazon_numbers(data.orders["order_id"]) if len(data.orders) else None
+        if numbers is None or not bool((numbers[1:] > numbers[:-1]).all()):
+            return None
+        return numbers
+
+    return data.derived(_sorted_order_numbers, data.orders, build)
+
+
+def _order_hits(data: AuditData, ids: pd.Series) -> npt.NDArray[np.bool_] | None:
+    """Per row of `data.orders`: is its id among `ids`; found by binary search of the ids' numbers among the
+    orders' (no hash of a million id strings per call). None where either side is not all Amazon order ids."""
+    numbers = _sorted_order_numbers(data)
+    wanted = amazon_numbers(ids) if numbers is not None and len(ids) else None
+    if numbers is None or wanted is None:
+        return None
+    at = np.minimum(np.searchsorted(numbers, wanted), len(numbers) - 1)
+    hits = np.zeros(len(numbers), dtype=bool)
+    hits[at[numbers[at] == wanted]] = True
+    return hits
+
+
+def order_mask(data: AuditData, ids: pd.Series) -> pd.Series:
+    """`member(data.orders["order_id"], ids)`: which orders are among `ids`. The metrics name their orders by id
+    and the actions, plans and insights select them again, a dozen times an audit."""
+    hits = _order_hits(data, ids)
+    if hits is None:
+        return member(data.orders["order_id"], ids)
+    return pd.Series(hits, index=data.orders.index)
+
+
+def item_mask(data: AuditData, ids: pd.Series) -> pd.Series:
+    """`member(data.items["order_id"], ids)`: which items belong to orders among `ids`, joined on each item's order
+    row (`ORDER_ROW`); the items of orders only the cancellations log knows are matched by id."""
+    items = data.items
+    hits = _order_hits(data, ids) if ORDER_ROW in items.columns else None
+    if hits is None:
+        return member(items["order_id"], ids)
+    rows = items[ORDER_ROW].to_numpy(dtype=np.int64)
+    found = np.append(hits, False)[rows]  # row -1 reads the appended False
+    unplaced = rows < 0
+    if bool(unplaced.any()):
+        found[unplaced] = member(items["order_id"].loc[unplaced], ids).to_numpy(dtype=bool)
+    return pd.Series(found, index=items.index)
 
 
 def order_values(data: AuditData, rows: pd.DataFrame, column: str) -> pd.Series:

@@ -17,7 +17,7 @@ from healthcheck.metrics.cancellation import (
     EXPIRY_BUSINESS_DAYS,
     expired_orders,
 )
-from healthcheck.model import MFN, AuditData, member
+from healthcheck.model import MFN, AuditData, order_mask
 from healthcheck.shipcal import add_operating_days, operating_days_between
 from healthcheck.wording import plural
 
@@ -78,7 +78,7 @@ def cancel_cause_advice(cause: str) -> str:
 
 def cancellation_actions(data: AuditData, result: MetricResult, as_of: dt.date) -> list[Action]:
     orders = data.orders
-    counted = orders.loc[member(orders["order_id"], pd.Series(result.measurement.order_ids, dtype=object))]
+    counted = orders.loc[order_mask(data, pd.Series(result.measurement.order_ids, dtype=object))]
     if counted.empty:
         return []
     causes = counted["cancel_reason"].fillna("").astype("str").map(cancel_cause)

@@ -7,6 +7,7 @@ keys, ids whose digits collide, values a fast path must refuse.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from healthcheck.loaders.parse import (
     parse_ints,
 )
 from healthcheck.marketplaces import get_marketplace
+from healthcheck.model import AuditData
 from healthcheck.order_keys import OrderKeys, sorted_codes
 from healthcheck.report.json_report import dumps
 from healthcheck.sanitize import scrub
@@ -373,3 +375,44 @@ def test_the_json_writer_refuses_what_the_json_module_refuses() -> None:
             json.dumps(value)
         with pytest.raises(TypeError):
             dumps(value)
+
+
+@functools.cache
+def _sample_data() -> AuditData:
+    """The sample account, with two cancellations-log rows for orders no order report has (their items have no
+    order row)."""
+    import shutil
+    import tempfile
+
+    from healthcheck.audit import calendar_for
+    from healthcheck.config import Config
+    from healthcheck.schedule import audit_data
+
+    samples = Path(__file__).resolve().parents[1] / "sample_reports"
+    market = get_marketplace("US")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "reports"
+        shutil.copytree(samples, folder)
+        with (folder / "cancellations.txt").open("a", encoding="utf-8") as log:
+            log.write("111-0000000-0000001\tLOG-ONLY-SKU\t2026-08-20\tNoInventory\tfalse\tseller\n")
+            log.write("111-0000000-0000002\tLOG-ONLY-SKU\t2026-08-21\tNoInventory\tfalse\tseller\n")
+        loaded = load_inputs([folder], marketplace=market)
+    return audit_data(loaded, market, Config(), calendar_for(market, Config()))
+
+
+@settings(max_examples=60, deadline=None)
+@given(picks=st.lists(st.integers(min_value=0, max_value=10_000), max_size=30), extra=ids)
+def test_order_and_item_masks_match_member(picks: list[int], extra: list[str | None]) -> None:
+    """`order_mask`/`item_mask` (binary search among the orders' numbers, items joined on their order row) select
+    exactly what `member` on the id columns selects: known ids, unknown ones, non-Amazon ids and missing ones."""
+    from healthcheck.model import ORDER_ROW, item_mask, order_mask
+
+    data = _sample_data()
+    known = data.items["order_id"]
+    chosen = [str(known.iloc[p % len(known)]) for p in picks] + [e for e in extra if e is not None]
+    chosen += ["111-0000000-0000002"] if len(picks) % 2 else []
+    for wanted in (pd.Series(chosen, dtype=object), pd.Series([*chosen, None], dtype=object)):
+        assert order_mask(data, wanted).tolist() == member(data.orders["order_id"], wanted).tolist()
+        assert item_mask(data, wanted).tolist() == member(data.items["order_id"], wanted).tolist()
+    assert ORDER_ROW in data.items.columns
+    assert int((data.items[ORDER_ROW] < 0).sum()) == 2  # the log-only orders' items are matched by id

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from healthcheck.model import AuditData, member
+from healthcheck.model import AuditData, item_mask, member, order_mask
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,10 @@ def order_facts(data: AuditData, order_ids: Sequence[str]) -> Mapping[str, Order
     wanted = pd.Series(sorted(set(order_ids)), dtype=object)
     if wanted.empty:
         return MappingProxyType({})
-    orders = data.orders.loc[member(data.orders["order_id"], wanted)]
+    orders = data.orders.loc[order_mask(data, wanted)]
     tz = data.marketplace.timezone
     confirmed = orders["conf_ts"].dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M")
-    skus = _grouped(data.items.loc[member(data.items["order_id"], wanted)], "sku")
+    skus = _grouped(data.items.loc[item_mask(data, wanted)], "sku")
     defects = _grouped(data.defects.loc[member(data.defects["order_id"], wanted)], "defect")
     purchase = [_as_date(v) for v in orders["purchase_date"].tolist()]
     ship_by = [_as_date(v) for v in orders["ship_by_date"].tolist()]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from healthcheck.metrics.base import ComputeFn, EventsFn, Measurement, Window
-from healthcheck.model import ORDER_ROW, AuditData, member
+from healthcheck.model import ORDER_ROW, AuditData, item_mask, member, order_mask
 
 # Each program metric counts over one of the two Prime cuts below.
 PrimeCut = Callable[[AuditData], AuditData | None]
@@ -51,9 +51,9 @@ def prime_orders_data(data: AuditData) -> AuditData | None:
         ids = prime_order_ids(data)
         if ids is None:
             return None
-        orders = data.orders.loc[member(data.orders["order_id"], ids)]
+        orders = data.orders.loc[order_mask(data, ids)]
         # The items' order rows point into the whole orders frame: dropped, so joins go by id on the cut.
-        items = data.items.loc[member(data.items["order_id"], ids)].drop(columns=ORDER_ROW, errors="ignore")
+        items = data.items.loc[item_mask(data, ids)].drop(columns=ORDER_ROW, errors="ignore")
         return dataclasses.replace(data, orders=orders, items=items)
 
     return data.derived(prime_orders_data, data.orders, build)

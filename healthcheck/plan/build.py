@@ -18,7 +18,7 @@ import pandas as pd
 
 from healthcheck.action_base import Action, Effect, kind_of
 from healthcheck.metrics.base import Basis, Direction, MetricResult, Status
-from healthcheck.model import AuditData, local_dates, member
+from healthcheck.model import AuditData, local_dates, order_mask
 from healthcheck.plan.causes import DIMENSIONS, Selection, dimension, fill_in
 from healthcheck.wording import plural, verb
 
@@ -173,7 +173,7 @@ def _quiet(
     if result.spec.direction is Direction.HIGHER_IS_BETTER:
         # Its counted good orders are known: a later order not among them may simply not be counted yet (a
         # package not yet delivered is neither on time nor late).
-        later_mask &= member(orders["order_id"], pd.Series(result.measurement.order_ids, dtype=object))
+        later_mask &= order_mask(data, pd.Series(result.measurement.order_ids, dtype=object))
     bad_day = dict(zip(orders.loc[bad, "order_id"].astype("str"), day[bad], strict=True))  # the few bad orders
     lasts: dict[str, tuple[pd.Timestamp, str]] = {}
     for entry in values:

@@ -15,7 +15,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from healthcheck.model import AuditData, member
+from healthcheck.model import AuditData, item_mask, member, order_mask
 from healthcheck.order_actions import cancel_cause, cancel_cause_advice
 from healthcheck.wording import plural
 
@@ -46,7 +46,7 @@ class Selection:
 
     @classmethod
     def of(cls, data: AuditData, ids: pd.Series) -> Selection:
-        return cls(data, ids, data.orders.loc[member(data.orders["order_id"], ids)])
+        return cls(data, ids, data.orders.loc[order_mask(data, ids)])
 
 
 def _orders(selection: Selection, columns: list[str]) -> pd.DataFrame:
@@ -55,14 +55,14 @@ def _orders(selection: Selection, columns: list[str]) -> pd.DataFrame:
 
 def _skus(selection: Selection) -> pd.DataFrame:
     data, ids = selection.data, selection.ids
-    items = data.items.loc[member(data.items["order_id"], ids)]
+    items = data.items.loc[item_mask(data, ids)]
     return _pairs(items["order_id"], items["sku"])
 
 
 def _cancelled_skus(selection: Selection) -> pd.DataFrame:
     """The cancelled items where the reports say which were (All Orders), else every item of the order."""
     data, ids = selection.data, selection.ids
-    items = data.items.loc[member(data.items["order_id"], ids)]
+    items = data.items.loc[item_mask(data, ids)]
     if not items.empty:
         known = items.groupby("order_id")["cancelled"].transform("any")
         items = items.loc[items["cancelled"] | ~known]
