@@ -384,9 +384,11 @@ def place_reports(
     config: Config,
     calendar: OperatingCalendar,
     release: Collection[str],
+    items: Callable[[], tuple[pd.DataFrame, str | None]] | None = None,
 ) -> AuditData:
     """The model's second step: the other reports' rows placed on the merged orders (confirmations, defects),
-    every row left out counted; the orders' SKUs (`order_items`) last, once the order reports are let go of."""
+    every row left out counted, and the orders' SKUs: `items()` gives them (`order_items`, which the caller may
+    have worked out on another thread meanwhile); without it they are found here, last."""
     orders, merged, non_amazon = step.orders, step.merged, step.non_amazon
 
     def locate(ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
@@ -458,7 +460,7 @@ def place_reports(
     buyer_request_known = "buyer_requested" in loaded.fields.get("order_report", set()) or bool(
         {"buyer_requested", "cancelled_by"} & loaded.fields.get("cancellations", set())
     )
-    found_items, mismatch = order_items(step, config, calendar)
+    found_items, mismatch = items() if items is not None else order_items(step, config, calendar)
     if mismatch:
         warnings.append(mismatch)
     return AuditData(

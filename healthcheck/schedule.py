@@ -5,10 +5,11 @@ take about the time of the longer one on two cores. The rest of the package is w
 which starts a thread or takes an executor:
 
 1. Reading files: one map over the files (`loaders.load_inputs`).
-2. The model's one overlap (`audit_data`): the order codes hashed beside the reading of each row's values, kept
-   because it is worth 0.56 s of a million-order audit (interleaved runs with and without it); two others the
-   model had (the SKUs beside the placing of the other reports, the Multi-Channel orders taken out beside the
-   defects) were worth nothing measurable and went (docs/performance.md).
+2. The model's two overlaps (`audit_data`), each kept because interleaved runs with and without it show it worth
+   half a second of a million-order audit: the order codes hashed beside the reading of each row's values, and
+   the orders' SKUs found beside the placing of the other reports (dropped in session 6 when it measured as
+   nothing; measured again once the model's other steps had got faster, it was 0.5 s). The Multi-Channel orders
+   taken out beside the defects was worth nothing measurable and went (docs/performance.md).
 3. Metrics, then what follows from them (`measure`, `follow_up`): maps over independent tasks.
 
 Every map gathers its results in the order of its tasks (never "as completed"), so nothing the audit reports
@@ -31,7 +32,7 @@ from healthcheck.insights import Events, Insights, build_insights, metric_events
 from healthcheck.loaders import LoadResult
 from healthcheck.marketplaces import Marketplace
 from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate
-from healthcheck.model import AuditData, merge_step, place_reports, release_memory
+from healthcheck.model import AuditData, merge_step, order_items, place_reports, release_memory
 from healthcheck.orders import ORDER_SOURCES, order_keys
 from healthcheck.plan import Plan, draft_plan, plan_needed, with_steps
 from healthcheck.shipcal import OperatingCalendar
@@ -47,13 +48,15 @@ def audit_data(
     """Derive the audit frames and account for every row that will not be used (SPEC 1.5): the model's steps.
 
     On two threads for a large account: the order codes hashed on the second while this one reads each source
-    row's values. The order reports among `release` are let go of (`LoadResult.release`) as soon as their rows
-    are placed: on a large account they are most of what the process holds.
+    row's values; then the orders' SKUs found there while this one places the other reports' rows. The order
+    reports among `release` are let go of (`LoadResult.release`) as soon as their rows are placed: on a large
+    account they are most of what the process holds (the SKU columns the second thread reads stay).
     """
     rows = sum(len(frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None)
     with pool(2, "model", large=worth_threads(rows=rows)) as executor:
         step = merge_step(loaded, marketplace, config, calendar, beside(executor, partial(order_keys, loaded)))
-    data = place_reports(step, loaded, marketplace, config, calendar, release)
+        items = beside(executor, partial(order_items, step, config, calendar))
+        data = place_reports(step, loaded, marketplace, config, calendar, release, items)
     release_memory()  # the merge's intermediate frames are gone
     return data
 
