@@ -13,7 +13,7 @@ import ctypes
 import dataclasses
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar, cast
@@ -39,9 +39,17 @@ from healthcheck.frames import (
 from healthcheck.joins import lookup, member, positions
 from healthcheck.loaders import FILE_FIELD, InputFile, LoadResult
 from healthcheck.marketplaces import Marketplace
-from healthcheck.order_keys import OrderKeys, amazon_numbers, frame_numbers
-from healthcheck.orders import AFN, MFN, ORDER_SOURCES, Merged, merge_orders, mismatch_warning, order_skus
+from healthcheck.order_keys import amazon_numbers, frame_numbers
+from healthcheck.orders import (
+    AFN,
+    MFN,
+    Merged,
+    OrderRows,
+    merge_orders,
+    mismatch_warning,
+)
 from healthcheck.shipcal import OperatingCalendar
+from healthcheck.skus import order_skus
 from healthcheck.wording import plural, verb
 
 # Re-exported: the metrics, actions and insights read them from the model.
@@ -334,17 +342,13 @@ class MergedOrders:
 
 
 def merge_step(
-    loaded: LoadResult,
-    marketplace: Marketplace,
-    config: Config,
-    calendar: OperatingCalendar,
-    coded: Callable[[], OrderKeys | None] | None = None,
+    loaded: LoadResult, marketplace: Marketplace, calendar: OperatingCalendar, rows: OrderRows
 ) -> MergedOrders:
-    """The orders, one row each, from every order source (`orders.merge_orders`, `coded` given to it)."""
+    """The orders, one row each, from every order source's rows (`orders.read_order_rows`, `merge_orders`)."""
     release_memory()
-    orders, merged = merge_orders(loaded, marketplace, config, calendar, coded)
+    orders = merge_orders(loaded, marketplace, calendar, rows)
     columns = ["order_id", "purchase_date", "ship_by_date", "computed_ship_by_date", "ship_by_source"]
-    return MergedOrders(orders, merged, orders["non_amazon"].to_numpy(dtype=bool), orders[columns])
+    return MergedOrders(orders, rows.merged, orders["non_amazon"].to_numpy(dtype=bool), orders[columns])
 
 
 def order_items(step: MergedOrders, config: Config, calendar: OperatingCalendar) -> tuple[pd.DataFrame, str | None]:
@@ -383,7 +387,6 @@ def place_reports(
     marketplace: Marketplace,
     config: Config,
     calendar: OperatingCalendar,
-    release: Collection[str],
     items: Callable[[], tuple[pd.DataFrame, str | None]] | None = None,
 ) -> AuditData:
     """The model's second step: the other reports' rows placed on the merged orders (confirmations, defects),
@@ -402,10 +405,7 @@ def place_reports(
 
     def place(kind: str, frame: pd.DataFrame) -> npt.NDArray[np.int64]:
         """Each row's order in `orders`, with the rows left out counted in `notes`."""
-        if merged.keys is not None and kind in merged.sources:
-            at = merged.keys.codes[merged.sources.index(kind)]
-        else:
-            at = locate(frame["order_id"], frame_numbers(frame))
+        at = locate(frame["order_id"], frame_numbers(frame))
         for file_index, count in count_per_file(frame, pd.Series(excluded(at), index=frame.index)):
             notes.skipped[(file_index, "excluded_non_amazon")] += count
         if kind == "cancellations":
@@ -413,9 +413,17 @@ def place_reports(
                 notes.skipped[(file_index, "unmatched_order")] += count
         return at
 
-    rows_of = {kind: place(kind, frame) for kind, frame in loaded.frames.items() if "order_id" in frame.columns}
-    loaded.release(kind for kind in ORDER_SOURCES if kind in release)
-    release_memory()
+    # The order sources' rows were coded by the merge (and their frames may be let go of already).
+    for part, files in enumerate(merged.files):
+        if files is not None and merged.keys is not None:
+            left_out = np.bincount(files[excluded(merged.keys.codes[part])])
+            for index in np.flatnonzero(left_out):
+                notes.skipped[(int(index), "excluded_non_amazon")] += int(left_out[index])
+    rows_of = {
+        kind: place(kind, frame)
+        for kind, frame in loaded.frames.items()
+        if "order_id" in frame.columns and kind not in merged.sources
+    }
     at = rows_of.get("ship_confirmations", np.zeros(0, dtype=np.int64))
     confirmations = _confirmations(loaded, orders, marketplace.timezone, at)
     kept = ~excluded(at)

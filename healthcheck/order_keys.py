@@ -13,7 +13,7 @@ import pandas as pd
 from healthcheck.frames import NAT, NEVER
 from healthcheck.joins import arrow_strings, positions
 from healthcheck.loaders import ORDER_NO
-from healthcheck.loaders.parse import amazon_order_numbers_of
+from healthcheck.loaders.parse import amazon_order_ids, amazon_order_numbers_of
 
 
 def sorted_codes(
@@ -64,10 +64,16 @@ class OrderKeys:
     run on ints (bincount, ufunc.at), never on the id strings. Codes follow the sorted order ids."""
 
     def __init__(self, frames: Sequence[pd.DataFrame]) -> None:
-        ids = pd.concat([f["order_id"] for f in frames], ignore_index=True)
         known = [frame_numbers(f) for f in frames]
-        numbers = None if any(n is None for n in known) else np.concatenate([n for n in known if n is not None])
-        codes, self.ids, self.numbers = sorted_codes(ids, numbers)
+        if all(n is not None for n in known):
+            # Amazon order ids throughout: numbered and sorted as numbers, and the ids written back from the
+            # distinct numbers (one-to-one), so the millions of id strings are never concatenated.
+            codes, uniques = pd.factorize(np.concatenate([n for n in known if n is not None]), sort=True)
+            self.numbers: npt.NDArray[np.int64] | None = np.asarray(uniques, dtype=np.int64)
+            self.ids = amazon_order_ids(self.numbers)
+        else:
+            ids = pd.concat([f["order_id"] for f in frames], ignore_index=True)
+            codes, self.ids, self.numbers = sorted_codes(ids)
         self.count = len(self.ids)
         bounds = np.cumsum([0, *(len(f) for f in frames)])
         self.codes = [np.asarray(codes[a:b], dtype=np.int64) for a, b in pairwise(bounds)]

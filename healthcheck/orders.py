@@ -1,11 +1,11 @@
 """SPEC 1.5 and 4, the order side: the rows of every order source merged into one row per order (channel,
-cancellation, ship-by deadline, buyer request), and the distinct SKUs of each order. `ORDER_COLUMNS` declares the
-frame as `loaders/kinds.py` declares the inputs."""
+cancellation, ship-by deadline, buyer request); the distinct SKUs of each order are drawn from the same rows
+(`skus.py`). `ORDER_COLUMNS` declares the frame as `loaders/kinds.py` declares the inputs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -28,7 +28,7 @@ from healthcheck.frames import (
     micros,
 )
 from healthcheck.joins import lookup, member, positions
-from healthcheck.loaders import LoadResult
+from healthcheck.loaders import FILE_FIELD, LoadResult
 from healthcheck.marketplaces import Marketplace
 from healthcheck.order_keys import OrderKeys
 from healthcheck.shipcal import OperatingCalendar, operating_days_between, ship_by_dates
@@ -79,7 +79,6 @@ ORDER_COLUMNS: Mapping[str, OrderColumn] = MappingProxyType(
 
 
 ORDER_SOURCES = ("all_orders", "order_report", "fba_shipments")
-_Pairs = tuple[pd.DataFrame, npt.NDArray[np.int64]]
 
 
 @dataclass
@@ -91,14 +90,9 @@ class Merged:
     sources: list[str]  # the kinds `keys.codes` are for, in order
     sku_parts: list[tuple[int, pd.Series, npt.NDArray[np.bool_]]]  # per source: its part, SKUs, item cancelled
     cancel_log: pd.DataFrame | None  # the cancellations log, whose SKUs are cancelled items too
-
-
-def order_skus(merged: Merged) -> _Pairs:
-    """The distinct (order, SKU) pairs, and each pair's order row (-1 for an order only the log knows)."""
-    if merged.keys is None:
-        columns = {"order_id": "str", "sku": "str", "cancelled": "bool"}
-        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()}), np.zeros(0, np.int64)
-    return _order_skus(merged.keys, merged.sku_parts, merged.cancel_log)
+    # Per source: each row's input file (its index in `LoadResult.inputs`), None where the rows carry none; what
+    # the rows left out are counted by once the source's frame has been let go of.
+    files: list[npt.NDArray[np.int64] | None] = field(default_factory=list)
 
 
 @dataclass
@@ -167,30 +161,50 @@ def order_keys(loaded: LoadResult) -> OrderKeys | None:
     return OrderKeys(frames) if frames else None
 
 
+@dataclass
+class OrderRows:
+    """Every order source's rows read and coded: what `merge_orders` reduces to one row per order. Once read, the
+    sources' frames are no longer needed (`LoadResult.release`): the SKU columns the pairs are drawn from stay."""
+
+    merged: Merged
+    values: list[_RowValues]  # per source in `merged.sources`
+    reasons: pd.Series | None  # `_cancel_reasons`
+
+
+def read_order_rows(
+    loaded: LoadResult, config: Config, coded: Callable[[], OrderKeys | None] | None = None
+) -> OrderRows:
+    """What each order source's rows say, and their order codes: `coded()` gives `order_keys(loaded)`, asked for
+    once each row's own values are read (the caller may have it worked out on another thread meanwhile)."""
+    sources = [(kind, frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None]
+    log = loaded.frame("cancellations")
+    overrides = dict(config.handling_days_by_sku)
+    values = [_row_values(kind, frame, config, overrides) for kind, frame in sources]
+    reasons = _cancel_reasons(loaded)
+    keys = coded() if coded is not None else order_keys(loaded)
+    if keys is None:
+        return OrderRows(Merged(None, [], [], log), [], reasons)
+    sku_parts = [(part, row.sku, row.item_cancelled) for part, row in enumerate(values)]
+    files = [
+        frame[FILE_FIELD].to_numpy(dtype=np.int64, copy=True) if FILE_FIELD in frame.columns else None
+        for _, frame in sources
+    ]
+    return OrderRows(Merged(keys, [kind for kind, _ in sources], sku_parts, log, files), values, reasons)
+
+
 def merge_orders(
-    loaded: LoadResult,
-    marketplace: Marketplace,
-    config: Config,
-    calendar: OperatingCalendar,
-    coded: Callable[[], OrderKeys | None] | None = None,
-) -> tuple[pd.DataFrame, Merged]:
-    """Merge the order rows of every order source into one row per order (SPEC 1.5, 4); `coded()` gives
-    `order_keys(loaded)`, asked for once each row's own values are read (the caller may have it worked out on
-    another thread meanwhile).
+    loaded: LoadResult, marketplace: Marketplace, calendar: OperatingCalendar, order_rows: OrderRows
+) -> pd.DataFrame:
+    """Merge the order rows of every order source into one row per order (SPEC 1.5, 4).
 
     Sources in rank order: All Orders (which alone says an item was cancelled), order reports (seller-fulfilled),
     Amazon Fulfilled Shipments (FBA); an order's channel is the first one they give.
     """
     tz = marketplace.timezone
-    sources = [(kind, frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None]
-    log = loaded.frame("cancellations")
-    overrides = dict(config.handling_days_by_sku)
-    rows = [_row_values(kind, frame, config, overrides) for kind, frame in sources]
-    reasons = _cancel_reasons(loaded)
-    keys = coded() if coded is not None else order_keys(loaded)
+    keys, rows, reasons = order_rows.merged.keys, order_rows.values, order_rows.reasons
     if keys is None:
-        return _empty_orders(), Merged(None, [], [], log)
-    sku_parts = [(part, values.sku, values.item_cancelled) for part, values in enumerate(rows)]
+        return _empty_orders()
+    sources = order_rows.merged.sources
     n = keys.count
     purchase = np.full(n, NEVER, dtype=np.int64)
     ship_by = np.full(n, NAT, dtype=np.int64)
@@ -201,7 +215,7 @@ def merge_orders(
     non_amazon, shipped, buyer = none.copy(), none.copy(), none.copy()
     status_known, order_cancelled, any_item_cancelled, all_items_cancelled = none, none, none, none
     unpriced, in_order_report = none, none
-    for part, ((kind, _), values) in enumerate(zip(sources, rows, strict=True)):
+    for part, (kind, values) in enumerate(zip(sources, rows, strict=True)):
         if values.purchase is not None:
             keys.reduce(part, values.purchase, purchase, "min")
         if values.non_amazon is not None:
@@ -256,7 +270,7 @@ def merge_orders(
     orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
     _apply_cancellations(orders, loaded, reasons)
     _apply_ship_by(orders, tz, calendar)
-    return orders, Merged(keys, [kind for kind, _ in sources], sku_parts, log)
+    return orders
 
 
 _CHANNEL_NAMES = (MFN, AFN)
@@ -278,52 +292,6 @@ def _handling_days(sku: pd.Series, overrides: dict[str, int], default: int) -> n
     found = positions(sku, pd.Index(list(overrides), dtype="str"))
     days = np.asarray(list(overrides.values()), dtype=np.int64)
     return np.where(found >= 0, days[np.maximum(found, 0)], default)
-
-
-def _order_skus(
-    keys: OrderKeys, parts: Sequence[tuple[int, pd.Series, npt.NDArray[np.bool_]]], log: pd.DataFrame | None
-) -> tuple[pd.DataFrame, npt.NDArray[np.int64]]:
-    """Distinct (order_id, sku) pairs, with whether that item was cancelled (All Orders or the cancellation log).
-
-    Pairs come in the order they are first seen (sources in rank order, then the log).
-    """
-    order_codes: list[npt.NDArray[np.int64]] = []
-    skus: list[pd.Series] = []
-    flags: list[npt.NDArray[np.bool_]] = []
-    for part, sku, cancelled in parts:
-        keep = (sku != "").to_numpy(dtype=bool) & (keys.codes[part] >= 0)
-        order_codes.append(keys.codes[part][keep])
-        skus.append(sku[keep])
-        flags.append(cancelled[keep])
-    ids = keys.ids
-    if log is not None and "sku" in log:
-        logged = log.loc[log["sku"].fillna("") != "", ["order_id", "sku"]]
-        at = keys.locate(logged["order_id"])
-        # Orders only the log knows get codes after the known ones.
-        unknown_codes, unknown_ids = pd.factorize(logged["order_id"].loc[at < 0])
-        at[at < 0] = keys.count + unknown_codes
-        ids = pd.concat([ids, pd.Series(unknown_ids, dtype=ids.dtype)], ignore_index=True)
-        order_codes.append(at)
-        skus.append(logged["sku"].astype("str"))
-        flags.append(np.ones(len(logged), dtype=bool))
-    if not order_codes:
-        empty = pd.DataFrame({"order_id": pd.Series(dtype="str"), "sku": pd.Series(dtype="str"), "cancelled": []})
-        return empty, np.zeros(0, dtype=np.int64)
-    sku_codes, sku_names = pd.factorize(pd.concat(skus, ignore_index=True))
-    order_code = np.concatenate(order_codes)
-    pair_codes, pairs = pd.factorize(order_code * max(len(sku_names), 1) + sku_codes)
-    first = np.full(len(pairs), len(pair_codes), dtype=np.int64)
-    np.minimum.at(first, pair_codes, np.arange(len(pair_codes)))
-    cancelled = np.bincount(pair_codes, weights=np.concatenate(flags), minlength=len(pairs)) > 0
-    pair_orders = order_code[first]
-    frame = pd.DataFrame(
-        {
-            "order_id": ids.take(pair_orders).reset_index(drop=True),
-            "sku": pd.Series(sku_names.take(sku_codes[first]), dtype="str"),
-            "cancelled": cancelled,
-        }
-    )
-    return frame, np.where(pair_orders < keys.count, pair_orders, -1)
 
 
 def _empty_orders() -> pd.DataFrame:

@@ -33,7 +33,7 @@ from healthcheck.loaders import LoadResult
 from healthcheck.marketplaces import Marketplace
 from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate
 from healthcheck.model import AuditData, merge_step, order_items, place_reports, release_memory
-from healthcheck.orders import ORDER_SOURCES, order_keys
+from healthcheck.orders import ORDER_SOURCES, order_keys, read_order_rows
 from healthcheck.plan import Plan, draft_plan, plan_needed, with_steps
 from healthcheck.shipcal import OperatingCalendar
 
@@ -54,9 +54,11 @@ def audit_data(
     """
     rows = sum(len(frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None)
     with pool(2, "model", large=worth_threads(rows=rows)) as executor:
-        step = merge_step(loaded, marketplace, config, calendar, beside(executor, partial(order_keys, loaded)))
+        order_rows = read_order_rows(loaded, config, beside(executor, partial(order_keys, loaded)))
+        loaded.release(kind for kind in ORDER_SOURCES if kind in release)
+        step = merge_step(loaded, marketplace, calendar, order_rows)
         items = beside(executor, partial(order_items, step, config, calendar))
-        data = place_reports(step, loaded, marketplace, config, calendar, release, items)
+        data = place_reports(step, loaded, marketplace, config, calendar, items)
     release_memory()  # the merge's intermediate frames are gone
     return data
 

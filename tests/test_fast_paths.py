@@ -416,3 +416,47 @@ def test_order_and_item_masks_match_member(picks: list[int], extra: list[str | N
         assert item_mask(data, wanted).tolist() == member(data.items["order_id"], wanted).tolist()
     assert ORDER_ROW in data.items.columns
     assert int((data.items[ORDER_ROW] < 0).sum()) == 2  # the log-only orders' items are matched by id
+
+
+SKUS = ["A-1", "B-2", "a-1", "", "Ü-3", "B-2 "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    parts=st.lists(
+        st.lists(st.tuples(st.sampled_from(SKUS), st.booleans()), max_size=12),
+        max_size=4,
+    )
+)
+def test_sku_codes_match_factorize_of_the_concatenation(parts: list[list[tuple[str, bool]]]) -> None:
+    """Each part numbered on its own gives `pd.factorize` of the kept values of all parts concatenated."""
+    from healthcheck.skus import sku_codes
+
+    given = [
+        (pd.Series([v for v, _ in part], dtype="str"), np.asarray([k for _, k in part], dtype=bool)) for part in parts
+    ]
+    kept = [values[keep] for values, keep in given]
+    codes, names = sku_codes([(values, keep) for values, keep in given])
+    if not kept:
+        assert (codes, list(names)) == ([], [])
+        return
+    want_codes, want_names = pd.factorize(pd.concat(kept, ignore_index=True))
+    assert np.concatenate(codes).tolist() == want_codes.tolist()
+    assert list(names) == list(want_names)
+    # `None` keeps every row.
+    all_codes, all_names = sku_codes([(values, None) for values, _ in given])
+    full_codes, full_names = pd.factorize(pd.concat([values for values, _ in given], ignore_index=True))
+    assert np.concatenate(all_codes).tolist() == full_codes.tolist()
+    assert list(all_names) == list(full_names)
+
+
+@settings(max_examples=100, deadline=None)
+@given(numbers=st.lists(st.integers(min_value=0, max_value=10**17 - 1), max_size=30))
+def test_amazon_order_ids_are_the_inverse_of_their_numbers(numbers: list[int]) -> None:
+    from healthcheck.loaders.parse import amazon_order_ids, amazon_order_numbers
+
+    ids = amazon_order_ids(np.asarray(numbers, dtype=np.int64))
+    assert ids.dtype == "str"
+    assert ids.tolist() == [f"{n:017d}"[:3] + "-" + f"{n:017d}"[3:10] + "-" + f"{n:017d}"[10:] for n in numbers]
+    back = amazon_order_numbers(ids)
+    assert (back.tolist() if back is not None else []) == numbers  # no ids: no numbers (None)
