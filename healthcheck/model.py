@@ -34,7 +34,6 @@ from healthcheck.frames import (
     instants_of,
     local_dates,
     micros,
-    rows_where,
 )
 from healthcheck.joins import lookup, member, positions
 from healthcheck.loaders import FILE_FIELD, InputFile, LoadResult
@@ -336,7 +335,10 @@ class MergedOrders:
 
     orders: pd.DataFrame
     merged: Merged
-    non_amazon: npt.NDArray[np.bool_]  # per order: a Multi-Channel Fulfillment order (SPEC 1.4)
+    # Per order code (`merged.keys`): a Multi-Channel Fulfillment order (SPEC 1.4), not in `orders`; and the code's
+    # row in `orders` (-1 for those).
+    non_amazon: npt.NDArray[np.bool_]
+    rows: npt.NDArray[np.int64]
     # What `order_items` reads of the orders, taken before `place_reports` goes on changing them.
     ship_by: pd.DataFrame
 
@@ -346,24 +348,28 @@ def merge_step(
 ) -> MergedOrders:
     """The orders, one row each, from every order source's rows (`orders.read_order_rows`, `merge_orders`)."""
     release_memory()
-    orders = merge_orders(loaded, marketplace, calendar, rows)
+    orders, non_amazon = merge_orders(loaded, marketplace, calendar, rows)
     columns = ["order_id", "purchase_date", "ship_by_date", "computed_ship_by_date", "ship_by_source"]
-    return MergedOrders(orders, rows.merged, orders["non_amazon"].to_numpy(dtype=bool), orders[columns])
+    at = np.where(non_amazon, -1, np.cumsum(~non_amazon) - 1).astype(np.int64)
+    return MergedOrders(orders, rows.merged, non_amazon, at, orders[columns])
 
 
 def order_items(step: MergedOrders, config: Config, calendar: OperatingCalendar) -> tuple[pd.DataFrame, str | None]:
     """The distinct SKUs of each Amazon order, and the warning when the ship-by dates Amazon gives and the
     settings give disagree (`orders.mismatch_warning`)."""
     skus, pair_orders = order_skus(step.merged)
-    mismatch = mismatch_warning(step.ship_by, step.non_amazon, skus, pair_orders, config, calendar)
     left_out = _excluded(step.non_amazon, pair_orders)
+    # Each item's row among the (Amazon) orders; -1 for the log's orders and the Multi-Channel ones.
+    rows = _order_rows(step, pair_orders)
+    mismatch = mismatch_warning(step.ship_by, None, skus, rows, config, calendar)
     if left_out.any():
-        skus, pair_orders = skus.loc[~left_out].reset_index(drop=True), pair_orders[~left_out]
-    # Each item's row among the Amazon orders (the Multi-Channel ones are taken out of the orders too).
-    rows = np.full(len(pair_orders), -1, dtype=np.int64)
-    known = pair_orders >= 0
-    rows[known] = (np.cumsum(~step.non_amazon) - 1)[pair_orders[known]]
+        skus, rows = skus.loc[~left_out].reset_index(drop=True), rows[~left_out]
     return skus.assign(**{ORDER_ROW: rows}), mismatch
+
+
+def _order_rows(step: MergedOrders, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Each order code's row in `step.orders`, -1 for no code (-1) and for a Multi-Channel order."""
+    return np.where(codes >= 0, step.rows[np.maximum(codes, 0)] if len(step.rows) else -1, -1).astype(np.int64)
 
 
 def item_order_rows(data: AuditData) -> npt.NDArray[np.int64]:
@@ -425,25 +431,21 @@ def place_reports(
         if "order_id" in frame.columns and kind not in merged.sources
     }
     at = rows_of.get("ship_confirmations", np.zeros(0, dtype=np.int64))
-    confirmations = _confirmations(loaded, orders, marketplace.timezone, at)
+    # Each confirmation's row in the audit's orders, -1 for an order not in the order data: the metrics join on
+    # it instead of hashing the ids again. The Multi-Channel orders' rows are left out (counted above).
+    order_row = _order_rows(step, at)
+    confirmations = _confirmations(loaded, orders, marketplace.timezone, order_row)
     kept = ~excluded(at)
     if not kept.all():
-        confirmations, at = confirmations.loc[kept], at[kept]
+        confirmations, at, order_row = confirmations.loc[kept], at[kept], order_row[kept]
     # SPEC 4.3: an order's confirmation time is that of its earliest ship-confirmation row.
     first_confirmation = np.full(len(orders), NEVER, dtype=np.int64)
     matched = at >= 0
     conf = micros(confirmations["conf_ts"])
-    np.minimum.at(first_confirmation, at[matched], np.where(conf == NAT, NEVER, conf)[matched])
+    np.minimum.at(first_confirmation, order_row[matched], np.where(conf == NAT, NEVER, conf)[matched])
     first_confirmation[first_confirmation == NEVER] = NAT
     orders["conf_ts"] = as_instants(first_confirmation)
     has_orders = not orders.empty
-    # The orders are complete: the Multi-Channel ones are taken out, column by column (a copy of the whole frame
-    # beside it was the model's peak). The step's own frame is emptied: nothing reads it after this step.
-    amazon_orders = rows_where(orders, ~non_amazon) if non_amazon.any() else orders
-    # Each confirmation's row in the audit's orders (Amazon orders), -1 for an order not in the order data: the
-    # metrics join on it instead of hashing the ids again.
-    order_row = np.full(len(at), -1, dtype=np.int64)
-    order_row[matched] = (np.cumsum(~non_amazon) - 1)[at[matched]]
     confirmations = confirmations.assign(**{ORDER_ROW: order_row})
     outside = pd.Series(~matched, index=confirmations.index)
     if bool(outside.any()) and has_orders:
@@ -475,7 +477,7 @@ def place_reports(
         marketplace=marketplace,
         config=config,
         calendar=calendar,
-        orders=amazon_orders,
+        orders=orders,
         items=found_items,
         confirmations=confirmations.reset_index(drop=True),
         defects=defects.loc[~unmatched_mask].reset_index(drop=True),
