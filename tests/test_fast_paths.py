@@ -460,3 +460,13 @@ def test_amazon_order_ids_are_the_inverse_of_their_numbers(numbers: list[int]) -
     assert ids.tolist() == [f"{n:017d}"[:3] + "-" + f"{n:017d}"[3:10] + "-" + f"{n:017d}"[10:] for n in numbers]
     back = amazon_order_numbers(ids)
     assert (back.tolist() if back is not None else []) == numbers  # no ids: no numbers (None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.sampled_from([*IDS[:4], "111-0000001-0000003", "999-0000000-0000000"]), max_size=12))
+def test_sorted_ids_are_the_distinct_ids_sorted(values: list[str]) -> None:
+    """Ids already ascending skip the sort; any other list (repeats, out of order, not Amazon ids) is sorted."""
+    from healthcheck.metrics.base import sorted_ids
+
+    for ids_given in (values, sorted(set(values))):
+        assert sorted_ids(pd.Series(ids_given, dtype="str")) == tuple(sorted(set(ids_given)))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from healthcheck.loaders.parse import amazon_order_numbers
 from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.outcome import Status
 
@@ -262,7 +263,14 @@ def date_span(days: pd.Series) -> tuple[dt.date | None, dt.date | None]:
 
 
 def sorted_ids(values: pd.Series) -> tuple[str, ...]:
-    """The distinct ids, sorted (as strings): deduplicated and sorted in arrow, then made Python strings once."""
+    """The distinct ids, sorted (as strings): deduplicated and sorted in arrow, then made Python strings once.
+
+    Ids taken from the orders frame in its order are distinct and sorted already (the merge writes orders sorted
+    by id): where they are Amazon order ids whose numbers ascend, the sort of up to a million strings is skipped.
+    """
     if values.dtype == "str" and not bool(values.isna().any()):
+        numbers = amazon_order_numbers(values)
+        if numbers is not None and bool((numbers[1:] > numbers[:-1]).all()):
+            return tuple(values.tolist())
         return tuple(values.drop_duplicates().sort_values().tolist())
     return tuple(sorted({str(v) for v in values}))
