@@ -54,11 +54,23 @@ def _order_skus(
         return empty, np.zeros(0, dtype=np.int64)
     sku_code_parts, sku_names = sku_codes(skus)
     sku_code = np.concatenate(sku_code_parts)
+    del sku_code_parts
     order_code = np.concatenate(order_codes)
-    pair_codes, pairs = pd.factorize(order_code * max(len(sku_names), 1) + sku_code)
-    first = np.full(len(pairs), len(pair_codes), dtype=np.int64)
-    np.minimum.at(first, pair_codes, np.arange(len(pair_codes)))
-    cancelled = np.bincount(pair_codes, weights=np.concatenate(flags), minlength=len(pairs)) > 0
+    del order_codes
+    # One int64 per (order, SKU); its temporaries are let go of at once (five million orders: 13 million rows).
+    pair_key = order_code * max(len(sku_names), 1)
+    pair_key += sku_code
+    pair_codes, pairs = pd.factorize(pair_key)
+    del pair_key
+    count = len(pairs)
+    # factorize numbers the pairs in order of first appearance: a pair's first row is where the running maximum
+    # of the codes first reaches it.
+    seen = np.maximum.accumulate(pair_codes)
+    first = np.flatnonzero(np.diff(seen, prepend=-1) > 0)
+    del seen
+    cancelled = np.zeros(count, dtype=bool)
+    cancelled[pair_codes[np.concatenate(flags)]] = True
+    del pair_codes
     pair_orders = order_code[first]
     frame = pd.DataFrame(
         {
