@@ -9,7 +9,8 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from healthcheck.model import AuditData, item_mask
+from healthcheck.model import AuditData
+from healthcheck.selection import item_mask
 
 
 class Effect(StrEnum):

@@ -23,13 +23,14 @@ from healthcheck.metrics.delivery import ON_TIME_DELIVERY_RATE
 from healthcheck.metrics.late_shipment import LSR_10D, LSR_30D, lsr_frame
 from healthcheck.metrics.order_defect import ODR_AFN, ODR_MFN
 from healthcheck.metrics.tracking import VALID_TRACKING_RATE, packages
-from healthcheck.model import AFN, AuditData, item_mask, local_dates, lookup
+from healthcheck.model import AFN, AuditData, local_dates, lookup
 from healthcheck.order_actions import (
     buyer_requested_action,
     cancellation_actions,
     expired_action,
     overdue_action,
 )
+from healthcheck.selection import item_mask
 from healthcheck.shipcal import operating_days_between
 from healthcheck.wording import plural, the_title, verb
 

@@ -16,7 +16,8 @@ from healthcheck.frames import micros
 from healthcheck.metrics.base import MetricResult
 from healthcheck.metrics.cancellation import expired_orders, seller_cancellations
 from healthcheck.metrics.rules import Enforcement, listing_rule, next_listing_rule
-from healthcheck.model import MFN, AuditData, item_order_rows
+from healthcheck.model import MFN, AuditData
+from healthcheck.selection import item_order_rows
 from healthcheck.wording import plural
 
 

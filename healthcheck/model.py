@@ -37,8 +37,9 @@ from healthcheck.frames import (
 )
 from healthcheck.joins import lookup, member, positions
 from healthcheck.loaders import FILE_FIELD, InputFile, LoadResult
+from healthcheck.loaders.parse import clean_text
 from healthcheck.marketplaces import Marketplace
-from healthcheck.order_keys import amazon_numbers, frame_numbers
+from healthcheck.order_keys import frame_numbers
 from healthcheck.orders import (
     AFN,
     MFN,
@@ -59,14 +60,11 @@ __all__ = [
     "AuditData",
     "MergedOrders",
     "end_of_local_day",
-    "item_mask",
-    "item_order_rows",
     "local_dates",
     "lookup",
     "member",
     "merge_step",
     "order_items",
-    "order_mask",
     "order_values",
     "place_reports",
     "positions",
@@ -162,56 +160,6 @@ class AuditData:
 ORDER_ROW = "_order"
 
 
-def _sorted_order_numbers(data: AuditData) -> npt.NDArray[np.int64] | None:
-    """The orders' ids as the numbers their digits make, in the frame's order, when every id is an Amazon order id
-    and they ascend (the merge writes orders sorted by id); None otherwise. Worked out once per orders frame."""
-
-    def build() -> npt.NDArray[np.int64] | None:
-        numbers = amazon_numbers(data.orders["order_id"]) if len(data.orders) else None
-        if numbers is None or not bool((numbers[1:] > numbers[:-1]).all()):
-            return None
-        return numbers
-
-    return data.derived(_sorted_order_numbers, data.orders, build)
-
-
-def _order_hits(data: AuditData, ids: pd.Series) -> npt.NDArray[np.bool_] | None:
-    """Per row of `data.orders`: is its id among `ids`; found by binary search of the ids' numbers among the
-    orders' (no hash of a million id strings per call). None where either side is not all Amazon order ids."""
-    numbers = _sorted_order_numbers(data)
-    wanted = amazon_numbers(ids) if numbers is not None and len(ids) else None
-    if numbers is None or wanted is None:
-        return None
-    at = np.minimum(np.searchsorted(numbers, wanted), len(numbers) - 1)
-    hits = np.zeros(len(numbers), dtype=bool)
-    hits[at[numbers[at] == wanted]] = True
-    return hits
-
-
-def order_mask(data: AuditData, ids: pd.Series) -> pd.Series:
-    """`member(data.orders["order_id"], ids)`: which orders are among `ids`. The metrics name their orders by id
-    and the actions, plans and insights select them again, a dozen times an audit."""
-    hits = _order_hits(data, ids)
-    if hits is None:
-        return member(data.orders["order_id"], ids)
-    return pd.Series(hits, index=data.orders.index)
-
-
-def item_mask(data: AuditData, ids: pd.Series) -> pd.Series:
-    """`member(data.items["order_id"], ids)`: which items belong to orders among `ids`, joined on each item's order
-    row (`ORDER_ROW`); the items of orders only the cancellations log knows are matched by id."""
-    items = data.items
-    hits = _order_hits(data, ids) if ORDER_ROW in items.columns else None
-    if hits is None:
-        return member(items["order_id"], ids)
-    rows = items[ORDER_ROW].to_numpy(dtype=np.int64)
-    found = np.append(hits, False)[rows]  # row -1 reads the appended False
-    unplaced = rows < 0
-    if bool(unplaced.any()):
-        found[unplaced] = member(items["order_id"].loc[unplaced], ids).to_numpy(dtype=bool)
-    return pd.Series(found, index=items.index)
-
-
 def order_values(data: AuditData, rows: pd.DataFrame, column: str) -> pd.Series:
     """`column` of each row's order (NA where the order is unknown), for rows of `data.confirmations`.
 
@@ -253,7 +201,8 @@ def _confirmations(loaded: LoadResult, orders: pd.DataFrame, timezone: str, at: 
     confirmed = instants_of(out, "confirmed_ts")
     out["conf_ts"] = confirmed.fillna(out["ship_ts"].astype("datetime64[us, UTC]"))
     for name in ("tracking_number", "carrier_code", "carrier_name"):
-        out[name] = column_or(out, name, "").fillna("").astype("str").str.strip()
+        # The loader keeps text stripped already: `clean_text` copies only a column that still needs it.
+        out[name] = clean_text(column_or(out, name, "").fillna("").astype("str"))
     for name in ("delivered_ts", "first_scan_ts"):
         out[name] = instants_of(out, name)
     out["quantity"] = column_or(out, "quantity").astype("Int64")
@@ -357,27 +306,18 @@ def merge_step(
 def order_items(step: MergedOrders, config: Config, calendar: OperatingCalendar) -> tuple[pd.DataFrame, str | None]:
     """The distinct SKUs of each Amazon order, and the warning when the ship-by dates Amazon gives and the
     settings give disagree (`orders.mismatch_warning`)."""
-    skus, pair_orders = order_skus(step.merged)
-    left_out = _excluded(step.non_amazon, pair_orders)
-    # Each item's row among the (Amazon) orders; -1 for the log's orders and the Multi-Channel ones.
+    # The Multi-Channel orders' items are left out as the pairs are found (a copy of the frame after was the
+    # five-million-order audit's peak); each item's row among the orders, -1 for the log's orders.
+    skus, pair_orders = order_skus(step.merged, leave_out=step.non_amazon)
     rows = _order_rows(step, pair_orders)
     mismatch = mismatch_warning(step.ship_by, None, skus, rows, config, calendar)
-    if left_out.any():
-        skus, rows = skus.loc[~left_out].reset_index(drop=True), rows[~left_out]
-    return skus.assign(**{ORDER_ROW: rows}), mismatch
+    skus[ORDER_ROW] = rows
+    return skus, mismatch
 
 
 def _order_rows(step: MergedOrders, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Each order code's row in `step.orders`, -1 for no code (-1) and for a Multi-Channel order."""
     return np.where(codes >= 0, step.rows[np.maximum(codes, 0)] if len(step.rows) else -1, -1).astype(np.int64)
-
-
-def item_order_rows(data: AuditData) -> npt.NDArray[np.int64]:
-    """The row in `data.orders` of each item's order, -1 for an order only the cancellations log knows: joined
-    on the model's order codes (`ORDER_ROW`) where the items carry them, else on the ids."""
-    if ORDER_ROW in data.items.columns:
-        return data.items[ORDER_ROW].to_numpy(dtype=np.int64)
-    return positions(data.items["order_id"], data.orders["order_id"])
 
 
 def _excluded(non_amazon: npt.NDArray[np.bool_], at: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:

@@ -17,7 +17,8 @@ from healthcheck.metrics.cancellation import (
     EXPIRY_BUSINESS_DAYS,
     expired_orders,
 )
-from healthcheck.model import MFN, AuditData, order_mask
+from healthcheck.model import MFN, AuditData
+from healthcheck.selection import order_mask
 from healthcheck.shipcal import add_operating_days, operating_days_between
 from healthcheck.wording import plural
 

@@ -15,16 +15,20 @@ from healthcheck.orders import Merged
 Pairs = tuple[pd.DataFrame, npt.NDArray[np.int64]]
 
 
-def order_skus(merged: Merged) -> Pairs:
-    """The distinct (order, SKU) pairs, and each pair's order row (-1 for an order only the log knows)."""
+def order_skus(merged: Merged, leave_out: npt.NDArray[np.bool_] | None = None) -> Pairs:
+    """The distinct (order, SKU) pairs, and each pair's order code (-1 for an order only the log knows); the
+    pairs of the orders `leave_out` marks (per order code) are left out before the frame is built."""
     if merged.keys is None:
         columns = {"order_id": "str", "sku": "str", "cancelled": "bool"}
         return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()}), np.zeros(0, np.int64)
-    return _order_skus(merged.keys, merged.sku_parts, merged.cancel_log)
+    return _order_skus(merged.keys, merged.sku_parts, merged.cancel_log, leave_out)
 
 
 def _order_skus(
-    keys: OrderKeys, parts: Sequence[tuple[int, pd.Series, npt.NDArray[np.bool_]]], log: pd.DataFrame | None
+    keys: OrderKeys,
+    parts: Sequence[tuple[int, pd.Series, npt.NDArray[np.bool_]]],
+    log: pd.DataFrame | None,
+    leave_out: npt.NDArray[np.bool_] | None,
 ) -> Pairs:
     """Distinct (order_id, sku) pairs, with whether that item was cancelled (All Orders or the cancellation log).
 
@@ -72,6 +76,12 @@ def _order_skus(
     cancelled[pair_codes[np.concatenate(flags)]] = True
     del pair_codes
     pair_orders = order_code[first]
+    if leave_out is not None and len(leave_out):
+        known = np.flatnonzero(pair_orders < keys.count)
+        drop = np.zeros(len(pair_orders), dtype=bool)
+        drop[known] = leave_out[pair_orders[known]]
+        if drop.any():
+            first, pair_orders, cancelled = first[~drop], pair_orders[~drop], cancelled[~drop]
     frame = pd.DataFrame(
         {
             "order_id": ids.take(pair_orders).reset_index(drop=True),

@@ -405,7 +405,8 @@ def _sample_data() -> AuditData:
 def test_order_and_item_masks_match_member(picks: list[int], extra: list[str | None]) -> None:
     """`order_mask`/`item_mask` (binary search among the orders' numbers, items joined on their order row) select
     exactly what `member` on the id columns selects: known ids, unknown ones, non-Amazon ids and missing ones."""
-    from healthcheck.model import ORDER_ROW, item_mask, order_mask
+    from healthcheck.model import ORDER_ROW
+    from healthcheck.selection import item_mask, order_mask
 
     data = _sample_data()
     known = data.items["order_id"]

@@ -10,7 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from healthcheck.model import AuditData, item_mask, member, order_mask
+from healthcheck.model import AuditData, member
+from healthcheck.selection import item_mask, order_mask
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from collections.abc import Callable
 import pandas as pd
 
 from healthcheck.metrics.base import ComputeFn, EventsFn, Measurement, Window
-from healthcheck.model import ORDER_ROW, AuditData, item_mask, member, order_mask
+from healthcheck.model import ORDER_ROW, AuditData, member
+from healthcheck.selection import item_mask, order_mask
 
 # Each program metric counts over one of the two Prime cuts below.
 PrimeCut = Callable[[AuditData], AuditData | None]

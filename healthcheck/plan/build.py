@@ -18,8 +18,9 @@ import pandas as pd
 
 from healthcheck.action_base import Action, Effect, kind_of
 from healthcheck.metrics.base import Basis, Direction, MetricResult, Status
-from healthcheck.model import AuditData, local_dates, order_mask
+from healthcheck.model import AuditData, local_dates
 from healthcheck.plan.causes import DIMENSIONS, Selection, dimension, fill_in
+from healthcheck.selection import order_mask
 from healthcheck.wording import plural, verb
 
 # A value explains enough of the bad orders to call for a measure of its own: at least two of them and a quarter.

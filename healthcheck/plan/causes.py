@@ -15,8 +15,9 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from healthcheck.model import AuditData, item_mask, member, order_mask
+from healthcheck.model import AuditData, member
 from healthcheck.order_actions import cancel_cause, cancel_cause_advice
+from healthcheck.selection import item_mask, order_mask
 from healthcheck.wording import plural
 
 NO_REASON = "(no reason given)"
