@@ -113,15 +113,20 @@ def channel_counts(loaded: LoadResult, *, but: str | None = None) -> dict[str, i
     and a file of the given marketplace alone hashes nothing.
     """
     keys: dict[str, list[Any]] = {}
-    for kind in ("all_orders", "order_report", "fba_shipments"):
-        frame = loaded.frame(kind)
-        if frame is None or "sales_channel" not in frame or frame.empty:
-            continue
+    frames = [
+        frame
+        for kind in ("all_orders", "order_report", "fba_shipments")
+        if (frame := loaded.frame(kind)) is not None and "sales_channel" in frame and not frame.empty
+    ]
+    # Numbers only where every source has them: an order counted as a number in one report and as its id string
+    # in another (a report holding one id of another shape has no numbers) would be counted twice.
+    numbered = all(ORDER_NO in frame.columns for frame in frames)
+    for frame in frames:
         encoded = pc.dictionary_encode(pa.array(frame["sales_channel"].array, type=pa.large_string()))
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.unify_dictionaries().combine_chunks()
         codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-        order_key = frame[ORDER_NO].to_numpy() if ORDER_NO in frame.columns else frame["order_id"].to_numpy()
+        order_key = frame[ORDER_NO].to_numpy() if numbered else frame["order_id"].to_numpy()
         for index, value in enumerate(encoded.dictionary.to_pylist()):
             code = marketplace_for_sales_channel(str(value or ""))
             if code is not None and code != but:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metric_builders import ao, audit, counts, oid, sc, utc, write_all_orders, write_ship_confirmations
+from metric_builders import (
+    ao,
+    audit,
+    counts,
+    oid,
+    orep,
+    sc,
+    utc,
+    write_all_orders,
+    write_order_report,
+    write_ship_confirmations,
+)
 
 from healthcheck.config import Config
 
@@ -31,6 +42,29 @@ def test_the_sales_channel_names_the_marketplace_when_none_is_given(tmp_path: Pa
     from_config = audit(tmp_path, "2024-05-15", marketplace=None, config=Config(marketplace="DE"))
     assert from_config.doc["marketplace"] == "DE"
     assert counts(from_config.metric("cancellation_rate")) == (1, 2)
+
+
+def test_an_order_in_two_reports_counts_once_when_one_report_has_an_id_of_another_shape(tmp_path: Path) -> None:
+    """The count behind "from the sales channel of N orders" counts orders, not rows: an All Orders report holding
+    one id that is not an Amazon order id is numbered by its strings, the order report by its order numbers, and
+    the two must not count the same order twice."""
+    write_all_orders(
+        tmp_path,
+        [
+            ao(oid(1), utc("2024-05-09", "12:00:00"), sales_channel="Amazon.de"),
+            ao(oid(2), utc("2024-05-10", "12:00:00"), sales_channel="Amazon.de"),
+            ao("W-1000003", utc("2024-05-11", "12:00:00"), sales_channel="Amazon.de"),
+        ],
+    )
+    write_order_report(
+        tmp_path,
+        [
+            orep(oid(1), utc("2024-05-09", "12:00:00"), sales_channel="Amazon.de"),
+            orep(oid(2), utc("2024-05-10", "12:00:00"), sales_channel="Amazon.de"),
+        ],
+    )
+    found = audit(tmp_path, "2024-05-15", marketplace=None)
+    assert found.doc["marketplace_source"] == "from the sales channel of 3 orders"
 
 
 def test_german_national_holidays_are_closed_regional_ones_are_not(tmp_path: Path) -> None:
