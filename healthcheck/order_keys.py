@@ -59,6 +59,14 @@ def sorted_search(sorted_values: npt.NDArray[np.int64], queries: npt.NDArray[np.
     return found
 
 
+def rows_of(sorted_numbers: npt.NDArray[np.int64], numbers: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Each number's position among `sorted_numbers` (ascending, distinct), -1 where it is not there."""
+    if not len(sorted_numbers):
+        return np.full(len(numbers), -1, dtype=np.int64)
+    at = np.minimum(sorted_search(sorted_numbers, numbers), len(sorted_numbers) - 1)
+    return np.where(sorted_numbers[at] == numbers, at, -1).astype(np.int64)
+
+
 class OrderKeys:
     """Every order source's rows with one shared integer code per order: groupby, any/min/max and joins then
     run on ints (bincount, ufunc.at), never on the id strings. Codes follow the sorted order ids."""
@@ -88,9 +96,7 @@ class OrderKeys:
             if numbers is None:
                 numbers = amazon_numbers(ids)
             if numbers is not None:
-                at = np.minimum(sorted_search(self.numbers, numbers), max(self.count - 1, 0))
-                found = self.numbers[at] == numbers if self.count else np.zeros(len(numbers), dtype=bool)
-                return np.where(found, at, -1).astype(np.int64)
+                return rows_of(self.numbers, numbers)
         return positions(ids, self.ids)
 
     def any(self, part: int, mask: npt.ArrayLike, out: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.bool_]:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from healthcheck.joins import member, positions
 from healthcheck.model import ORDER_ROW, AuditData
-from healthcheck.order_keys import amazon_numbers
+from healthcheck.order_keys import amazon_numbers, rows_of
 
 
 def _sorted_order_numbers(data: AuditData) -> npt.NDArray[np.int64] | None:
@@ -34,9 +34,9 @@ def _order_hits(data: AuditData, ids: pd.Series) -> npt.NDArray[np.bool_] | None
     wanted = amazon_numbers(ids) if numbers is not None and len(ids) else None
     if numbers is None or wanted is None:
         return None
-    at = np.minimum(np.searchsorted(numbers, wanted), len(numbers) - 1)
+    at = rows_of(numbers, wanted)
     hits = np.zeros(len(numbers), dtype=bool)
-    hits[at[numbers[at] == wanted]] = True
+    hits[at[at >= 0]] = True
     return hits
 
 
