@@ -284,12 +284,16 @@ class MergedOrders:
 
     orders: pd.DataFrame
     merged: Merged
-    # Per order code (`merged.keys`): a Multi-Channel Fulfillment order (SPEC 1.4), not in `orders`; and the code's
-    # row in `orders` (-1 for those).
-    non_amazon: npt.NDArray[np.bool_]
+    # Per order code (`merged.keys`): its row in `orders`, -1 for a Multi-Channel Fulfillment order (SPEC 1.4),
+    # which the frame leaves out.
     rows: npt.NDArray[np.int64]
     # What `order_items` reads of the orders, taken before `place_reports` goes on changing them.
     ship_by: pd.DataFrame
+
+    @property
+    def non_amazon(self) -> npt.NDArray[np.bool_]:
+        """Per order code: a Multi-Channel Fulfillment order."""
+        return self.rows < 0
 
 
 def merge_step(
@@ -300,7 +304,7 @@ def merge_step(
     orders, non_amazon = merge_orders(loaded, marketplace, calendar, rows)
     columns = ["order_id", "purchase_date", "ship_by_date", "computed_ship_by_date", "ship_by_source"]
     at = np.where(non_amazon, -1, np.cumsum(~non_amazon) - 1).astype(np.int64)
-    return MergedOrders(orders, rows.merged, non_amazon, at, orders[columns])
+    return MergedOrders(orders, rows.merged, at, orders[columns])
 
 
 def order_items(step: MergedOrders, config: Config, calendar: OperatingCalendar) -> tuple[pd.DataFrame, str | None]:
@@ -310,7 +314,7 @@ def order_items(step: MergedOrders, config: Config, calendar: OperatingCalendar)
     # five-million-order audit's peak); each item's row among the orders, -1 for the log's orders.
     skus, pair_orders = order_skus(step.merged, leave_out=step.non_amazon)
     rows = _order_rows(step, pair_orders)
-    mismatch = mismatch_warning(step.ship_by, None, skus, rows, config, calendar)
+    mismatch = mismatch_warning(step.ship_by, skus, rows, config, calendar)
     skus[ORDER_ROW] = rows
     return skus, mismatch
 

@@ -408,22 +408,19 @@ def ship_by_mismatch_warning(
 ) -> str | None:
     """Where Amazon's ship-by dates disagree with the settings, name the SKUs and the handling time implied."""
     orders = orders.reset_index(drop=True)
-    return mismatch_warning(orders, None, skus, positions(skus["order_id"], orders["order_id"]), config, calendar)
+    return mismatch_warning(orders, skus, positions(skus["order_id"], orders["order_id"]), config, calendar)
 
 
 def mismatch_warning(
     orders: pd.DataFrame,
-    left_out: npt.NDArray[np.bool_] | None,
     skus: pd.DataFrame,
     pair_orders: npt.NDArray[np.int64],
     config: Config,
     calendar: OperatingCalendar,
 ) -> str | None:
-    """`ship_by_mismatch_warning` over the orders not `left_out`, each SKU pair joined to its order by row."""
+    """`ship_by_mismatch_warning`, each SKU pair joined to its order by row (-1: no order here)."""
     wanted = ["order_id", "purchase_date", "ship_by_date", "computed_ship_by_date"]
     mask = (orders["ship_by_source"] == "report") & orders["computed_ship_by_date"].notna()
-    if left_out is not None:
-        mask &= ~left_out
     both = orders.loc[mask, wanted]
     differs = both.loc[both["ship_by_date"] != both["computed_ship_by_date"]]
     if differs.empty:
