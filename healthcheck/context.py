@@ -16,10 +16,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from healthcheck.errors import HealthcheckError
+from healthcheck.frames import lowered_distinct
 from healthcheck.loaders import FILE_FIELD, ORDER_NO, LoadResult
 from healthcheck.loaders.kinds import KINDS_BY_NAME
 from healthcheck.marketplaces import (
@@ -122,15 +121,16 @@ def channel_counts(loaded: LoadResult, *, but: str | None = None) -> dict[str, i
     # in another (a report holding one id of another shape has no numbers) would be counted twice.
     numbered = all(ORDER_NO in frame.columns for frame in frames)
     for frame in frames:
-        encoded = pc.dictionary_encode(pa.array(frame["sales_channel"].array, type=pa.large_string()))
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.unify_dictionaries().combine_chunks()
-        codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        distinct = lowered_distinct(frame["sales_channel"])
+        codes = distinct.codes
         order_key = frame[ORDER_NO].to_numpy() if numbered else frame["order_id"].to_numpy()
-        for index, value in enumerate(encoded.dictionary.to_pylist()):
+        for index, value in enumerate(distinct.values.to_list()):
             code = marketplace_for_sales_channel(str(value or ""))
-            if code is not None and code != but:
-                keys.setdefault(code, []).append(order_key[codes == index])
+            rows = codes == index
+            # A Categorical keeps the channels of rows since left out (a portfolio's other marketplace): a channel
+            # counts only where some row holds it.
+            if code is not None and code != but and bool(rows.any()):
+                keys.setdefault(code, []).append(order_key[rows])
     return {code: int(pd.unique(np.concatenate(parts)).size) for code, parts in keys.items()}
 
 

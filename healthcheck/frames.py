@@ -68,7 +68,10 @@ class Distinct:
 def lowered_distinct(values: pd.Series) -> Distinct:
     """The column's distinct values, stripped and lower-cased, and each row's code into them: a status or channel
     column holds a handful of values over a million rows, so a test then runs on a handful (a third of the time
-    of lower-casing every row and testing it, in the model's merge)."""
+    of lower-casing every row and testing it, in the model's merge). A Categorical (`loaders.repeated`) has them."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.cat.codes, dtype=np.int64)
+        return Distinct(codes, lowered(pd.Series(values.cat.categories, dtype="str")))
     array = arrow_strings(values)
     if array is None:
         codes, uniques = pd.factorize(values)

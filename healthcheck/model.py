@@ -201,8 +201,12 @@ def _confirmations(loaded: LoadResult, orders: pd.DataFrame, timezone: str, at: 
     confirmed = instants_of(out, "confirmed_ts")
     out["conf_ts"] = confirmed.fillna(out["ship_ts"].astype("datetime64[us, UTC]"))
     for name in ("tracking_number", "carrier_code", "carrier_name"):
-        # The loader keeps text stripped already: `clean_text` copies only a column that still needs it.
-        out[name] = clean_text(column_or(out, name, "").fillna("").astype("str"))
+        # The loader keeps text stripped already: `clean_text` copies only a column that still needs it. The
+        # carriers are Categoricals from the loader (`loaders.repeated`: stripped, never missing), kept as they are.
+        column = column_or(out, name, "")
+        out[name] = (
+            column if isinstance(column.dtype, pd.CategoricalDtype) else clean_text(column.fillna("").astype("str"))
+        )
     for name in ("delivered_ts", "first_scan_ts"):
         out[name] = instants_of(out, name)
     out["quantity"] = column_or(out, "quantity").astype("Int64")

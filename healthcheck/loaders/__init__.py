@@ -25,7 +25,7 @@ from healthcheck.concurrency import pool as thread_pool
 from healthcheck.concurrency import worth_threads
 from healthcheck.errors import InputError, InputProblem
 from healthcheck.fetch.manifest import is_fetch_manifest
-from healthcheck.loaders import parse
+from healthcheck.loaders import parse, repeated
 from healthcheck.loaders.archive import REPORT_SUFFIXES, WORKBOOK_FIX, zip_members
 from healthcheck.loaders.kinds import SELLER_PERFORMANCE
 from healthcheck.loaders.large_file import read_large
@@ -286,7 +286,7 @@ def load_inputs(
                 return frame.assign(**{FILE_FIELD: index})
             if len({ORDER_NO in c.columns for c in chunks}) > 1:  # numbers for every row, or for none
                 chunks = [c.drop(columns=[ORDER_NO], errors="ignore") for c in chunks]
-            frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+            frame = chunks[0] if len(chunks) == 1 else repeated.concat(chunks)
             return deduplicate(kind, frame, inputs)
 
         merged = list(pool.map(merge, kinds) if pool else map(merge, kinds))

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from healthcheck.loaders.header import Header
+from healthcheck.loaders.repeated import arrow_type
 
 LINE_FIELD = "_line"
 
@@ -38,6 +39,7 @@ def fast_read(
         return "skip"
 
     wanted = {f"c{pos}": field for field, pos in positions.items()}
+    repeated = {column.field for column in header.kind.columns if column.repeated}
     try:
         table = pacsv.read_csv(
             source,
@@ -53,7 +55,9 @@ def fast_read(
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(wanted),
                 # pandas' `str` columns are large_string: read them as such, or every column is converted again.
-                column_types={name: pa.large_string() for name in wanted},
+                column_types={
+                    name: arrow_type() if field in repeated else pa.large_string() for name, field in wanted.items()
+                },
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -75,11 +79,20 @@ def _has_blank_rows(table: pa.Table) -> bool:
     """Whether some row is empty in every column read (it may be a row of only delimiters)."""
     blank: pa.ChunkedArray | None = None
     for column in table.columns:
-        empty = pc.equal(pc.utf8_length(column), 0)
+        empty = pc.equal(_lengths(column), 0)
         blank = empty if blank is None else pc.and_(blank, empty)
         if not pc.any(blank).as_py():
             return False  # usually decided by the first column (an order id is never empty)
     return blank is not None
+
+
+def _lengths(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each value's length in bytes; a dictionary column's measured once per distinct value."""
+    if not pa.types.is_dictionary(column.type):
+        return pc.utf8_length(column)
+    return pa.chunked_array(
+        [pc.take(pc.utf8_length(chunk.dictionary), chunk.indices) for chunk in column.chunks], type=pa.int64()
+    )
 
 
 def empty_frame(positions: dict[str, int]) -> pd.DataFrame:

@@ -36,6 +36,9 @@ class Column:
     aliases: tuple[str, ...] = ()
     date_format: str | None = None  # strptime format for DATE columns that are not ISO
     pii: bool = False  # buyer data: read only with --show-pii, so it cannot leak into any output otherwise
+    # A text column of a few distinct values over many rows (a status, a channel, a carrier): held as a pandas
+    # Categorical (`loaders.repeated`), a small integer per row instead of a string (issue 16: memory).
+    repeated: bool = False
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -72,11 +75,11 @@ ALL_ORDERS = KindSpec(
     (
         Column("amazon-order-id", "order_id", T.ID, needed=True),
         Column("purchase-date", "purchase_ts", T.INSTANT, needed=True),
-        Column("order-status", "order_status", needed=True),
-        Column("fulfillment-channel", "fulfillment_channel", needed=True),
-        Column("item-status", "item_status", needed=True),
+        Column("order-status", "order_status", needed=True, repeated=True),
+        Column("fulfillment-channel", "fulfillment_channel", needed=True, repeated=True),
+        Column("item-status", "item_status", needed=True, repeated=True),
         Column("last-updated-date", "last_updated", T.INSTANT),
-        Column("sales-channel", "sales_channel"),
+        Column("sales-channel", "sales_channel", repeated=True),
         Column("order-item-id", "order_item_id", T.ID, aliases=("amazon-order-item-id",)),
         Column("sku", "sku"),
         # EU downloads name it quantity-purchased.
@@ -103,8 +106,8 @@ ORDER_REPORT = KindSpec(
         Column("promise-date", "promise_ts", T.INSTANT),
         Column("latest-delivery-date", "latest_delivery_ts", T.INSTANT),
         Column("is-buyer-requested-cancellation", "buyer_requested", T.BOOL),
-        Column("buyer-requested-cancel-reason", "buyer_cancel_reason"),
-        Column("sales-channel", "sales_channel"),
+        Column("buyer-requested-cancel-reason", "buyer_cancel_reason", repeated=True),
+        Column("sales-channel", "sales_channel", repeated=True),
         # Which orders are Seller-Fulfilled Prime: the program metrics of `--program sfp` count only those.
         Column("is-prime", "is_prime", T.BOOL),
         Column("buyer-name", "buyer_name", pii=True),
@@ -122,8 +125,8 @@ SHIP_CONFIRMATIONS = KindSpec(
         Column("ship-date", "ship_ts", T.INSTANT, needed=True),
         Column("order-item-id", "order_item_id", T.ID),
         Column("quantity", "quantity", T.INT),
-        Column("carrier-code", "carrier_code"),
-        Column("carrier-name", "carrier_name"),
+        Column("carrier-code", "carrier_code", repeated=True),
+        Column("carrier-name", "carrier_name", repeated=True),
         Column("tracking-number", "tracking_number", T.ID),
         Column("ship-method", "ship_method"),
         Column("confirmed-at", "confirmed_ts", T.INSTANT),
@@ -143,7 +146,7 @@ FBA_SHIPMENTS = KindSpec(
         Column("amazon-order-item-id", "order_item_id", T.ID),
         Column("sku", "sku"),
         Column("quantity-shipped", "quantity", T.INT),
-        Column("sales-channel", "sales_channel"),
+        Column("sales-channel", "sales_channel", repeated=True),
         # Read so that Excel-mangled tracking numbers are counted in the warning (SPEC 1.1: ids include them).
         Column("tracking-number", "tracking_number", T.ID),
     ),

@@ -16,6 +16,7 @@ from healthcheck.errors import InputProblem
 from healthcheck.loaders import guard, parse
 from healthcheck.loaders.kinds import FEEDBACK, Column, KindSpec, ValueType
 from healthcheck.loaders.reader import LINE_FIELD, MAX_LISTED_BAD_ROWS, RawTable
+from healthcheck.loaders.repeated import categorical_text
 from healthcheck.loaders.sheet_dates import SheetDates, spreadsheet_dates
 from healthcheck.marketplaces import MARKETPLACES, date_order_of
 from healthcheck.wording import plural, verb
@@ -102,7 +103,9 @@ def _parse_column(
     """(values, bad mask, empty mask)."""
     # Text and ids are kept stripped; the parsers strip for themselves, so for them emptiness is found without
     # building the stripped strings a second time.
-    if column.type in (ValueType.TEXT, ValueType.ID):
+    if column.repeated:
+        text, empty = categorical_text(raw)
+    elif column.type in (ValueType.TEXT, ValueType.ID):
         text, empty = parse.clean_text_and_blank(raw)
     else:
         text, empty = None, parse.blank(raw)

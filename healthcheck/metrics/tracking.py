@@ -128,6 +128,8 @@ def integrated(code: pd.Series, name: pd.Series, extra: Iterable[str] = ()) -> p
 
 def _distinct_keys(values: pd.Series) -> tuple[npt.NDArray[np.intp], list[str]]:
     """(each value's position among the distinct values, the distinct values as carrier keys)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the loader's carriers (`loaders.repeated`): never missing
+        return np.asarray(values.cat.codes, dtype=np.intp), [_key(str(v)) for v in values.cat.categories]
     at, distinct = pd.factorize(values.fillna("").astype("str"), use_na_sentinel=False)
     return np.asarray(at, dtype=np.intp), [_key(str(v)) for v in distinct]
 

@@ -103,7 +103,8 @@ def _carriers(selection: Selection) -> pd.DataFrame:
     """The carrier of each package as the confirmation names it (its name, else its code)."""
     data, ids = selection.data, selection.ids
     rows = data.confirmations.loc[member(data.confirmations["order_id"], ids)]
-    name = rows["carrier_name"].where(rows["carrier_name"] != "", rows["carrier_code"])
+    name, code = rows["carrier_name"].astype("str"), rows["carrier_code"].astype("str")  # Categoricals, or text
+    name = name.where(name != "", code)
     return _pairs(rows["order_id"], name.replace("", "(no carrier given)"))
 
 

@@ -40,7 +40,8 @@ def _channel_codes(frame: pd.DataFrame) -> npt.NDArray[np.object_]:
     """Each row's marketplace code from its sales channel, `_NONE` where it names none."""
     if "sales_channel" not in frame.columns:
         return np.full(len(frame), _NONE, dtype=object)
-    codes, distinct = pd.factorize(frame["sales_channel"].fillna("").astype("str"))
+    channel = frame["sales_channel"]  # a Categorical from the loader (never missing), or text
+    codes, distinct = pd.factorize(channel if isinstance(channel.dtype, pd.CategoricalDtype) else channel.fillna(""))
     mapped = np.array([marketplace_for_sales_channel(str(v)) or _NONE for v in distinct] + [_NONE], dtype=object)
     return mapped[codes]  # factorize gives -1 for a missing value: the appended `_NONE`
 

@@ -19,6 +19,7 @@ from metric_builders import (
     write_claims,
     write_feedback,
     write_order_report,
+    write_report,
     write_ship_confirmations,
 )
 
@@ -173,3 +174,18 @@ def test_orders_merge_across_all_orders_order_report_and_confirmations(tmp_path:
     result = audit(tmp_path, AS_OF)
     assert counts(result.metric("late_shipment_rate_10d")) == (0, 1)
     assert counts(result.metric("cancellation_rate")) == (0, 1)
+
+
+def test_confirmations_from_two_downloads_one_without_the_carrier_columns(tmp_path: Path) -> None:
+    """One kind from two downloads, one of which lacks the carrier columns: its package has no carrier, so its
+    tracking is not valid, and the other download's carriers read as they are."""
+    write_all_orders(tmp_path, [ao(oid(1), la(DAY)), ao(oid(2), la(DAY)), ao(oid(3), la(DAY))])
+    write_ship_confirmations(tmp_path, [sc(oid(1), DAY), sc(oid(2), DAY, carrier="Other")], name="sc_a.txt")
+    write_report(
+        tmp_path / "sc_b.txt",
+        ["order-id", "ship-date", "tracking-number"],
+        [{"order-id": oid(3), "ship-date": DAY, "tracking-number": "1Z0000003"}],
+    )
+    vtr = audit(tmp_path, AS_OF).metric("valid_tracking_rate")
+    assert counts(vtr) == (1, 3)
+    assert vtr["order_ids"] == [oid(1)]

@@ -1,0 +1,73 @@
+"""Text columns of a few distinct values (`Column.repeated`: statuses, sales channels, carriers), held as pandas
+Categoricals: a small integer per row, not a string (issue 16: a million orders' statuses and channels were
+130 MB of strings).
+
+The one shape every reader of such a column sees, whichever path read the file: a Categorical of the stripped
+values, its categories sorted, so that it sorts, groups and compares as the strings did (arrow's dictionaries
+list values in the order they first appear, and an unordered Categorical sorts by its categories' order). A
+missing value stays missing (a file that lacks the column, in a kind read from several files).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from healthcheck.loaders import parse
+
+
+def arrow_type() -> pa.DataType:
+    """What pyarrow's CSV reader reads such a column as: it then never builds the strings of its rows."""
+    return pa.dictionary(pa.int32(), pa.large_string())
+
+
+def categorical_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the column as the Categorical of its stripped values, whether each value is empty).
+
+    Only the distinct values are stripped; values that differ only in white space become one category."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.cat.codes, dtype=np.int64)
+        distinct = pd.Series(values.cat.categories, dtype="str")
+    else:
+        found, uniques = pd.factorize(values)
+        codes, distinct = np.asarray(found, dtype=np.int64), pd.Series(uniques, dtype="str")
+    # Code -1 (a missing value) reads the appended "".
+    cleaned = (
+        np.append(parse.clean_text(distinct).to_numpy(dtype=object), "")
+        if bool((codes < 0).any())
+        else (parse.clean_text(distinct).to_numpy(dtype=object))
+    )
+    categories, inverse = np.unique(cleaned, return_inverse=True)
+    recoded = np.asarray(inverse, dtype=np.int64)[codes]
+    column = pd.Series(pd.Categorical.from_codes(recoded, dtype=_dtype(categories)), index=values.index)
+    blank = np.flatnonzero(categories == "")
+    return column, pd.Series(recoded == (blank[0] if len(blank) else -1), index=values.index)
+
+
+def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """`pd.concat(frames, ignore_index=True)`, the Categorical columns kept Categorical: pandas makes strings of
+    Categoricals whose categories differ (two downloads with different statuses), so they first share the union
+    of the categories; a frame that lacks such a column gets it as "" (no missing values, above)."""
+    names = {str(n) for f in frames for n, dtype in f.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)}
+    filled = [
+        f.assign(
+            **{n: categorical_text(f[n] if n in f else pd.Series("", index=f.index, dtype="str"))[0] for n in names}
+        )
+        for f in frames
+    ]
+    shared = {
+        n: _dtype(np.unique(np.concatenate([np.asarray(f[n].cat.categories, dtype=object) for f in filled])))
+        for n in names
+    }
+    aligned = [
+        f.assign(**{n: f[n].cat.set_categories(dtype.categories) for n, dtype in shared.items() if f[n].dtype != dtype})
+        for f in filled
+    ]
+    return pd.concat(aligned, ignore_index=True)
+
+
+def _dtype(categories: np.ndarray) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(pd.Index(categories, dtype="str"), ordered=False)
