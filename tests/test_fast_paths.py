@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from healthcheck.joins import lookup, member, positions
-from healthcheck.loaders import duplicated_rows, input_size, load_inputs
+from healthcheck.loaders import input_size, load_inputs
+from healthcheck.loaders.dedup import duplicated_rows
 from healthcheck.loaders.parse import (
     blank,
     clean_text,

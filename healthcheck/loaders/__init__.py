@@ -13,13 +13,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from healthcheck.concurrency import pool as thread_pool
 from healthcheck.concurrency import worth_threads
@@ -27,7 +26,8 @@ from healthcheck.errors import InputError, InputProblem
 from healthcheck.fetch.manifest import is_fetch_manifest
 from healthcheck.loaders import parse, repeated
 from healthcheck.loaders.archive import REPORT_SUFFIXES, WORKBOOK_FIX, zip_members
-from healthcheck.loaders.kinds import SELLER_PERFORMANCE
+from healthcheck.loaders.dedup import deduplicate
+from healthcheck.loaders.kinds import FILE_FIELD, ORDER_NO, SELLER_PERFORMANCE
 from healthcheck.loaders.large_file import read_large
 from healthcheck.loaders.normalize import typed_frame
 from healthcheck.loaders.own_outputs import own_output, read_head
@@ -36,10 +36,6 @@ from healthcheck.loaders.walk import walk_folder
 from healthcheck.marketplaces import Marketplace
 from healthcheck.wording import plural
 
-FILE_FIELD = "_file"
-# An int64 per row: the number an Amazon order id's 17 digits make, present only when every order id of the frame
-# is one. Worked out on the loading threads, then used for de-duplication and by the model's order codes.
-ORDER_NO = "_order_no"
 # A progress callback: (the file being read, bytes read so far, bytes in all) -- see `load_inputs`.
 Progress = Callable[[str, int, int], None]
 
@@ -270,7 +266,7 @@ def load_inputs(
             if loaded.performance is not None:
                 performance.append((label, loaded.performance))
             if loaded.typed is not None and loaded.kind is not None:
-                loaded.typed[FILE_FIELD] = len(inputs) - 1
+                loaded.typed[FILE_FIELD] = file_codes(len(loaded.typed), len(inputs) - 1)
                 parts.setdefault(loaded.kind, []).append(loaded.typed)
                 if loaded.alone is not None:
                     alone[loaded.kind] = (*loaded.alone, len(inputs) - 1)
@@ -283,13 +279,14 @@ def load_inputs(
                 frame, dropped, index = alone[kind]
                 inputs[index].skipped.update(dropped.skipped)
                 inputs[index].warnings.extend(dropped.warnings)
-                return frame.assign(**{FILE_FIELD: index})
+                return frame.assign(**{FILE_FIELD: file_codes(len(frame), index)})
             if len({ORDER_NO in c.columns for c in chunks}) > 1:  # numbers for every row, or for none
                 chunks = [c.drop(columns=[ORDER_NO], errors="ignore") for c in chunks]
             frame = chunks[0] if len(chunks) == 1 else repeated.concat(chunks)
             return deduplicate(kind, frame, inputs)
 
-        merged = list(pool.map(merge, kinds) if pool else map(merge, kinds))
+        # Line numbers order a kind's rows for de-duplication and name bad rows; nothing reads them after that.
+        merged = [f.drop(columns=[LINE_FIELD]) for f in (pool.map(merge, kinds) if pool else map(merge, kinds))]
     frames = dict(zip(kinds, merged, strict=True))
     if progress:
         progress(f"{plural(len(inputs), 'file')} read", max(total, done), max(total, done))
@@ -363,6 +360,11 @@ def _use_returning_allocator() -> None:
     pa.set_memory_pool(pool)
 
 
+def file_codes(rows: int, index: int) -> npt.NDArray[np.signedinteger[Any]]:
+    """A frame's `_file` column: its input's index in every row, as int16 (an account has fewer inputs)."""
+    return np.full(rows, index, dtype=np.int16 if index < np.iinfo(np.int16).max else np.int32)
+
+
 def input_size(paths: Sequence[Path]) -> int:
     """Bytes the report files under `paths` hold (a zip's members unpacked), for a progress display.
 
@@ -388,111 +390,3 @@ def input_size(paths: Sequence[Path]) -> int:
             except (OSError, zipfile.BadZipFile, ValueError):
                 continue
     return total
-
-
-def deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.DataFrame:
-    """Overlapping downloads must never double count (SPEC 1.5); every dropped row is counted."""
-    value_columns = [c for c in frame.columns if not c.startswith("_")]
-    key: list[str] | None = None
-    if kind == "all_orders":
-        # A column one download has and another lacks is NaN in the other's rows: read it as empty, or
-        # every such row would share one NaN key and all but one be dropped as "older versions".
-        item = frame["order_item_id"].fillna("") if "order_item_id" in frame else pd.Series("", index=frame.index)
-        sku = frame["sku"].fillna("") if "sku" in frame else pd.Series("", index=frame.index)
-        # The key is the order id with the order-item id where there is one, else with the SKU: kept as columns,
-        # not a million concatenated strings.
-        if bool((item != "").any()):
-            sku = sku.where(item == "", "")
-        frame = frame.assign(_item=item, _sku=sku)
-        key = ["order_id", "_item", "_sku"]
-    elif kind == "order_report":
-        key = ["order_id", "order_item_id"]
-    if key is None:
-        drop = duplicated_rows(frame, value_columns)
-    else:
-        # Identical rows share their key: only rows whose key comes again can be copies or older versions, and
-        # in a clean download there are none, so the other columns of a million rows are never compared.
-        again = duplicated_rows(frame, key, keep=False)
-        drop = pd.Series(False, index=frame.index)
-        if bool(again.any()):
-            candidates = frame.loc[again]
-            copies = duplicated_rows(candidates, value_columns).to_numpy()
-            drop.loc[candidates.index[copies]] = True
-            remaining = candidates.loc[~copies]
-            remaining = remaining.loc[duplicated_rows(remaining, key, keep=False)]
-            if "last_updated" in remaining:
-                order = remaining.sort_values(
-                    ["last_updated", FILE_FIELD, LINE_FIELD], na_position="first", kind="stable"
-                )
-            else:
-                order = remaining.sort_values([FILE_FIELD, LINE_FIELD], kind="stable")
-            superseded = order.duplicated(subset=key, keep="last")
-            conflicting = superseded[superseded].index
-            drop.loc[conflicting] = True
-            if len(conflicting):
-                for file_index, count in frame.loc[conflicting, FILE_FIELD].value_counts().items():
-                    inputs[int(file_index)].warnings.append(
-                        plural(int(count), "row is an older version", "rows are older versions")
-                        + " of order items found again in a later download "
-                        "(the later last-updated-date wins)"
-                    )
-    if bool(drop.any()):
-        for file_index, count in frame.loc[drop, FILE_FIELD].value_counts().items():
-            inputs[int(file_index)].skipped["duplicate"] += int(count)
-        frame = frame.loc[~drop]  # only when something is dropped: a take of every column of a big file is costly
-    if "_item" in frame:
-        frame = frame.drop(columns=["_item", "_sku"])
-    return frame.reset_index(drop=True)
-
-
-def duplicated_rows(frame: pd.DataFrame, columns: list[str], keep: Literal["first", False] = "first") -> pd.Series:
-    """`frame.duplicated(columns, keep=keep)`, narrowed column by column to the rows still in question.
-
-    Two rows can only be identical where they share an order (or order-item) id: after the id columns almost no
-    row is left, so the long text columns of a million rows are never hashed. The narrowing compares digit ids as
-    numbers (cheap, and equal values always stay together); the rows left are then compared exactly. Same answer
-    as pandas, a fraction of the time.
-    """
-    # Item ids split the rows most, then order ids, then the SKU (an order's items differ in it); then the rest.
-    rank = {"order_id": 1, "sku": 2, "_sku": 2}
-    ordered = sorted(columns, key=lambda name: rank.get(name, 0 if name.endswith("_id") else 3))
-    rows = np.arange(len(frame))
-    group: npt.NDArray[np.int64] | None = None  # equal values of the columns so far share a group number
-    for name in ordered:
-        if len(rows) < 2:
-            break
-        if name == "order_id" and ORDER_NO in frame.columns:
-            keys = frame[ORDER_NO].to_numpy(dtype=np.int64)[rows]  # one-to-one with the ids, worked out already
-        else:
-            column = frame[name] if len(rows) == len(frame) else frame[name].iloc[rows]
-            keys = _narrowing_keys(column, numeric=name.endswith("_id"))
-        if group is None:
-            group = keys  # the first column's keys as they are: no need to number them
-        else:
-            codes, uniques = pd.factorize(keys)
-            # Both numbered densely, so the pair fits an int64: (group, value) -> one number per distinct pair.
-            group = pd.factorize(pd.factorize(group)[0].astype(np.int64) * (len(uniques) + 1) + codes)[0]
-        again = pd.Series(group).duplicated(keep=False).to_numpy()
-        rows, group = rows[again], np.asarray(group, dtype=np.int64)[again]
-    found = np.zeros(len(frame), dtype=bool)
-    if len(rows) >= 2:
-        found[rows] = frame[columns].iloc[rows].duplicated(keep=keep).to_numpy()
-    return pd.Series(found, index=frame.index)
-
-
-def _narrowing_keys(column: pd.Series, *, numeric: bool) -> npt.NDArray[np.int64]:
-    """One int64 per value: equal values always get the same one; distinct ones may too (`111-2` and `1112`).
-
-    With `numeric`, ids made of digits and dashes are read as the numbers they spell, which is many times cheaper
-    than hashing the strings; anything else is numbered by `pd.factorize`.
-    """
-    if numeric and column.dtype == "str" and hasattr(column.array, "__arrow_array__"):
-        text = pa.array(column.array)
-        if not text.null_count:
-            try:
-                numbers = pc.cast(pc.replace_substring(text, "-", ""), pa.int64())
-            except pa.ArrowException:  # not all digits and dashes: numbered by factorize below
-                numbers = None
-            if numbers is not None:
-                return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.int64)
-    return np.asarray(pd.factorize(column, use_na_sentinel=False)[0], dtype=np.int64)

@@ -71,7 +71,7 @@ def fast_read(
     if wanted and _has_blank_rows(table):
         return None  # `,,,,` rows left by Excel are blank, not bad rows; only the full line can tell
     frame = table.rename_columns([wanted[n] for n in table.column_names]).to_pandas()
-    frame[LINE_FIELD] = np.arange(first_line, first_line + len(frame), dtype=np.int64)
+    frame[LINE_FIELD] = np.arange(first_line, first_line + len(frame), dtype=np.int32)
     return frame
 
 
@@ -97,5 +97,5 @@ def _lengths(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 def empty_frame(positions: dict[str, int]) -> pd.DataFrame:
     frame = pd.DataFrame({f: pd.Series([], dtype="str") for f in positions})
-    frame[LINE_FIELD] = np.asarray([], dtype=np.int64)
+    frame[LINE_FIELD] = np.asarray([], dtype=np.int32)
     return frame

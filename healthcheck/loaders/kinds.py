@@ -15,6 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# Fields the loader adds to every frame. `_file` indexes the inputs, in the smallest integer type that holds them.
+FILE_FIELD = "_file"
+# An int64 per row: the number an Amazon order id's 17 digits make, present only when every order id of the frame
+# is one. Worked out on the loading threads, then used for de-duplication and by the model's order codes.
+ORDER_NO = "_order_no"
+
 
 class ValueType(StrEnum):
     TEXT = "text"

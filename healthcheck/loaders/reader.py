@@ -299,7 +299,7 @@ def _exact_read(
             "report if rows are missing"
         )
     frame = pd.DataFrame({f: pd.Series(v, dtype="str") for f, v in columns.items()})
-    frame[LINE_FIELD] = np.asarray(line_numbers, dtype=np.int64)
+    frame[LINE_FIELD] = np.asarray(line_numbers, dtype=np.int32)
     return frame
 
 
