@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
@@ -67,6 +68,15 @@ def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
         for f in filled
     ]
     return pd.concat(aligned, ignore_index=True)
+
+
+def from_codes(codes: npt.NDArray[np.int64], names: pd.Index) -> pd.Series:
+    """The Categorical whose row i is `names[codes[i]]`, in the shape above (its categories sorted); `names` are
+    distinct, in any order."""
+    order = np.asarray(names.argsort(), dtype=np.int64)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return pd.Series(pd.Categorical.from_codes(rank[codes], dtype=_dtype(np.asarray(names.take(order), dtype=object))))
 
 
 def _dtype(categories: np.ndarray) -> pd.CategoricalDtype:
