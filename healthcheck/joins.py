@@ -60,6 +60,9 @@ def member(keys: pd.Series, values: pd.Series | pd.Index) -> pd.Series:
 
 def positions(keys: pd.Series, index: pd.Series | pd.Index) -> npt.NDArray[np.int64]:
     """Position in `index` of each key (the first of duplicates), -1 where absent: the join behind `lookup`."""
+    if isinstance(keys.dtype, pd.CategoricalDtype):  # few distinct keys (`loaders.repeated`): each looked up once
+        found = positions(pd.Series(keys.cat.categories, dtype="str"), index)
+        return np.append(found, -1)[np.asarray(keys.cat.codes, dtype=np.int64)]
     key_array, index_array = arrow_strings(keys), arrow_strings(index)
     if key_array is not None and index_array is not None:
         if len(index_array) > _SMALL_SIDE * len(key_array):

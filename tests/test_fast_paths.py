@@ -272,9 +272,11 @@ def plain_deduplicate(kind: str, frame: pd.DataFrame) -> tuple[list[int], list[i
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=items, kind=st.sampled_from(["all_orders", "order_report"]))
-def test_deduplication_matches_the_plain_rule(data: list[tuple[object, ...]], kind: str) -> None:
+@given(data=items, kind=st.sampled_from(["all_orders", "order_report"]), categorical=st.booleans())
+def test_deduplication_matches_the_plain_rule(data: list[tuple[object, ...]], kind: str, categorical: bool) -> None:
+    """Also with the SKUs and statuses as the loader holds them (`loaders.repeated`: Categoricals, "" for none)."""
     from healthcheck.loaders import InputFile, deduplicate
+    from healthcheck.loaders.repeated import categorical_text
 
     frame = pd.DataFrame(
         {
@@ -288,8 +290,12 @@ def test_deduplication_matches_the_plain_rule(data: list[tuple[object, ...]], ki
         }
     )
     inputs = [InputFile("a.txt"), InputFile("b.txt")]
-    kept = deduplicate(kind, frame, inputs)
     lines, per_file, warned = plain_deduplicate(kind, frame)
+    if categorical:
+        frame = frame.assign(
+            sku=categorical_text(frame["sku"])[0], order_status=categorical_text(frame["order_status"])[0]
+        )
+    kept = deduplicate(kind, frame, inputs)
     assert kept["_line"].tolist() == lines
     assert [i.skipped.get("duplicate", 0) for i in inputs] == per_file
     assert sum(len(i.warnings) for i in inputs) == warned

@@ -42,7 +42,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     date_format: str | None = None  # strptime format for DATE columns that are not ISO
     pii: bool = False  # buyer data: read only with --show-pii, so it cannot leak into any output otherwise
-    # A text column of a few distinct values over many rows (a status, a channel, a carrier): held as a pandas
+    # A text column of a few distinct values over many rows (a status, a channel, a carrier, a SKU): held as a pandas
     # Categorical (`loaders.repeated`), a small integer per row instead of a string (issue 16: memory).
     repeated: bool = False
 
@@ -87,7 +87,7 @@ ALL_ORDERS = KindSpec(
         Column("last-updated-date", "last_updated", T.INSTANT),
         Column("sales-channel", "sales_channel", repeated=True),
         Column("order-item-id", "order_item_id", T.ID, aliases=("amazon-order-item-id",)),
-        Column("sku", "sku"),
+        Column("sku", "sku", repeated=True),
         # EU downloads name it quantity-purchased.
         Column("quantity", "quantity", T.INT, aliases=("quantity-purchased",)),
         # Read only for whether they are empty: Amazon fills them once payment is authorised, so an order cancelled
@@ -105,7 +105,7 @@ ORDER_REPORT = KindSpec(
         Column("order-id", "order_id", T.ID, needed=True),
         Column("order-item-id", "order_item_id", T.ID, needed=True),
         Column("purchase-date", "purchase_ts", T.INSTANT, needed=True),
-        Column("sku", "sku"),
+        Column("sku", "sku", repeated=True),
         Column("quantity-purchased", "quantity", T.INT),
         Column("quantity-shipped", "quantity_shipped", T.INT),
         Column("latest-ship-date", "latest_ship_ts", T.INSTANT),
@@ -150,7 +150,7 @@ FBA_SHIPMENTS = KindSpec(
         Column("shipment-date", "shipment_ts", T.INSTANT, needed=True),
         Column("purchase-date", "purchase_ts", T.INSTANT),
         Column("amazon-order-item-id", "order_item_id", T.ID),
-        Column("sku", "sku"),
+        Column("sku", "sku", repeated=True),
         Column("quantity-shipped", "quantity", T.INT),
         Column("sales-channel", "sales_channel", repeated=True),
         # Read so that Excel-mangled tracking numbers are counted in the warning (SPEC 1.1: ids include them).
