@@ -29,6 +29,7 @@ from healthcheck.frames import (
 )
 from healthcheck.joins import lookup, member, positions
 from healthcheck.loaders import FILE_FIELD, LoadResult
+from healthcheck.loaders.repeated import from_codes
 from healthcheck.marketplaces import Marketplace
 from healthcheck.order_keys import OrderKeys
 from healthcheck.shipcal import OperatingCalendar, operating_days_between, ship_by_dates
@@ -53,7 +54,7 @@ ORDER_COLUMNS: Mapping[str, OrderColumn] = MappingProxyType(
     {
         "order_id": OrderColumn("str", "the Amazon order id"),
         "purchase_ts": OrderColumn("datetime64[us, UTC]", "the earliest purchase time any source gives"),
-        "channel": OrderColumn("object", "MFN or AFN: the first source that says"),
+        "channel": OrderColumn("category", "MFN or AFN: the first source that says"),
         "non_amazon": OrderColumn(bool, "a Multi-Channel order (sales channel Non-Amazon): in no metric"),
         "status_known": OrderColumn(bool, "All Orders has rows for it (only it says what happened to items)"),
         "order_cancelled": OrderColumn(bool, "its order-status is Cancelled"),
@@ -71,7 +72,7 @@ ORDER_COLUMNS: Mapping[str, OrderColumn] = MappingProxyType(
         "cancel_reason": OrderColumn("str", "the log's and the order report's reasons, joined"),
         "ship_by_deadline": OrderColumn("datetime64[us, UTC]", "Amazon's ship-by, else the computed end of day"),
         "ship_by_date": OrderColumn("datetime64[us]", "the local day of ship_by_deadline"),
-        "ship_by_source": OrderColumn("str", "report, computed, or empty"),
+        "ship_by_source": OrderColumn("category", "report, computed, or empty"),
         "computed_ship_by_date": OrderColumn("datetime64[us]", "the ship-by day the settings give"),
         "conf_ts": OrderColumn("datetime64[us, UTC]", "its earliest confirmation time known at as-of"),
     }
@@ -114,7 +115,7 @@ class _RowValues:
 
 
 def _row_values(kind: str, frame: pd.DataFrame, config: Config, overrides: dict[str, int]) -> _RowValues:
-    sku = column_or(frame, "sku", "").fillna("").astype("str")
+    sku = column_or(frame, "sku", "")  # a Categorical from the loader (`loaders.repeated`), never missing
     values = _RowValues(
         sku=sku,
         handling=_handling_days(sku, overrides, config.handling_days),
@@ -249,15 +250,14 @@ def merge_orders(
     # The Multi-Channel orders are in no metric (SPEC 1.4): the frame is built without them, never copied to
     # leave them out (on five million orders that copy was a gigabyte). `non_amazon` stays, per order code.
     amazon = ~non_amazon
-    names = pa.array(_CHANNEL_NAMES, type=pa.large_string())
     kept = channel[amazon]
-    channels = pa.DictionaryArray.from_arrays(pa.array(np.maximum(kept, 0), mask=kept < 0), names)
     ids = keys.ids if bool(amazon.all()) else keys.ids[amazon].reset_index(drop=True)
     orders = pd.DataFrame(
         {
             "order_id": ids,
             "purchase_ts": as_instants(purchase[amazon]),
-            "channel": pd.Series(channels.cast(pa.large_string()), dtype="str"),
+            # Categoricals (`loaders.repeated.from_codes`): a million orders' channels were 11 MB of strings.
+            "channel": from_codes(kept, pd.Index(_CHANNEL_NAMES, dtype="str")).array,
             "non_amazon": non_amazon[amazon],
             "status_known": status_known[amazon],
             "order_cancelled": order_cancelled[amazon],
@@ -397,9 +397,8 @@ def _apply_ship_by(orders: pd.DataFrame, timezone: str, calendar: OperatingCalen
     orders["ship_by_deadline"] = deadline.astype("datetime64[us, UTC]")
     orders["ship_by_date"] = local_dates(orders["ship_by_deadline"], timezone)
     source = np.where(explicit.notna(), 0, np.where(need, 1, 2)).astype(np.int8)
-    names = pa.array(["report", "computed", ""], type=pa.large_string())
-    orders["ship_by_source"] = pd.Series(
-        pa.DictionaryArray.from_arrays(pa.array(source), names).cast(pa.large_string()), index=orders.index, dtype="str"
+    orders["ship_by_source"] = from_codes(source, pd.Index(["report", "computed", ""], dtype="str")).set_axis(
+        orders.index
     )
 
 

@@ -11,6 +11,7 @@ missing value stays missing (a file that lacks the column, in a kind read from s
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -70,13 +71,15 @@ def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(aligned, ignore_index=True)
 
 
-def from_codes(codes: npt.NDArray[np.int64], names: pd.Index) -> pd.Series:
-    """The Categorical whose row i is `names[codes[i]]`, in the shape above (its categories sorted); `names` are
-    distinct, in any order."""
+def from_codes(codes: npt.NDArray[np.integer[Any]], names: pd.Index) -> pd.Series:
+    """The Categorical whose row i is `names[codes[i]]`, its categories sorted as above; `names` are distinct, in
+    any order. A code -1 is a missing value (the model's columns may have them; the loader's never do)."""
     order = np.asarray(names.argsort(), dtype=np.int64)
-    rank = np.empty(len(order), dtype=np.int64)
+    rank = np.empty(len(order) + 1, dtype=np.int64)
     rank[order] = np.arange(len(order))
-    return pd.Series(pd.Categorical.from_codes(rank[codes], dtype=_dtype(np.asarray(names.take(order), dtype=object))))
+    rank[-1] = -1  # code -1 reads it
+    categories = _dtype(np.asarray(names.take(order), dtype=object))
+    return pd.Series(pd.Categorical.from_codes(rank[codes], dtype=categories))
 
 
 def _dtype(categories: np.ndarray) -> pd.CategoricalDtype:
