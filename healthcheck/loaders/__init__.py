@@ -27,7 +27,7 @@ from healthcheck.fetch.manifest import is_fetch_manifest
 from healthcheck.loaders import parse, repeated
 from healthcheck.loaders.archive import REPORT_SUFFIXES, WORKBOOK_FIX, zip_members
 from healthcheck.loaders.dedup import deduplicate
-from healthcheck.loaders.kinds import FILE_FIELD, ORDER_NO, SELLER_PERFORMANCE
+from healthcheck.loaders.kinds import FILE_FIELD, KINDS_BY_NAME, ORDER_NO, SELLER_PERFORMANCE
 from healthcheck.loaders.large_file import read_large
 from healthcheck.loaders.normalize import typed_frame
 from healthcheck.loaders.own_outputs import own_output, read_head
@@ -285,9 +285,8 @@ def load_inputs(
             frame = chunks[0] if len(chunks) == 1 else repeated.concat(chunks)
             return deduplicate(kind, frame, inputs)
 
-        # Line numbers order a kind's rows for de-duplication and name bad rows; nothing reads them after that.
-        merged = [f.drop(columns=[LINE_FIELD]) for f in (pool.map(merge, kinds) if pool else map(merge, kinds))]
-    frames = dict(zip(kinds, merged, strict=True))
+        merged = list(pool.map(merge, kinds) if pool else map(merge, kinds))
+    frames = {kind: _kept(kind, frame) for kind, frame in zip(kinds, merged, strict=True)}
     if progress:
         progress(f"{plural(len(inputs), 'file')} read", max(total, done), max(total, done))
     return LoadResult(inputs, problems, frames, fields, performance, notes)
@@ -358,6 +357,14 @@ def _use_returning_allocator() -> None:
     except pa.ArrowException:  # this pyarrow build has no jemalloc: keep its default pool
         return
     pa.set_memory_pool(pool)
+
+
+def _kept(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without what only loading reads: line numbers (they order a kind's rows for de-duplication and
+    name bad rows) and the columns not `kept` (`kinds.Column`)."""
+    spec = KINDS_BY_NAME.get(kind)
+    dropped = [LINE_FIELD, *(c.field for c in spec.columns if not c.kept)] if spec else [LINE_FIELD]
+    return frame.drop(columns=[name for name in dropped if name in frame.columns])
 
 
 def file_codes(rows: int, index: int) -> npt.NDArray[np.signedinteger[Any]]:

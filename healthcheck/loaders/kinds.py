@@ -45,6 +45,9 @@ class Column:
     # A text column of a few distinct values over many rows (a status, a channel, a carrier, a SKU): held as a pandas
     # Categorical (`loaders.repeated`), a small integer per row instead of a string (issue 16: memory).
     repeated: bool = False
+    # False for a column read only while loading: a key of de-duplication (SPEC 1.5) or a value the scientific-
+    # notation warning checks. Once a kind's downloads are de-duplicated it is let go of (issue 16: memory).
+    kept: bool = True
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -86,7 +89,7 @@ ALL_ORDERS = KindSpec(
         Column("item-status", "item_status", needed=True, repeated=True),
         Column("last-updated-date", "last_updated", T.INSTANT),
         Column("sales-channel", "sales_channel", repeated=True),
-        Column("order-item-id", "order_item_id", T.ID, aliases=("amazon-order-item-id",)),
+        Column("order-item-id", "order_item_id", T.ID, aliases=("amazon-order-item-id",), kept=False),
         Column("sku", "sku", repeated=True),
         # EU downloads name it quantity-purchased.
         Column("quantity", "quantity", T.INT, aliases=("quantity-purchased",)),
@@ -103,7 +106,7 @@ ORDER_REPORT = KindSpec(
     frozenset({"order-id", "order-item-id", "purchase-date"}),
     (
         Column("order-id", "order_id", T.ID, needed=True),
-        Column("order-item-id", "order_item_id", T.ID, needed=True),
+        Column("order-item-id", "order_item_id", T.ID, needed=True, kept=False),
         Column("purchase-date", "purchase_ts", T.INSTANT, needed=True),
         Column("sku", "sku", repeated=True),
         Column("quantity-purchased", "quantity", T.INT),
@@ -129,12 +132,12 @@ SHIP_CONFIRMATIONS = KindSpec(
     (
         Column("order-id", "order_id", T.ID, needed=True),
         Column("ship-date", "ship_ts", T.INSTANT, needed=True),
-        Column("order-item-id", "order_item_id", T.ID),
+        Column("order-item-id", "order_item_id", T.ID, kept=False),
         Column("quantity", "quantity", T.INT),
         Column("carrier-code", "carrier_code", repeated=True),
         Column("carrier-name", "carrier_name", repeated=True),
         Column("tracking-number", "tracking_number", T.ID),
-        Column("ship-method", "ship_method"),
+        Column("ship-method", "ship_method", kept=False),
         Column("confirmed-at", "confirmed_ts", T.INSTANT),
         Column("delivered-at", "delivered_ts", T.INSTANT),
         Column("first-scan-at", "first_scan_ts", T.INSTANT),
@@ -149,12 +152,12 @@ FBA_SHIPMENTS = KindSpec(
         Column("amazon-order-id", "order_id", T.ID, needed=True),
         Column("shipment-date", "shipment_ts", T.INSTANT, needed=True),
         Column("purchase-date", "purchase_ts", T.INSTANT),
-        Column("amazon-order-item-id", "order_item_id", T.ID),
+        Column("amazon-order-item-id", "order_item_id", T.ID, kept=False),
         Column("sku", "sku", repeated=True),
         Column("quantity-shipped", "quantity", T.INT),
         Column("sales-channel", "sales_channel", repeated=True),
         # Read so that Excel-mangled tracking numbers are counted in the warning (SPEC 1.1: ids include them).
-        Column("tracking-number", "tracking_number", T.ID),
+        Column("tracking-number", "tracking_number", T.ID, kept=False),
     ),
 )
 

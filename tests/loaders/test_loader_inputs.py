@@ -277,8 +277,8 @@ def test_order_report_overlap(tmp_path: Path) -> None:
         "111-0000000-0000001\t1002\t2024-04-01T10:00:00+00:00\tB\t1\tfalse",  # identical
     )
     result = load_inputs([first, second], marketplace=US)
-    frame = result.frames["order_report"].sort_values("order_item_id")
-    assert frame["order_item_id"].tolist() == ["1001", "1002"]
+    frame = result.frames["order_report"].sort_values("sku")  # items 1001 and 1002
+    assert frame["sku"].tolist() == ["A", "B"]
     assert frame["buyer_requested"].tolist() == [True, False]
     assert [i.skipped.get("duplicate", 0) for i in result.inputs] == [1, 1]
 
@@ -365,3 +365,16 @@ def test_a_zip_member_with_an_unsupported_compression_is_a_clean_problem(tmp_pat
     assert "compression method 99" in result.problems[0].message
     assert result.problems[0].path.endswith("reports.zip/locked.txt")
     assert [i.kind for i in result.inputs] == ["claims"]
+
+
+def test_columns_read_only_for_loading_are_let_go_of_once_de_duplicated(tmp_path: Path) -> None:
+    """Order-item ids tell an order's items apart while the downloads are de-duplicated (SPEC 1.5); nothing reads
+    them after, so the frames do not keep them (`Column.kept`), nor the line numbers."""
+    row = "111-0000000-0000001\t{item}\t2024-04-01T10:00:00+00:00\tA\t1\tfalse"
+    path = write(tmp_path / "or.txt", OR_HEADER, row.format(item=1), row.format(item=2), row.format(item=2))
+    result = load_inputs([path], marketplace=US)
+    frame = result.frames["order_report"]
+    assert len(frame) == 2
+    assert result.inputs[0].skipped == {"duplicate": 1}
+    assert "order_item_id" not in frame.columns and "_line" not in frame.columns
+    assert "order_item_id" in result.fields["order_report"]  # the file carried it
