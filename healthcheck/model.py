@@ -154,6 +154,10 @@ class AuditData:
             self.cache[key] = (source, value)
             return value
 
+    def forget_derived(self) -> None:
+        """Let go of every derived frame (a later `derived` builds it again)."""
+        self.cache.clear()
+
 
 # In `AuditData.confirmations` and `AuditData.items`: the row of the row's order in `AuditData.orders`, -1 when
 # not there. A `replace` that takes orders out (a program's cut) drops it from the frames it keeps.
@@ -341,11 +345,9 @@ def place_reports(
     marketplace: Marketplace,
     config: Config,
     calendar: OperatingCalendar,
-    items: Callable[[], tuple[pd.DataFrame, str | None]] | None = None,
 ) -> AuditData:
     """The model's second step: the other reports' rows placed on the merged orders (confirmations, defects),
-    every row left out counted, and the orders' SKUs: `items()` gives them (`order_items`, which the caller may
-    have worked out on another thread meanwhile); without it they are found here, last."""
+    every row left out counted, and the orders' SKUs (`order_items`), last."""
     orders, merged, non_amazon = step.orders, step.merged, step.non_amazon
 
     def locate(ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
@@ -418,7 +420,7 @@ def place_reports(
     buyer_request_known = "buyer_requested" in loaded.fields.get("order_report", set()) or bool(
         {"buyer_requested", "cancelled_by"} & loaded.fields.get("cancellations", set())
     )
-    found_items, mismatch = items() if items is not None else order_items(step, config, calendar)
+    found_items, mismatch = order_items(step, config, calendar)
     if mismatch:
         warnings.append(mismatch)
     return AuditData(

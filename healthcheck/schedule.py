@@ -32,7 +32,7 @@ from healthcheck.insights import Events, Insights, build_insights, metric_events
 from healthcheck.loaders import LoadResult
 from healthcheck.marketplaces import Marketplace
 from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate
-from healthcheck.model import AuditData, merge_step, order_items, place_reports, release_memory
+from healthcheck.model import AuditData, merge_step, place_reports, release_memory
 from healthcheck.orders import ORDER_SOURCES, order_keys, read_order_rows
 from healthcheck.plan import Plan, draft_plan, plan_needed, with_steps
 from healthcheck.shipcal import OperatingCalendar
@@ -48,17 +48,17 @@ def audit_data(
     """Derive the audit frames and account for every row that will not be used (SPEC 1.5): the model's steps.
 
     On two threads for a large account: the order codes hashed on the second while this one reads each source
-    row's values; then the orders' SKUs found there while this one places the other reports' rows. The order
-    reports among `release` are let go of (`LoadResult.release`) as soon as their rows are placed: on a large
-    account they are most of what the process holds (the SKU columns the second thread reads stay).
+    row's values. The orders' SKUs are found last, in line: beside the placing of the other reports they were no
+    faster in whole audits once `skus.distinct_pairs` hashed one integer per row, and their peak came on top of
+    the placing's (docs/performance.md). The order reports among `release` are let go of (`LoadResult.release`)
+    as soon as their rows are read: on a large account they are most of what the process holds.
     """
     rows = sum(len(frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None)
     with pool(2, "model", large=worth_threads(rows=rows)) as executor:
         order_rows = read_order_rows(loaded, config, beside(executor, partial(order_keys, loaded)))
         loaded.release(kind for kind in ORDER_SOURCES if kind in release)
         step = merge_step(loaded, marketplace, calendar, order_rows)
-        items = beside(executor, partial(order_items, step, config, calendar))
-        data = place_reports(step, loaded, marketplace, config, calendar, items)
+        data = place_reports(step, loaded, marketplace, config, calendar)
     release_memory()  # the merge's intermediate frames are gone
     return data
 
@@ -90,6 +90,10 @@ def follow_up(
     ]
     with _pool(len(tasks), data) as executor:
         insights, *found = ordered_map(executor, _run, tasks)
+    # The metrics' events and the frames they share are read by the insights and actions only: let go of them
+    # before the report is rendered (on five million orders they are half a gigabyte).
+    data.forget_derived()
+    release_memory()
     drafts = cast(list[Plan], found[len(found) - len(breached) :])
     actions = rank_actions(cast(list[list[Action]], found[: len(found) - len(breached)]), results)
     return cast(Insights, insights), actions, tuple(with_steps(plan, actions) for plan in drafts)

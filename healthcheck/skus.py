@@ -35,14 +35,9 @@ def _order_skus(
 
     Pairs come in the order they are first seen (sources in rank order, then the log).
     """
-    order_codes: list[npt.NDArray[np.int64]] = []
-    skus: list[tuple[pd.Series, npt.NDArray[np.bool_] | None]] = []
-    flags: list[npt.NDArray[np.bool_]] = []
-    for part, sku, cancelled in parts:
-        keep = (sku != "").to_numpy(dtype=bool) & (keys.codes[part] >= 0)
-        order_codes.append(keys.codes[part][keep])
-        skus.append((sku, None if keep.all() else keep))
-        flags.append(cancelled[keep])
+    sources: list[tuple[npt.NDArray[np.int64], pd.Series, npt.NDArray[np.bool_]]] = [
+        (keys.codes[part], sku, cancelled) for part, sku, cancelled in parts
+    ]
     ids = keys.ids
     if log is not None and "sku" in log:
         logged = log.loc[log["sku"].fillna("") != "", ["order_id", "sku"]]
@@ -51,63 +46,71 @@ def _order_skus(
         unknown_codes, unknown_ids = pd.factorize(logged["order_id"].loc[at < 0])
         at[at < 0] = keys.count + unknown_codes
         ids = pd.concat([ids, pd.Series(unknown_ids, dtype=ids.dtype)], ignore_index=True)
-        order_codes.append(at)
-        skus.append((logged["sku"].astype("str"), None))
-        flags.append(np.ones(len(logged), dtype=bool))
-    if not order_codes:
-        empty = pd.DataFrame({"order_id": pd.Series(dtype="str"), "sku": pd.Series(dtype="str"), "cancelled": []})
-        return empty, np.zeros(0, dtype=np.int64)
-    sku_code_parts, sku_names = sku_codes(skus)
-    sku_code = np.concatenate(sku_code_parts)
-    del sku_code_parts
-    order_code = np.concatenate(order_codes)
-    del order_codes
-    # One int64 per (order, SKU); its temporaries are let go of at once (five million orders: 13 million rows).
-    pair_key = order_code * max(len(sku_names), 1)
-    pair_key += sku_code
-    pair_codes, pairs = pd.factorize(pair_key)
-    del pair_key
-    count = len(pairs)
-    # factorize numbers the pairs in order of first appearance: a pair's first row is where the running maximum
-    # of the codes first reaches it.
-    seen = np.maximum.accumulate(pair_codes)
-    first = np.flatnonzero(np.diff(seen, prepend=-1) > 0)
-    del seen
-    cancelled = np.zeros(count, dtype=bool)
-    cancelled[pair_codes[np.concatenate(flags)]] = True
-    del pair_codes
-    pair_orders = order_code[first]
+        sources.append((at, logged["sku"].astype("str"), np.ones(len(logged), dtype=bool)))
+    pair_orders, pair_skus, cancelled = distinct_pairs(sources)
     if leave_out is not None and len(leave_out):
         known = np.flatnonzero(pair_orders < keys.count)
         drop = np.zeros(len(pair_orders), dtype=bool)
         drop[known] = leave_out[pair_orders[known]]
         if drop.any():
-            first, pair_orders, cancelled = first[~drop], pair_orders[~drop], cancelled[~drop]
+            pair_orders, pair_skus, cancelled = (
+                pair_orders[~drop],
+                pair_skus[~drop].reset_index(drop=True),
+                cancelled[~drop],
+            )
     frame = pd.DataFrame(
-        {
-            "order_id": ids.take(pair_orders).reset_index(drop=True),
-            # A Categorical (`loaders.repeated`): five million orders' SKUs as strings were 350 MB.
-            "sku": from_codes(sku_code[first], sku_names),
-            "cancelled": cancelled,
-        }
+        {"order_id": ids.take(pair_orders).reset_index(drop=True), "sku": pair_skus, "cancelled": cancelled}
     )
     return frame, np.where(pair_orders < keys.count, pair_orders, -1)
 
 
-def sku_codes(
-    parts: Sequence[tuple[pd.Series, npt.NDArray[np.bool_] | None]],
-) -> tuple[list[npt.NDArray[np.int64]], pd.Index]:
-    """`pd.factorize` of the parts' kept values (`None`: all) concatenated, without concatenating the strings:
-    each part is numbered on its own, and its distinct values (a few thousand SKUs) join one list in order of
-    first appearance. On five million orders the concatenation alone was 350 MB of strings."""
-    names: dict[str, int] = {}
-    out: list[npt.NDArray[np.int64]] = []
-    for values, keep in parts:
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        if keep is not None:
-            codes = codes[keep]
-        # The part's values in order of first appearance among the kept rows, then numbered in the shared list.
-        local, order = pd.factorize(codes)
-        known = [names.setdefault(value, len(names)) for value in uniques.take(order).tolist()]
-        out.append(np.asarray(known, dtype=np.int64)[local] if len(local) else np.zeros(0, dtype=np.int64))
-    return out, pd.Index(list(names), dtype="str")
+def distinct_pairs(
+    sources: Sequence[tuple[npt.NDArray[np.int64], pd.Series, npt.NDArray[np.bool_]]],
+) -> tuple[npt.NDArray[np.int64], pd.Series, npt.NDArray[np.bool_]]:
+    """The distinct (order code, SKU) pairs of the sources' rows, in the order they are first seen: (each pair's
+    order code, its SKU as a Categorical, whether any of its rows is cancelled). Rows with order code -1 or an
+    empty SKU are no pair.
+
+    One int64 per row (order code times the number of SKUs, plus the SKU's number) is all that is hashed: the
+    pairs' orders and SKUs are read back from the distinct keys, so on five million orders (13 million rows) no
+    column of the rows is concatenated but that one.
+    """
+    numbered: dict[str, int] = {}
+    rows: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
+    for orders, sku, _ in sources:
+        local, names = _sku_numbers(sku)
+        # Each part's SKUs numbered in one list shared by all (a few thousand values, not a row each).
+        shared = np.asarray([numbered.setdefault(name, len(numbered)) for name in names], dtype=np.int64)
+        keep = np.flatnonzero((local >= 0) & (orders >= 0))
+        rows.append((keep, orders, shared[local[keep]] if len(shared) else np.zeros(0, dtype=np.int64)))
+    width = max(len(numbered), 1)
+    key = np.empty(sum(len(keep) for keep, _, _ in rows), dtype=np.int64)
+    flags = np.empty(len(key), dtype=bool)
+    at = 0
+    for (keep, orders, skus), (_, _, cancelled) in zip(rows, sources, strict=True):
+        end = at + len(keep)
+        np.multiply(orders[keep], width, out=key[at:end])
+        key[at:end] += skus
+        flags[at:end] = cancelled[keep]
+        at = end
+    del rows
+    codes, pairs = pd.factorize(key)
+    del key
+    cancelled_pairs = np.zeros(len(pairs), dtype=bool)
+    cancelled_pairs[codes[flags]] = True
+    del codes
+    pair_orders, pair_skus = np.divmod(np.asarray(pairs, dtype=np.int64), width)
+    return pair_orders, from_codes(pair_skus, pd.Index(list(numbered), dtype="str")), cancelled_pairs
+
+
+def _sku_numbers(sku: pd.Series) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """(each row's number among the column's distinct SKUs, -1 for none or an empty one; those SKUs)."""
+    if isinstance(sku.dtype, pd.CategoricalDtype):  # the loader's (`loaders.repeated`): numbered already
+        names = [str(name) for name in sku.cat.categories]
+        local = np.asarray(sku.cat.codes, dtype=np.int64)
+    else:
+        found, uniques = pd.factorize(sku)
+        names, local = [str(name) for name in uniques], np.asarray(found, dtype=np.int64)
+    if "" in names:
+        local = np.where(local == names.index(""), -1, local)
+    return local, names

@@ -432,30 +432,36 @@ SKUS = ["A-1", "B-2", "a-1", "", "Ü-3", "B-2 "]
 @settings(max_examples=200, deadline=None)
 @given(
     parts=st.lists(
-        st.lists(st.tuples(st.sampled_from(SKUS), st.booleans()), max_size=12),
+        st.lists(st.tuples(st.integers(-1, 4), st.sampled_from(SKUS), st.booleans()), max_size=12),
         max_size=4,
-    )
+    ),
+    categorical=st.lists(st.booleans(), min_size=4, max_size=4),
 )
-def test_sku_codes_match_factorize_of_the_concatenation(parts: list[list[tuple[str, bool]]]) -> None:
-    """Each part numbered on its own gives `pd.factorize` of the kept values of all parts concatenated."""
-    from healthcheck.skus import sku_codes
+def test_distinct_pairs_are_the_pairs_first_seen(
+    parts: list[list[tuple[int, str, bool]]], categorical: list[bool]
+) -> None:
+    """`distinct_pairs` against the rule said plainly: each (order, SKU) pair once, in the order first seen, cancelled
+    if any of its rows is; no pair for order -1 or an empty SKU; SKUs as text or as the loader's Categoricals."""
+    from healthcheck.loaders.repeated import categorical_text
+    from healthcheck.skus import distinct_pairs
 
-    given = [
-        (pd.Series([v for v, _ in part], dtype="str"), np.asarray([k for _, k in part], dtype=bool)) for part in parts
-    ]
-    kept = [values[keep] for values, keep in given]
-    codes, names = sku_codes([(values, keep) for values, keep in given])
-    if not kept:
-        assert (codes, list(names)) == ([], [])
-        return
-    want_codes, want_names = pd.factorize(pd.concat(kept, ignore_index=True))
-    assert np.concatenate(codes).tolist() == want_codes.tolist()
-    assert list(names) == list(want_names)
-    # `None` keeps every row.
-    all_codes, all_names = sku_codes([(values, None) for values, _ in given])
-    full_codes, full_names = pd.factorize(pd.concat([values for values, _ in given], ignore_index=True))
-    assert np.concatenate(all_codes).tolist() == full_codes.tolist()
-    assert list(all_names) == list(full_names)
+    sources = []
+    for part, as_categories in zip(parts, categorical, strict=False):
+        sku = pd.Series([s for _, s, _ in part], dtype="str")
+        orders = np.asarray([o for o, _, _ in part], dtype=np.int64)
+        flags = np.asarray([c for _, _, c in part], dtype=bool)
+        # The loader's Categoricals hold stripped values: strip here too, so both spell the same SKUs.
+        sources.append((orders, categorical_text(sku)[0] if as_categories else sku.str.strip(), flags))
+    want: dict[tuple[int, str], bool] = {}
+    for orders, sku, flags in sources:
+        for order, value, flag in zip(orders.tolist(), sku.astype("str").tolist(), flags.tolist(), strict=True):
+            if order >= 0 and value != "":
+                want[(order, value)] = want.get((order, value), False) or flag
+    pair_orders, pair_skus, cancelled = distinct_pairs(sources)
+    got = list(zip(pair_orders.tolist(), pair_skus.astype("str").tolist(), cancelled.tolist(), strict=True))
+    assert got == [(order, value, flag) for (order, value), flag in want.items()]
+    assert isinstance(pair_skus.dtype, pd.CategoricalDtype)
+    assert list(pair_skus.cat.categories) == sorted(pair_skus.cat.categories)
 
 
 @settings(max_examples=100, deadline=None)

@@ -9,7 +9,7 @@ import numpy as np
 
 from healthcheck.insights.headrooms import rate_with_bad
 from healthcheck.metrics.base import MetricResult, Status
-from healthcheck.metrics.events import NEVER, Events, day, day_number, rolled
+from healthcheck.metrics.events import Events, day, day_number, rolled
 
 # The trend covers at most this many as-of days, ending on the as-of date.
 TREND_MAX_DAYS = 180
@@ -68,7 +68,7 @@ def recovery(result: MetricResult, events: Events, as_of: dt.date) -> Recovery |
         return None
     first = day_number(as_of)
     last = first + spec.window_days + spec.end_lag_days
-    known = np.where(events.bad_from <= first, events.bad_from, NEVER)
+    known = np.where(events.bad_from <= first, events.bad_from, last + 1)  # after `last`: never counts here
     bad = rolled(events, known, spec, first, last)
     denominator = result.measurement.denominator
     statuses = [spec.classify(rate_with_bad(spec, int(b), denominator)) for b in bad]

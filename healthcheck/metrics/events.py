@@ -24,6 +24,10 @@ EPOCH = dt.date(1970, 1, 1)
 # Day numbers far outside any audit, and far enough from int64's ends that adding a window never overflows.
 ALWAYS = np.iinfo(np.int64).min // 4  # counts from any as-of day
 NEVER = np.iinfo(np.int64).max // 4  # never counts
+# An `Events` holds its days as int32 (issue 16: a five-million-order audit keeps every metric's events until its
+# trend is drawn, 0.5 GB as int64); ALWAYS and NEVER become these, as far from any audit.
+_DAYS = np.int32
+_ALWAYS_DAY, _NEVER_DAY = np.iinfo(_DAYS).min // 4, np.iinfo(_DAYS).max // 4
 
 
 def day(value: int) -> dt.date:
@@ -54,11 +58,16 @@ class Events:
         ).astype("int64")
         mask = basis.notna()
         return cls(
-            basis=day_numbers(basis[mask]),
-            counted_from=frame.loc[mask, "counted_from"].to_numpy(),
-            bad_from=frame.loc[mask, "bad_from"].to_numpy(),
-            weight=frame.loc[mask, "weight"].to_numpy(),
+            basis=day_numbers(basis[mask]).astype(_DAYS),
+            counted_from=_days(frame.loc[mask, "counted_from"].to_numpy()),
+            bad_from=_days(frame.loc[mask, "bad_from"].to_numpy()),
+            weight=frame.loc[mask, "weight"].to_numpy().astype(np.int32),
         )
+
+
+def _days(values: np.ndarray) -> np.ndarray:
+    """Day numbers as `_DAYS`, ALWAYS and NEVER (and anything as far) as their int32 counterparts."""
+    return np.clip(values, _ALWAYS_DAY, _NEVER_DAY).astype(_DAYS)
 
 
 def day_numbers(values: pd.Series) -> np.ndarray:
