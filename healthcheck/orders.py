@@ -271,7 +271,8 @@ def merge_orders(
             # SPEC 4.2 (rev 2): a Cancelled order whose price was never filled in was cancelled before payment,
             # by the buyer or Amazon; an order report lists paid orders only, so a row there says otherwise.
             "cancelled_while_pending": (order_cancelled & unpriced & ~in_order_report)[amazon],
-        }
+        },
+        copy=False,  # the columns are this frame's alone: pandas would copy each into blocks of one type
     )
     orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
     _apply_cancellations(orders, loaded, reasons)

@@ -59,7 +59,8 @@ def _order_skus(
                 cancelled[~drop],
             )
     frame = pd.DataFrame(
-        {"order_id": ids.take(pair_orders).reset_index(drop=True), "sku": pair_skus, "cancelled": cancelled}
+        {"order_id": ids.take(pair_orders).reset_index(drop=True), "sku": pair_skus, "cancelled": cancelled},
+        copy=False,  # the columns are this frame's alone
     )
     return frame, np.where(pair_orders < keys.count, pair_orders, -1)
 

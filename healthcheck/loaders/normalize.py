@@ -74,7 +74,9 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
             )
             values = values.mask(bad)
         out[column.field] = values
-    typed = pd.DataFrame(out, index=frame.index)
+    # Not copied (pandas copies a dict of columns by default, into blocks of one type: a large report's whole
+    # typed frame a second time, at the read's peak).
+    typed = pd.DataFrame(out, index=frame.index, copy=False)
     typed[LINE_FIELD] = frame[LINE_FIELD]
     bad_rows = bad_reasons != ""
     if whole_file is not None:

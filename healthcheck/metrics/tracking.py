@@ -180,7 +180,8 @@ def _packages(data: AuditData) -> pd.DataFrame:
             "carrier_code": pk["carrier_code"],
             "carrier_name": pk["carrier_name"],
             "first_scan_ts": _earliest(rows["first_scan_ts"], codes, pk["first_scan_ts"]),
-        }
+        },
+        copy=False,  # taken from `pk`, which is let go of: not copied again
     )
     pk["carrier_ok"] = integrated(pk["carrier_code"], pk["carrier_name"], data.config.carriers)
     pk["valid"] = (pk["tracking_number"] != "") & pk["carrier_ok"]
