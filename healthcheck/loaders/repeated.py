@@ -1,11 +1,14 @@
-"""Text columns of a few distinct values (`Column.repeated`: statuses, sales channels, carriers), held as pandas
-Categoricals: a small integer per row, not a string (issue 16: a million orders' statuses and channels were
-130 MB of strings).
+"""Text columns of a few distinct values (`Column.repeated`: statuses, sales channels, carriers, SKUs), held as
+pandas Categoricals: a small integer per row, not a string (issue 16: a million orders' statuses, channels and
+SKUs were 200 MB of strings). The model builds its own such columns with `from_codes`.
 
 The one shape every reader of such a column sees, whichever path read the file: a Categorical of the stripped
 values, its categories sorted, so that it sorts, groups and compares as the strings did (arrow's dictionaries
-list values in the order they first appear, and an unordered Categorical sorts by its categories' order). A
-missing value stays missing (a file that lacks the column, in a kind read from several files).
+list values in the order they first appear, and an unordered Categorical sorts by its categories' order), and no
+missing value: a row without one (of a file that lacks the column, in a kind read from several files) holds "",
+which is what every reader made of a missing value (a Categorical refuses a `fillna("")` it has no category for).
+A Categorical keeps categories no row holds any more once rows are left out: count values by row, never by
+category.
 """
 
 from __future__ import annotations
@@ -36,12 +39,9 @@ def categorical_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     else:
         found, uniques = pd.factorize(values)
         codes, distinct = np.asarray(found, dtype=np.int64), pd.Series(uniques, dtype="str")
-    # Code -1 (a missing value) reads the appended "".
-    cleaned = (
-        np.append(parse.clean_text(distinct).to_numpy(dtype=object), "")
-        if bool((codes < 0).any())
-        else (parse.clean_text(distinct).to_numpy(dtype=object))
-    )
+    cleaned = parse.clean_text(distinct).to_numpy(dtype=object)
+    if bool((codes < 0).any()):
+        cleaned = np.append(cleaned, "")  # code -1 (a missing value) reads it
     categories, inverse = np.unique(cleaned, return_inverse=True)
     recoded = np.asarray(inverse, dtype=np.int64)[codes]
     column = pd.Series(pd.Categorical.from_codes(recoded, dtype=_dtype(categories)), index=values.index)
