@@ -64,7 +64,6 @@ __all__ = [
     "lookup",
     "member",
     "merge_step",
-    "order_items",
     "order_values",
     "place_reports",
     "positions",
@@ -295,8 +294,6 @@ class MergedOrders:
     # Per order code (`merged.keys`): its row in `orders`, -1 for a Multi-Channel Fulfillment order (SPEC 1.4),
     # which the frame leaves out.
     rows: npt.NDArray[np.int64]
-    # What `order_items` reads of the orders, taken before `place_reports` goes on changing them.
-    ship_by: pd.DataFrame
 
     @property
     def non_amazon(self) -> npt.NDArray[np.bool_]:
@@ -310,9 +307,8 @@ def merge_step(
     """The orders, one row each, from every order source's rows (`orders.read_order_rows`, `merge_orders`)."""
     release_memory()
     orders, non_amazon = merge_orders(loaded, marketplace, calendar, rows)
-    columns = ["order_id", "purchase_date", "ship_by_date", "computed_ship_by_date", "ship_by_source"]
     at = np.where(non_amazon, -1, np.cumsum(~non_amazon) - 1).astype(np.int64)
-    return MergedOrders(orders, rows.merged, at, orders[columns])
+    return MergedOrders(orders, rows.merged, at)
 
 
 def order_items(step: MergedOrders, config: Config, calendar: OperatingCalendar) -> tuple[pd.DataFrame, str | None]:
@@ -322,7 +318,7 @@ def order_items(step: MergedOrders, config: Config, calendar: OperatingCalendar)
     # five-million-order audit's peak); each item's row among the orders, -1 for the log's orders.
     skus, pair_orders = order_skus(step.merged, leave_out=step.non_amazon)
     rows = _order_rows(step, pair_orders)
-    mismatch = mismatch_warning(step.ship_by, skus, rows, config, calendar)
+    mismatch = mismatch_warning(step.orders, skus, rows, config, calendar)
     skus[ORDER_ROW] = rows
     return skus, mismatch
 
