@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from healthcheck.loaders.repeated import from_codes
+from healthcheck.loaders.repeated import from_codes, value_codes
 from healthcheck.order_keys import OrderKeys
 from healthcheck.orders import Merged
 
@@ -79,7 +79,7 @@ def distinct_pairs(
     numbered: dict[str, int] = {}
     rows: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
     for orders, sku, _ in sources:
-        local, names = _sku_numbers(sku)
+        local, names = value_codes(sku)
         # Each part's SKUs numbered in one list shared by all (a few thousand values, not a row each).
         shared = np.asarray([numbered.setdefault(name, len(numbered)) for name in names], dtype=np.int64)
         keep = np.flatnonzero((local >= 0) & (orders >= 0))
@@ -102,16 +102,3 @@ def distinct_pairs(
     del codes
     pair_orders, pair_skus = np.divmod(np.asarray(pairs, dtype=np.int64), width)
     return pair_orders, from_codes(pair_skus, pd.Index(list(numbered), dtype="str")), cancelled_pairs
-
-
-def _sku_numbers(sku: pd.Series) -> tuple[npt.NDArray[np.int64], list[str]]:
-    """(each row's number among the column's distinct SKUs, -1 for none or an empty one; those SKUs)."""
-    if isinstance(sku.dtype, pd.CategoricalDtype):  # the loader's (`loaders.repeated`): numbered already
-        names = [str(name) for name in sku.cat.categories]
-        local = np.asarray(sku.cat.codes, dtype=np.int64)
-    else:
-        found, uniques = pd.factorize(sku)
-        names, local = [str(name) for name in uniques], np.asarray(found, dtype=np.int64)
-    if "" in names:
-        local = np.where(local == names.index(""), -1, local)
-    return local, names

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 
 from healthcheck.loaders.kinds import FILE_FIELD, ORDER_NO
 from healthcheck.loaders.reader import LINE_FIELD
+from healthcheck.loaders.repeated import value_codes
 from healthcheck.wording import plural
 
 if TYPE_CHECKING:
@@ -26,7 +27,9 @@ def deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.D
         # A column one download has and another lacks is NaN in the other's rows: read it as empty, or
         # every such row would share one NaN key and all but one be dropped as "older versions".
         item = frame["order_item_id"].fillna("") if "order_item_id" in frame else pd.Series("", index=frame.index)
-        sku = _sku_key(frame["sku"]) if "sku" in frame else pd.Series(-1, index=frame.index)
+        # One number per SKU, -1 for none (an empty SKU, a download without the column): equal for equal SKUs
+        # across the downloads, whose Categoricals share their categories (`loaders.repeated`).
+        sku = pd.Series(value_codes(frame["sku"])[0] if "sku" in frame else -1, index=frame.index)
         # The key is the order id with the order-item id where there is one, else with the SKU: kept as columns,
         # not a million concatenated strings.
         if bool((item != "").any()):
@@ -71,20 +74,6 @@ def deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.D
     if "_item" in frame:
         frame = frame.drop(columns=["_item", "_sku"])
     return frame.reset_index(drop=True)
-
-
-def _sku_key(sku: pd.Series) -> pd.Series:
-    """One integer per SKU, -1 for none: equal for equal SKUs across the downloads (whose Categoricals share their
-    categories, `loaders.repeated`), and the same -1 for an empty SKU and a download without the column."""
-    if isinstance(sku.dtype, pd.CategoricalDtype):
-        codes = np.asarray(sku.cat.codes, dtype=np.int64)
-        empty = np.flatnonzero(np.asarray(sku.cat.categories, dtype=object) == "")
-        if len(empty):
-            codes = np.where(codes == empty[0], -1, codes)
-    else:
-        codes, uniques = pd.factorize(sku.fillna(""))
-        codes = np.where(np.asarray(uniques, dtype=object)[codes] == "", -1, codes) if len(uniques) else codes
-    return pd.Series(codes, index=sku.index)
 
 
 def duplicated_rows(frame: pd.DataFrame, columns: list[str], keep: Literal["first", False] = "first") -> pd.Series:

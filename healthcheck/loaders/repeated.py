@@ -71,6 +71,21 @@ def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(aligned, ignore_index=True)
 
 
+def value_codes(values: pd.Series) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """(each row's number among the column's distinct values, -1 where it has none: missing or empty; those
+    values). A Categorical is numbered already; text is numbered by `pd.factorize`. What de-duplication, the SKU
+    pairs, the carriers and the portfolio's marketplaces key rows by."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.cat.codes, dtype=np.int64)
+        names = [str(name) for name in values.cat.categories]
+    else:
+        found, uniques = pd.factorize(values)  # a missing value is -1
+        codes, names = np.asarray(found, dtype=np.int64), [str(name) for name in uniques]
+    if "" in names:
+        codes = np.where(codes == names.index(""), -1, codes)
+    return codes, names
+
+
 def from_codes(codes: npt.NDArray[np.integer[Any]], names: pd.Index) -> pd.Series:
     """The Categorical whose row i is `names[codes[i]]`, its categories sorted as above; `names` are distinct, in
     any order. A code -1 is a missing value (the model's columns may have them; the loader's never do)."""

@@ -11,6 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from healthcheck.frames import NAT, NEVER
+from healthcheck.loaders.repeated import value_codes
 from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
 from healthcheck.metrics.events import ALWAYS, Events, flag
@@ -128,10 +129,9 @@ def integrated(code: pd.Series, name: pd.Series, extra: Iterable[str] = ()) -> p
 
 def _distinct_keys(values: pd.Series) -> tuple[npt.NDArray[np.intp], list[str]]:
     """(each value's position among the distinct values, the distinct values as carrier keys)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):  # the loader's carriers (`loaders.repeated`): never missing
-        return np.asarray(values.cat.codes, dtype=np.intp), [_key(str(v)) for v in values.cat.categories]
-    at, distinct = pd.factorize(values.fillna("").astype("str"), use_na_sentinel=False)
-    return np.asarray(at, dtype=np.intp), [_key(str(v)) for v in distinct]
+    at, names = value_codes(values)
+    # No carrier (-1) reads the appended empty key.
+    return np.where(at < 0, len(names), at).astype(np.intp), [*(_key(name) for name in names), ""]
 
 
 def packages(data: AuditData) -> pd.DataFrame:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from healthcheck.errors import InputProblem
 from healthcheck.loaders import FILE_FIELD, InputFile, LoadResult
+from healthcheck.loaders.repeated import value_codes
 from healthcheck.marketplaces import marketplace_for_id, marketplace_for_sales_channel
 
 ORDER_SOURCES = ("all_orders", "order_report", "fba_shipments")
@@ -40,10 +41,9 @@ def _channel_codes(frame: pd.DataFrame) -> npt.NDArray[np.object_]:
     """Each row's marketplace code from its sales channel, `_NONE` where it names none."""
     if "sales_channel" not in frame.columns:
         return np.full(len(frame), _NONE, dtype=object)
-    channel = frame["sales_channel"]  # a Categorical from the loader (never missing), or text
-    codes, distinct = pd.factorize(channel if isinstance(channel.dtype, pd.CategoricalDtype) else channel.fillna(""))
-    mapped = np.array([marketplace_for_sales_channel(str(v)) or _NONE for v in distinct] + [_NONE], dtype=object)
-    return mapped[codes]  # factorize gives -1 for a missing value: the appended `_NONE`
+    codes, names = value_codes(frame["sales_channel"])
+    mapped = np.array([marketplace_for_sales_channel(name) or _NONE for name in names] + [_NONE], dtype=object)
+    return mapped[codes]  # -1 (no channel) reads the appended `_NONE`
 
 
 def order_marketplaces(loads: Mapping[str, LoadResult]) -> pd.Series:
