@@ -54,9 +54,14 @@ def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     Categoricals whose categories differ (two downloads with different statuses), so they first share the union
     of the categories; a frame that lacks such a column gets it as "" (no missing values, above)."""
     names = {str(n) for f in frames for n, dtype in f.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)}
+    # Only a column that is missing or text is converted: the loader's Categoricals are in shape already.
     filled = [
         f.assign(
-            **{n: categorical_text(f[n] if n in f else pd.Series("", index=f.index, dtype="str"))[0] for n in names}
+            **{
+                n: categorical_text(f[n] if n in f else pd.Series("", index=f.index, dtype="str"))[0]
+                for n in names
+                if n not in f or not isinstance(f[n].dtype, pd.CategoricalDtype)
+            }
         )
         for f in frames
     ]
