@@ -312,8 +312,10 @@ order_ids = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(ids=order_ids, large=st.booleans(), cut=st.integers(0, 3))
-def test_order_numbers_read_off_the_bytes_match_the_regex_path(ids: list[str], large: bool, cut: int) -> None:
+@given(ids=order_ids, large=st.booleans(), cut=st.integers(0, 3), chunk=st.integers(1, 5))
+def test_order_numbers_read_off_the_bytes_match_the_regex_path(
+    ids: list[str], large: bool, cut: int, chunk: int
+) -> None:
     import re
 
     import pyarrow as pa
@@ -323,7 +325,7 @@ def test_order_numbers_read_off_the_bytes_match_the_regex_path(ids: list[str], l
     array = pa.array(["000-0000000-0000000"] * cut + ids, type=pa.large_string() if large else pa.string())
     text = pa.chunked_array([array.slice(cut, len(ids) // 2), array.slice(cut + len(ids) // 2)])
     plain = [int(i.replace("-", "")) for i in ids] if all(re.match(AMAZON_ORDER_ID, i, re.ASCII) for i in ids) else None
-    found = amazon_order_numbers_of(text)
+    found = amazon_order_numbers_of(text, chunk=chunk)  # a few ids at a time: a bad one in a later chunk too
     assert (found.tolist() if found is not None else None) == plain
 
 
@@ -465,11 +467,11 @@ def test_distinct_pairs_are_the_pairs_first_seen(
 
 
 @settings(max_examples=100, deadline=None)
-@given(numbers=st.lists(st.integers(min_value=0, max_value=10**17 - 1), max_size=30))
-def test_amazon_order_ids_are_the_inverse_of_their_numbers(numbers: list[int]) -> None:
+@given(numbers=st.lists(st.integers(min_value=0, max_value=10**17 - 1), max_size=30), chunk=st.integers(1, 7))
+def test_amazon_order_ids_are_the_inverse_of_their_numbers(numbers: list[int], chunk: int) -> None:
     from healthcheck.loaders.parse import amazon_order_ids, amazon_order_numbers
 
-    ids = amazon_order_ids(np.asarray(numbers, dtype=np.int64))
+    ids = amazon_order_ids(np.asarray(numbers, dtype=np.int64), chunk=chunk)
     assert ids.dtype == "str"
     assert ids.tolist() == [f"{n:017d}"[:3] + "-" + f"{n:017d}"[3:10] + "-" + f"{n:017d}"[10:] for n in numbers]
     back = amazon_order_numbers(ids)

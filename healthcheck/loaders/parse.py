@@ -337,14 +337,28 @@ def scientific_ids(values: pd.Series) -> int:
 _ID_WIDTH = 19
 _ID_DASHES = (3, 11)
 _ID_DIGITS = tuple(i for i in range(_ID_WIDTH) if i not in _ID_DASHES)
+# Millions of ids are converted this many at a time: each step's temporaries stay in the cache and their memory is
+# reused, where whole-column temporaries are fresh pages, slow to fault in on a VM (5M ids: 1.0 s -> 0.14 s).
+_CHUNK = 1 << 16
 
 
-def _fixed_width_numbers(offsets: npt.NDArray[np.int64], data: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64] | None:
+def _ascii_groups(digits: int) -> npt.NDArray[np.uint64]:
+    """Each number below 10**digits written with `digits` ASCII digits, as a little-endian word."""
+    text = b"".join(f"{n:0{digits}d}".encode().ljust(4, b"\0") for n in range(10**digits))
+    return np.frombuffer(text, dtype="<u4").astype(np.uint64)
+
+
+_ASCII3, _ASCII4 = _ascii_groups(3), _ascii_groups(4)
+
+
+def _fixed_width_numbers(
+    offsets: npt.NDArray[np.int64], data: npt.NDArray[np.uint8], chunk: int = _CHUNK
+) -> npt.NDArray[np.int64] | None:
     """The order numbers read straight off one chunk's bytes (`_string_chunks`) when every value is exactly an
     Amazon order id (19 bytes, dashes at 4 and 12, digits elsewhere); None otherwise (the regex path decides).
 
-    A million ids are checked and summed digit by digit in numpy in a tenth of the time the regex and the
-    cast take."""
+    A million ids are checked and summed digit by digit in numpy, `chunk` ids at a time, in a tenth of the time
+    the regex and the cast take."""
     count = len(offsets) - 1
     if count <= 0:
         return np.zeros(0, dtype=np.int64)
@@ -352,32 +366,50 @@ def _fixed_width_numbers(offsets: npt.NDArray[np.int64], data: npt.NDArray[np.ui
     if end - start != _ID_WIDTH * count or not bool((np.diff(offsets) == _ID_WIDTH).all()):
         return None
     rows = data[start:end].reshape(count, _ID_WIDTH)
-    if not all(bool((rows[:, i] == ord("-")).all()) for i in _ID_DASHES):
-        return None
     numbers = np.zeros(count, dtype=np.int64)
-    for i in _ID_DIGITS:
-        digit = rows[:, i] - np.uint8(ord("0"))  # bytes below "0" wrap around past 9
-        if bool((digit > 9).any()):
+    for at in range(0, count, chunk):
+        part, out = rows[at : at + chunk], numbers[at : at + chunk]
+        if not all(bool((part[:, i] == ord("-")).all()) for i in _ID_DASHES):
             return None
-        numbers *= 10
-        numbers += digit
+        for i in _ID_DIGITS:
+            digit = part[:, i] - np.uint8(ord("0"))  # bytes below "0" wrap around past 9
+            if bool((digit > 9).any()):
+                return None
+            out *= 10
+            out += digit
     return numbers
 
 
-def amazon_order_ids(numbers: npt.NDArray[np.int64]) -> pd.Series:
+def amazon_order_ids(numbers: npt.NDArray[np.int64], chunk: int = _CHUNK) -> pd.Series:
     """The Amazon order ids (`ddd-ddddddd-ddddddd`) the numbers stand for: the inverse of `amazon_order_numbers`,
-    written digit by digit into one buffer (no Python string per id)."""
-    count = len(numbers)
-    rows = np.empty((count, _ID_WIDTH), dtype=np.uint8)
-    rest = np.asarray(numbers, dtype=np.int64).copy()
-    for i in reversed(_ID_DIGITS):
-        rows[:, i] = np.uint8(ord("0")) + (rest % 10).astype(np.uint8)
-        rest //= 10
-    for i in _ID_DASHES:
-        rows[:, i] = ord("-")
+    written into one buffer (no Python string per id) as three little-endian words per id, each looked up from
+    the ASCII of its 3- or 4-digit groups: bytes 0-7 `ddd-dddd`, 8-15 `ddd-dddd`, 15-18 `dddd`."""
+    values = np.asarray(numbers, dtype=np.int64)
+    count = len(values)
+    if not count:
+        return pd.Series([], dtype="str")
+    text = np.empty(count * _ID_WIDTH, dtype=np.uint8)
+    first, second, third = (
+        np.ndarray((count,), dtype=dtype, buffer=text, offset=offset, strides=(_ID_WIDTH,))
+        for offset, dtype in ((0, "<u8"), (8, "<u8"), (15, "<u4"))
+    )
+    dash = np.uint64(ord("-")) << np.uint64(24)
+    for at in range(0, count, chunk):
+        head, rest = np.divmod(values[at : at + chunk], 10**14)
+        middle, tail = np.divmod(rest, 10**7)
+        middle_head, middle_rest = np.divmod(middle, 1000)
+        word = _ASCII4[middle_head] << np.uint64(32)
+        word |= _ASCII3[head]
+        word |= dash
+        first[at : at + chunk] = word
+        word = _ASCII4[tail // 1000] << np.uint64(32)
+        word |= _ASCII3[middle_rest]
+        word |= dash
+        second[at : at + chunk] = word
+        third[at : at + chunk] = _ASCII4[tail % 10000]
     offsets = pa.py_buffer(np.arange(0, (count + 1) * _ID_WIDTH, _ID_WIDTH, dtype=np.int64))
-    text = pa.Array.from_buffers(pa.large_string(), count, [None, offsets, pa.py_buffer(rows.reshape(-1))])
-    return pd.Series(text, dtype="str")
+    array = pa.Array.from_buffers(pa.large_string(), count, [None, offsets, pa.py_buffer(text)])
+    return pd.Series(array, dtype="str")
 
 
 def scientific_id_mask(values: pd.Series) -> pd.Series:
@@ -395,13 +427,13 @@ def amazon_order_numbers(ids: pd.Series) -> npt.NDArray[np.int64] | None:
     return None if text is None else amazon_order_numbers_of(text)
 
 
-def amazon_order_numbers_of(text: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.int64] | None:
-    """`amazon_order_numbers` of an arrow string column (None if it holds a null)."""
+def amazon_order_numbers_of(text: pa.Array | pa.ChunkedArray, chunk: int = _CHUNK) -> npt.NDArray[np.int64] | None:
+    """`amazon_order_numbers` of an arrow string column (None if it holds a null), read `chunk` ids at a time."""
     if not len(text) or text.null_count:
         return None
     if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
         return None
-    fixed = [_fixed_width_numbers(offsets, data) for offsets, data in _string_chunks(text)]
+    fixed = [_fixed_width_numbers(offsets, data, chunk) for offsets, data in _string_chunks(text)]
     if all(part is not None for part in fixed):
         return np.concatenate([part for part in fixed if part is not None])
     if not pc.all(pc.match_substring_regex(text, AMAZON_ORDER_ID)).as_py():
