@@ -26,6 +26,7 @@ from healthcheck.marketplaces import (
     marketplace_for_id,
     marketplace_for_sales_channel,
 )
+from healthcheck.order_keys import count_distinct
 
 # The columns that record something that happened, per kind: the newest of them is when the newest download was
 # taken, as near as the files tell (SPEC 2). Promised and deadline dates are not among them.
@@ -131,7 +132,7 @@ def channel_counts(loaded: LoadResult, *, but: str | None = None) -> dict[str, i
             # counts only where some row holds it.
             if code is not None and code != but and bool(rows.any()):
                 keys.setdefault(code, []).append(order_key[rows])
-    return {code: int(pd.unique(np.concatenate(parts)).size) for code, parts in keys.items()}
+    return {code: count_distinct(np.concatenate(parts)) for code, parts in keys.items()}
 
 
 def _performance_codes(loaded: LoadResult) -> set[str]:

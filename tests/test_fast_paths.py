@@ -438,12 +438,14 @@ SKUS = ["A-1", "B-2", "a-1", "", "Ü-3", "B-2 "]
         max_size=4,
     ),
     categorical=st.lists(st.booleans(), min_size=4, max_size=4),
+    bits=st.sampled_from([63, 12, 4]),
 )
 def test_distinct_pairs_are_the_pairs_first_seen(
-    parts: list[list[tuple[int, str, bool]]], categorical: list[bool]
+    parts: list[list[tuple[int, str, bool]]], categorical: list[bool], bits: int
 ) -> None:
     """`distinct_pairs` against the rule said plainly: each (order, SKU) pair once, in the order first seen, cancelled
-    if any of its rows is; no pair for order -1 or an empty SKU; SKUs as text or as the loader's Categoricals."""
+    if any of its rows is; no pair for order -1 or an empty SKU; SKUs as text or as the loader's Categoricals; by
+    the packed sort and, where a key and its row number do not fit in `bits`, by the hash table."""
     from healthcheck.loaders.repeated import categorical_text
     from healthcheck.skus import distinct_pairs
 
@@ -459,11 +461,30 @@ def test_distinct_pairs_are_the_pairs_first_seen(
         for order, value, flag in zip(orders.tolist(), sku.astype("str").tolist(), flags.tolist(), strict=True):
             if order >= 0 and value != "":
                 want[(order, value)] = want.get((order, value), False) or flag
-    pair_orders, pair_skus, cancelled = distinct_pairs(sources)
+    pair_orders, pair_skus, cancelled = distinct_pairs(sources, bits=bits)
     got = list(zip(pair_orders.tolist(), pair_skus.astype("str").tolist(), cancelled.tolist(), strict=True))
     assert got == [(order, value, flag) for (order, value), flag in want.items()]
     assert isinstance(pair_skus.dtype, pd.CategoricalDtype)
     assert list(pair_skus.cat.categories) == sorted(pair_skus.cat.categories)
+
+
+def test_distinct_pairs_sorted_and_hashed_agree_across_chunks() -> None:
+    """Sources longer than the chunk the keys are built and compared in (65,536 rows): the packed sort gives what
+    the hash table gives, pair for pair."""
+    from healthcheck.skus import distinct_pairs
+
+    rng = np.random.default_rng(16)
+    sources = []
+    for rows in (150_000, 70_000):
+        orders = rng.integers(-1, 40_000, rows)
+        sku = pd.Series(rng.choice(np.asarray(SKUS, dtype=object), rows), dtype="str").str.strip()
+        sources.append((orders, sku, rng.random(rows) < 0.1))
+    sorted_pairs = distinct_pairs(sources)
+    hashed_pairs = distinct_pairs(sources, bits=4)
+    assert len(sorted_pairs[0]) > 100_000
+    assert sorted_pairs[0].tolist() == hashed_pairs[0].tolist()
+    assert sorted_pairs[1].astype("str").tolist() == hashed_pairs[1].astype("str").tolist()
+    assert sorted_pairs[2].tolist() == hashed_pairs[2].tolist()
 
 
 @settings(max_examples=100, deadline=None)
