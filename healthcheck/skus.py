@@ -9,14 +9,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from healthcheck.loaders.parse import CHUNK_ROWS
 from healthcheck.loaders.repeated import from_codes, value_codes
 from healthcheck.order_keys import OrderKeys
 from healthcheck.orders import Merged
 
 Pairs = tuple[pd.DataFrame, npt.NDArray[np.int64]]
-# Rows are keyed this many at a time: each step's temporaries stay in the cache and their memory is reused, where
-# temporaries as long as the rows are fresh pages, slow to fault in on a VM.
-_CHUNK = 1 << 16
 
 
 def order_skus(merged: Merged, leave_out: npt.NDArray[np.bool_] | None = None) -> Pairs:
@@ -92,14 +90,14 @@ def distinct_pairs(
     flags = np.empty(len(key), dtype=bool)
     at = 0
     for orders, local, shared, cancelled in coded:
-        # A chunk at a time, so that each step's temporaries stay in the cache (`_CHUNK`).
-        for start in range(0, len(orders), _CHUNK):
-            part, skus = orders[start : start + _CHUNK], local[start : start + _CHUNK]
+        # A chunk at a time, so that each step's temporaries stay in the cache (`parse.CHUNK_ROWS`).
+        for start in range(0, len(orders), CHUNK_ROWS):
+            part, skus = orders[start : start + CHUNK_ROWS], local[start : start + CHUNK_ROWS]
             pair = (skus >= 0) & (part >= 0)
             end = at + int(np.count_nonzero(pair))
             np.multiply(part[pair], width, out=key[at:end])
             key[at:end] += shared[skus[pair]]
-            flags[at:end] = cancelled[start : start + _CHUNK][pair]
+            flags[at:end] = cancelled[start : start + CHUNK_ROWS][pair]
             at = end
     del coded
     key, flags = key[:at], flags[:at]
@@ -113,30 +111,31 @@ def _first_seen(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """The distinct keys (non-negative) in the order first seen, and whether any row of each is flagged.
 
-    Where a key and its row number fit in `bits` bits together, both are packed into one int64 and sorted: numpy's
-    vectorised sort of 13 million packed keys takes a fraction of the time of a hash table of them, whose random
-    accesses miss the cache (the five-million-order account: 1.9 s -> 0.7 s). The rows of one key sort together,
-    first seen first; a second sort of (first row, pair) puts the pairs in the order first seen."""
+    Where a key and its row number fit in `bits` bits together (and two row numbers do), both are packed into one
+    int64 and sorted: numpy's vectorised sort of 13 million packed keys takes half the time of a hash table of
+    them, whose random accesses miss the cache (the five-million-order account: 1.85 s -> 0.7-1.0 s). The rows of
+    one key sort together, first seen first; a second sort of (first row, pair) puts the pairs in the order first
+    seen."""
     count = len(key)
     row_bits = max(count - 1, 1).bit_length()
-    if count and int(key.max()).bit_length() + row_bits > bits:
+    if count and (int(key.max()).bit_length() + row_bits > bits or 2 * row_bits > bits):
         codes, pairs = pd.factorize(key)
         found = np.zeros(len(pairs), dtype=bool)
         found[codes[flags]] = True
         return np.asarray(pairs, dtype=np.int64), found
     packed = key  # the caller's, packed in place
     packed <<= row_bits
-    for at in range(0, count, _CHUNK):
-        packed[at : at + _CHUNK] |= np.arange(at, min(at + _CHUNK, count), dtype=np.int64)
+    for at in range(0, count, CHUNK_ROWS):
+        packed[at : at + CHUNK_ROWS] |= np.arange(at, min(at + CHUNK_ROWS, count), dtype=np.int64)
     packed.sort()
     starts = np.ones(count, dtype=bool)  # where a run of one key starts
     ordered_flags = np.empty(count, dtype=bool)  # each packed key's row's flag
-    for at in range(0, count, _CHUNK):
-        part = packed[at : at + _CHUNK]
-        ordered_flags[at : at + _CHUNK] = flags[part & ((1 << row_bits) - 1)]
+    for at in range(0, count, CHUNK_ROWS):
+        part = packed[at : at + CHUNK_ROWS]
+        ordered_flags[at : at + CHUNK_ROWS] = flags[part & ((1 << row_bits) - 1)]
         if at:
             np.not_equal(
-                part >> row_bits, packed[at - 1 : at - 1 + len(part)] >> row_bits, out=starts[at : at + _CHUNK]
+                part >> row_bits, packed[at - 1 : at - 1 + len(part)] >> row_bits, out=starts[at : at + CHUNK_ROWS]
             )
         else:
             np.not_equal(part[1:] >> row_bits, part[:-1] >> row_bits, out=starts[1 : len(part)])

@@ -337,9 +337,10 @@ def scientific_ids(values: pd.Series) -> int:
 _ID_WIDTH = 19
 _ID_DASHES = (3, 11)
 _ID_DIGITS = tuple(i for i in range(_ID_WIDTH) if i not in _ID_DASHES)
-# Millions of ids are converted this many at a time: each step's temporaries stay in the cache and their memory is
-# reused, where whole-column temporaries are fresh pages, slow to fault in on a VM (5M ids: 1.0 s -> 0.14 s).
-_CHUNK = 1 << 16
+# Millions of rows are worked through this many at a time (here and in `skus.distinct_pairs`): each step's
+# temporaries stay in the cache and their memory is reused, where temporaries as long as the column are fresh
+# pages, slow to fault in on a VM (5M order ids written: 1.0 s -> 0.14 s).
+CHUNK_ROWS = 1 << 16
 
 
 def _ascii_groups(digits: int) -> npt.NDArray[np.uint64]:
@@ -352,7 +353,7 @@ _ASCII3, _ASCII4 = _ascii_groups(3), _ascii_groups(4)
 
 
 def _fixed_width_numbers(
-    offsets: npt.NDArray[np.int64], data: npt.NDArray[np.uint8], chunk: int = _CHUNK
+    offsets: npt.NDArray[np.int64], data: npt.NDArray[np.uint8], chunk: int = CHUNK_ROWS
 ) -> npt.NDArray[np.int64] | None:
     """The order numbers read straight off one chunk's bytes (`_string_chunks`) when every value is exactly an
     Amazon order id (19 bytes, dashes at 4 and 12, digits elsewhere); None otherwise (the regex path decides).
@@ -380,7 +381,7 @@ def _fixed_width_numbers(
     return numbers
 
 
-def amazon_order_ids(numbers: npt.NDArray[np.int64], chunk: int = _CHUNK) -> pd.Series:
+def amazon_order_ids(numbers: npt.NDArray[np.int64], chunk: int = CHUNK_ROWS) -> pd.Series:
     """The Amazon order ids (`ddd-ddddddd-ddddddd`) the numbers stand for: the inverse of `amazon_order_numbers`,
     written into one buffer (no Python string per id) as three little-endian words per id, each looked up from
     the ASCII of its 3- or 4-digit groups: bytes 0-7 `ddd-dddd`, 8-15 `ddd-dddd`, 15-18 `dddd`."""
@@ -427,7 +428,7 @@ def amazon_order_numbers(ids: pd.Series) -> npt.NDArray[np.int64] | None:
     return None if text is None else amazon_order_numbers_of(text)
 
 
-def amazon_order_numbers_of(text: pa.Array | pa.ChunkedArray, chunk: int = _CHUNK) -> npt.NDArray[np.int64] | None:
+def amazon_order_numbers_of(text: pa.Array | pa.ChunkedArray, chunk: int = CHUNK_ROWS) -> npt.NDArray[np.int64] | None:
     """`amazon_order_numbers` of an arrow string column (None if it holds a null), read `chunk` ids at a time."""
     if not len(text) or text.null_count:
         return None
