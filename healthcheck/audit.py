@@ -28,7 +28,7 @@ from healthcheck.metrics import MetricResult, resolve
 from healthcheck.metrics.base import Status
 from healthcheck.metrics.registry import rule_notes
 from healthcheck.metrics.rules import measured_in
-from healthcheck.model import member
+from healthcheck.model import PLACED_REPORTS, member
 from healthcheck.orders import ORDER_SOURCES
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
 from healthcheck.plan import Plan
@@ -246,9 +246,11 @@ def audit_loaded(
     stage(STAGES[1])
     calendar = calendar_for(market, config)
     specs = resolve(config, marketplace=market.code, as_of=effective_as_of)
-    # After the model only the metrics that say so read an order report's rows (and --show-pii the buyers').
+    # After the model only the metrics that say so read an order report's or a placed report's rows (and --show-pii
+    # the buyers').
     kept = {kind for spec in specs for kind in spec.reads_rows} | ({"order_report"} if show_pii else set())
-    data = audit_data(loaded, market, config, calendar, release=[k for k in ORDER_SOURCES if k not in kept])
+    released = [kind for kind in (*ORDER_SOURCES, *PLACED_REPORTS) if kind not in kept]
+    data = audit_data(loaded, market, config, calendar, release=released)
     stage(STAGES[2])
     measured = measure(specs, data, effective_as_of)
     stage(STAGES[3])

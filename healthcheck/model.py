@@ -158,6 +158,10 @@ class AuditData:
         self.cache.clear()
 
 
+# Reports whose rows the model places among the orders: after the model they are read from `AuditData` (the
+# ship confirmations from `AuditData.confirmations`), so `schedule.audit_data` may let go of the report's frame.
+PLACED_REPORTS = ("ship_confirmations",)
+
 # In `AuditData.confirmations` and `AuditData.items`: the row of the row's order in `AuditData.orders`, -1 when
 # not there. A `replace` that takes orders out (a program's cut) drops it from the frames it keeps.
 ORDER_ROW = "_order"
@@ -173,13 +177,6 @@ def order_values(data: AuditData, rows: pd.DataFrame, column: str) -> pd.Series:
         taken = data.orders[column].array.take(at, allow_fill=bool((at < 0).any()))
         return pd.Series(taken, index=rows.index, dtype=data.orders[column].dtype)
     return lookup(rows["order_id"], data.orders.set_index("order_id")[column])
-
-
-def build_confirmations(loaded: LoadResult, orders: pd.DataFrame, timezone: str) -> pd.DataFrame:
-    """Ship-confirmation rows with their confirmation instant and the order's channel."""
-    frame = loaded.frame("ship_confirmations")
-    at = positions(frame["order_id"], orders["order_id"]) if frame is not None else np.zeros(0, dtype=np.int64)
-    return _confirmations(loaded, orders, timezone, at)
 
 
 def _confirmations(loaded: LoadResult, orders: pd.DataFrame, timezone: str, at: npt.NDArray[np.int64]) -> pd.DataFrame:

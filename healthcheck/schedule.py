@@ -32,7 +32,7 @@ from healthcheck.insights import Events, Insights, build_insights, metric_events
 from healthcheck.loaders import LoadResult
 from healthcheck.marketplaces import Marketplace
 from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate
-from healthcheck.model import AuditData, merge_step, place_reports, release_memory
+from healthcheck.model import PLACED_REPORTS, AuditData, merge_step, place_reports, release_memory
 from healthcheck.orders import ORDER_SOURCES, order_keys, read_order_rows
 from healthcheck.plan import Plan, draft_plan, plan_needed, with_steps
 from healthcheck.shipcal import OperatingCalendar
@@ -49,9 +49,10 @@ def audit_data(
 
     On two threads for a large account: the order codes hashed on the second while this one reads each source
     row's values. The orders' SKUs are found last, in line: beside the placing of the other reports they were no
-    faster in whole audits once `skus.distinct_pairs` hashed one integer per row, and their peak came on top of
-    the placing's (docs/performance.md). The order reports among `release` are let go of (`LoadResult.release`)
-    as soon as their rows are read: on a large account they are most of what the process holds.
+    faster in whole audits once `skus.distinct_pairs` keyed each row by one integer, and their peak came on top
+    of the placing's (docs/performance.md). The order reports among `release` are let go of (`LoadResult.release`)
+    as soon as their rows are read: on a large account they are most of what the process holds; the placed
+    reports among them (`model.PLACED_REPORTS`) once they are placed.
     """
     rows = sum(len(frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None)
     with pool(2, "model", large=worth_threads(rows=rows)) as executor:
@@ -59,6 +60,9 @@ def audit_data(
         loaded.release(kind for kind in ORDER_SOURCES if kind in release)
         step = merge_step(loaded, marketplace, calendar, order_rows)
         data = place_reports(step, loaded, marketplace, config, calendar)
+    # The placed rows share the report's columns, except where the Multi-Channel orders' rows were left out: then
+    # they are a copy, and the report's frame would be held twice until the end.
+    loaded.release(kind for kind in PLACED_REPORTS if kind in release)
     release_memory()  # the merge's intermediate frames are gone
     return data
 

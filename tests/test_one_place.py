@@ -153,20 +153,24 @@ def test_the_plan_is_generic_a_new_metric_gets_one_from_its_spec_row(
 
 
 def test_after_the_model_a_metric_reads_an_order_reports_rows_only_where_its_spec_says_so() -> None:
-    """The order reports are let go of once merged (issue 16); a metric that reads one itself declares it in
-    `MetricSpec.reads_rows`, and reading one it did not declare is an error that names that fix."""
+    """The order reports are let go of once merged and the ship confirmations once placed (issue 16); a metric
+    that reads one itself declares it in `MetricSpec.reads_rows`, and reading one it did not declare is an error
+    that names that fix."""
     from healthcheck.audit import calendar_for
     from healthcheck.config import Config
     from healthcheck.loaders import load_inputs
     from healthcheck.marketplaces import get_marketplace
+    from healthcheck.model import PLACED_REPORTS
     from healthcheck.orders import ORDER_SOURCES
     from healthcheck.schedule import audit_data
 
     market = get_marketplace("US")
     loaded = load_inputs([Path(__file__).resolve().parents[1] / "sample_reports"], marketplace=market)
     config = Config()
-    data = audit_data(loaded, market, config, calendar_for(market, config), release=ORDER_SOURCES)
-    for kind in ORDER_SOURCES:
+    released = (*ORDER_SOURCES, *PLACED_REPORTS)
+    data = audit_data(loaded, market, config, calendar_for(market, config), release=released)
+    assert not data.confirmations.empty, "the ship confirmations are read from the model once placed"
+    for kind in released:
         assert data.has(kind), "a report let go of is still one the seller gave"
         with pytest.raises(LookupError, match="reads_rows"):
             data.loaded.frame(kind)

@@ -157,8 +157,9 @@ class MetricSpec:
     # Earlier definitions by name, for the dated rules that name one (metrics/rules.py).
     variants: tuple[tuple[str, Variant], ...] = ()
     program: str | None = None  # a program's metric (`--program`): in the audit only when the seller asks
-    # Order reports whose rows the metric reads itself (`data.loaded.frame`), not only through the model: the
-    # audit keeps them after the model, and lets go of the others (`LoadResult.release`).
+    # Order reports (or reports the model places, `model.PLACED_REPORTS`) whose rows the metric reads itself
+    # (`data.loaded.frame`), not only through the model: the audit keeps them after the model, and lets go of the
+    # others (`LoadResult.release`).
     reads_rows: tuple[str, ...] = ()
     target_allowed: bool = False  # Amazon says "no more than": a rate equal to the target still meets it
     rule: Rule | None = None  # the rule the resolved spec is judged by (registry.resolve sets it)
