@@ -507,3 +507,70 @@ def test_sorted_ids_are_the_distinct_ids_sorted(values: list[str]) -> None:
 
     for ids_given in (values, sorted(set(values))):
         assert sorted_ids(pd.Series(ids_given, dtype="str")) == tuple(sorted(set(ids_given)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    orders=st.lists(
+        st.tuples(st.integers(0, 4), st.sampled_from(["report", "computed", ""]), st.booleans()), min_size=1, max_size=8
+    ),
+    pairs=st.lists(st.tuples(st.integers(-1, 7), st.sampled_from(["A-1", "B-2", "C-3", "D-4"])), max_size=20),
+)
+def test_the_ship_by_mismatch_names_skus_by_the_plain_rule(
+    orders: list[tuple[int, str, bool]], pairs: list[tuple[int, str]]
+) -> None:
+    """`mismatch_warning` against its rule said plainly: each differing order counts once, under its SKU with the
+    most differing orders (a tie: the first SKU by name); the three SKUs with the most orders (a tie: by name),
+    each with the median handling time its orders' dates imply; an order with no purchase date is no SKU's."""
+    import datetime as dt
+    import statistics
+
+    from healthcheck.audit import calendar_for
+    from healthcheck.config import Config
+    from healthcheck.loaders.repeated import categorical_text
+    from healthcheck.marketplaces import get_marketplace
+    from healthcheck.orders import mismatch_warning
+    from healthcheck.shipcal import operating_days_between
+
+    day = dt.datetime(2026, 3, 2)
+    frame = pd.DataFrame(
+        {
+            "order_id": [f"111-0000000-000000{i}" for i in range(len(orders))],
+            "purchase_date": pd.Series(
+                [pd.NaT if not dated else day for _, _, dated in orders], dtype="datetime64[us]"
+            ),
+            "ship_by_date": pd.Series(
+                [day + dt.timedelta(days=shift) for shift, _, _ in orders], dtype="datetime64[us]"
+            ),
+            "computed_ship_by_date": pd.Series([day] * len(orders), dtype="datetime64[us]"),
+            "ship_by_source": pd.Series([source for _, source, _ in orders], dtype="category"),
+        }
+    )
+    pairs = list(dict.fromkeys((o if o < len(orders) else -1, sku) for o, sku in pairs))  # distinct, as the model's
+    skus = pd.DataFrame({"sku": categorical_text(pd.Series([sku for _, sku in pairs], dtype="str"))[0]})
+    config = Config()
+    calendar = calendar_for(get_marketplace("US"), config)
+    found = mismatch_warning(frame, skus, np.asarray([o for o, _ in pairs], dtype=np.int64), config, calendar)
+
+    differing = [i for i, (shift, source, _) in enumerate(orders) if source == "report" and shift != 0]
+    assert (found is None) == (not differing)
+    if found is None:
+        return
+    implied = operating_days_between(frame["purchase_date"], frame["ship_by_date"], calendar)
+    counted = [(o, sku) for o, sku in pairs if o in differing and not np.isnan(implied[o])]
+    weight = {sku: sum(1 for _, s in counted if s == sku) for _, sku in counted}
+    chosen: dict[int, str] = {}
+    for o, sku in sorted(counted, key=lambda p: (-weight[p[1]], p[1])):
+        chosen.setdefault(o, sku)
+    by_sku: dict[str, list[float]] = {}
+    for o, sku in chosen.items():
+        by_sku.setdefault(sku, []).append(float(implied[o]))
+    top = sorted(by_sku, key=lambda sku: (-len(by_sku[sku]), sku))[:3]
+    from healthcheck.wording import plural
+
+    hints = ", ".join(
+        f"{sku} ({plural(len(by_sku[sku]), 'order')}: Amazon's dates imply "
+        f"{plural(int(statistics.median(by_sku[sku])), 'day')})"
+        for sku in top
+    )
+    assert f"): {hints or 'no SKU given'}. E.g. order " in found
