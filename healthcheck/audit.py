@@ -21,7 +21,7 @@ from healthcheck.context import (
 )
 from healthcheck.errors import InputProblem
 from healthcheck.insights import Insights, OrderFact, order_facts
-from healthcheck.loaders import LoadResult, Progress, load_inputs
+from healthcheck.loaders import LoadResult, Progress, load_inputs, order_ids
 from healthcheck.loaders.kinds import KINDS_BY_NAME
 from healthcheck.marketplaces import DEFAULT_MARKETPLACE, Marketplace, get_marketplace
 from healthcheck.metrics import MetricResult, resolve
@@ -45,15 +45,16 @@ class Buyer:
     phone: str
 
 
-def buyer_contacts(loaded: LoadResult, order_ids: Iterable[str]) -> dict[str, Buyer]:
+def buyer_contacts(loaded: LoadResult, named: Iterable[str]) -> dict[str, Buyer]:
     """Buyer details from the order report (the download that carries them), for the orders a worklist names."""
     import pandas as pd
 
     frame = loaded.frame("order_report")
     if frame is None or not {"buyer_name", "buyer_email", "buyer_phone"} & set(frame.columns):
         return {}
-    wanted = frame.loc[member(frame["order_id"], pd.Series(sorted(set(order_ids)), dtype=object))]
-    wanted = wanted.drop_duplicates("order_id")
+    ids = order_ids(frame)
+    chosen = member(ids, pd.Series(sorted(set(named)), dtype=object))
+    wanted = frame.loc[chosen].assign(order_id=ids.loc[chosen]).drop_duplicates("order_id")
     columns = {
         name: wanted.get(name, pd.Series("", index=wanted.index)).fillna("").astype("str")
         for name in ("buyer_name", "buyer_email", "buyer_phone")

@@ -19,7 +19,7 @@ import pandas as pd
 
 from healthcheck.errors import HealthcheckError
 from healthcheck.frames import lowered_distinct
-from healthcheck.loaders import FILE_FIELD, ORDER_NO, LoadResult
+from healthcheck.loaders import FILE_FIELD, ORDER_NO, LoadResult, order_ids
 from healthcheck.loaders.kinds import KINDS_BY_NAME
 from healthcheck.marketplaces import (
     DEFAULT_MARKETPLACE,
@@ -124,7 +124,7 @@ def channel_counts(loaded: LoadResult, *, but: str | None = None) -> dict[str, i
     for frame in frames:
         distinct = lowered_distinct(frame["sales_channel"])
         codes = distinct.codes
-        order_key = frame[ORDER_NO].to_numpy() if numbered else frame["order_id"].to_numpy()
+        order_key = frame[ORDER_NO].to_numpy() if numbered else order_ids(frame).to_numpy()
         for index, value in enumerate(distinct.values.to_list()):
             code = marketplace_for_sales_channel(str(value or ""))
             rows = codes == index

@@ -13,7 +13,7 @@ import pandas as pd
 
 from healthcheck.frames import NAT, NEVER
 from healthcheck.joins import arrow_strings, positions
-from healthcheck.loaders import ORDER_NO
+from healthcheck.loaders import ORDER_NO, order_ids
 from healthcheck.loaders.parse import amazon_order_ids, amazon_order_numbers_of
 
 
@@ -95,7 +95,7 @@ class OrderKeys:
             self.numbers: npt.NDArray[np.int64] | None = np.asarray(uniques, dtype=np.int64)
             self.ids = amazon_order_ids(self.numbers)
         else:
-            ids = pd.concat([f["order_id"] for f in frames], ignore_index=True)
+            ids = pd.concat([order_ids(f) for f in frames], ignore_index=True)
             codes, self.ids, self.numbers = sorted_codes(ids)
         self.count = len(self.ids)
         bounds = np.cumsum([0, *(len(f) for f in frames)])

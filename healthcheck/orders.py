@@ -28,7 +28,7 @@ from healthcheck.frames import (
     micros,
 )
 from healthcheck.joins import lookup, member, positions
-from healthcheck.loaders import FILE_FIELD, LoadResult
+from healthcheck.loaders import FILE_FIELD, LoadResult, order_ids
 from healthcheck.loaders.repeated import from_codes, value_codes
 from healthcheck.marketplaces import Marketplace
 from healthcheck.order_keys import OrderKeys
@@ -320,7 +320,7 @@ def _cancel_reasons(loaded: LoadResult) -> pd.Series | None:
         given = report["buyer_cancel_reason"].fillna("").astype("str").str.strip()
         stated = given != ""
         reasons.append(
-            pd.DataFrame({"order_id": report.loc[stated, "order_id"], "reason": "buyer-requested: " + given[stated]})
+            pd.DataFrame({"order_id": order_ids(report.loc[stated]), "reason": "buyer-requested: " + given[stated]})
         )
     if not reasons:
         return None

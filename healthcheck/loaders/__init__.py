@@ -270,7 +270,7 @@ def load_inputs(
                 parts.setdefault(loaded.kind, []).append(loaded.typed)
                 if loaded.alone is not None:
                     alone[loaded.kind] = (*loaded.alone, len(inputs) - 1)
-                fields.setdefault(loaded.kind, set()).update(c for c in loaded.typed.columns if not c.startswith("_"))
+                fields.setdefault(loaded.kind, set()).update(_fields(loaded.typed))
         kinds = list(parts)
 
         def merge(kind: str) -> pd.DataFrame:
@@ -281,7 +281,7 @@ def load_inputs(
                 inputs[index].warnings.extend(dropped.warnings)
                 return frame.assign(**{FILE_FIELD: file_codes(len(frame), index)})
             if len({ORDER_NO in c.columns for c in chunks}) > 1:  # numbers for every row, or for none
-                chunks = [c.drop(columns=[ORDER_NO], errors="ignore") for c in chunks]
+                chunks = [c.assign(order_id=order_ids(c)).drop(columns=[ORDER_NO], errors="ignore") for c in chunks]
             frame = chunks[0] if len(chunks) == 1 else repeated.concat(chunks)
             return deduplicate(kind, frame, inputs)
 
@@ -340,10 +340,31 @@ def _load_one(
         numbers = parse.amazon_order_numbers(typed["order_id"])
         if numbers is not None:
             typed[ORDER_NO] = numbers
+            if _numbered(kind):
+                typed = typed.drop(columns=["order_id"])  # written back where read (`order_ids`)
     loaded.kind, loaded.typed = kind, typed
     scratch = InputFile(label)
     loaded.alone = (deduplicate(kind, typed.assign(**{FILE_FIELD: 0}), [scratch]), scratch)
     return loaded
+
+
+def order_ids(frame: pd.DataFrame) -> pd.Series:
+    """The frame's order ids: its `order_id` column, or the ids written back from their numbers (`ORDER_NO`) where
+    the loader held only those (`Column.numbered`: every id of the file an Amazon order id)."""
+    if "order_id" in frame.columns or ORDER_NO not in frame.columns:
+        return frame["order_id"]
+    return parse.amazon_order_ids(frame[ORDER_NO].to_numpy(dtype=np.int64)).set_axis(frame.index)
+
+
+def _numbered(kind: str) -> bool:
+    spec = KINDS_BY_NAME.get(kind)
+    return spec is not None and any(c.field == "order_id" and c.numbered for c in spec.columns)
+
+
+def _fields(frame: pd.DataFrame) -> set[str]:
+    """The fields a typed frame carries (its order ids too where only their numbers are held)."""
+    found = {c for c in frame.columns if not c.startswith("_")}
+    return found | {"order_id"} if ORDER_NO in frame.columns else found
 
 
 def _use_returning_allocator() -> None:

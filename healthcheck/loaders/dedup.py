@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 def deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.DataFrame:
     """Overlapping downloads must never double count (SPEC 1.5); every dropped row is counted."""
     value_columns = [c for c in frame.columns if not c.startswith("_")]
+    # Where the order ids are held as their numbers only (`Column.numbered`), the numbers stand for them.
+    order = "order_id" if "order_id" in frame.columns or ORDER_NO not in frame.columns else ORDER_NO
+    if order == ORDER_NO:
+        value_columns.append(ORDER_NO)
     key: list[str] | None = None
     if kind == "all_orders":
         # A column one download has and another lacks is NaN in the other's rows: read it as empty, or
@@ -35,9 +39,9 @@ def deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.D
         if bool((item != "").any()):
             sku = sku.where(item == "", -1)
         frame = frame.assign(_item=item, _sku=sku)
-        key = ["order_id", "_item", "_sku"]
+        key = [order, "_item", "_sku"]
     elif kind == "order_report":
-        key = ["order_id", "order_item_id"]
+        key = [order, "order_item_id"]
     if key is None:
         drop = duplicated_rows(frame, value_columns)
     else:
@@ -85,14 +89,14 @@ def duplicated_rows(frame: pd.DataFrame, columns: list[str], keep: Literal["firs
     as pandas, a fraction of the time.
     """
     # Item ids split the rows most, then order ids, then the SKU (an order's items differ in it); then the rest.
-    rank = {"order_id": 1, "sku": 2, "_sku": 2}
+    rank = {"order_id": 1, ORDER_NO: 1, "sku": 2, "_sku": 2}
     ordered = sorted(columns, key=lambda name: rank.get(name, 0 if name.endswith("_id") else 3))
     rows = np.arange(len(frame))
     group: npt.NDArray[np.int64] | None = None  # equal values of the columns so far share a group number
     for name in ordered:
         if len(rows) < 2:
             break
-        if name == "order_id" and ORDER_NO in frame.columns:
+        if name in ("order_id", ORDER_NO) and ORDER_NO in frame.columns:
             keys = frame[ORDER_NO].to_numpy(dtype=np.int64)[rows]  # one-to-one with the ids, worked out already
         else:
             column = frame[name] if len(rows) == len(frame) else frame[name].iloc[rows]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from healthcheck.loaders import order_ids
 from healthcheck.metrics.base import ComputeFn, EventsFn, Measurement, Window
 from healthcheck.model import ORDER_ROW, AuditData, member
 from healthcheck.selection import item_mask, order_mask
@@ -42,7 +43,7 @@ def prime_order_ids(data: AuditData) -> pd.Series | None:
     if frame is None or "is_prime" not in frame.columns:
         return None
     flags = frame["is_prime"].fillna(False).astype(bool)
-    return pd.Series(frame.loc[flags, "order_id"].drop_duplicates().to_numpy(), dtype=object)
+    return pd.Series(order_ids(frame.loc[flags]).drop_duplicates().to_numpy(), dtype=object)
 
 
 def prime_orders_data(data: AuditData) -> AuditData | None:

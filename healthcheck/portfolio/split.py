@@ -28,7 +28,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from healthcheck.errors import InputProblem
-from healthcheck.loaders import FILE_FIELD, InputFile, LoadResult
+from healthcheck.loaders import FILE_FIELD, InputFile, LoadResult, order_ids
 from healthcheck.loaders.repeated import value_codes
 from healthcheck.marketplaces import marketplace_for_id, marketplace_for_sales_channel
 
@@ -52,9 +52,9 @@ def order_marketplaces(loads: Mapping[str, LoadResult]) -> pd.Series:
     for loaded in loads.values():
         for kind in ORDER_SOURCES:
             frame = loaded.frame(kind)
-            if frame is None or frame.empty or "order_id" not in frame.columns:
+            if frame is None or frame.empty or "order_id" not in loaded.fields.get(kind, ()):
                 continue
-            codes = pd.Series(_channel_codes(frame), index=frame["order_id"].astype("str").to_numpy())
+            codes = pd.Series(_channel_codes(frame), index=order_ids(frame).astype("str").to_numpy())
             parts.append(codes[codes != _NONE])
     if not parts:
         return pd.Series(dtype=object)

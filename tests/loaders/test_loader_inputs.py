@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from healthcheck.loaders import LoadResult, load_inputs, reader
+from healthcheck.loaders import LoadResult, load_inputs, order_ids, reader
 from healthcheck.marketplaces import get_marketplace
 
 US = get_marketplace("US")
@@ -206,6 +206,27 @@ def test_more_than_fifty_bad_rows_are_all_counted(tmp_path: Path) -> None:
     assert len(result.frames["all_orders"]) == 100
 
 
+def test_downloads_with_and_without_amazon_order_ids_keep_every_id(tmp_path: Path) -> None:
+    """An order source's Amazon order ids are held as their numbers only; a download of the same kind whose ids are
+    not all Amazon ones brings the strings back for every row, and de-duplication still compares the ids."""
+    from healthcheck.loaders import ORDER_NO
+
+    amazon = write(tmp_path / "a.txt", AO_HEADER, ao("0000001"), ao("0000002"))
+    other = write(
+        tmp_path / "b.txt", AO_HEADER, ao("0000002"), ao("0000002").replace("111-0000000-0000002", "ORDER-7", 1)
+    )
+    alone = load_inputs([amazon], marketplace=US).frames["all_orders"]
+    assert "order_id" not in alone.columns and ORDER_NO in alone.columns
+    assert order_ids(alone).tolist() == ["111-0000000-0000001", "111-0000000-0000002"]
+    result = load_inputs([amazon, other], marketplace=US)
+    frame = result.frames["all_orders"]
+    assert ORDER_NO not in frame.columns
+    assert sorted(frame["order_id"]) == ["111-0000000-0000001", "111-0000000-0000002", "ORDER-7"]
+    assert order_ids(frame).equals(frame["order_id"])
+    assert result.fields["all_orders"] >= {"order_id", "sku"}
+    assert summary(result)[1]["skipped"] == {"duplicate": 1}
+
+
 # -- de-duplication (SPEC 1.5) ------------------------------------------------------------------------------------
 
 
@@ -227,7 +248,8 @@ def test_all_orders_overlap_later_last_updated_wins(tmp_path: Path) -> None:
         ao("0000004"),
     )
     result = load_inputs([newer, older], marketplace=US)
-    frame = result.frames["all_orders"].sort_values(["order_id", "sku"])
+    frame = result.frames["all_orders"]
+    frame = frame.assign(order_id=order_ids(frame)).sort_values(["order_id", "sku"])
     assert frame["order_id"].str[-1].tolist() == ["1", "2", "3", "3", "4"]
     assert frame["order_status"].tolist()[0] == "Cancelled"
     a, b = summary(result)
@@ -323,9 +345,9 @@ def test_two_hundred_thousand_rows_load(tmp_path: Path, monkeypatch: pytest.Monk
     seconds = rng.integers(0, 60 * 86400, rows)
     purchase = pd.to_datetime("2024-03-01T00:00:00Z") + pd.to_timedelta(seconds, unit="s")
     stamp = pd.Series(purchase.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
-    order_ids = pd.Series(order_numbers).map(lambda n: f"111-{n // 10_000_000:07d}-{n % 10_000_000:07d}")
+    ids = pd.Series(order_numbers).map(lambda n: f"111-{n // 10_000_000:07d}-{n % 10_000_000:07d}")
     skus = pd.Series(item).map(lambda n: f"SKU-{n}")
-    body = order_ids + "\t" + stamp + "\t" + stamp + "\tShipped\tMerchant\t" + skus + "\tShipped\t1"
+    body = ids + "\t" + stamp + "\t" + stamp + "\tShipped\tMerchant\t" + skus + "\tShipped\t1"
     path = tmp_path / "big.txt"
     path.write_bytes((AO_HEADER + "\n" + "\n".join(body) + "\n").encode())
     result = load_inputs([path], marketplace=US)
@@ -334,7 +356,7 @@ def test_two_hundred_thousand_rows_load(tmp_path: Path, monkeypatch: pytest.Monk
     assert (info["rows"], info["used_rows"], info["skipped"]) == (rows, rows, {})
     frame = result.frames["all_orders"]
     assert len(frame) == rows
-    assert frame["order_id"].nunique() == int(order_numbers[-1]) + 1 - int(order_numbers[0])
+    assert order_ids(frame).nunique() == int(order_numbers[-1]) + 1 - int(order_numbers[0])
     table = reader.read_table(path.read_bytes(), "big.txt", marketplace="US")  # the line numbers, on the fast path
     assert table.frame["_line"].iloc[-1] == rows + 1
     assert frame["purchase_ts"].notna().all()
