@@ -27,7 +27,7 @@ from healthcheck.fetch.manifest import is_fetch_manifest
 from healthcheck.loaders import parse, repeated
 from healthcheck.loaders.archive import REPORT_SUFFIXES, WORKBOOK_FIX, zip_members
 from healthcheck.loaders.dedup import deduplicate
-from healthcheck.loaders.kinds import FILE_FIELD, KINDS_BY_NAME, ORDER_NO, SELLER_PERFORMANCE
+from healthcheck.loaders.kinds import FILE_FIELD, KINDS_BY_NAME, ORDER_NO, SELLER_PERFORMANCE, order_column
 from healthcheck.loaders.large_file import read_large
 from healthcheck.loaders.normalize import typed_frame
 from healthcheck.loaders.own_outputs import own_output, read_head
@@ -351,7 +351,7 @@ def _load_one(
 def order_ids(frame: pd.DataFrame) -> pd.Series:
     """The frame's order ids: its `order_id` column, or the ids written back from their numbers (`ORDER_NO`) where
     the loader held only those (`Column.numbered`: every id of the file an Amazon order id)."""
-    if "order_id" in frame.columns or ORDER_NO not in frame.columns:
+    if order_column(frame.columns) == "order_id":
         return frame["order_id"]
     return parse.amazon_order_ids(frame[ORDER_NO].to_numpy(dtype=np.int64)).set_axis(frame.index)
 

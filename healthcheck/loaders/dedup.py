@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from healthcheck.loaders.kinds import FILE_FIELD, ORDER_NO
+from healthcheck.loaders.kinds import FILE_FIELD, ORDER_NO, order_column
 from healthcheck.loaders.reader import LINE_FIELD
 from healthcheck.loaders.repeated import value_codes
 from healthcheck.wording import plural
@@ -23,7 +23,7 @@ def deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.D
     """Overlapping downloads must never double count (SPEC 1.5); every dropped row is counted."""
     value_columns = [c for c in frame.columns if not c.startswith("_")]
     # Where the order ids are held as their numbers only (`Column.numbered`), the numbers stand for them.
-    order = "order_id" if "order_id" in frame.columns or ORDER_NO not in frame.columns else ORDER_NO
+    order = order_column(frame.columns)
     if order == ORDER_NO:
         value_columns.append(ORDER_NO)
     key: list[str] | None = None

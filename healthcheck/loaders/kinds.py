@@ -12,6 +12,7 @@ reading them cost a large account about a second (docs/decisions.md).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -20,6 +21,12 @@ FILE_FIELD = "_file"
 # An int64 per row: the number an Amazon order id's 17 digits make, present only when every order id of the frame
 # is one. Worked out on the loading threads, then used for de-duplication and by the model's order codes.
 ORDER_NO = "_order_no"
+
+
+def order_column(columns: Collection[str]) -> str:
+    """The column that names a frame's orders: `order_id`, or `ORDER_NO` where the loader held only the numbers
+    (`Column.numbered`)."""
+    return ORDER_NO if ORDER_NO in columns and "order_id" not in columns else "order_id"
 
 
 class ValueType(StrEnum):
