@@ -129,16 +129,12 @@ def _first_seen(
         packed[at : at + CHUNK_ROWS] |= np.arange(at, min(at + CHUNK_ROWS, count), dtype=np.int64)
     packed.sort()
     starts = np.ones(count, dtype=bool)  # where a run of one key starts
+    for at in range(1, count, CHUNK_ROWS):
+        keys = packed[at - 1 : at + CHUNK_ROWS] >> row_bits  # the chunk's keys and the one before them
+        np.not_equal(keys[1:], keys[:-1], out=starts[at : at + CHUNK_ROWS])
     ordered_flags = np.empty(count, dtype=bool)  # each packed key's row's flag
     for at in range(0, count, CHUNK_ROWS):
-        part = packed[at : at + CHUNK_ROWS]
-        ordered_flags[at : at + CHUNK_ROWS] = flags[part & ((1 << row_bits) - 1)]
-        if at:
-            np.not_equal(
-                part >> row_bits, packed[at - 1 : at - 1 + len(part)] >> row_bits, out=starts[at : at + CHUNK_ROWS]
-            )
-        else:
-            np.not_equal(part[1:] >> row_bits, part[:-1] >> row_bits, out=starts[1 : len(part)])
+        ordered_flags[at : at + CHUNK_ROWS] = flags[packed[at : at + CHUNK_ROWS] & ((1 << row_bits) - 1)]
     first = packed[starts]
     del packed
     rows = np.bitwise_and(first, (1 << row_bits) - 1)
