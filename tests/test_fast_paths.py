@@ -531,6 +531,7 @@ def test_the_ship_by_mismatch_names_skus_by_the_plain_rule(
     from healthcheck.marketplaces import get_marketplace
     from healthcheck.orders import mismatch_warning
     from healthcheck.shipcal import operating_days_between
+    from healthcheck.wording import plural
 
     day = dt.datetime(2026, 3, 2)
     frame = pd.DataFrame(
@@ -566,8 +567,6 @@ def test_the_ship_by_mismatch_names_skus_by_the_plain_rule(
     for o, sku in chosen.items():
         by_sku.setdefault(sku, []).append(float(implied[o]))
     top = sorted(by_sku, key=lambda sku: (-len(by_sku[sku]), sku))[:3]
-    from healthcheck.wording import plural
-
     hints = ", ".join(
         f"{sku} ({plural(len(by_sku[sku]), 'order')}: Amazon's dates imply "
         f"{plural(int(statistics.median(by_sku[sku])), 'day')})"
