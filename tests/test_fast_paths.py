@@ -104,6 +104,9 @@ rows = st.lists(
         st.sampled_from(["x", "y", None]),
         st.one_of(st.none(), st.integers(0, 2)),
         st.sampled_from([None, "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"]),
+        st.sampled_from(["1", "2", None]),
+        # Too large to pack beside the group numbers: narrowed after a first id column, they are ranked first.
+        st.sampled_from(["9000000000000000000", "9000000000000000001", "1", None]),
     ),
     max_size=30,
 )
@@ -118,9 +121,11 @@ def test_duplicated_rows_matches_pandas(data: list[tuple[object, ...]], keep: st
             "sku": pd.Series([r[1] for r in data], dtype="str"),
             "quantity": pd.Series([r[2] for r in data], dtype="Int64"),
             "ts": pd.to_datetime(pd.Series([r[3] for r in data], dtype=object), utc=True),
+            "order_item_id": pd.Series([r[4] for r in data], dtype="str"),
+            "shipment_id": pd.Series([r[5] for r in data], dtype="str"),
         }
     )
-    columns = ["sku", "quantity", "ts", "order_id"]
+    columns = ["sku", "quantity", "ts", "order_id", "order_item_id", "shipment_id"]
     want = frame.duplicated(subset=columns, keep=keep)  # type: ignore[arg-type]
     assert duplicated_rows(frame, columns, keep=keep).tolist() == want.tolist()  # type: ignore[arg-type]
 

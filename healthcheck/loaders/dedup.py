@@ -101,18 +101,39 @@ def duplicated_rows(frame: pd.DataFrame, columns: list[str], keep: Literal["firs
         else:
             column = frame[name] if len(rows) == len(frame) else frame[name].iloc[rows]
             keys = _narrowing_keys(column, numeric=name.endswith("_id"))
-        if group is None:
-            group = keys  # the first column's keys as they are: no need to number them
-        else:
-            codes, uniques = pd.factorize(keys)
-            # Both numbered densely, so the pair fits an int64: (group, value) -> one number per distinct pair.
-            group = pd.factorize(pd.factorize(group)[0].astype(np.int64) * (len(uniques) + 1) + codes)[0]
-        again = pd.Series(group).duplicated(keep=False).to_numpy()
-        rows, group = rows[again], np.asarray(group, dtype=np.int64)[again]
+        if group is not None:
+            # (group, value) -> one int64 per distinct pair: the values numbered densely first where they are too
+            # large to pack beside the group numbers.
+            low, high = (int(keys.min()), int(keys.max())) if len(keys) else (0, 0)
+            if low < 0 or (high + 1) * (int(group.max()) + 1) >= 1 << 62:
+                keys = _runs(keys)[0]
+                high = int(keys.max())
+            keys = group * (high + 1) + keys
+        group, again = _runs(keys)
+        rows, group = rows[again], group[again]
     found = np.zeros(len(frame), dtype=bool)
     if len(rows) >= 2:
         found[rows] = frame[columns].iloc[rows].duplicated(keep=keep).to_numpy()
     return pd.Series(found, index=frame.index)
+
+
+def _runs(keys: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Each key's rank among the distinct keys (0, 1, ... in sorted order), and whether it comes more than once.
+
+    By a sort, not a hash table: numpy's sort of int64 is vectorised, and pandas' hashing of millions of keys
+    misses the cache on almost every lookup (docs/performance.md, session 9).
+    """
+    order = np.argsort(keys)
+    ordered = keys[order]
+    starts = np.ones(len(keys), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    rank = np.cumsum(starts) - 1
+    sizes = np.diff(np.flatnonzero(starts), append=len(keys))
+    codes = np.empty(len(keys), dtype=np.int64)
+    codes[order] = rank
+    repeated = np.empty(len(keys), dtype=bool)
+    repeated[order] = (sizes > 1)[rank]
+    return codes, repeated
 
 
 def _narrowing_keys(column: pd.Series, *, numeric: bool) -> npt.NDArray[np.int64]:
