@@ -49,7 +49,7 @@ from healthcheck.orders import (
     mismatch_warning,
 )
 from healthcheck.shipcal import OperatingCalendar
-from healthcheck.skus import order_skus
+from healthcheck.skus import FoundPairs, find_pairs, order_skus
 from healthcheck.wording import plural, verb
 
 # Re-exported: the metrics, actions and insights read them from the model.
@@ -308,12 +308,14 @@ def merge_step(
     return MergedOrders(orders, rows.merged, at)
 
 
-def order_items(step: MergedOrders, config: Config, calendar: OperatingCalendar) -> tuple[pd.DataFrame, str | None]:
-    """The distinct SKUs of each Amazon order, and the warning when the ship-by dates Amazon gives and the
-    settings give disagree (`orders.mismatch_warning`)."""
-    # The Multi-Channel orders' items are left out as the pairs are found (a copy of the frame after was the
+def order_items(
+    step: MergedOrders, config: Config, calendar: OperatingCalendar, found: FoundPairs | None
+) -> tuple[pd.DataFrame, str | None]:
+    """The distinct SKUs of each Amazon order (from `skus.find_pairs`), and the warning when the ship-by dates
+    Amazon gives and the settings give disagree (`orders.mismatch_warning`)."""
+    # The Multi-Channel orders' items are left out before the frame is built (a copy of the frame after was the
     # five-million-order audit's peak); each item's row among the orders, -1 for the log's orders.
-    skus, pair_orders = order_skus(step.merged, leave_out=step.non_amazon)
+    skus, pair_orders = order_skus(found, leave_out=step.non_amazon)
     rows = _order_rows(step, pair_orders)
     mismatch = mismatch_warning(step.orders, skus, rows, config, calendar)
     skus[ORDER_ROW] = rows
@@ -338,9 +340,11 @@ def place_reports(
     marketplace: Marketplace,
     config: Config,
     calendar: OperatingCalendar,
+    pairs: Callable[[], FoundPairs | None] | None = None,
 ) -> AuditData:
     """The model's second step: the other reports' rows placed on the merged orders (confirmations, defects),
-    every row left out counted, and the orders' SKUs (`order_items`), last."""
+    every row left out counted, and the orders' SKUs (`order_items`), last. `pairs()` gives
+    `skus.find_pairs(step.merged)` (the caller may have it worked out on another thread meanwhile)."""
     orders, merged, non_amazon = step.orders, step.merged, step.non_amazon
 
     def locate(ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
@@ -413,7 +417,8 @@ def place_reports(
     buyer_request_known = "buyer_requested" in loaded.fields.get("order_report", set()) or bool(
         {"buyer_requested", "cancelled_by"} & loaded.fields.get("cancellations", set())
     )
-    found_items, mismatch = order_items(step, config, calendar)
+    found = pairs() if pairs is not None else find_pairs(merged)
+    found_items, mismatch = order_items(step, config, calendar, found)
     if mismatch:
         warnings.append(mismatch)
     return AuditData(

@@ -5,11 +5,11 @@ take about the time of the longer one on two cores. The rest of the package is w
 which starts a thread or takes an executor:
 
 1. Reading files: one map over the files (`loaders.load_inputs`).
-2. The model's two overlaps (`audit_data`), each kept because interleaved runs with and without it show it worth
-   half a second of a million-order audit: the order codes hashed beside the reading of each row's values, and
-   the orders' SKUs found beside the placing of the other reports (dropped in session 6 when it measured as
-   nothing; measured again once the model's other steps had got faster, it was 0.5 s). The Multi-Channel orders
-   taken out beside the defects was worth nothing measurable and went (docs/performance.md).
+2. The model's two overlaps (`audit_data`), each kept because interleaved runs with and without it showed it
+   worth 0.3-0.5 s of a million-order audit: the order codes worked out beside the reading of each row's values,
+   and the orders' distinct SKUs found (`skus.find_pairs`) beside the merge of the orders, which they do not
+   need (beside the shorter placing of the other reports, in session 6, they were worth nothing). The
+   Multi-Channel orders taken out beside the defects was worth nothing measurable and went (docs/performance.md).
 3. Metrics, then what follows from them (`measure`, `follow_up`): maps over independent tasks.
 
 Every map gathers its results in the order of its tasks (never "as completed"), so nothing the audit reports
@@ -36,6 +36,7 @@ from healthcheck.model import PLACED_REPORTS, AuditData, merge_step, place_repor
 from healthcheck.orders import ORDER_SOURCES, order_keys, read_order_rows
 from healthcheck.plan import Plan, draft_plan, plan_needed, with_steps
 from healthcheck.shipcal import OperatingCalendar
+from healthcheck.skus import find_pairs
 
 
 def audit_data(
@@ -47,19 +48,19 @@ def audit_data(
 ) -> AuditData:
     """Derive the audit frames and account for every row that will not be used (SPEC 1.5): the model's steps.
 
-    On two threads for a large account: the order codes hashed on the second while this one reads each source
-    row's values. The orders' SKUs are found last, in line: beside the placing of the other reports they were no
-    faster in whole audits once `skus.distinct_pairs` keyed each row by one integer, and their peak came on top
-    of the placing's (docs/performance.md). The order reports among `release` are let go of (`LoadResult.release`)
-    as soon as their rows are read: on a large account they are most of what the process holds; the placed
-    reports among them (`model.PLACED_REPORTS`) once they are placed.
+    On two threads for a large account: the order codes worked out on the second while this one reads each source
+    row's values; then the orders' distinct SKUs found there (`skus.find_pairs`) while this one merges the orders.
+    The order reports among `release` are let go of (`LoadResult.release`) as soon as their rows are read: on a
+    large account they are most of what the process holds; the placed reports among them
+    (`model.PLACED_REPORTS`) once they are placed.
     """
     rows = sum(len(frame) for kind in ORDER_SOURCES if (frame := loaded.frame(kind)) is not None)
     with pool(2, "model", large=worth_threads(rows=rows)) as executor:
         order_rows = read_order_rows(loaded, config, beside(executor, partial(order_keys, loaded)))
         loaded.release(kind for kind in ORDER_SOURCES if kind in release)
+        pairs = beside(executor, partial(find_pairs, order_rows.merged))
         step = merge_step(loaded, marketplace, calendar, order_rows)
-        data = place_reports(step, loaded, marketplace, config, calendar)
+        data = place_reports(step, loaded, marketplace, config, calendar, pairs)
     # The placed rows share the report's columns, except where the Multi-Channel orders' rows were left out: then
     # they are a copy, and the report's frame would be held twice until the end.
     loaded.release(kind for kind in PLACED_REPORTS if kind in release)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -11,33 +12,33 @@ import pandas as pd
 
 from healthcheck.loaders.parse import CHUNK_ROWS
 from healthcheck.loaders.repeated import from_codes, value_codes
-from healthcheck.order_keys import OrderKeys
 from healthcheck.orders import Merged
 
 Pairs = tuple[pd.DataFrame, npt.NDArray[np.int64]]
 
 
-def order_skus(merged: Merged, leave_out: npt.NDArray[np.bool_] | None = None) -> Pairs:
-    """The distinct (order, SKU) pairs, and each pair's order code (-1 for an order only the log knows); the
-    pairs of the orders `leave_out` marks (per order code) are left out before the frame is built."""
-    if merged.keys is None:
-        columns = {"order_id": "str", "sku": "str", "cancelled": "bool"}
-        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()}), np.zeros(0, np.int64)
-    return _order_skus(merged.keys, merged.sku_parts, merged.cancel_log, leave_out)
+@dataclass(frozen=True)
+class FoundPairs:
+    """The distinct (order, SKU) pairs of the order sources' rows and the cancellations log (`find_pairs`), the
+    Multi-Channel orders' among them: which orders those are, the merge says later (`order_skus`)."""
+
+    orders: npt.NDArray[np.int64]  # each pair's order code; from `known` on, an order only the log knows
+    skus: pd.Series  # Categorical
+    cancelled: npt.NDArray[np.bool_]
+    ids: pd.Series  # the order id of each code
+    known: int  # the order sources' order codes (`OrderKeys.count`)
 
 
-def _order_skus(
-    keys: OrderKeys,
-    parts: Sequence[tuple[int, pd.Series, npt.NDArray[np.bool_]]],
-    log: pd.DataFrame | None,
-    leave_out: npt.NDArray[np.bool_] | None,
-) -> Pairs:
-    """Distinct (order_id, sku) pairs, with whether that item was cancelled (All Orders or the cancellation log).
+def find_pairs(merged: Merged) -> FoundPairs | None:
+    """The distinct (order code, SKU) pairs, with whether that item was cancelled (All Orders or the cancellation
+    log), in the order they are first seen (sources in rank order, then the log); None without order codes.
 
-    Pairs come in the order they are first seen (sources in rank order, then the log).
-    """
+    It reads only the codes and SKUs `orders.read_order_rows` kept, so it can run while the orders are merged."""
+    keys, log = merged.keys, merged.cancel_log
+    if keys is None:
+        return None
     sources: list[tuple[npt.NDArray[np.int64], pd.Series, npt.NDArray[np.bool_]]] = [
-        (keys.codes[part], sku, cancelled) for part, sku, cancelled in parts
+        (keys.codes[part], sku, cancelled) for part, sku, cancelled in merged.sku_parts
     ]
     ids = keys.ids
     if log is not None and "sku" in log:
@@ -49,8 +50,18 @@ def _order_skus(
         ids = pd.concat([ids, pd.Series(unknown_ids, dtype=ids.dtype)], ignore_index=True)
         sources.append((at, logged["sku"].astype("str"), np.ones(len(logged), dtype=bool)))
     pair_orders, pair_skus, cancelled = distinct_pairs(sources)
+    return FoundPairs(pair_orders, pair_skus, cancelled, ids, keys.count)
+
+
+def order_skus(found: FoundPairs | None, leave_out: npt.NDArray[np.bool_] | None = None) -> Pairs:
+    """The pairs as a frame (order_id, sku, cancelled), and each pair's order code (-1 for an order only the log
+    knows); the pairs of the orders `leave_out` marks (per order code) are left out before the frame is built."""
+    if found is None:
+        columns = {"order_id": "str", "sku": "str", "cancelled": "bool"}
+        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()}), np.zeros(0, np.int64)
+    pair_orders, pair_skus, cancelled = found.orders, found.skus, found.cancelled
     if leave_out is not None and len(leave_out):
-        known = np.flatnonzero(pair_orders < keys.count)
+        known = np.flatnonzero(pair_orders < found.known)
         drop = np.zeros(len(pair_orders), dtype=bool)
         drop[known] = leave_out[pair_orders[known]]
         if drop.any():
@@ -60,10 +71,10 @@ def _order_skus(
                 cancelled[~drop],
             )
     frame = pd.DataFrame(
-        {"order_id": ids.take(pair_orders).reset_index(drop=True), "sku": pair_skus, "cancelled": cancelled},
+        {"order_id": found.ids.take(pair_orders).reset_index(drop=True), "sku": pair_skus, "cancelled": cancelled},
         copy=False,  # the columns are this frame's alone
     )
-    return frame, np.where(pair_orders < keys.count, pair_orders, -1)
+    return frame, np.where(pair_orders < found.known, pair_orders, -1)
 
 
 def distinct_pairs(
