@@ -60,7 +60,8 @@ def _may_hold_control(array: pa.Array | pa.ChunkedArray) -> bool:
         if len(buffers) < 3 or buffers[2] is None:
             continue
         data = np.frombuffer(buffers[2], dtype=np.uint8)
-        if len(data) and (int(data.min()) < 0x20 or bool((data == 0x7F).any())):
+        # DEL is checked for only where a byte is that high: ASCII text makes no temporary of its bytes.
+        if len(data) and (int(data.min()) < 0x20 or (int(data.max()) >= 0x7F and bool((data == 0x7F).any()))):
             return True
     return False
 

@@ -26,7 +26,9 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
     """Parse every declared column; drop (and report) rows whose needed values are missing or unparseable."""
     frame = table.frame
     out: dict[str, pd.Series] = {}
-    bad_reasons = pd.Series("", index=frame.index, dtype="str")
+    # Why each left-out row is bad, made at the first bad value: a clean file of millions of rows needs no column
+    # of empty strings.
+    bad_reasons: pd.Series | None = None
     whole_file: str | None = None  # one message for a file all of whose rows fail alike (a wrong marketplace)
     # Spreadsheet-written dates (`4/19/2024 16:29`) read in the marketplace's day/month order.
     order = date_order_of(feedback_date_format)
@@ -37,7 +39,8 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
             column, frame[column.field], table.kind, timezone, feedback_date_format, order
         )
         broken, why = guard.damaged(frame[column.field], values, column.type)
-        bad = bad | broken
+        if why:
+            bad = bad | broken
         if column.type is ValueType.ID:
             mangled = parse.scientific_id_mask(frame[column.field])
             if bool(mangled.any()):
@@ -58,6 +61,8 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
                         ~broken[unusable],
                         f"`{column.header}` {why}; the row was left out (re-download the report, or correct the value)",
                     )
+                if bad_reasons is None:
+                    bad_reasons = pd.Series("", index=frame.index, dtype="str")
                 bad_reasons = bad_reasons.where(~unusable | (bad_reasons != ""), reason)
                 if (
                     table.kind is FEEDBACK
@@ -78,6 +83,8 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
     # typed frame a second time, at the read's peak).
     typed = pd.DataFrame(out, index=frame.index, copy=False)
     typed[LINE_FIELD] = frame[LINE_FIELD]
+    if bad_reasons is None:
+        return _finish(table.kind, typed).reset_index(drop=True)
     bad_rows = bad_reasons != ""
     if whole_file is not None:
         # Not one line per row: every date is in another marketplace's format, so it is one mistake (SPEC 1.3).

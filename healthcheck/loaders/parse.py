@@ -55,7 +55,7 @@ def clean_text_and_blank(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     if _may_need_trim(array):
         array = pc.utf8_trim_whitespace(array)
         values = pd.Series(array, index=values.index, dtype="str")
-    return values, pd.Series(_lengths(array) == 0, index=values.index, dtype=bool)  # stripped: empty is length 0
+    return values, pd.Series(_empties(array), index=values.index, dtype=bool)  # stripped: empty is length 0
 
 
 def blank(values: pd.Series) -> pd.Series:
@@ -64,7 +64,7 @@ def blank(values: pd.Series) -> pd.Series:
     if array is None:
         return clean_text(values) == ""
     if not _may_need_trim(array):
-        return pd.Series(_lengths(array) == 0, index=values.index, dtype=bool)
+        return pd.Series(_empties(array), index=values.index, dtype=bool)
     empty = pc.or_(pc.equal(array, ""), pc.utf8_is_space(array))  # the white space the strip removes
     return pd.Series(empty.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
@@ -88,6 +88,12 @@ def _lengths(array: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.int64]:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
+def _empties(array: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.bool_]:
+    """Whether each value is the empty string: equal neighbouring offsets, with no column of lengths between."""
+    parts = [np.equal(offsets[1:], offsets[:-1]) for offsets, _ in _string_chunks(array)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
 def holds_byte(array: pa.Array | pa.ChunkedArray, byte: int) -> bool:
     """Whether any value of a null-free string column contains `byte` (an ASCII character): one scan of the
     values' bytes where they lie, many times faster than a substring search value by value."""
@@ -99,13 +105,20 @@ def holds_byte(array: pa.Array | pa.ChunkedArray, byte: int) -> bool:
 
 def _may_need_trim(array: pa.Array | pa.ChunkedArray) -> bool:
     """Whether some value may start or end with white space: its first or last byte is a space or a control
-    character, or not ASCII (Unicode white space such as U+00A0 or U+3000). Only two bytes per value are looked
-    at, in place; when this says no, `utf8_trim_whitespace` would return every value unchanged."""
+    character, or not ASCII (Unicode white space such as U+00A0 or U+3000). When this says no,
+    `utf8_trim_whitespace` would return every value unchanged.
+
+    A chunk whose bytes are all printable ASCII is settled by its lowest and highest byte (two passes, no
+    temporaries: ids, dates and numbers); only another chunk's first and last bytes are looked at, in place."""
     for offsets, data in _string_chunks(array):
+        low, high = int(offsets[0]), int(offsets[-1])
+        if high <= low:
+            continue  # every value empty
+        held = data[low:high]
+        if int(held.min()) > 0x20 and int(held.max()) < 0x7F:
+            continue
         starts, ends = offsets[:-1], offsets[1:]
         filled = ends > starts
-        if not filled.any():
-            continue
         first, last = data[starts[filled]], data[ends[filled] - 1]
         if bool(((first <= 0x20) | (first >= 0x7F) | (last <= 0x20) | (last >= 0x7F)).any()):
             return True
@@ -119,13 +132,13 @@ def parse_instants(values: pd.Series, timezone: str, date_order: str = MONTH_FIR
     only the values ISO parsing rejected are tried that way, so clean files pay nothing for it.
     """
     text = clean_text(values)
+    canonical = _canonical_instants(text, timezone)  # empty values are NaT there too
+    if canonical is not None:
+        return canonical, pd.Series(False, index=values.index)
     empty = text == ""
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
     if bool(empty.all()):
         return result, pd.Series(False, index=values.index)
-    canonical = _canonical_instants(text, timezone)
-    if canonical is not None:
-        return canonical, pd.Series(False, index=values.index)
     # One anchored regex pass over a clean column: ISO with an offset (Amazon's order and shipment reports), else
     # ISO without one (local time); anything else with a zone written some other way still goes to pandas, but
     # a value with no zone at all is never read as UTC.
