@@ -24,6 +24,7 @@ from healthcheck.loaders.parse import (
     blank,
     clean_text,
     clean_text_and_blank,
+    parse_bools,
     parse_floats,
     parse_instants,
     parse_ints,
@@ -128,6 +129,30 @@ def test_duplicated_rows_matches_pandas(data: list[tuple[object, ...]], keep: st
     columns = ["sku", "quantity", "ts", "order_id", "order_item_id", "shipment_id"]
     want = frame.duplicated(subset=columns, keep=keep)  # type: ignore[arg-type]
     assert duplicated_rows(frame, columns, keep=keep).tolist() == want.tolist()  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.builds(
+            "".join,
+            st.lists(
+                st.sampled_from([" ", "\t", "\xa0", "y", "Y", "es", "n", "O", "true", "False", "1", "0", "x"]),
+                max_size=3,
+            ),
+        ),
+        max_size=20,
+    )
+)
+def test_bools_read_once_per_distinct_value_as_row_by_row(values: list[str]) -> None:
+    """`parse_bools` reads each distinct value once; the rule, row by row: stripped and lower-cased, a word of
+    `true`/`false` or Y/N/yes/no/1/0 is read, empty is unknown, anything else is unknown and bad (SPEC 1.4)."""
+    read, bad = parse_bools(pd.Series(values, dtype="str"))
+    words = [v.strip().lower() for v in values]
+    truth = {"true": True, "t": True, "y": True, "yes": True, "1": True}
+    truth |= {"false": False, "f": False, "n": False, "no": False, "0": False}
+    assert [None if pd.isna(v) else bool(v) for v in read] == [truth.get(w) for w in words]
+    assert bad.tolist() == [w != "" and w not in truth for w in words]
 
 
 @settings(max_examples=200, deadline=None)

@@ -332,7 +332,19 @@ def normalise_amounts(text: pd.Series) -> pd.Series:
 
 
 def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """true/false, Y/N, yes/no, any case (SPEC 1.4); empty is unknown (NA), not false."""
+    """true/false, Y/N, yes/no, any case (SPEC 1.4); empty is unknown (NA), not false.
+
+    Read once per distinct value (a column holds a handful), not once per row."""
+    codes, uniques = pd.factorize(values)
+    if not bool((codes < 0).any()):
+        words = clean_text(pd.Series(uniques, dtype="str")).str.lower()
+        truth = np.full(len(words), -1, dtype=np.int8)  # per distinct value: 1 true, 0 false, -1 neither
+        truth[words.isin(_TRUE).to_numpy(dtype=bool)] = 1
+        truth[words.isin(_FALSE).to_numpy(dtype=bool)] = 0
+        unread = (truth < 0) & (words != "").to_numpy(dtype=bool)
+        known = truth[codes]
+        result = pd.Series(pd.arrays.BooleanArray(known == 1, known < 0), index=values.index)
+        return result, pd.Series(unread[codes], index=values.index)
     text = clean_text(values).str.lower()
     result = pd.Series(pd.NA, index=values.index, dtype="boolean")
     result[text.isin(_TRUE)] = True
