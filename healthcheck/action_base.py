@@ -10,7 +10,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from healthcheck.model import AuditData
-from healthcheck.selection import item_mask
+from healthcheck.selection import items_of
 
 
 class Effect(StrEnum):
@@ -90,7 +90,7 @@ def sku_counts(data: AuditData, order_ids: pd.Series, *, cancelled_only: bool = 
 
     With `cancelled_only`, an order's cancelled items are named where the reports say which they were.
     """
-    items = data.items.loc[item_mask(data, order_ids)]
+    items = items_of(data, order_ids)
     if cancelled_only and not items.empty:
         known = items.groupby("order_id")["cancelled"].transform("any")
         items = items.loc[items["cancelled"] | ~known]

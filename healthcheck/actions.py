@@ -30,7 +30,7 @@ from healthcheck.order_actions import (
     expired_action,
     overdue_action,
 )
-from healthcheck.selection import item_mask
+from healthcheck.selection import items_of
 from healthcheck.shipcal import operating_days_between
 from healthcheck.wording import plural, the_title, verb
 
@@ -66,7 +66,7 @@ def handling_time_action(data: AuditData, window: Window, as_of: dt.date, metric
     confirm_day = local_dates(late["conf_ts"], tz).astype("datetime64[us]")
     needed = operating_days_between(purchase_day, confirm_day, data.calendar).fillna(0).astype("int64")
     # The few late orders' items first (arrow hash lookups): merging on a million id strings costs far more.
-    items = data.items.loc[item_mask(data, late["order_id"]), ["order_id", "sku"]]
+    items = items_of(data, late["order_id"])[["order_id", "sku"]]
     by_sku = late[["order_id"]].assign(needed=needed.to_numpy()).merge(items, on="order_id", how="inner")
     per_sku = by_sku.groupby("sku").agg(orders=("order_id", "nunique"), needed=("needed", "max"))
     configured = data.config.handling_days_by_sku

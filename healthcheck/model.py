@@ -118,7 +118,8 @@ class AuditData:
     config: Config
     calendar: OperatingCalendar
     orders: pd.DataFrame  # one row per order
-    items: pd.DataFrame  # order_id, sku, cancelled, ORDER_ROW: the distinct SKUs of each order
+    items: pd.DataFrame  # sku, cancelled, ORDER_ROW (LOG_ORDER_ID): the distinct SKUs of each order; ids from
+    # `selection.item_order_ids`
     confirmations: pd.DataFrame  # ship-confirmation rows with `conf_ts` and the order's channel
     defects: pd.DataFrame  # order_id, defect ('negative_feedback' | 'a_to_z_claim' | 'chargeback'), source
     unmatched_defects: list[dict[str, str]]

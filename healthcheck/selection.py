@@ -12,6 +12,7 @@ import pandas as pd
 from healthcheck.joins import member, positions
 from healthcheck.model import ORDER_ROW, AuditData
 from healthcheck.order_keys import amazon_numbers, rows_of
+from healthcheck.skus import LOG_ORDER_ID
 
 
 def _sorted_order_numbers(data: AuditData) -> npt.NDArray[np.int64] | None:
@@ -50,18 +51,42 @@ def order_mask(data: AuditData, ids: pd.Series) -> pd.Series:
 
 
 def item_mask(data: AuditData, ids: pd.Series) -> pd.Series:
-    """`member(data.items["order_id"], ids)`: which items belong to orders among `ids`, joined on each item's order
+    """`member(item_order_ids(data), ids)`: which items belong to orders among `ids`, joined on each item's order
     row (`ORDER_ROW`); the items of orders only the cancellations log knows are matched by id."""
     items = data.items
     hits = _order_hits(data, ids) if ORDER_ROW in items.columns else None
     if hits is None:
-        return member(items["order_id"], ids)
+        return member(item_order_ids(data), ids)
     rows = items[ORDER_ROW].to_numpy(dtype=np.int64)
     found = np.append(hits, False)[rows]  # row -1 reads the appended False
     unplaced = rows < 0
     if bool(unplaced.any()):
-        found[unplaced] = member(items["order_id"].loc[unplaced], ids).to_numpy(dtype=bool)
+        found[unplaced] = member(item_order_ids(data, items.loc[unplaced]), ids).to_numpy(dtype=bool)
     return pd.Series(found, index=items.index)
+
+
+def items_of(data: AuditData, ids: pd.Series) -> pd.DataFrame:
+    """The items of the orders among `ids` (`item_mask`), each with its order id (`order_id`)."""
+    items = data.items.loc[item_mask(data, ids)]
+    return items if "order_id" in items.columns else items.assign(order_id=item_order_ids(data, items))
+
+
+def item_order_ids(data: AuditData, items: pd.DataFrame | None = None) -> pd.Series:
+    """The order id of each of `items` (rows of `data.items`; all of them by default).
+
+    The model's items hold no ids: an item's order id is its order's (`ORDER_ROW`), or, for an order only the
+    cancellations log knows, `LOG_ORDER_ID`. Frames cut from them by id (a program's) carry `order_id` itself."""
+    items = data.items if items is None else items
+    if "order_id" in items.columns:
+        return items["order_id"]
+    rows = items[ORDER_ROW].to_numpy(dtype=np.int64)
+    placed = rows >= 0
+    if bool(placed.all()):
+        return pd.Series(data.orders["order_id"].take(rows).array, index=items.index, dtype="str")
+    ids = np.empty(len(rows), dtype=object)
+    ids[placed] = data.orders["order_id"].take(rows[placed]).to_numpy(dtype=object)
+    ids[~placed] = items[LOG_ORDER_ID].to_numpy(dtype=object)[~placed]
+    return pd.Series(ids, index=items.index, dtype="str")
 
 
 def item_order_rows(data: AuditData) -> npt.NDArray[np.int64]:

@@ -16,6 +16,11 @@ from healthcheck.orders import Merged
 
 Pairs = tuple[pd.DataFrame, npt.NDArray[np.int64]]
 
+# In `AuditData.items`, for the items of an order only the cancellations log knows (no row among the orders): its
+# id, a Categorical of those few ids, missing for every other item. The other items' ids are their orders'
+# (`ORDER_ROW`): `selection.item_order_ids` reads them, so five million orders' items hold no id strings.
+LOG_ORDER_ID = "_log_order_id"
+
 
 @dataclass(frozen=True)
 class FoundPairs:
@@ -25,7 +30,7 @@ class FoundPairs:
     orders: npt.NDArray[np.int64]  # each pair's order code; from `known` on, an order only the log knows
     skus: pd.Series  # Categorical
     cancelled: npt.NDArray[np.bool_]
-    ids: pd.Series  # the order id of each code
+    log_ids: pd.Index  # the ids of the orders only the log knows, by code from `known` on
     known: int  # the order sources' order codes (`OrderKeys.count`)
 
 
@@ -40,25 +45,26 @@ def find_pairs(merged: Merged) -> FoundPairs | None:
     sources: list[tuple[npt.NDArray[np.int64], pd.Series, npt.NDArray[np.bool_]]] = [
         (keys.codes[part], sku, cancelled) for part, sku, cancelled in merged.sku_parts
     ]
-    ids = keys.ids
+    log_ids = pd.Index([], dtype="str")
     if log is not None and "sku" in log:
         logged = log.loc[log["sku"].fillna("") != "", ["order_id", "sku"]]
         at = keys.locate(logged["order_id"])
         # Orders only the log knows get codes after the known ones.
         unknown_codes, unknown_ids = pd.factorize(logged["order_id"].loc[at < 0])
         at[at < 0] = keys.count + unknown_codes
-        ids = pd.concat([ids, pd.Series(unknown_ids, dtype=ids.dtype)], ignore_index=True)
+        log_ids = pd.Index(unknown_ids, dtype="str")
         sources.append((at, logged["sku"].astype("str"), np.ones(len(logged), dtype=bool)))
     pair_orders, pair_skus, cancelled = distinct_pairs(sources)
-    return FoundPairs(pair_orders, pair_skus, cancelled, ids, keys.count)
+    return FoundPairs(pair_orders, pair_skus, cancelled, log_ids, keys.count)
 
 
 def order_skus(found: FoundPairs | None, leave_out: npt.NDArray[np.bool_] | None = None) -> Pairs:
-    """The pairs as a frame (order_id, sku, cancelled), and each pair's order code (-1 for an order only the log
-    knows); the pairs of the orders `leave_out` marks (per order code) are left out before the frame is built."""
+    """The pairs as a frame (sku, cancelled, and `LOG_ORDER_ID` where the log knows orders of its own), and each
+    pair's order code (-1 for an order only the log knows); the pairs of the orders `leave_out` marks (per order
+    code) are left out before the frame is built."""
     if found is None:
-        columns = {"order_id": "str", "sku": "str", "cancelled": "bool"}
-        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()}), np.zeros(0, np.int64)
+        empty = {"sku": "str", "cancelled": "bool"}
+        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in empty.items()}), np.zeros(0, np.int64)
     pair_orders, pair_skus, cancelled = found.orders, found.skus, found.cancelled
     if leave_out is not None and len(leave_out):
         known = np.flatnonzero(pair_orders < found.known)
@@ -70,11 +76,13 @@ def order_skus(found: FoundPairs | None, leave_out: npt.NDArray[np.bool_] | None
                 pair_skus[~drop].reset_index(drop=True),
                 cancelled[~drop],
             )
-    frame = pd.DataFrame(
-        {"order_id": found.ids.take(pair_orders).reset_index(drop=True), "sku": pair_skus, "cancelled": cancelled},
-        copy=False,  # the columns are this frame's alone
-    )
-    return frame, np.where(pair_orders < found.known, pair_orders, -1)
+    columns: dict[str, object] = {"sku": pair_skus, "cancelled": cancelled}
+    log_only = pair_orders >= found.known
+    if bool(log_only.any()):
+        codes = np.where(log_only, pair_orders - found.known, -1)
+        columns[LOG_ORDER_ID] = from_codes(codes, found.log_ids).array
+    frame = pd.DataFrame(columns, copy=False)  # the columns are this frame's alone
+    return frame, np.where(log_only, -1, pair_orders)
 
 
 def distinct_pairs(

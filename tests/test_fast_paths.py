@@ -443,17 +443,19 @@ def _sample_data() -> AuditData:
 @given(picks=st.lists(st.integers(min_value=0, max_value=10_000), max_size=30), extra=ids)
 def test_order_and_item_masks_match_member(picks: list[int], extra: list[str | None]) -> None:
     """`order_mask`/`item_mask` (binary search among the orders' numbers, items joined on their order row) select
-    exactly what `member` on the id columns selects: known ids, unknown ones, non-Amazon ids and missing ones."""
+    exactly what `member` on the id columns selects: known ids, unknown ones, non-Amazon ids and missing ones; the
+    items hold no ids, and `items_of` gives the selected ones theirs (the log-only orders' too)."""
     from healthcheck.model import ORDER_ROW
-    from healthcheck.selection import item_mask, order_mask
+    from healthcheck.selection import item_mask, item_order_ids, items_of, order_mask
 
     data = _sample_data()
-    known = data.items["order_id"]
+    known = item_order_ids(data)
     chosen = [str(known.iloc[p % len(known)]) for p in picks] + [e for e in extra if e is not None]
     chosen += ["111-0000000-0000002"] if len(picks) % 2 else []
     for wanted in (pd.Series(chosen, dtype=object), pd.Series([*chosen, None], dtype=object)):
         assert order_mask(data, wanted).tolist() == member(data.orders["order_id"], wanted).tolist()
-        assert item_mask(data, wanted).tolist() == member(data.items["order_id"], wanted).tolist()
+        assert item_mask(data, wanted).tolist() == member(known, wanted).tolist()
+        assert items_of(data, wanted)["order_id"].tolist() == known.loc[member(known, wanted)].tolist()
     assert ORDER_ROW in data.items.columns
     assert int((data.items[ORDER_ROW] < 0).sum()) == 2  # the log-only orders' items are matched by id
 

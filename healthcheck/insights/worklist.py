@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from healthcheck.model import AuditData, member
-from healthcheck.selection import item_mask, order_mask
+from healthcheck.selection import items_of, order_mask
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def order_facts(data: AuditData, order_ids: Sequence[str]) -> Mapping[str, Order
     orders = data.orders.loc[order_mask(data, wanted)]
     tz = data.marketplace.timezone
     confirmed = orders["conf_ts"].dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M")
-    skus = _grouped(data.items.loc[item_mask(data, wanted)], "sku")
+    skus = _grouped(items_of(data, wanted), "sku")
     defects = _grouped(data.defects.loc[member(data.defects["order_id"], wanted)], "defect")
     purchase = [_as_date(v) for v in orders["purchase_date"].tolist()]
     ship_by = [_as_date(v) for v in orders["ship_by_date"].tolist()]

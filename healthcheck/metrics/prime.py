@@ -12,7 +12,8 @@ import pandas as pd
 from healthcheck.loaders import order_ids
 from healthcheck.metrics.base import ComputeFn, EventsFn, Measurement, Window
 from healthcheck.model import ORDER_ROW, AuditData, member
-from healthcheck.selection import item_mask, order_mask
+from healthcheck.selection import items_of, order_mask
+from healthcheck.skus import LOG_ORDER_ID
 
 # Each program metric counts over one of the two Prime cuts below.
 PrimeCut = Callable[[AuditData], AuditData | None]
@@ -55,7 +56,7 @@ def prime_orders_data(data: AuditData) -> AuditData | None:
             return None
         orders = data.orders.loc[order_mask(data, ids)]
         # The items' order rows point into the whole orders frame: dropped, so joins go by id on the cut.
-        items = data.items.loc[item_mask(data, ids)].drop(columns=ORDER_ROW, errors="ignore")
+        items = items_of(data, ids).drop(columns=[ORDER_ROW, LOG_ORDER_ID], errors="ignore")
         return dataclasses.replace(data, orders=orders, items=items)
 
     return data.derived(prime_orders_data, data.orders, build)

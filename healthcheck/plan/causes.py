@@ -17,7 +17,7 @@ import pandas as pd
 
 from healthcheck.model import AuditData, member
 from healthcheck.order_actions import cancel_cause, cancel_cause_advice
-from healthcheck.selection import item_mask, order_mask
+from healthcheck.selection import items_of, order_mask
 from healthcheck.wording import plural
 
 NO_REASON = "(no reason given)"
@@ -56,14 +56,14 @@ def _orders(selection: Selection, columns: list[str]) -> pd.DataFrame:
 
 def _skus(selection: Selection) -> pd.DataFrame:
     data, ids = selection.data, selection.ids
-    items = data.items.loc[item_mask(data, ids)]
+    items = items_of(data, ids)
     return _pairs(items["order_id"], items["sku"])
 
 
 def _cancelled_skus(selection: Selection) -> pd.DataFrame:
     """The cancelled items where the reports say which were (All Orders), else every item of the order."""
     data, ids = selection.data, selection.ids
-    items = data.items.loc[item_mask(data, ids)]
+    items = items_of(data, ids)
     if not items.empty:
         known = items.groupby("order_id")["cancelled"].transform("any")
         items = items.loc[items["cancelled"] | ~known]
