@@ -27,7 +27,7 @@ from healthcheck.frames import (
     lowered_distinct,
     micros,
 )
-from healthcheck.joins import lookup, member, positions
+from healthcheck.joins import positions
 from healthcheck.loaders import FILE_FIELD, LoadResult, order_ids
 from healthcheck.loaders.repeated import from_codes, value_codes
 from healthcheck.marketplaces import Marketplace
@@ -275,7 +275,14 @@ def merge_orders(
         copy=False,  # the columns are this frame's alone: pandas would copy each into blocks of one type
     )
     orders["purchase_date"] = local_dates(orders["purchase_ts"], tz)
-    _apply_cancellations(orders, loaded, reasons)
+    row_of_code = np.where(amazon, np.cumsum(amazon) - 1, -1)
+
+    def locate(ids: pd.Series) -> npt.NDArray[np.int64]:
+        """Each id's row in `orders`, -1 for none: by the merge's codes, never a hash of the orders' ids."""
+        at = keys.locate(ids)
+        return np.where(at >= 0, row_of_code[np.maximum(at, 0)], -1) if len(row_of_code) else at
+
+    _apply_cancellations(orders, loaded, reasons, locate)
     _apply_ship_by(orders, tz, calendar)
     return orders, non_amazon
 
@@ -345,23 +352,35 @@ def _cancel_reasons(loaded: LoadResult) -> pd.Series | None:
     return pd.concat([single, joined])
 
 
-def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult, reasons: pd.Series | None) -> None:
-    """Combine order statuses with the seller's cancellation log (SPEC 4.2); `reasons` from `_cancel_reasons`."""
+def _apply_cancellations(
+    orders: pd.DataFrame,
+    loaded: LoadResult,
+    reasons: pd.Series | None,
+    locate: Callable[[pd.Series], npt.NDArray[np.int64]],
+) -> None:
+    """Combine order statuses with the seller's cancellation log (SPEC 4.2); `reasons` from `_cancel_reasons`,
+    `locate` each id's row in `orders` (-1 for none)."""
     log = loaded.frame("cancellations")
-    ids = orders["order_id"]
-    in_log = pd.Series(False, index=orders.index)
+    in_log = np.zeros(len(orders), dtype=bool)
     if log is not None and not log.empty:
-        in_log = member(ids, log["order_id"])
+        in_log = _among(len(orders), locate(log["order_id"]))
         by = column_or(log, "cancelled_by", "").fillna("").astype("str")
-        buyer = flags(column_or(log, "buyer_requested")) | (by == "buyer")
-        orders["buyer_requested"] = orders["buyer_requested"] | member(ids, log.loc[buyer, "order_id"])
+        buyer = (flags(column_or(log, "buyer_requested")) | (by == "buyer")).to_numpy(dtype=bool)
+        orders["buyer_requested"] = orders["buyer_requested"] | _among(len(orders), locate(log["order_id"].loc[buyer]))
         # The seller's own log saying the seller cancelled overrides a Pending cancellation (SPEC 4.2, rev 2).
-        by_seller = member(ids, log.loc[by == "seller", "order_id"])
+        by_seller = _among(len(orders), locate(log["order_id"].loc[(by == "seller").to_numpy(dtype=bool)]))
         orders["cancelled_while_pending"] = orders["cancelled_while_pending"] & ~by_seller
-    reason = pd.Series("", index=orders.index, dtype="str")
+    reason = np.full(len(orders), -1, dtype=np.int64)  # each order's position in `reasons`, -1 for none
     if reasons is not None:
-        reason = lookup(ids, reasons).fillna("").astype("str")
-    orders["cancel_reason"] = reason
+        at = locate(pd.Series(reasons.index, dtype="str"))
+        found = np.flatnonzero(at >= 0)
+        # The first of an order's reasons where the index names it twice (as a lookup would).
+        reason[at[found][::-1]] = found[::-1]
+        texts = pa.chunked_array([pa.array(reasons.fillna("").astype("str").array, type=pa.large_string()), [""]])
+        chosen = texts.take(reason % len(texts))  # -1 reads the "" put last
+        orders["cancel_reason"] = pd.Series(chosen, index=orders.index, dtype="str")
+    else:
+        orders["cancel_reason"] = pd.Series("", index=orders.index, dtype="str")
     orders["cancelled"] = orders["any_item_cancelled"] | in_log
     # The cancellation log is order-grain: it makes an order cancelled in full only where no All Orders row
     # says which of its items shipped.
@@ -370,6 +389,13 @@ def _apply_cancellations(orders: pd.DataFrame, loaded: LoadResult, reasons: pd.S
         | (orders["status_known"] & orders["all_items_cancelled"])
         | (in_log & ~orders["status_known"])
     )
+
+
+def _among(count: int, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Per order of a frame of `count`: is it one of `rows` (-1 is none)."""
+    hit = np.zeros(count, dtype=bool)
+    hit[rows[rows >= 0]] = True
+    return hit
 
 
 def _apply_ship_by(orders: pd.DataFrame, timezone: str, calendar: OperatingCalendar) -> None:
