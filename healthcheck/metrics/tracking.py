@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from healthcheck.frames import NAT, NEVER
+from healthcheck.frames import NAT, NEVER, micros
 from healthcheck.loaders.repeated import value_codes
 from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
@@ -152,37 +152,35 @@ def _built_packages(data: AuditData) -> pd.DataFrame:
 def _packages(data: AuditData) -> pd.DataFrame:
     confirmations = data.confirmations
     columns = [c for c in (*_PACKAGE_COLUMNS, ORDER_ROW) if c in confirmations.columns]
-    rows = confirmations.loc[confirmations["channel"] != AFN, columns]
-    if rows.empty:
+    kept = np.flatnonzero((confirmations["channel"] != AFN).to_numpy(dtype=bool))
+    if not len(kept):
+        rows = confirmations.iloc[kept][columns]
         return rows.assign(valid=pd.Series(dtype=bool), carrier_ok=pd.Series(dtype=bool))
-    rows = rows.reset_index(drop=True)
     # Rows by confirmation time (a stable sort of one int64 key, missing times last), then integer codes of
     # (order, tracking number) numbered in order of first appearance: a package's first row is its earliest and
-    # gives its carrier and times.
-    times = np.asarray(rows["conf_ts"].astype("datetime64[us, UTC]").array.asi8, dtype=np.int64)
-    times = np.where(rows["conf_ts"].isna().to_numpy(dtype=bool), NEVER, times)
+    # gives its carrier and times. The rows are positions in `confirmations`: only the packages' rows are taken.
+    times = micros(confirmations["conf_ts"])[kept]
+    times = np.where(times == NAT, NEVER, times)
     by_time = np.argsort(times, kind="stable")
-    tracking_codes, tracking = pd.factorize(rows["tracking_number"], use_na_sentinel=False)
-    key = _order_codes(rows) * max(len(tracking), 1) + tracking_codes
+    orders = _order_codes(confirmations, kept)
+    # Only an order with several rows can have several packages: the tracking numbers (strings, hashed) of the
+    # others are never looked at.
+    several = np.flatnonzero(np.bincount(orders)[orders] > 1)
+    tracking_codes = np.zeros(len(kept), dtype=np.int64)
+    tracking_count = 1
+    if len(several):
+        found, distinct = pd.factorize(confirmations["tracking_number"].take(kept[several]), use_na_sentinel=False)
+        tracking_codes[several] = found
+        tracking_count = max(len(distinct), 1)
+    key = orders * tracking_count + tracking_codes
     in_time, _ = pd.factorize(key[by_time])
     codes = np.empty(len(key), dtype=np.int64)
     codes[by_time] = in_time
     first_in_time = np.full(int(in_time.max()) + 1, len(key), dtype=np.int64)
     np.minimum.at(first_in_time, in_time, np.arange(len(key)))
-    first = by_time[first_in_time]  # each package's earliest row
-    pk = rows.iloc[first].reset_index(drop=True)
-    pk = pd.DataFrame(
-        {
-            "order_id": pk["order_id"],
-            "tracking_number": pk["tracking_number"],
-            "conf_ts": pk["conf_ts"],
-            "conf_date": pk["conf_date"],
-            "carrier_code": pk["carrier_code"],
-            "carrier_name": pk["carrier_name"],
-            "first_scan_ts": _earliest(rows["first_scan_ts"], codes, pk["first_scan_ts"]),
-        },
-        copy=False,  # taken from `pk`, which is let go of: not copied again
-    )
+    first = kept[by_time[first_in_time]]  # each package's earliest row, in `confirmations`
+    pk = confirmations[list(_PACKAGE_COLUMNS)].take(first).reset_index(drop=True)
+    pk["first_scan_ts"] = _earliest(confirmations["first_scan_ts"], kept, codes, pk["first_scan_ts"])
     pk["carrier_ok"] = integrated(pk["carrier_code"], pk["carrier_name"], data.config.carriers)
     pk["valid"] = (pk["tracking_number"] != "") & pk["carrier_ok"]
     return pk
@@ -199,25 +197,29 @@ _PACKAGE_COLUMNS = (
 )
 
 
-def _order_codes(rows: pd.DataFrame) -> npt.NDArray[np.int64]:
-    """One integer per order: its row in the orders where known (no hashing), else a code after those."""
+def _order_codes(rows: pd.DataFrame, kept: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+    """One integer per row of `rows` at `kept`, per order: its row in the orders where known (no hashing), else a
+    code after those."""
     if ORDER_ROW not in rows.columns:
-        return np.asarray(pd.factorize(rows["order_id"], use_na_sentinel=False)[0], dtype=np.int64)
-    codes = rows[ORDER_ROW].to_numpy(dtype=np.int64).copy()
+        return np.asarray(pd.factorize(rows["order_id"].take(kept), use_na_sentinel=False)[0], dtype=np.int64)
+    codes = rows[ORDER_ROW].to_numpy(dtype=np.int64)[kept]
     unknown = codes < 0
     if unknown.any():
-        others, _ = pd.factorize(rows["order_id"].loc[unknown], use_na_sentinel=False)
+        others, _ = pd.factorize(rows["order_id"].take(kept[unknown]), use_na_sentinel=False)
         codes[unknown] = int(codes.max()) + 1 + others
     return codes
 
 
-def _earliest(values: pd.Series, codes: npt.NDArray[np.intp], at_first: pd.Series) -> pd.Series:
-    """Per package, the earliest non-missing instant of its rows (NaT when none has one)."""
-    if bool(values.isna().all()):
+def _earliest(
+    values: pd.Series, kept: npt.NDArray[np.intp], codes: npt.NDArray[np.int64], at_first: pd.Series
+) -> pd.Series:
+    """Per package, the earliest non-missing instant of its rows (`values` at `kept`; NaT when none has one)."""
+    instants = micros(values)[kept]
+    missing = instants == NAT
+    if bool(missing.all()):
         return at_first
-    micros = np.asarray(values.astype("datetime64[us, UTC]").array.asi8, dtype=np.int64)
     earliest = np.full(len(at_first), NEVER, dtype=np.int64)
-    np.minimum.at(earliest, codes, np.where(values.isna().to_numpy(dtype=bool), NEVER, micros))
+    np.minimum.at(earliest, codes, np.where(missing, NEVER, instants))
     earliest[earliest == NEVER] = NAT
     return pd.Series(pd.DatetimeIndex(earliest.view("datetime64[us]")).tz_localize("UTC"), index=at_first.index)
 
