@@ -82,7 +82,7 @@ class Action:
 
 
 def ids_of(values: pd.Series) -> tuple[str, ...]:
-    return tuple(sorted({str(v) for v in values}))
+    return tuple(sorted({str(v) for v in values.tolist()}))
 
 
 def sku_counts(data: AuditData, order_ids: pd.Series, *, cancelled_only: bool = False) -> list[tuple[str, int]]:

@@ -175,7 +175,8 @@ def _quiet(
         # Its counted good orders are known: a later order not among them may simply not be counted yet (a
         # package not yet delivered is neither on time nor late).
         later_mask &= order_mask(data, pd.Series(result.measurement.order_ids, dtype=object))
-    bad_day = dict(zip(orders.loc[bad, "order_id"].astype("str"), day[bad], strict=True))  # the few bad orders
+    # The few bad orders, as plain lists (not a Series iterated value by value).
+    bad_day = dict(zip(orders.loc[bad, "order_id"].astype("str").tolist(), day[bad].tolist(), strict=True))
     lasts: dict[str, tuple[pd.Timestamp, str]] = {}
     for entry in values:
         dated = [(bad_day[o], o) for o in entry.order_ids if o in bad_day and pd.notna(bad_day[o])]
@@ -267,12 +268,12 @@ def _evidence(bad: Selection, pairs: Mapping[str, pd.DataFrame]) -> tuple[Eviden
     orders = bad.rows[["order_id", "purchase_date"]]
     # One conversion of the whole column to dates (NaT to None), not a Timestamp per order.
     days = orders["purchase_date"].dt.date.astype(object).where(orders["purchase_date"].notna(), None)
-    purchased = dict(zip(orders["order_id"].astype("str"), days, strict=True))
+    purchased = dict(zip(orders["order_id"].astype("str").tolist(), days.tolist(), strict=True))
     facts: dict[str, list[str]] = {}
     for name, frame in pairs.items():
         if not DIMENSIONS[name].in_evidence:
             continue
-        for order_id, value in zip(frame["order_id"], frame["value"], strict=True):
+        for order_id, value in zip(frame["order_id"].tolist(), frame["value"].tolist(), strict=True):
             facts.setdefault(str(order_id), []).append(str(value))
     rows = [
         Evidence(str(o), purchased.get(str(o)), tuple(dict.fromkeys(facts.get(str(o), [])))) for o in bad.ids.tolist()
