@@ -46,8 +46,8 @@ from healthcheck.orders import (
     Merged,
     OrderRows,
     merge_orders,
-    mismatch_warning,
 )
+from healthcheck.ship_by_mismatch import mismatch_warning
 from healthcheck.shipcal import OperatingCalendar
 from healthcheck.skus import FoundPairs, find_pairs, order_skus
 from healthcheck.wording import plural, verb
@@ -313,7 +313,7 @@ def order_items(
     step: MergedOrders, config: Config, calendar: OperatingCalendar, found: FoundPairs | None
 ) -> tuple[pd.DataFrame, str | None]:
     """The distinct SKUs of each Amazon order (from `skus.find_pairs`), and the warning when the ship-by dates
-    Amazon gives and the settings give disagree (`orders.mismatch_warning`)."""
+    Amazon gives and the settings give disagree (`ship_by_mismatch.mismatch_warning`)."""
     # The Multi-Channel orders' items are left out before the frame is built (a copy of the frame after was the
     # five-million-order audit's peak); each item's row among the orders, -1 for the log's orders.
     skus, pair_orders = order_skus(found, leave_out=step.non_amazon)

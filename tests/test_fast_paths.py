@@ -561,7 +561,7 @@ def test_the_ship_by_mismatch_names_skus_by_the_plain_rule(
     from healthcheck.config import Config
     from healthcheck.loaders.repeated import categorical_text
     from healthcheck.marketplaces import get_marketplace
-    from healthcheck.orders import mismatch_warning
+    from healthcheck.ship_by_mismatch import mismatch_warning
     from healthcheck.shipcal import operating_days_between
     from healthcheck.wording import plural
 
