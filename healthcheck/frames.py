@@ -93,5 +93,7 @@ def micros(values: pd.Series) -> npt.NDArray[np.int64]:
     return np.asarray(values.astype("datetime64[us, UTC]").array.asi8, dtype=np.int64)
 
 
-def as_instants(micros: npt.NDArray[np.int64]) -> pd.Series:
-    return pd.Series(pd.DatetimeIndex(micros.view("datetime64[us]")).tz_localize("UTC"))
+def as_instants(micros: npt.NDArray[np.int64], index: pd.Index | None = None) -> pd.Series:
+    """UTC instants from int64 microseconds (`NAT` is NaT): the values taken as UTC as they are, with no
+    `tz_localize` pass over them (on five million orders 0.05-0.1 s each, most of it fresh memory)."""
+    return pd.Series(micros.view("datetime64[us]"), index=index, dtype="datetime64[us, UTC]")

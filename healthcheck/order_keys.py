@@ -116,21 +116,31 @@ class OrderKeys:
 
     def any(self, part: int, mask: npt.ArrayLike, out: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.bool_]:
         """Per order: does any of its rows in source `part` satisfy mask (or'ed into `out`)."""
-        codes = self.codes[part]
-        chosen = codes[np.asarray(mask, dtype=bool) & (codes >= 0)]
-        hit = np.bincount(chosen, minlength=self.count)[: self.count] > 0
-        return hit if out is None else out | hit
+        # A scatter into one bool per order: a bincount would count into an int64 per order, fresh memory each
+        # call (on five million orders 40 MB, eleven times a merge).
+        hit = np.zeros(self.count, dtype=bool) if out is None else out.copy()
+        hit[self._coded(part)[np.asarray(mask, dtype=bool)[self._valid(part)]]] = True
+        return hit
 
-    def rows(self, part: int) -> npt.NDArray[np.int64]:
-        """Per order: how many rows source `part` has."""
-        codes = self.codes[part]
-        return np.bincount(codes[codes >= 0], minlength=self.count)[: self.count]
+    def present(self, part: int) -> npt.NDArray[np.bool_]:
+        """Per order: has source `part` any row of it."""
+        hit = np.zeros(self.count, dtype=bool)
+        hit[self._coded(part)] = True
+        return hit
 
     def reduce(self, part: int, values: npt.NDArray[np.int64], out: npt.NDArray[np.int64], how: str) -> None:
         """min or max of int64 values per order, in place (NaT-aware for microsecond instants)."""
-        codes = self.codes[part]
-        ok = codes >= 0
+        codes, chosen = self._coded(part), values[self._valid(part)]
         if how == "min":
-            np.minimum.at(out, codes[ok], np.where(values == NAT, NEVER, values)[ok])
+            np.minimum.at(out, codes, np.where(chosen == NAT, NEVER, chosen))
         else:
-            np.maximum.at(out, codes[ok], values[ok])
+            np.maximum.at(out, codes, chosen)
+
+    def _valid(self, part: int) -> slice | npt.NDArray[np.bool_]:
+        """The rows of source `part` with an order code: all of them (a slice, no copy) unless some have none."""
+        codes = self.codes[part]
+        return slice(None) if not len(codes) or int(codes.min()) >= 0 else codes >= 0
+
+    def _coded(self, part: int) -> npt.NDArray[np.int64]:
+        """The order codes of source `part`'s rows that have one."""
+        return self.codes[part][self._valid(part)]

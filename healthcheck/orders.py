@@ -226,7 +226,7 @@ def merge_orders(
             shipped = keys.any(part, values.shipped, shipped)
         if kind == "all_orders":
             assert values.order_cancelled is not None and values.channel is not None
-            status_known = keys.rows(part) > 0
+            status_known = keys.present(part)
             order_cancelled = keys.any(part, values.order_cancelled)
             any_item_cancelled = keys.any(part, values.item_cancelled)
             # Only All Orders rows say an item was cancelled: fullness is judged on them alone.
@@ -241,10 +241,10 @@ def merge_orders(
                 keys.reduce(part, values.delivery, delivery, "max")
             if values.buyer is not None:
                 buyer = keys.any(part, values.buyer, buyer)
-            in_order_report = keys.rows(part) > 0
+            in_order_report = keys.present(part)
             channel[(channel < 0) & in_order_report] = 0
         else:
-            channel[(channel < 0) & (keys.rows(part) > 0)] = 1
+            channel[(channel < 0) & keys.present(part)] = 1
     purchase[purchase == NEVER] = NAT
     # The Multi-Channel orders are in no metric (SPEC 1.4): the frame is built without them, never copied to
     # leave them out (on five million orders that copy was a gigabyte). `non_amazon` stays, per order code.
@@ -418,7 +418,7 @@ def _apply_ship_by(orders: pd.DataFrame, timezone: str, calendar: OperatingCalen
     if bool(need.any()):
         filled = micros(explicit).copy()
         filled[need] = micros(end_of_local_day(pd.Series(computed[need]), timezone))
-        deadline = pd.Series(filled.view("datetime64[us]"), index=orders.index).dt.tz_localize("UTC")
+        deadline = as_instants(filled, orders.index)
     orders["computed_ship_by_date"] = pd.Series(computed, index=orders.index)
     orders["ship_by_deadline"] = deadline.astype("datetime64[us, UTC]")
     orders["ship_by_date"] = local_dates(orders["ship_by_deadline"], timezone)

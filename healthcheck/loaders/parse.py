@@ -217,7 +217,7 @@ def _canonical_instants(text: pd.Series, timezone: str) -> pd.Series | None:
         return None
     if bool(((lengths > 0) & ~stamped & ~dated).any()):
         return None  # a value of one to nine characters is no ISO date or instant: the general path reports it
-    return pd.Series(micros.view("datetime64[us]"), index=text.index).dt.tz_localize("UTC")
+    return pd.Series(micros.view("datetime64[us]"), index=text.index, dtype="datetime64[us, UTC]")  # taken as UTC
 
 
 def _local_midnights(days: npt.NDArray[np.datetime64], timezone: str) -> npt.NDArray[np.int64]:

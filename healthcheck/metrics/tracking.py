@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from healthcheck.frames import NAT, NEVER, micros
+from healthcheck.frames import NAT, NEVER, as_instants, micros
 from healthcheck.loaders.repeated import value_codes
 from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
@@ -221,7 +221,7 @@ def _earliest(
     earliest = np.full(len(at_first), NEVER, dtype=np.int64)
     np.minimum.at(earliest, codes, np.where(missing, NEVER, instants))
     earliest[earliest == NEVER] = NAT
-    return pd.Series(pd.DatetimeIndex(earliest.view("datetime64[us]")).tz_localize("UTC"), index=at_first.index)
+    return as_instants(earliest, at_first.index)
 
 
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
