@@ -30,16 +30,20 @@ def deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.D
     if kind == "all_orders":
         # A column one download has and another lacks is NaN in the other's rows: read it as empty, or
         # every such row would share one NaN key and all but one be dropped as "older versions".
-        item = frame["order_item_id"].fillna("") if "order_item_id" in frame else pd.Series("", index=frame.index)
         # One number per SKU, -1 for none (an empty SKU, a download without the column): equal for equal SKUs
         # across the downloads, whose Categoricals share their categories (`loaders.repeated`).
         sku = pd.Series(value_codes(frame["sku"])[0] if "sku" in frame else -1, index=frame.index)
         # The key is the order id with the order-item id where there is one, else with the SKU: kept as columns,
-        # not a million concatenated strings.
-        if bool((item != "").any()):
-            sku = sku.where(item == "", -1)
-        frame = frame.assign(_item=item, _sku=sku)
-        key = [order, "_item", "_sku"]
+        # not a million concatenated strings. All Orders downloads usually have no order-item id at all.
+        if "order_item_id" in frame:
+            item = frame["order_item_id"].fillna("")
+            if bool((item != "").any()):
+                sku = sku.where(item == "", -1)
+            frame = frame.assign(_item=item, _sku=sku)
+            key = [order, "_item", "_sku"]
+        else:
+            frame = frame.assign(_sku=sku)
+            key = [order, "_sku"]
     elif kind == "order_report":
         key = [order, "order_item_id"]
     if key is None:
@@ -75,8 +79,8 @@ def deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.D
         for file_index, count in frame.loc[drop, FILE_FIELD].value_counts().items():
             inputs[int(file_index)].skipped["duplicate"] += int(count)
         frame = frame.loc[~drop]  # only when something is dropped: a take of every column of a big file is costly
-    if "_item" in frame:
-        frame = frame.drop(columns=["_item", "_sku"])
+    if "_sku" in frame:
+        frame = frame.drop(columns=[name for name in ("_item", "_sku") if name in frame])
     return frame.reset_index(drop=True)
 
 
@@ -97,7 +101,8 @@ def duplicated_rows(frame: pd.DataFrame, columns: list[str], keep: Literal["firs
         if len(rows) < 2:
             break
         if name in ("order_id", ORDER_NO) and ORDER_NO in frame.columns:
-            keys = frame[ORDER_NO].to_numpy(dtype=np.int64)[rows]  # one-to-one with the ids, worked out already
+            keys = frame[ORDER_NO].to_numpy(dtype=np.int64)  # one-to-one with the ids, worked out already
+            keys = keys if len(rows) == len(frame) else keys[rows]
         else:
             column = frame[name] if len(rows) == len(frame) else frame[name].iloc[rows]
             keys = _narrowing_keys(column, numeric=name.endswith("_id"))
@@ -140,8 +145,11 @@ def _narrowing_keys(column: pd.Series, *, numeric: bool) -> npt.NDArray[np.int64
     """One int64 per value: equal values always get the same one; distinct ones may too (`111-2` and `1112`).
 
     With `numeric`, ids made of digits and dashes are read as the numbers they spell, which is many times cheaper
-    than hashing the strings; anything else is numbered by `pd.factorize`.
+    than hashing the strings; integers (de-duplication's own SKU numbers) are their own keys; anything else is
+    numbered by `pd.factorize`.
     """
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":  # numpy's: no missing value
+        return column.to_numpy(dtype=np.int64)
     if numeric and column.dtype == "str" and hasattr(column.array, "__arrow_array__"):
         text = pa.array(column.array)
         if not text.null_count:
