@@ -34,7 +34,7 @@ def categorical_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Only the distinct values are stripped; values that differ only in white space become one category."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = np.asarray(values.cat.codes, dtype=np.int64)
+        codes = np.asarray(values.cat.codes)  # as narrow as the categories allow (int8 for a few statuses)
         distinct = pd.Series(values.cat.categories, dtype="str")
     else:
         found, uniques = pd.factorize(values)
@@ -43,8 +43,11 @@ def categorical_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     if bool((codes < 0).any()):
         cleaned = np.append(cleaned, "")  # code -1 (a missing value) reads it
     categories, inverse = np.unique(cleaned, return_inverse=True)
-    recoded = np.asarray(inverse, dtype=np.int64)[codes]
-    column = pd.Series(pd.Categorical.from_codes(recoded, dtype=_dtype(categories)), index=values.index)
+    # The new codes in the width a Categorical of these categories keeps (so `from_codes` need not convert
+    # them), looked up a distinct value at a time: no column of int64 per row.
+    width = np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32767 else np.int32
+    recoded = np.asarray(inverse, dtype=width)[codes]
+    column = pd.Series(pd.Categorical.from_codes(recoded, dtype=_dtype(categories), validate=False), index=values.index)
     blank = np.flatnonzero(categories == "")
     return column, pd.Series(recoded == (blank[0] if len(blank) else -1), index=values.index)
 
