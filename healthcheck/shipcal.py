@@ -315,14 +315,39 @@ def _nth_after(days: DayArray, offsets: npt.NDArray[np.int64], cal: OperatingCal
         return out
     start, steps = days[valid], offsets[valid]
     first_year, last_year = _year(start.min()) - 1, _year(start.max()) + 1
+    # Orders share a few hundred purchase days and a few handling times: each distinct (day, n) is worked out
+    # once (min and max, which set the holiday years, are among them).
+    pairs, where = _distinct_pairs(start, steps)
+    pair_days, pair_steps = pairs
     while True:
-        result = np.busday_offset(start, steps, roll="backward", busdaycal=cal.busdaycalendar(first_year, last_year))
+        result = np.busday_offset(
+            pair_days, pair_steps, roll="backward", busdaycal=cal.busdaycalendar(first_year, last_year)
+        )
         top = _year(result.max())
         if top <= last_year:
             break
         last_year = top + 1
-    out[valid] = result
+    out[valid] = result if where is None else result[where]
     return out
+
+
+def _distinct_pairs(
+    days: DayArray, steps: npt.NDArray[np.int64]
+) -> tuple[tuple[DayArray, npt.NDArray[np.int64]], npt.NDArray[np.intp] | None]:
+    """((the distinct (day, n) pairs' days, their n), each row's pair), numbered in a table over the pairs' range;
+    the rows themselves and None where that range is far larger than the rows."""
+    numbers = days.astype(np.int64)
+    low, low_step = int(numbers.min()), int(steps.min())
+    span, step_span = int(numbers.max()) - low + 1, int(steps.max()) - low_step + 1
+    if span * step_span > 4 * len(numbers) + (1 << 16):
+        return (days, steps), None
+    key = (numbers - low) * step_span + (steps - low_step)
+    seen = np.zeros(span * step_span, dtype=bool)
+    seen[key] = True
+    distinct = np.flatnonzero(seen)
+    place = np.cumsum(seen) - 1  # each pair's place among the distinct ones
+    pair_days = (distinct // step_span + low).astype("datetime64[D]")
+    return (pair_days, distinct % step_span + low_step), place[key]
 
 
 def _to_series(days: DayArray, like: pd.Series) -> pd.Series:
@@ -358,10 +383,11 @@ def ship_by_dates(local_purchase: pd.Series, handling_days: pd.Series, cal: Oper
     same_day = time_of_day < np.timedelta64(cutoff)
     valid = ~np.isnat(days)
     if valid.any():
-        same_day[valid] &= np.is_busday(
-            days[valid],
-            busdaycal=cal.busdaycalendar(_year(days[valid].min()), _year(days[valid].max())),
-        )
+        bought = days[valid]
+        (distinct, _), where = _distinct_pairs(bought, np.zeros(len(bought), dtype=np.int64))
+        calendar = cal.busdaycalendar(_year(bought.min()), _year(bought.max()))
+        operating = np.is_busday(distinct, busdaycal=calendar)
+        same_day[valid] &= operating if where is None else operating[where]
     # N = 0 becomes "0 steps" (stay on an operating purchase date) or "1 step" (the next operating day).
     steps = np.where(steps == 0, np.where(same_day, 0, 1), steps)
     return _to_series(_nth_after(days, steps, cal), local_purchase)

@@ -651,6 +651,21 @@ def test_vector_agrees_with_scalar_over_a_year(country: str) -> None:
         assert explain_ship_by(moment, int(handling.iloc[i]), cal, zone).ship_by == vector.iloc[i].date()
 
 
+def test_vector_agrees_with_scalar_for_orders_a_century_apart() -> None:
+    """A few orders whose days and handling times span far more pairs than there are orders: worked out row by
+    row, not through a table of every (day, handling time) pair in that range, and still the scalar's answer."""
+    cal = OperatingCalendar("US")
+    zone = ZONES["US"]
+    moments = [pd.Timestamp(f"{year}-{month:02d}-15 13:30") for year in (1996, 2040, 2098) for month in (1, 7)]
+    purchase = pd.Series(moments * 2)
+    handling = pd.Series([0] * len(moments) + [30] * len(moments))
+    vector = ship_by_dates(purchase, handling, cal)
+    tz = ZoneInfo(zone)
+    for i in range(len(purchase)):
+        moment = purchase.iloc[i].to_pydatetime().replace(tzinfo=tz)
+        assert explain_ship_by(moment, int(handling.iloc[i]), cal, zone).ship_by == vector.iloc[i].date()
+
+
 def test_known_countries_are_the_librarys_list() -> None:
     """The start-up check reads the library's registry; it must accept exactly what the library supports."""
     import holidays
