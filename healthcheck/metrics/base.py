@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from healthcheck.loaders.parse import amazon_order_numbers
+from healthcheck.loaders.parse import amazon_order_ids, amazon_order_numbers
 from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.outcome import Status
 
@@ -268,10 +269,16 @@ def sorted_ids(values: pd.Series) -> tuple[str, ...]:
 
     Ids taken from the orders frame in its order are distinct and sorted already (the merge writes orders sorted
     by id): where they are Amazon order ids whose numbers ascend, the sort of up to a million strings is skipped.
+    Other Amazon order ids (a confirmation's, in file order) are sorted as their numbers, which order as the
+    fixed-width ids do, and written back from the distinct numbers.
     """
     if values.dtype == "str" and not bool(values.isna().any()):
         numbers = amazon_order_numbers(values)
         if numbers is not None and bool((numbers[1:] > numbers[:-1]).all()):
             return tuple(values.tolist())
+        if numbers is not None:
+            ordered = np.sort(numbers)
+            distinct = ordered[np.append(True, ordered[1:] != ordered[:-1])] if len(ordered) else ordered
+            return tuple(amazon_order_ids(distinct).tolist())
         return tuple(values.drop_duplicates().sort_values().tolist())
     return tuple(sorted({str(v) for v in values}))
