@@ -100,7 +100,7 @@ class _RowValues:
     """What each row of an order source says, before its rows are grouped by order (no order codes needed)."""
 
     sku: pd.Series
-    handling: npt.NDArray[np.int64]
+    handling: npt.NDArray[np.int64] | int  # per row, or one for every row (no SKU has its own)
     item_cancelled: npt.NDArray[np.bool_]  # only All Orders says an item was cancelled
     purchase: npt.NDArray[np.int64] | None = None
     non_amazon: npt.NDArray[np.bool_] | None = None
@@ -221,7 +221,11 @@ def merge_orders(
             keys.reduce(part, values.purchase, purchase, "min")
         if values.non_amazon is not None:
             non_amazon = keys.any(part, values.non_amazon, non_amazon)
-        keys.reduce(part, values.handling, handling, "max")
+        if isinstance(values.handling, int):
+            present = keys.present(part)
+            handling[present] = np.maximum(handling[present], values.handling)
+        else:
+            keys.reduce(part, values.handling, handling, "max")
         if values.shipped is not None:
             shipped = keys.any(part, values.shipped, shipped)
         if kind == "all_orders":
@@ -298,10 +302,11 @@ def _first_channel(keys: OrderKeys, part: int, codes: npt.NDArray[np.int8], chan
     channel[has] = codes[first[has]]
 
 
-def _handling_days(sku: pd.Series, overrides: dict[str, int], default: int) -> npt.NDArray[np.int64]:
-    """Each row's handling time: its SKU's override, else the default (SPEC 3)."""
+def _handling_days(sku: pd.Series, overrides: dict[str, int], default: int) -> npt.NDArray[np.int64] | int:
+    """Each row's handling time: its SKU's override, else the default (SPEC 3); the default alone where no SKU
+    has an override (no column of one value per row)."""
     if not overrides:
-        return np.full(len(sku), default, dtype=np.int64)
+        return int(default)
     found = positions(sku, pd.Index(list(overrides), dtype="str"))
     days = np.asarray(list(overrides.values()), dtype=np.int64)
     return np.where(found >= 0, days[np.maximum(found, 0)], default)
