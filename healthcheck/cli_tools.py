@@ -23,7 +23,7 @@ def shipby(
 ) -> None:
     """Show the expected ship date Amazon computes for a purchase, day by day."""
     from healthcheck.audit import calendar_for, resolve_marketplace
-    from healthcheck.shipcal import explain_ship_by
+    from healthcheck.ship_by_explain import explain_ship_by
 
     settings = _load_config(config)
     market = resolve_marketplace(marketplace, settings)

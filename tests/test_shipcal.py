@@ -17,12 +17,11 @@ import pytest
 
 from healthcheck import shipcal
 from healthcheck.errors import ConfigError
+from healthcheck.ship_by_explain import SkippedDay, explain_ship_by
 from healthcheck.shipcal import (
     WEEKDAYS,
     OperatingCalendar,
-    SkippedDay,
     add_operating_days,
-    explain_ship_by,
     operating_days_between,
     ship_by_dates,
 )
