@@ -367,12 +367,13 @@ def _apply_cancellations(
     log = loaded.frame("cancellations")
     in_log = np.zeros(len(orders), dtype=bool)
     if log is not None and not log.empty:
-        in_log = _among(len(orders), locate(log["order_id"]))
+        logged = locate(log["order_id"])  # each log row's order, found once for the three marks below
+        in_log = _among(len(orders), logged)
         by = column_or(log, "cancelled_by", "").fillna("").astype("str")
         buyer = (flags(column_or(log, "buyer_requested")) | (by == "buyer")).to_numpy(dtype=bool)
-        orders["buyer_requested"] = orders["buyer_requested"] | _among(len(orders), locate(log["order_id"].loc[buyer]))
+        orders["buyer_requested"] = orders["buyer_requested"] | _among(len(orders), logged[buyer])
         # The seller's own log saying the seller cancelled overrides a Pending cancellation (SPEC 4.2, rev 2).
-        by_seller = _among(len(orders), locate(log["order_id"].loc[(by == "seller").to_numpy(dtype=bool)]))
+        by_seller = _among(len(orders), logged[(by == "seller").to_numpy(dtype=bool)])
         orders["cancelled_while_pending"] = orders["cancelled_while_pending"] & ~by_seller
     reason = np.full(len(orders), -1, dtype=np.int64)  # each order's position in `reasons`, -1 for none
     if reasons is not None:
