@@ -132,12 +132,17 @@ def _runs(keys: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArr
     ordered = keys[order]
     starts = np.ones(len(keys), dtype=bool)
     np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
-    rank = np.cumsum(starts) - 1
-    sizes = np.diff(np.flatnonzero(starts), append=len(keys))
+    del ordered
+    # A key comes once where its run starts and the next run starts right after it: no run lengths needed.
+    alone = starts.copy()
+    alone[:-1] &= starts[1:]
+    repeated = np.empty(len(keys), dtype=bool)
+    repeated[order] = ~alone
+    del alone
+    rank = np.cumsum(starts)
+    rank -= 1
     codes = np.empty(len(keys), dtype=np.int64)
     codes[order] = rank
-    repeated = np.empty(len(keys), dtype=bool)
-    repeated[order] = (sizes > 1)[rank]
     return codes, repeated
 
 
