@@ -29,7 +29,7 @@ from healthcheck.frames import (
 )
 from healthcheck.joins import positions
 from healthcheck.loaders import FILE_FIELD, LoadResult, order_ids
-from healthcheck.loaders.repeated import from_codes
+from healthcheck.loaders.repeated import from_codes, value_codes
 from healthcheck.marketplaces import Marketplace
 from healthcheck.order_keys import OrderKeys
 from healthcheck.shipcal import OperatingCalendar, ship_by_dates
@@ -328,10 +328,15 @@ def _cancel_reasons(loaded: LoadResult) -> pd.Series | None:
     if report is not None and "buyer_cancel_reason" in report:
         # SPEC 5.3: a buyer's cancel reason in the order report without the official flag is an appeal candidate
         # (the flag itself exempts the order, so only unflagged ones can reach the appeal).
-        given = report["buyer_cancel_reason"].fillna("").astype("str").str.strip()
-        stated = given != ""
+        # A Categorical of stripped values (`loaders.repeated`): the few rows that state one are found by code,
+        # without a string per row.
+        codes, names = value_codes(report["buyer_cancel_reason"])
+        stated = codes >= 0
+        given = pd.Series(np.asarray(names, dtype=object)[codes[stated]], dtype="str")
         reasons.append(
-            pd.DataFrame({"order_id": order_ids(report.loc[stated]), "reason": "buyer-requested: " + given[stated]})
+            pd.DataFrame(
+                {"order_id": order_ids(report.loc[stated]).to_numpy(), "reason": ("buyer-requested: " + given).array}
+            )
         )
     if not reasons:
         return None
