@@ -36,7 +36,8 @@ def _order_hits(data: AuditData, ids: pd.Series) -> npt.NDArray[np.bool_] | None
     if numbers is None or wanted is None:
         return None
     at = rows_of(numbers, wanted)
-    hits = np.zeros(len(numbers), dtype=bool)
+    # One more (never set) after the orders: an item's order row -1 (no order) reads it, with no copy to append it.
+    hits = np.zeros(len(numbers) + 1, dtype=bool)
     hits[at[at >= 0]] = True
     return hits
 
@@ -47,7 +48,7 @@ def order_mask(data: AuditData, ids: pd.Series) -> pd.Series:
     hits = _order_hits(data, ids)
     if hits is None:
         return member(data.orders["order_id"], ids)
-    return pd.Series(hits, index=data.orders.index)
+    return pd.Series(hits[:-1], index=data.orders.index)
 
 
 def item_mask(data: AuditData, ids: pd.Series) -> pd.Series:
@@ -57,12 +58,17 @@ def item_mask(data: AuditData, ids: pd.Series) -> pd.Series:
     hits = _order_hits(data, ids) if ORDER_ROW in items.columns else None
     if hits is None:
         return member(item_order_ids(data), ids)
-    rows = items[ORDER_ROW].to_numpy(dtype=np.int64)
-    found = np.append(hits, False)[rows]  # row -1 reads the appended False
-    unplaced = rows < 0
-    if bool(unplaced.any()):
-        found[unplaced] = member(item_order_ids(data, items.loc[unplaced]), ids).to_numpy(dtype=bool)
+    found = hits[items[ORDER_ROW].to_numpy(dtype=np.int64)]  # row -1 reads the False after the orders
+    unplaced = _unplaced_items(data)
+    if len(unplaced):
+        found[unplaced] = member(item_order_ids(data, items.iloc[unplaced]), ids).to_numpy(dtype=bool)
     return pd.Series(found, index=items.index)
+
+
+def _unplaced_items(data: AuditData) -> npt.NDArray[np.intp]:
+    """The positions of the items whose order only the cancellations log knows (no order row): found once per
+    items frame, not on each of the dozen selections an audit makes."""
+    return data.derived(_unplaced_items, data.items, lambda: np.flatnonzero(data.items[ORDER_ROW].to_numpy() < 0))
 
 
 def items_of(data: AuditData, ids: pd.Series) -> pd.DataFrame:
