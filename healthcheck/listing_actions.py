@@ -68,6 +68,24 @@ def late_delivery_listings(data: AuditData, result: MetricResult, as_of: dt.date
     ]
 
 
+def items_by_sku_then_purchase(
+    codes: npt.NDArray[np.int64], order: npt.NDArray[np.int64], purchase: npt.NDArray[np.int64]
+) -> npt.NDArray[np.intp]:
+    """`np.lexsort((order, purchase[order], codes))`: the rows (each an item: its SKU's code, its order's row) by
+    SKU, then their orders' purchase time, then order row. Each order is ranked once by (purchase time, row), and
+    the SKU and that rank packed into one int64 sorted once: a third of the time of the three-key sort. The
+    pairs are distinct (the items), so no two keys are equal and the sort needs no stability."""
+    involved = np.zeros(len(purchase), dtype=bool)
+    involved[order] = True
+    rows = np.flatnonzero(involved)
+    rank = np.empty(len(purchase), dtype=np.int64)
+    rank[rows[np.argsort(purchase[rows], kind="stable")]] = np.arange(len(rows))
+    rank_bits = max(len(rows) - 1, 1).bit_length()
+    if len(codes) and int(codes.max()).bit_length() + rank_bits > 62:
+        return np.lexsort((order, purchase[order], codes))
+    return np.argsort((codes << rank_bits) | rank[order])
+
+
 def _cancellation_runs(
     codes: npt.NDArray[np.intp], names: pd.Index, flags: npt.NDArray[np.bool_], ids: npt.NDArray[np.object_], count: int
 ) -> tuple[dict[str, list[str]], list[str]]:
@@ -122,7 +140,7 @@ def offer_removal_risk(data: AuditData, result: MetricResult, as_of: dt.date) ->
     codes, names = pd.factorize(sku[named], sort=True)
     order, bad = order[named], bad[named]
     # By SKU, then purchase time, then order id (the orders' rows follow their sorted ids).
-    sequence = np.lexsort((order, micros(orders["purchase_ts"])[order], codes))
+    sequence = items_by_sku_then_purchase(np.asarray(codes, dtype=np.int64), order, micros(orders["purchase_ts"]))
     codes, order, bad = codes[sequence], order[sequence], bad[sequence]
     ids = orders["order_id"].iloc[order[bad]].to_numpy()
     # The page names two triggers: two consecutive seller cancellations, and "a history of seller-canceled orders";

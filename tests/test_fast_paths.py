@@ -605,3 +605,25 @@ def test_the_ship_by_mismatch_names_skus_by_the_plain_rule(
         for sku in top
     )
     assert f"): {hints or 'no SKU given'}. E.g. order " in found
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pairs=st.sets(st.tuples(st.integers(0, 30), st.integers(0, 8)), max_size=60),
+    purchases=st.lists(st.integers(0, 3), min_size=31, max_size=31),
+    seed=st.integers(0, 2**16),
+)
+def test_itemsitems_by_sku_then_purchase_is_the_three_key_sort(
+    pairs: set[tuple[int, int]], purchases: list[int], seed: int
+) -> None:
+    """The listing risk's packed sort orders distinct (order, SKU) items as `np.lexsort` of (order row, purchase
+    time, SKU) does, ties of purchase time included."""
+    from healthcheck.listing_actions import items_by_sku_then_purchase
+
+    items = sorted(pairs)
+    np.random.default_rng(seed).shuffle(items)
+    order = np.asarray([o for o, _ in items], dtype=np.int64)
+    codes = np.asarray([c for _, c in items], dtype=np.int64)
+    purchase = np.asarray(purchases, dtype=np.int64)
+    want = np.lexsort((order, purchase[order], codes)) if len(items) else np.zeros(0, dtype=np.intp)
+    assert items_by_sku_then_purchase(codes, order, purchase).tolist() == want.tolist()
