@@ -100,6 +100,10 @@ class OrderKeys:
         self.count = len(self.ids)
         bounds = np.cumsum([0, *(len(f) for f in frames)])
         self.codes = [np.asarray(codes[a:b], dtype=np.int64) for a, b in pairwise(bounds)]
+        # Per source, its rows with an order code: all of them (a slice, no copy) unless some id is missing.
+        self._valid: list[slice | npt.NDArray[np.bool_]] = [
+            slice(None) if not len(part) or int(part.min()) >= 0 else part >= 0 for part in self.codes
+        ]
 
     def locate(self, ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
         """Each id's order code (its row in the orders), -1 for an id that is no order's.
@@ -119,7 +123,7 @@ class OrderKeys:
         # A scatter into one bool per order: a bincount would count into an int64 per order, fresh memory each
         # call (on five million orders 40 MB, eleven times a merge).
         hit = np.zeros(self.count, dtype=bool) if out is None else out.copy()
-        hit[self._coded(part)[np.asarray(mask, dtype=bool)[self._valid(part)]]] = True
+        hit[self._coded(part)[np.asarray(mask, dtype=bool)[self._valid[part]]]] = True
         return hit
 
     def present(self, part: int) -> npt.NDArray[np.bool_]:
@@ -130,17 +134,12 @@ class OrderKeys:
 
     def reduce(self, part: int, values: npt.NDArray[np.int64], out: npt.NDArray[np.int64], how: str) -> None:
         """min or max of int64 values per order, in place (NaT-aware for microsecond instants)."""
-        codes, chosen = self._coded(part), values[self._valid(part)]
+        codes, chosen = self._coded(part), values[self._valid[part]]
         if how == "min":
             np.minimum.at(out, codes, np.where(chosen == NAT, NEVER, chosen))
         else:
             np.maximum.at(out, codes, chosen)
 
-    def _valid(self, part: int) -> slice | npt.NDArray[np.bool_]:
-        """The rows of source `part` with an order code: all of them (a slice, no copy) unless some have none."""
-        codes = self.codes[part]
-        return slice(None) if not len(codes) or int(codes.min()) >= 0 else codes >= 0
-
     def _coded(self, part: int) -> npt.NDArray[np.int64]:
         """The order codes of source `part`'s rows that have one."""
-        return self.codes[part][self._valid(part)]
+        return self.codes[part][self._valid[part]]

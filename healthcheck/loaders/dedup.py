@@ -28,14 +28,14 @@ def deduplicate(kind: str, frame: pd.DataFrame, inputs: list[InputFile]) -> pd.D
         value_columns.append(ORDER_NO)
     key: list[str] | None = None
     if kind == "all_orders":
-        # A column one download has and another lacks is NaN in the other's rows: read it as empty, or
-        # every such row would share one NaN key and all but one be dropped as "older versions".
         # One number per SKU, -1 for none (an empty SKU, a download without the column): equal for equal SKUs
         # across the downloads, whose Categoricals share their categories (`loaders.repeated`).
         sku = pd.Series(value_codes(frame["sku"])[0] if "sku" in frame else -1, index=frame.index)
         # The key is the order id with the order-item id where there is one, else with the SKU: kept as columns,
         # not a million concatenated strings. All Orders downloads usually have no order-item id at all.
         if "order_item_id" in frame:
+            # A column one download has and another lacks is NaN in the other's rows: read it as empty, or
+            # every such row would share one NaN key and all but one be dropped as "older versions".
             item = frame["order_item_id"].fillna("")
             if bool((item != "").any()):
                 sku = sku.where(item == "", -1)
