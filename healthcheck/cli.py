@@ -344,8 +344,21 @@ def _is_usage_error(exc: Exception) -> bool:
     return callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)
 
 
+def prefer_small_pages() -> None:
+    """Ask numpy (read when it is imported) not to advise transparent huge pages for its large arrays.
+
+    numpy asks for them for every array of 4 MB or more. An audit makes many such arrays that live for a moment
+    (column-long temporaries), and where the kernel must find or compact a 2 MB page for each (`defrag` set to
+    `madvise`, a common default) that costs more system time than the huge pages save: interleaved runs on the
+    bench machine were faster without them in 8 of 9 rounds on a million orders (about 0.4 s) and 4 of 5 on five
+    million (docs/performance.md, session 11). A value the user set for NUMPY_MADVISE_HUGEPAGE wins.
+    """
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the app; every failure that is not a metric status exits 3."""
+    prefer_small_pages()  # before any command imports numpy
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     if not args:

@@ -275,6 +275,16 @@ def test_real_process_exit_codes(args: list[str], code: int) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_the_cli_asks_numpy_for_small_pages_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    """numpy's huge pages cost an audit more than they save (docs/performance.md); a value the user set wins."""
+    monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    assert main(["--version"]) == 0
+    assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "0"
+    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")
+    assert main(["--version"]) == 0
+    assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "1"
+
+
 def test_error_messages_on_stderr_carry_no_escape_sequences(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A bad value quoted in an error message comes from the file: its control characters are stripped."""
     bad = tmp_path / "orders.txt"
