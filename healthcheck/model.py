@@ -310,17 +310,30 @@ def merge_step(
 
 
 def order_items(
-    step: MergedOrders, config: Config, calendar: OperatingCalendar, found: FoundPairs | None
+    step: MergedOrders, config: Config, calendar: OperatingCalendar, pairs: Callable[[], FoundPairs | None]
 ) -> tuple[pd.DataFrame, str | None]:
-    """The distinct SKUs of each Amazon order (from `skus.find_pairs`), and the warning when the ship-by dates
-    Amazon gives and the settings give disagree (`ship_by_mismatch.mismatch_warning`)."""
+    """The distinct SKUs of each Amazon order (`pairs()` gives `skus.find_pairs`), and the warning when the ship-by
+    dates Amazon gives and the settings give disagree (`ship_by_mismatch.mismatch_warning`).
+
+    Reads only the ship-by columns of `step.orders` (`ITEMS_READ`), so that it can run on another thread while
+    `place_reports` adds columns to the orders: `items_step` gives it a frame of those columns alone."""
     # The Multi-Channel orders' items are left out before the frame is built (a copy of the frame after was the
     # five-million-order audit's peak); each item's row among the orders, -1 for the log's orders.
-    skus, pair_orders = order_skus(found, leave_out=step.non_amazon)
+    skus, pair_orders = order_skus(pairs(), leave_out=step.non_amazon)
     rows = _order_rows(step, pair_orders)
     mismatch = mismatch_warning(step.orders, skus, rows, config, calendar)
     skus[ORDER_ROW] = rows
     return skus, mismatch
+
+
+# The orders' columns `order_items` reads (the ship-by dates `mismatch_warning` compares).
+ITEMS_READ = ("order_id", "purchase_date", "ship_by_date", "ship_by_source", "computed_ship_by_date")
+
+
+def items_step(step: MergedOrders) -> MergedOrders:
+    """The step as `order_items` reads it: the orders' `ITEMS_READ` columns in a frame of their own (sharing their
+    values: no copy), which the columns `place_reports` adds to the orders meanwhile do not touch."""
+    return dataclasses.replace(step, orders=step.orders[list(ITEMS_READ)])
 
 
 def _order_rows(step: MergedOrders, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -341,11 +354,11 @@ def place_reports(
     marketplace: Marketplace,
     config: Config,
     calendar: OperatingCalendar,
-    pairs: Callable[[], FoundPairs | None] | None = None,
+    items: Callable[[], tuple[pd.DataFrame, str | None]] | None = None,
 ) -> AuditData:
     """The model's second step: the other reports' rows placed on the merged orders (confirmations, defects),
-    every row left out counted, and the orders' SKUs (`order_items`), last. `pairs()` gives
-    `skus.find_pairs(step.merged)` (the caller may have it worked out on another thread meanwhile)."""
+    every row left out counted, and the orders' SKUs. `items()` gives `order_items` (the caller may have it worked
+    out on another thread meanwhile, from `items_step(step)`)."""
     orders, merged, non_amazon = step.orders, step.merged, step.non_amazon
 
     def locate(ids: pd.Series, numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
@@ -418,8 +431,9 @@ def place_reports(
     buyer_request_known = "buyer_requested" in loaded.fields.get("order_report", set()) or bool(
         {"buyer_requested", "cancelled_by"} & loaded.fields.get("cancellations", set())
     )
-    found = pairs() if pairs is not None else find_pairs(merged)
-    found_items, mismatch = order_items(step, config, calendar, found)
+    found_items, mismatch = (
+        items() if items is not None else order_items(step, config, calendar, partial(find_pairs, merged))
+    )
     if mismatch:
         warnings.append(mismatch)
     return AuditData(

@@ -5,11 +5,13 @@ take about the time of the longer one on two cores. The rest of the package is w
 which starts a thread or takes an executor:
 
 1. Reading files: one map over the files (`loaders.load_inputs`).
-2. The model's two overlaps (`audit_data`), each kept because interleaved runs with and without it showed it
-   worth 0.3-0.5 s of a million-order audit: the order codes worked out beside the reading of each row's values,
-   and the orders' distinct SKUs found (`skus.find_pairs`) beside the merge of the orders, which they do not
-   need (beside the shorter placing of the other reports, in session 6, they were worth nothing). The
-   Multi-Channel orders taken out beside the defects was worth nothing measurable and went (docs/performance.md).
+2. The model's three overlaps (`audit_data`), each kept because runs with and without it showed it worth
+   0.3-0.5 s of a million-order audit (the third 0.1-0.3 s there, 1.1 s of five million): the order codes worked
+   out beside the reading of each row's values; the orders' distinct SKUs found (`skus.find_pairs`) beside the
+   merge of the orders, which they do not need (beside the shorter placing of the other reports, in session 6,
+   they were worth nothing); then the orders' items built from them (`model.order_items`) beside the placing of
+   the other reports. The Multi-Channel orders taken out beside the defects was worth nothing measurable and went
+   (docs/performance.md).
 3. Metrics, then what follows from them (`measure`, `follow_up`): maps over independent tasks.
 
 Every map gathers its results in the order of its tasks (never "as completed"), so nothing the audit reports
@@ -32,7 +34,15 @@ from healthcheck.insights import Events, Insights, build_insights, metric_events
 from healthcheck.loaders import LoadResult
 from healthcheck.marketplaces import Marketplace
 from healthcheck.metrics import SHARED_FRAMES, MetricResult, MetricSpec, evaluate
-from healthcheck.model import PLACED_REPORTS, AuditData, merge_step, place_reports, release_memory
+from healthcheck.model import (
+    PLACED_REPORTS,
+    AuditData,
+    items_step,
+    merge_step,
+    order_items,
+    place_reports,
+    release_memory,
+)
 from healthcheck.orders import ORDER_SOURCES, order_keys, read_order_rows
 from healthcheck.plan import Plan, draft_plan, plan_needed, with_steps
 from healthcheck.shipcal import OperatingCalendar
@@ -49,7 +59,8 @@ def audit_data(
     """Derive the audit frames and account for every row that will not be used (SPEC 1.5): the model's steps.
 
     On two threads for a large account: the order codes worked out on the second while this one reads each source
-    row's values; then the orders' distinct SKUs found there (`skus.find_pairs`) while this one merges the orders.
+    row's values; then the orders' distinct SKUs found there (`skus.find_pairs`) while this one merges the orders,
+    and the orders' items built from them (`model.order_items`) while this one places the other reports.
     The order reports among `release` are let go of (`LoadResult.release`) as soon as their rows are read: on a
     large account they are most of what the process holds; the placed reports among them
     (`model.PLACED_REPORTS`) once they are placed.
@@ -60,7 +71,8 @@ def audit_data(
         loaded.release(kind for kind in ORDER_SOURCES if kind in release)
         pairs = beside(executor, partial(find_pairs, order_rows.merged))
         step = merge_step(loaded, marketplace, calendar, order_rows)
-        data = place_reports(step, loaded, marketplace, config, calendar, pairs)
+        items = beside(executor, partial(order_items, items_step(step), config, calendar, pairs))
+        data = place_reports(step, loaded, marketplace, config, calendar, items)
     # The placed rows share the report's columns, except where the Multi-Channel orders' rows were left out: then
     # they are a copy, and the report's frame would be held twice until the end.
     loaded.release(kind for kind in PLACED_REPORTS if kind in release)
