@@ -47,7 +47,8 @@ def read_large(
         return None
     with file:
         try:
-            if path.stat().st_size < at_least:
+            before = _identity(path)
+            if before[1] < at_least:
                 return None
             head = file.read(HEAD_BYTES)
             if not _plain_text(head, label):
@@ -77,7 +78,19 @@ def read_large(
         source.close()
     if frame is None or frame.empty:
         return None
+    try:
+        if _identity(path) != before:
+            return None  # rewritten since it was checked (a download still being written): read whole, once
+    except OSError:
+        return None
     return RawTable(header.kind, frame, "utf-8", header.delimiter, len(frame))
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    """The file's inode, size and modification time: the checking pass and arrow's read are two reads, and what
+    the first proved (valid UTF-8 throughout, no repeated header) holds for the second only if these agree."""
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def _plain_text(head: bytes, label: str) -> bool:
