@@ -161,3 +161,21 @@ def test_loading_a_folder_with_a_large_report_gives_what_loading_its_bytes_gives
         (i.kind, i.rows, i.encoding, dict(i.skipped)) for i in in_zip.inputs
     ]
     assert on_disk.problems == in_zip.problems == []
+
+
+@pytest.mark.parametrize("most", [512, 777, 1024, 1999, 4096])
+def test_the_checking_pass_holds_wherever_its_buffer_ends(tmp_path: Path, most: int) -> None:
+    """Arrow no longer checks each value for UTF-8 (the pass has): a line split between two of the pass's reads
+    is checked whole, so a repeated header or a byte of another encoding is found wherever a read ends, and a
+    clean file still reads."""
+    data = _report("all_orders_us_fba_2020.tsv", copies=8).replace(b"Pillow", "Kissen für Büro".encode())
+    path = tmp_path / "report.txt"
+    starts = [0, *(i + 1 for i in range(len(data)) if data[i : i + 1] == b"\n")][1:-1]
+    for at in starts[:: max(len(starts) // 12, 1)]:
+        for changed in (data[:at] + data[: data.index(b"\n") + 1] + data[at:], data[:at] + b"\xfc" + data[at:]):
+            path.write_bytes(changed)
+            assert read_large(path, "report.txt", include_pii=False, at_least=0, scan_bytes=most) is None, at
+    path.write_bytes(data)
+    large = read_large(path, "report.txt", include_pii=False, at_least=0, scan_bytes=most)
+    assert large is not None
+    _same(large, read_table(data, "report.txt", marketplace="US"))
