@@ -244,9 +244,9 @@ def evaluate(spec: MetricSpec, data: AuditData, as_of: dt.date) -> MetricResult:
     if measurement.reason is None:
         stated = measurement.stated_rate
         rate = stated if stated is not None else measurement.numerator / measurement.denominator
-    from healthcheck.model import release_memory  # here: `explain` needs the specs, not the model
+    from healthcheck.model import NEAR_PEAK, release_memory  # here: `explain` needs the specs, not the model
 
-    release_memory()  # a metric's intermediate frames must not add to the next one's peak
+    release_memory(near_peak=NEAR_PEAK)  # a metric's intermediate frames must not add to the next one's peak
     missing = spec.missing_inputs(data.has)
     status = spec.classify(rate)
     if spec.judge is not None and rate is not None:

@@ -15,7 +15,7 @@ from healthcheck.loaders.repeated import value_codes
 from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
 from healthcheck.metrics.events import ALWAYS, Events, flag
-from healthcheck.model import AFN, ORDER_ROW, AuditData, release_memory
+from healthcheck.model import AFN, NEAR_PEAK, ORDER_ROW, AuditData, release_memory
 
 # Carriers Amazon integrates with (tracking is read automatically), by code or name, and common long forms.
 INTEGRATED_CARRIERS: tuple[str, ...] = (
@@ -145,7 +145,7 @@ def packages(data: AuditData) -> pd.DataFrame:
 
 def _built_packages(data: AuditData) -> pd.DataFrame:
     pk = _packages(data)
-    release_memory()  # the sort and grouping of every confirmation row are garbage now
+    release_memory(near_peak=NEAR_PEAK)  # the sort and grouping of every confirmation row are garbage now
     return pk
 
 
