@@ -350,7 +350,7 @@ def prefer_small_pages() -> None:
     numpy asks for them for every array of 4 MB or more. An audit makes many such arrays that live for a moment
     (column-long temporaries), and where the kernel must find or compact a 2 MB page for each (`defrag` set to
     `madvise`, a common default) that costs more system time than the huge pages save: interleaved runs on the
-    bench machine were faster without them in 8 of 9 rounds on a million orders (about 0.4 s) and 4 of 5 on five
+    bench machine were faster without them in 9 of 12 rounds on a million orders (about 0.3-0.5 s) and 4 of 5 on five
     million (docs/performance.md, session 11). A value the user set for NUMPY_MADVISE_HUGEPAGE wins.
     """
     os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")

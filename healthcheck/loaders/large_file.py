@@ -11,6 +11,7 @@ file whole and says what is wrong with it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from io import FileIO
 from pathlib import Path
@@ -47,7 +48,7 @@ def read_large(
         return None
     with file:
         try:
-            before = _identity(path)
+            before = _identity(os.fstat(file.fileno()))  # the file the checking pass reads
             if before[1] < at_least:
                 return None
             head = file.read(HEAD_BYTES)
@@ -79,17 +80,16 @@ def read_large(
     if frame is None or frame.empty:
         return None
     try:
-        if _identity(path) != before:
+        if _identity(path.stat()) != before:  # the file arrow opened by its name, then or since
             return None  # rewritten since it was checked (a download still being written): read whole, once
     except OSError:
         return None
     return RawTable(header.kind, frame, "utf-8", header.delimiter, len(frame))
 
 
-def _identity(path: Path) -> tuple[int, int, int]:
-    """The file's inode, size and modification time: the checking pass and arrow's read are two reads, and what
+def _identity(stat: os.stat_result) -> tuple[int, int, int]:
+    """A file's inode, size and modification time: the checking pass and arrow's read are two reads, and what
     the first proved (valid UTF-8 throughout, no repeated header) holds for the second only if these agree."""
-    stat = path.stat()
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
