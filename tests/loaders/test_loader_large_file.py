@@ -179,3 +179,19 @@ def test_the_checking_pass_holds_wherever_its_buffer_ends(tmp_path: Path, most: 
     large = read_large(path, "report.txt", include_pii=False, at_least=0, scan_bytes=most)
     assert large is not None
     _same(large, read_table(data, "report.txt", marketplace="US"))
+
+
+def test_a_value_equal_to_its_column_name_is_left_to_the_whole_file_reader(tmp_path: Path) -> None:
+    """A tab file's repeated header is found by one column holding its own name (no search of the bytes): a row
+    whose value merely equals that name goes to the whole-file reader too, which reads it as the data it is."""
+    header, rows = _lines("all_orders_us_fba_2020.tsv")
+    names = header.split(b"\t")
+    status = names.index(b"order-status")
+    odd = rows[0].split(b"\t")
+    odd[status] = b"order-status"
+    data = b"\n".join([header, *rows, b"\t".join(odd)]) + b"\n"
+    path = tmp_path / "report.txt"
+    path.write_bytes(data)
+    assert read_large(path, "report.txt", include_pii=False, at_least=0) is None
+    whole = read_table(data, "report.txt", marketplace="US")
+    assert whole.rows == len(rows) + 1 and whole.repeated_headers == 0
