@@ -2,8 +2,9 @@
 
 `read_table` takes a file's bytes: a 350 MB All Orders report is then 350 MB of Python bytes beside what pyarrow
 parses out of it, and two such reports load at once. Here a large file that is plain UTF-8 is checked in one
-pass through a reused buffer (valid UTF-8 throughout, where its line breaks are, no repeated header), then
-pyarrow reads it from the file, a block at a time, keeping only the declared columns. What it returns equals
+pass through a reused buffer (valid UTF-8 throughout, where its line breaks are, no repeated header; in a tab
+file the last is seen in one column after the read, `_witness`), then pyarrow reads it from the file, a block at
+a time, keeping only the declared columns. What it returns equals
 what `read_table` would give for the file's bytes; anything else (a byte-order mark, another encoding, a
 repeated header, blank lines at the end, a row the fast path refuses) returns None, and `read_table` reads the
 file whole and says what is wrong with it.
