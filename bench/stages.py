@@ -8,6 +8,10 @@ The audit runs as `healthcheck audit DIR --format json` does (`run_audit`, then 
 `on_stage` hook marks the end of each stage. At each mark the probe reads the process's peak resident memory
 since the previous mark (`VmHWM` in /proc/self/status, which writing 5 to /proc/self/clear_refs resets: Linux
 only) and its resident memory then. Importing the tool is the first stage; rendering and writing the JSON the last.
+
+Resetting the peak at each mark has one effect on the audit itself: between metrics, `model.release_memory`
+trims the heap only near the peak so far, and here that peak is the stage's, so the probe's metrics stage trims
+(and faults memory back in) more often than a real audit does. The bench's own timings run the command.
 """
 
 from __future__ import annotations

@@ -460,8 +460,9 @@ def release_memory(*, near_peak: float | None = None) -> None:
 
     With `near_peak` (a share), glibc's heap is trimmed only while the process holds at least that share of its
     peak so far: between metrics, whose threads reuse what the one before freed, a trim made them fault it all
-    back in (on a million orders 120,000 page faults and 0.3-0.7 s of system time) where the peak was set long
-    before; near the peak (five million orders) it still keeps the next metric from setting a new one.
+    back in (on a million orders 90,000-120,000 page faults, up to half a second of system time) where the peak
+    was set long before; near the peak (five million orders) it still keeps the next metric from setting a new
+    one.
     """
     pa.default_memory_pool().release_unused()
     if near_peak is not None and not _near_peak(near_peak):

@@ -2,10 +2,10 @@
 
 `read_table` takes a file's bytes: a 350 MB All Orders report is then 350 MB of Python bytes beside what pyarrow
 parses out of it, and two such reports load at once. Here a large file that is plain UTF-8 is checked in one
-pass through a reused buffer (valid UTF-8 throughout, where its line breaks are, no repeated header; in a tab
-file the last is seen in one column after the read, `_witness`), then pyarrow reads it from the file, a block at
-a time, keeping only the declared columns. What it returns equals
-what `read_table` would give for the file's bytes; anything else (a byte-order mark, another encoding, a
+pass through a reused buffer (valid UTF-8 throughout, where its line breaks are, no repeated header: in a tab
+file that is looked for in one column after the read, `_witness`), then pyarrow reads it from the file, a block
+at a time, keeping only the declared columns. What it returns equals what `read_table` would give for the file's
+bytes; anything else (a byte-order mark, another encoding, a
 repeated header, blank lines at the end, a row the fast path refuses) returns None, and `read_table` reads the
 file whole and says what is wrong with it.
 """
@@ -63,12 +63,10 @@ def read_large(
         body_start = offset_after_lines(head, header.line_index + 1)
         if located.missing or body_start >= len(head):
             return None
-        line = located.preamble[-1].encode("utf-8")
         witness = _witness(located)
+        line = None if witness else located.preamble[-1].encode("utf-8")
         file.seek(0)
-        scanned = _scan(
-            file, bytearray(scan_bytes), None if witness else line, body_start, count=header.delimiter != "\t"
-        )
+        scanned = _scan(file, bytearray(scan_bytes), line, body_start, count=header.delimiter != "\t")
     if scanned is None:
         return None
     ending = scanned.tail[len(scanned.tail.rstrip(b"\r\n")) :]
@@ -143,6 +141,7 @@ def _scan(file: FileIO, buffer: bytearray, line: bytes | None, body_start: int, 
     byte-order mark or not. Line feeds are counted when `count` (only a quoted file's rows need them: a tab
     file's fields never hold one)."""
     view = memoryview(buffer)
+    headers = () if line is None else (line, _BOM + line)
     kept = base = newlines = 0  # bytes carried to the buffer's start; the file offset of the buffer's start
     tail = b""
     while True:
@@ -164,14 +163,11 @@ def _scan(file: FileIO, buffer: bytearray, line: bytes | None, body_start: int, 
             return None
         newlines += buffer.count(b"\n", 0, cut) if count else 0
         start, at_line_start = max(body_start - base, 0), base >= body_start
-        if line is not None and _header_again(buffer, cut, line, start, at_line_start=at_line_start):
-            return None
-        if (
-            line is not None
-            and not ascii
-            and _header_again(buffer, cut, _BOM + line, start, at_line_start=at_line_start)
-        ):
-            return None  # the header again after a byte-order mark: downloads joined into one file
+        # The header again, after a byte-order mark or not (only a non-ASCII segment can hold a mark): downloads
+        # joined into one file.
+        for again in headers[: 2 if not ascii else 1]:
+            if _header_again(buffer, cut, again, start, at_line_start=at_line_start):
+                return None
         tail = (tail + bytes(segment[-64:]))[-64:]
         kept = filled - cut
         buffer[:kept] = buffer[cut:filled]

@@ -195,3 +195,17 @@ def test_a_value_equal_to_its_column_name_is_left_to_the_whole_file_reader(tmp_p
     assert read_large(path, "report.txt", include_pii=False, at_least=0) is None
     whole = read_table(data, "report.txt", marketplace="US")
     assert whole.rows == len(rows) + 1 and whole.repeated_headers == 0
+
+
+@pytest.mark.parametrize("mark", [b"", b"\xef\xbb\xbf"])
+def test_a_comma_file_with_its_header_repeated_is_left_to_the_whole_file_reader(tmp_path: Path, mark: bytes) -> None:
+    """Comma files keep the checking pass's search of the bytes for the header line (their fields may be quoted)."""
+    header, rows = _lines("all_orders_us_fba_2020.tsv")
+    quoted = [b",".join(b'"%s"' % f.replace(b'"', b'""') for f in line.split(b"\t")) for line in [header, *rows]]
+    data = b"\n".join(quoted) + b"\n"
+    large, _ = _both(tmp_path, data)
+    assert large is not None
+    path = tmp_path / "joined.txt"
+    path.write_bytes(data + mark + data)
+    assert read_large(path, "joined.txt", include_pii=False, at_least=0, scan_bytes=4096) is None
+    assert read_table(data + mark + data, "joined.txt", marketplace="US").repeated_headers == 1
