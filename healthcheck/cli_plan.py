@@ -54,15 +54,16 @@ def plan(
     """Draft the plan of action for a metric in breach: root cause, actions taken and to take, preventive measures,
     and the orders as evidence. It states only what the reports show; [FILL IN: ...] marks what you must add."""
     from healthcheck.audit import run_audit
-    from healthcheck.lookup import resolve_metric
-    from healthcheck.metrics import get_spec, metric_ids
+    from healthcheck.lookup import resolve_metric, unknown_metric_hint
+    from healthcheck.metrics import get_spec
     from healthcheck.report.markdown import plan_markdown
     from healthcheck.report.plan_view import no_plan_sentence, plan_blocks, plan_plain, title
+    from healthcheck.report.text import missing_note, partial_note
     from healthcheck.sanitize import one_line
 
     metric_id = resolve_metric(metric)
     if metric_id is None:
-        _fail(f"unknown metric {metric!r}", hint=f"use one of: {', '.join(metric_ids())} (or a title or short name)")
+        _fail(f"unknown metric {metric!r}", hint=unknown_metric_hint(metric))
     as_of_date, encoding, settings = checked_inputs(
         paths, as_of=as_of, encoding=encoding, output=output, config=config, rules=rules, program=program
     )
@@ -77,6 +78,10 @@ def plan(
     for error in report.errors:
         where = one_line(error.path) + (f", line {error.line}" if error.line else "")
         typer.echo(f"healthcheck: {error.title.lower()}: {where}: {one_line(error.message)}", err=True)
+    # What the audit would note beside the plan (files skipped, settings that disagree with Amazon's dates): on
+    # stderr, so that what is pasted into Seller Central stays the plan alone.
+    for warning in report.warnings:
+        typer.echo(f"healthcheck: note: {one_line(warning)}", err=True)
     result = next((r for r in report.metrics if r.id == metric_id), None)
     if result is None:
         # A program's metric is audited only when the program is asked for, in a marketplace it has thresholds for.
@@ -91,6 +96,10 @@ def plan(
         typer.echo(no_plan_sentence(report, result))
         code = ExitCode.UNKNOWN if report.errors else _STATUS_EXIT.get(str(result.status), ExitCode.UNKNOWN)
         raise typer.Exit(int(code))
+    caveats = "; ".join(note for note in (partial_note(result), missing_note(result)) if note)
+    if caveats:
+        title_now = result.spec.title.lower()
+        typer.echo(f"healthcheck: note: the {title_now} in this plan stands on part of the data ({caveats})", err=True)
     buyers = {order: buyer.name for order, buyer in report.buyers.items() if buyer.name} if show_pii else None
     blocks = plan_blocks(report, drafted, buyers=buyers)
     markdown = fmt is PlanFormat.MARKDOWN or (

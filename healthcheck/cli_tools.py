@@ -63,7 +63,7 @@ def explain(
     ] = None,
 ) -> None:
     """Explain a metric: definition, window, population, target and what to do. Without a name, list them."""
-    from healthcheck.lookup import metric_listing, resolve_metric
+    from healthcheck.lookup import metric_listing, resolve_metric, unknown_metric_hint
     from healthcheck.metrics import get_spec
     from healthcheck.metrics.rule_history import program_lines, rule_history
     from healthcheck.report.text import percent
@@ -81,7 +81,8 @@ def explain(
         return
     metric_id = resolve_metric(name)
     if metric_id is None:
-        _fail(f"unknown metric {name!r}", hint="use an id, title or short name: `healthcheck explain` lists them")
+        listed = "use an id, title or short name: `healthcheck explain` lists them"
+        _fail(f"unknown metric {name!r}", hint=unknown_metric_hint(name, listed))
     spec = get_spec(metric_id)
     sign = "under" if spec.direction.value == "lower_is_better" else "at least"
     lag = (

@@ -22,6 +22,31 @@ def resolve_metric(name: str) -> str | None:
     return None
 
 
+def close_matches(name: str) -> list[str]:
+    """The metrics a name that resolves to none may have meant: those whose id, title or short name it begins, in
+    the registry's order, each as `id (short)`. `odr` is two metrics (seller-fulfilled and FBA) and `lsr` two
+    windows: the user picks, rather than be given a plan or an explanation of the wrong one."""
+    wanted = _key(name)
+    if not wanted:
+        return []
+    found = []
+    for metric_id in metric_ids():
+        spec = get_spec(metric_id)
+        if any(_key(known).startswith(wanted) for known in (metric_id, spec.title, spec.short)):
+            found.append(f"{metric_id} ({spec.short})")
+    return found
+
+
+def unknown_metric_hint(name: str, otherwise: str | None = None) -> str:
+    """What an error about a name that resolves to no metric suggests: the metrics it may mean, else `otherwise`
+    (by default every id)."""
+    matches = close_matches(name)
+    if matches:
+        pick = "name one of them" if len(matches) > 1 else "name it in full"
+        return f"{name.strip()!r} may mean {' or '.join(matches)}: {pick}"
+    return otherwise or f"use one of: {', '.join(metric_ids())} (or a title or short name)"
+
+
 def metric_listing() -> list[str]:
     """One line per metric: id, short name and title, for `explain` without an argument and its errors."""
     specs = [get_spec(metric_id) for metric_id in metric_ids()]

@@ -180,6 +180,37 @@ def test_a_metric_not_in_breach_needs_no_plan(capsys: pytest.CaptureFixture[str]
     assert code == 0 and "(it has no target)" in out
 
 
+def test_no_plan_needed_on_part_of_the_data_says_what_it_stands_on(capsys: pytest.CaptureFixture[str]) -> None:
+    """Never a bare OK on part of the data: as of 2026-09-20 the demo's orders (from their first purchase day) cover
+    only part of the order defect rate's 60 days, ending 14 days before; the sentence says how many, as the audit
+    does, and the audit's notes (the demo's README skipped) come on stderr, apart from what is pasted."""
+    as_of = dt.date(2026, 9, 20)
+    end = as_of - dt.timedelta(days=14)
+    first = min(_local_day(row["purchase-date"]) for row in _all_orders().values())
+    covered = (end - first).days + 1
+    assert 0 < covered < 60
+    code, out, err = plan_output(capsys, "odr_mfn", str(SAMPLES), "--as-of", as_of.isoformat())
+    assert code == 0
+    assert out.startswith(
+        f"No plan of action needed: the order defect rate (seller-fulfilled) is 0% (partial: {covered} of 60 days), OK"
+    )
+    assert "healthcheck: note: " in err and "README.md: not a report file (.md), skipped" in err
+    code, out, _ = plan_output(capsys, "refund_rate", str(SAMPLES))
+    assert code == 0 and "(would be more complete with fba_returns)" in out
+
+
+def test_a_plan_drafted_on_part_of_the_data_says_so_apart_from_the_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    """The tiny account's late shipments (2 days of orders) breach the 10-day rate: the plan is drafted, and stderr
+    says it stands on 2 of the window's 10 days."""
+    code, out, err = plan_output(capsys, "lsr_10d", str(ROOT / "tests" / "data" / "tiny"))
+    assert code == 2 and out.startswith("Plan of action: Late shipment rate (10 days)")
+    assert "partial" not in out
+    assert (
+        "healthcheck: note: the late shipment rate (10 days) in this plan stands on part of the data "
+        "(partial: 2 of 10 days)"
+    ) in err
+
+
 def test_an_as_of_past_the_data_leaves_nothing_to_plan(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = plan_output(capsys, "cr", str(SAMPLES), "--as-of", "2027-03-01")
     assert code == 3 and "was not evaluated" in out
@@ -207,6 +238,27 @@ def test_an_unknown_metric_is_an_error_naming_the_ids(capsys: pytest.CaptureFixt
     assert code == 3 and out == ""
     assert "unknown metric 'cancelation'" in err
     assert all(metric_id in err for metric_id in metric_ids())
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("odr", ("order_defect_rate_mfn (odr_mfn)", "order_defect_rate_afn (odr_afn)")),
+        ("LSR", ("late_shipment_rate_10d (lsr_10d)", "late_shipment_rate_30d (lsr_30d)")),
+        ("late shipment rate", ("late_shipment_rate_10d (lsr_10d)", "late_shipment_rate_30d (lsr_30d)")),
+        ("otd", ("on_time_delivery_rate (otdr)",)),
+    ],
+)
+def test_a_name_that_begins_several_metrics_names_them_and_plans_none(
+    name: str, meant: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The abbreviations sellers use (ODR, LSR) are two metrics each: the error names them rather than pick one."""
+    for command in (["plan", name, str(SAMPLES)], ["explain", name]):
+        code = main(command)
+        captured = capsys.readouterr()
+        assert code == 3 and captured.out == ""
+        assert f"unknown metric {name!r}" in captured.err
+        assert f"fix: {name!r} may mean {' or '.join(meant)}" in captured.err
 
 
 def _buyer_values() -> set[str]:
