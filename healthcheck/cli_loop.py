@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from healthcheck.cli import _fail, _load_config, _parse_date, app
+from healthcheck.cli import _fail, _load_config, _parse_date, app, engine_imports
 from healthcheck.cli_options import ConfigOption, MarketplaceOption
 from healthcheck.outcome import ExitCode
 from healthcheck.wording import plural
@@ -288,7 +288,8 @@ def run(
     ] = False,
 ) -> None:
     """Fetch, audit, record and alert: the one line for cron. Exits like `audit` (0 ok, 1 at risk, 2 breach)."""
-    from healthcheck.audit import run_audit
+    with engine_imports():
+        from healthcheck.audit import run_audit
 
     settings = _load_config(config)
     path = history_path(history, settings, default=DEFAULT_HISTORY)

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from healthcheck import cli_options as shared
-from healthcheck.cli import _fail, app, checked_inputs, write_atomically
+from healthcheck.cli import _fail, app, checked_inputs, engine_imports, write_atomically
 from healthcheck.interrupts import stop_signals_held
 from healthcheck.outcome import ExitCode
 
@@ -53,7 +53,8 @@ def plan(
 ) -> None:
     """Draft the plan of action for a metric in breach: root cause, actions taken and to take, preventive measures,
     and the orders as evidence. It states only what the reports show; [FILL IN: ...] marks what you must add."""
-    from healthcheck.audit import run_audit
+    with engine_imports():
+        from healthcheck.audit import run_audit
     from healthcheck.lookup import resolve_metric, unknown_metric_hint
     from healthcheck.metrics import get_spec
     from healthcheck.report.markdown import plan_markdown

@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from healthcheck.cli import _color_refused, _fail, _load_config, _parse_date, _use_color, app, write_atomically
+from healthcheck.cli import (
+    _color_refused,
+    _fail,
+    _load_config,
+    _parse_date,
+    _use_color,
+    app,
+    engine_imports,
+    write_atomically,
+)
 from healthcheck.cli_loop import check_alerting, history_path, record_document
 from healthcheck.interrupts import stop_signals_held
 from healthcheck.outcome import FailOn
@@ -106,10 +115,12 @@ def portfolio(
     """
     from healthcheck.loaders.own_outputs import output_clash
     from healthcheck.options import as_of_problem
-    from healthcheck.portfolio.render import render_portfolio
-    from healthcheck.portfolio.rollup import overall
-    from healthcheck.portfolio.run import Options, audit_portfolio, default_jobs
-    from healthcheck.portfolio.target import read_target
+
+    with engine_imports():
+        from healthcheck.portfolio.render import render_portfolio
+        from healthcheck.portfolio.rollup import overall
+        from healthcheck.portfolio.run import Options, audit_portfolio, default_jobs
+        from healthcheck.portfolio.target import read_target
 
     as_of_date = _parse_date(as_of, "--as-of")
     accounts = read_target(target)

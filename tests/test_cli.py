@@ -285,6 +285,27 @@ def test_the_cli_asks_numpy_for_small_pages_unless_told(monkeypatch: pytest.Monk
     assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "1"
 
 
+def test_the_engine_is_imported_with_the_collector_paused_then_frozen_once() -> None:
+    """A fresh process: the audit's first import leaves the collector on, with the import's objects frozen out of
+    its reach; a second engine import freezes nothing more (docs/performance.md, session 12)."""
+    script = (
+        "import gc\n"
+        "from healthcheck.cli import engine_imports\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "with engine_imports():\n"
+        "    assert not gc.isenabled()\n"
+        "    import healthcheck.audit\n"
+        "frozen = gc.get_freeze_count()\n"
+        "assert gc.isenabled() and frozen > 10_000, frozen\n"
+        "junk = [[] for _ in range(1000)]\n"
+        "with engine_imports():\n"
+        "    assert gc.isenabled()\n"
+        "assert gc.get_freeze_count() == frozen\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+
+
 def test_error_messages_on_stderr_carry_no_escape_sequences(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A bad value quoted in an error message comes from the file: its control characters are stripped."""
     bad = tmp_path / "orders.txt"
