@@ -85,9 +85,9 @@ class Probe:
 
 def probe(folder: Path) -> list[Stage]:
     marks = Probe()
-    from healthcheck.cli import prefer_small_pages
+    from healthcheck.cli import numpy_settings
 
-    prefer_small_pages()  # as `healthcheck` does, before numpy is imported
+    numpy_settings()  # as `healthcheck` does, before numpy is imported
     from healthcheck.audit import run_audit
     from healthcheck.config import Config
     from healthcheck.outcome import FailOn

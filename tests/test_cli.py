@@ -275,14 +275,36 @@ def test_real_process_exit_codes(args: list[str], code: int) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_the_cli_asks_numpy_for_small_pages_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
-    """numpy's huge pages cost an audit more than they save (docs/performance.md); a value the user set wins."""
-    monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+@pytest.mark.parametrize(
+    ("variable", "ours", "users"), [("NUMPY_MADVISE_HUGEPAGE", "0", "1"), ("OPENBLAS_NUM_THREADS", "1", "2")]
+)
+def test_the_cli_sets_numpy_up_unless_told(
+    variable: str, ours: str, users: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """numpy's huge pages and OpenBLAS's spinning threads cost an audit more than they save (docs/performance.md);
+    a value the user set wins."""
+    monkeypatch.delenv(variable, raising=False)
     assert main(["--version"]) == 0
-    assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "0"
-    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")
+    assert os.environ[variable] == ours
+    monkeypatch.setenv(variable, users)
     assert main(["--version"]) == 0
-    assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "1"
+    assert os.environ[variable] == users
+
+
+def test_numpy_imported_after_the_settings_starts_no_blas_thread() -> None:
+    """What the setting is for, seen from outside: numpy imported as the CLI imports it leaves the process with its
+    one thread (without the setting, OpenBLAS starts one more per core)."""
+    script = (
+        "import os\n"
+        "from healthcheck.cli import numpy_settings\n"
+        "numpy_settings()\n"
+        "import numpy\n"
+        "threads = os.listdir('/proc/self/task')\n"
+        "assert len(threads) == 1, threads\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
 
 
 def test_the_engine_is_imported_with_the_collector_paused_then_frozen_once() -> None:
