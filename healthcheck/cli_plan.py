@@ -59,7 +59,7 @@ def plan(
     from healthcheck.metrics import get_spec
     from healthcheck.report.markdown import plan_markdown
     from healthcheck.report.plan_view import no_plan_sentence, plan_blocks, plan_plain, title
-    from healthcheck.report.text import missing_note, partial_note
+    from healthcheck.report.text import data_caveats
     from healthcheck.sanitize import one_line
 
     metric_id = resolve_metric(metric)
@@ -97,10 +97,10 @@ def plan(
         typer.echo(no_plan_sentence(report, result))
         code = ExitCode.UNKNOWN if report.errors else _STATUS_EXIT.get(str(result.status), ExitCode.UNKNOWN)
         raise typer.Exit(int(code))
-    caveats = "; ".join(note for note in (partial_note(result), missing_note(result)) if note)
+    caveats = data_caveats(result)
     if caveats:
-        title_now = result.spec.title.lower()
-        typer.echo(f"healthcheck: note: the {title_now} in this plan stands on part of the data ({caveats})", err=True)
+        what = result.spec.title.lower()
+        typer.echo(f"healthcheck: note: the {what} in this plan stands on part of the data ({caveats})", err=True)
     buyers = {order: buyer.name for order, buyer in report.buyers.items() if buyer.name} if show_pii else None
     blocks = plan_blocks(report, drafted, buyers=buyers)
     markdown = fmt is PlanFormat.MARKDOWN or (

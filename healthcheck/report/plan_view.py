@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from healthcheck.metrics.base import Direction, MetricResult, Status
 from healthcheck.plan import FILL, Plan, fill_in
-from healthcheck.report.text import clean, missing_note, partial_note, percent, status_word, summary_or_percent
+from healthcheck.report.text import clean, data_caveats, percent, status_word, summary_or_percent
 from healthcheck.wording import plural, the_title
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def no_plan_sentence(report: AuditReport, result: MetricResult) -> str:
         )
     target = f"Amazon's target is {_target(result)}" if spec.target is not None else "it has no target"
     # Never a bare OK on part of the data (SPEC 5.2): the sentence says what the rate stands on, as the audit does.
-    caveats = "; ".join(note for note in (partial_note(result), missing_note(result)) if note)
+    caveats = data_caveats(result)
     return (
         f"No plan of action needed: the {spec.title.lower()} is {percent(result.rate)}"
         f"{f' ({caveats})' if caveats else ''}, "

@@ -112,6 +112,12 @@ def missing_note(result: MetricResult) -> str:
     return "would be more complete with " + ", ".join(result.missing_inputs)
 
 
+def data_caveats(result: MetricResult) -> str:
+    """What an evaluated rate stands on when it is not the whole story, for a sentence that states it alone (the
+    `plan` command's): `partial: 28 of 60 days; would be more complete with claims`, or ""."""
+    return "; ".join(note for note in (partial_note(result), missing_note(result)) if note)
+
+
 def window_text(result: MetricResult) -> str:
     w = result.window
     return f"{w.start:%b %d} - {w.end:%b %d}"
