@@ -241,17 +241,23 @@ def history_command(
     ] = None,
     account: Annotated[str | None, typer.Option("--account", help="Only this account.")] = None,
     marketplace: Annotated[str | None, typer.Option("--marketplace", "-m", help="Only this marketplace.")] = None,
-    metric: Annotated[str | None, typer.Option("--metric", help="Only this metric, e.g. cancellation_rate.")] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option("--metric", help="Only this metric: an id, title or short name, e.g. cancellation_rate or cr."),
+    ] = None,
     fmt: Annotated[HistoryOutput, typer.Option("--format", "-f", help="table, json or csv.")] = HistoryOutput.TABLE,
     config: ConfigOption = None,
 ) -> None:
     """Show recorded audits: each metric over time, Amazon's numbers beside ours, and each status change."""
     from healthcheck.history import read_history
     from healthcheck.history_view import HistoryFormat, render_history
-    from healthcheck.metrics import metric_ids
+    from healthcheck.lookup import resolve_metric, unknown_metric_hint
 
-    if metric is not None and metric not in metric_ids():
-        _fail(f"unknown metric {metric!r}", hint=f"use one of: {', '.join(metric_ids())}")
+    if metric is not None:
+        named = resolve_metric(metric)
+        if named is None:
+            _fail(f"unknown metric {metric!r}", hint=unknown_metric_hint(metric))
+        metric = named
     settings = _load_config(config)
     path = history_path(history, settings, default=DEFAULT_HISTORY) or DEFAULT_HISTORY
     code = None

@@ -12,7 +12,8 @@ from enum import StrEnum
 from itertools import groupby
 
 from healthcheck.assurance import assess, assurances
-from healthcheck.history import AuditRow
+from healthcheck.history import AuditRow, MetricRow
+from healthcheck.metrics import get_spec, metric_ids
 from healthcheck.wording import plural
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -71,6 +72,19 @@ def sparkline(values: Sequence[float | None]) -> str:
 
 def _percent(rate: float | None) -> str:
     return "-" if rate is None else f"{rate * 100:.2f}%"
+
+
+def _latest(row: AuditRow, metric: MetricRow) -> str:
+    """The latest value as the audit's table shows it. A line judged from Amazon's words (its account status) has
+    for its rate the share of Amazon's ratings at risk or worse, which would read as a percent of orders: it shows
+    Amazon's rating instead (`AHR 236`), or the count of ratings flagged."""
+    if metric.metric_id not in metric_ids() or get_spec(metric.metric_id).judge is None:
+        return _percent(metric.rate)
+    if row.ahr_score is not None:
+        return f"AHR {row.ahr_score:g}"
+    if metric.numerator is None or metric.denominator is None:
+        return "-"
+    return f"{metric.numerator}/{metric.denominator}"
 
 
 def render_history(rows: Sequence[AuditRow], fmt: HistoryFormat, metric: str | None = None) -> str:
@@ -165,7 +179,7 @@ def _table(rows: Sequence[AuditRow], metric: str | None) -> str:
             if now.amazon_rate is not None:
                 amazon = _percent(now.amazon_rate) + (f" ({now.amazon_status})" if now.amazon_status else "")
             lines.append(
-                f"  {metric_id:<28} {spark:<{max(5, len(group))}} {_percent(now.rate):>8} {now.status:<13} {amazon}"
+                f"  {metric_id:<28} {spark:<{max(5, len(group))}} {_latest(last, now):>8} {now.status:<13} {amazon}"
             )
         changes = status_changes(group, metric)
         if changes:

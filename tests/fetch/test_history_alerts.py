@@ -117,3 +117,33 @@ def test_notify_needs_a_history_and_a_valid_url(tmp_path: Path, capsys: pytest.C
     assert "not a notification URL Apprise understands" in capsys.readouterr().err
     assert main(["history", "--history", str(tmp_path / "missing.sqlite")]) == 3
     assert "no history at" in capsys.readouterr().err
+
+
+def test_history_names_metrics_as_the_other_commands_do_and_shows_amazons_rating(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--metric` takes a short name or title as `plan` and `explain` do; Amazon's account status shows the rating
+    Amazon gives (read here from the demo's report), not its share of ratings flagged as a percent of orders."""
+    db = tmp_path / "history.sqlite"
+    assert audit(capsys, "2026-11-20", db)["status"] == "breach"
+    score = json.loads((SAMPLES / "seller_performance.json").read_text(encoding="utf-8"))
+    ahr = next(v for v in _values(score, "ahrScore"))
+    table = history(capsys, "--history", str(db))
+    line = next(x for x in table.splitlines() if x.strip().startswith("amazon_account_status "))
+    assert f"AHR {ahr:g} at_risk" in " ".join(line.split()) and "%" not in line
+    by_short = history(capsys, "--history", str(db), "--metric", "cr")
+    assert by_short == history(capsys, "--history", str(db), "--metric", "Cancellation rate")
+    assert "cancellation_rate " in by_short and "late_shipment_rate_10d" not in by_short
+    assert main(["history", "--history", str(db), "--metric", "lsr"]) == 3
+    err = capsys.readouterr().err
+    assert "unknown metric 'lsr'" in err and "late_shipment_rate_10d (lsr_10d) or late_shipment_rate_30d" in err
+
+
+def _values(document: Any, key: str) -> list[Any]:
+    """Every value of `key` anywhere in a JSON document."""
+    if isinstance(document, dict):
+        found = [document[key]] if key in document else []
+        return found + [v for value in document.values() for v in _values(value, key)]
+    if isinstance(document, list):
+        return [v for item in document for v in _values(item, key)]
+    return []
