@@ -114,8 +114,8 @@ def _metrics(report: AuditReport) -> list[str]:
         "",
         "## Metrics",
         "",
-        "| Metric | Rate | Count | Target | Window | Status | Headroom | Ok again | "
-        + (f"Last {days} days |" if trend else "|"),
+        "| Metric | Rate | Count | Target | Window | Status | Headroom | Ok again |"
+        + (f" Last {days} days |" if trend else ""),
         "|---|---:|---:|---:|---|---|---:|---|" + ("---|" if trend else ""),
     ]
     for row in view.metric_rows(report):

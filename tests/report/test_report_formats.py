@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,16 @@ def _json(text: str, report: AuditReport) -> None:
 def _markdown(text: str, report: AuditReport) -> None:
     assert text.startswith("# healthcheck: ")
     assert "## Metrics" in text and "## Inputs" in text
+    _markdown_tables_are_whole(text)
+
+
+def _markdown_tables_are_whole(text: str) -> None:
+    """GitHub renders a table only when its header, delimiter and rows have as many cells."""
+    tables = re.findall(r"(?:^\|.*\|\n)+", text, flags=re.MULTILINE)
+    assert tables
+    for table in tables:
+        cells = {len(re.findall(r"(?<!\\)\|", line)) for line in table.splitlines()}
+        assert len(cells) == 1, table
 
 
 def _csv(text: str, report: AuditReport) -> None:
@@ -140,6 +151,15 @@ def test_every_format_renders_every_account(fmt: Format, account: str, accounts:
     CHECKS[fmt](text, report)
     if account == "errors":
         assert report.errors and int(report.exit_code()) == 3
+
+
+def test_markdown_tables_are_whole_without_a_trend(tmp_path: Path) -> None:
+    """Feedback alone evaluates no metric, so the report has no trend column: the metrics table still has as many
+    header cells as its rows."""
+    shutil.copy(ROOT / "sample_reports" / "feedback.txt", tmp_path / "feedback.txt")
+    report = audit([tmp_path])
+    assert report.insights.trend is None
+    _markdown_tables_are_whole(render(report, Format.MARKDOWN, fail_on=FailOn.AT_RISK, color=False, width=None))
 
 
 def test_the_error_account_says_so_in_every_format(accounts: dict[str, AuditReport]) -> None:
