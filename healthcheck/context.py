@@ -165,7 +165,7 @@ def choose_marketplace(given: str | None, given_by: str, loaded: LoadResult) -> 
         return MarketplaceChoice(code, "from the seller performance report's marketplaceId", False, counts)
     return MarketplaceChoice(
         DEFAULT_MARKETPLACE,
-        "the default: no file names its marketplace (pass --marketplace if it is not US)",
+        "the default, as no file names its marketplace: pass --marketplace if it is not US",
         False,
         counts,
     )
