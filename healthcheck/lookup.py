@@ -10,16 +10,18 @@ def _key(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalnum())
 
 
+def _names(metric_id: str) -> tuple[str, str, str]:
+    """The names a user may know a metric by, as compared (`_key`): its id, title and short name."""
+    spec = get_spec(metric_id)
+    return _key(metric_id), _key(spec.title), _key(spec.short)
+
+
 def resolve_metric(name: str) -> str | None:
     """The metric id that `name` names (an id, a title or a short name such as `cr`), or None."""
     wanted = _key(name)
     if not wanted:
         return None
-    for metric_id in metric_ids():
-        spec = get_spec(metric_id)
-        if wanted in (_key(metric_id), _key(spec.title), _key(spec.short)):
-            return metric_id
-    return None
+    return next((metric_id for metric_id in metric_ids() if wanted in _names(metric_id)), None)
 
 
 def close_matches(name: str) -> list[str]:
@@ -29,12 +31,11 @@ def close_matches(name: str) -> list[str]:
     wanted = _key(name)
     if not wanted:
         return []
-    found = []
-    for metric_id in metric_ids():
-        spec = get_spec(metric_id)
-        if any(_key(known).startswith(wanted) for known in (metric_id, spec.title, spec.short)):
-            found.append(f"{metric_id} ({spec.short})")
-    return found
+    return [
+        f"{metric_id} ({get_spec(metric_id).short})"
+        for metric_id in metric_ids()
+        if any(known.startswith(wanted) for known in _names(metric_id))
+    ]
 
 
 def unknown_metric_hint(name: str, otherwise: str | None = None) -> str:
