@@ -249,9 +249,10 @@ def history_command(
     config: ConfigOption = None,
 ) -> None:
     """Show recorded audits: each metric over time, Amazon's numbers beside ours, and each status change."""
+    with engine_imports():
+        from healthcheck.history_view import HistoryFormat, render_history
+        from healthcheck.lookup import resolve_metric, unknown_metric_hint
     from healthcheck.history import read_history
-    from healthcheck.history_view import HistoryFormat, render_history
-    from healthcheck.lookup import resolve_metric, unknown_metric_hint
 
     if metric is not None:
         named = resolve_metric(metric)

@@ -113,10 +113,9 @@ def portfolio(
     Exits with the worst exit code of all the audits (0 ok, 1 at risk, 2 breach, 3 unknown); an account whose
     audit fails is UNKNOWN in its row and the others still report.
     """
-    from healthcheck.loaders.own_outputs import output_clash
-    from healthcheck.options import as_of_problem
-
     with engine_imports():
+        from healthcheck.loaders.own_outputs import output_clash
+        from healthcheck.options import as_of_problem
         from healthcheck.portfolio.render import render_portfolio
         from healthcheck.portfolio.rollup import overall
         from healthcheck.portfolio.run import Options, audit_portfolio, default_jobs

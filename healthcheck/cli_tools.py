@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from healthcheck.cli import _fail, _load_config, app, write_atomically
+from healthcheck.cli import _fail, _load_config, app, engine_imports, write_atomically
 from healthcheck.wording import plural
 
 
@@ -22,7 +22,8 @@ def shipby(
     config: Annotated[Path | None, typer.Option("--config", "-c", help="Config file.")] = None,
 ) -> None:
     """Show the expected ship date Amazon computes for a purchase, day by day."""
-    from healthcheck.audit import calendar_for, resolve_marketplace
+    with engine_imports():
+        from healthcheck.audit import calendar_for, resolve_marketplace
     from healthcheck.ship_by_explain import explain_ship_by
 
     settings = _load_config(config)
@@ -63,7 +64,8 @@ def explain(
     ] = None,
 ) -> None:
     """Explain a metric: definition, window, population, target and what to do. Without a name, list them."""
-    from healthcheck.lookup import metric_listing, resolve_metric, unknown_metric_hint
+    with engine_imports():
+        from healthcheck.lookup import metric_listing, resolve_metric, unknown_metric_hint
     from healthcheck.metrics import get_spec
     from healthcheck.metrics.rule_history import program_lines, rule_history
     from healthcheck.report.text import percent
