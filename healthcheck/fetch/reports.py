@@ -43,6 +43,9 @@ REPORT_TYPES: tuple[ReportType, ...] = (
     ReportType("GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", "fba_shipments", ".txt", ranged=True),
     ReportType("GET_SELLER_FEEDBACK_DATA", "feedback", ".txt", ranged=True),
     ReportType("GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE", "mfn_returns", ".txt", ranged=True),
+    # Returns processed at a fulfilment centre, dated by `return-date`; the refund rate counts them. Role Amazon
+    # Fulfillment, not a restricted report type: no buyer name or address in it.
+    ReportType("GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA", "fba_returns", ".txt", ranged=True),
     # Amazon keeps no history in it (it ignores any range): only the latest is worth auditing, and the history
     # database keeps its numbers over time.
     ReportType("GET_V2_SELLER_PERFORMANCE_REPORT", "seller_performance", ".json", ranged=False, keep_latest_only=True),

@@ -4,7 +4,8 @@ documented, for the fetch tests: the client under test talks real HTTP to it on 
 Reports go IN_QUEUE, then IN_PROGRESS, then DONE (or what a test asks for: CANCELLED, FATAL, or stuck). A DONE
 report's document is the rows of the bundled sample files whose date lies in the requested range (all rows for the
 report types that take no range), GZIP-compressed at a pre-signed-style URL on the same server; a range with no
-rows is CANCELLED, as Amazon does.
+rows is CANCELLED, as Amazon does. The demo account has no FBA returns: a test that wants them gives the server
+files built from real rows (`amazon_files.py`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_reports"
+FORMATS = Path(__file__).resolve().parents[2].parent / "shared" / "formats"
 
 APP_ID = "amzn1.application-oa2-client.test-app-0123456789"
 CLIENT_SECRET = "amzn1.oa2-cs.v1.test-secret-9b8a7c6d5e4f"
@@ -41,6 +43,8 @@ SERVED: dict[str, tuple[tuple[str, ...], str | None, str | None]] = {
     "GET_SELLER_FEEDBACK_DATA": (("feedback.txt",), "Date", "%m/%d/%y"),
     "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE": (("mfn_returns.txt",), "Return request date", "%d-%b-%Y"),
     "GET_V2_SELLER_PERFORMANCE_REPORT": (("seller_performance.json",), None, None),
+    # None in the demo account: every range is CANCELLED unless a test gives the server a file (`FakeSpApi.files`).
+    "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA": ((), "return-date", None),
 }
 # Its document holds buyer data: getReportDocument wants a Restricted Data Token from the Tokens API.
 RESTRICTED = {"GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING"}
@@ -75,6 +79,7 @@ class FakeSpApi:
     leaked_token_to_s3: bool = False
     tokens: set[str] = field(default_factory=set)
     restricted_tokens: dict[str, str] = field(default_factory=dict)  # token -> the one path it opens
+    files: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # report type -> files served instead
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(50000001))
 
     @property
@@ -92,13 +97,16 @@ class FakeSpApi:
 
     def document_for(self, report: Report) -> bytes | None:
         names, column, fmt = SERVED[report.report_type]
+        paths = self.files.get(report.report_type) or tuple(SAMPLES / name for name in names)
+        if not paths:
+            return None
         if column is None or report.start is None or report.end is None:
-            return (SAMPLES / names[0]).read_bytes()
+            return paths[0].read_bytes()
         start, end = _moment(report.start), _moment(report.end)
         header: bytes | None = None
         rows: list[bytes] = []
-        for name in names:
-            lines = (SAMPLES / name).read_bytes().splitlines(keepends=True)
+        for path in paths:
+            lines = path.read_bytes().splitlines(keepends=True)
             header = header or lines[0]
             index = lines[0].decode().rstrip("\r\n").split("\t").index(column)
             for line in lines[1:]:

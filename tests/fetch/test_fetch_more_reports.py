@@ -1,0 +1,91 @@
+"""`healthcheck fetch` of the FBA customer returns, against the local SP-API server."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from amazon_files import fba_returns_file
+from fake_spapi import SAMPLES, SELLERS_OWN, FakeSpApi, running_spapi
+
+from healthcheck.cli import main
+
+FBA_RETURNS = "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
+QUARTER = ["--until", "2026-11-21", "--days", "90"]  # the default --days: three pieces per ranged report type
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSpApi]:
+    with running_spapi() as server:
+        for name in ("LWA_APP_ID", "LWA_CLIENT_SECRET", "SP_API_REFRESH_TOKEN"):
+            monkeypatch.delenv(name, raising=False)
+        for key, value in server.env().items():
+            monkeypatch.setenv(key, value)
+        yield server
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Path:
+    folder = tmp_path / "served"
+    folder.mkdir()
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def audit(capsys: pytest.CaptureFixture[str], folder: Path, *args: str) -> dict[str, Any]:
+    code, out, err = run(capsys, "audit", str(folder), "--format", "json", *args)
+    document: dict[str, Any] = json.loads(out)
+    assert code == document["exit_code"], err
+    return document
+
+
+def spans(folder: Path, report_type: str) -> list[tuple[str, str, str]]:
+    entries = json.loads((folder / "manifest.json").read_text())["reports"]
+    return sorted((e["data_start"], e["data_end"], e["status"]) for e in entries if e["report_type"] == report_type)
+
+
+def test_fba_returns_are_fetched_by_range_and_the_audit_counts_them_as_refunds(
+    api: FakeSpApi, tmp_path: Path, served: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.files[FBA_RETURNS] = (fba_returns_file(served),)
+    folder = tmp_path / "fetched"
+    code, out, err = run(capsys, "fetch", "--into", str(folder), *QUARTER)
+    assert code == 0, err
+    # Returns in September and November; none in the month between, which Amazon cancels.
+    assert spans(folder, FBA_RETURNS) == [
+        ("2026-08-24T00:00:00Z", "2026-09-23T00:00:00Z", "DONE"),
+        ("2026-09-23T00:00:00Z", "2026-10-23T00:00:00Z", "CANCELLED"),
+        ("2026-10-23T00:00:00Z", "2026-11-22T00:00:00Z", "DONE"),
+    ]
+    files = sorted(p.name for p in folder.glob("fba_returns_*.txt"))
+    assert [name[:29] for name in files] == ["fba_returns_20260824-20260923", "fba_returns_20261023-20261122"]
+    assert all(f"fetched {folder / name}" in out for name in files)
+    assert f"note: {FBA_RETURNS}: no data from 2026-09-23T00:00:00Z to 2026-10-23T00:00:00Z" in err
+
+    for name in SELLERS_OWN:  # not served by SP-API: the seller's own files beside the downloads
+        shutil.copy(SAMPLES / name, folder / name)
+    document = audit(capsys, folder)
+    assert sorted(i["rows"] for i in document["inputs"] if i["kind"] == "fba_returns") == [1, 2]
+    refunds = next(m for m in document["metrics"] if m["id"] == "refund_rate")
+    # The two FBA orders bought in the refund rate's 30 days and returned; nothing is said to be missing any more.
+    assert refunds["details"]["refunded_afn"] == 2
+    assert refunds["coverage"]["missing_inputs"] == []
+    code, table, _ = run(capsys, "audit", str(folder), "--format", "markdown")
+    assert "would be more complete with fba_returns" not in table
+    assert "would be more complete with fba_returns" in run(capsys, "audit", str(SAMPLES), "--format", "markdown")[1]
+
+    # Four days later only those days are asked for (from one day earlier, for returns that reached Amazon late).
+    before = set(api.reports)
+    code, out, err = run(capsys, "fetch", "--into", str(folder), "--until", "2026-11-25", "--days", "90")
+    assert code == 0, err
+    asked = sorted((r.start, r.end) for i, r in api.reports.items() if i not in before and r.report_type == FBA_RETURNS)
+    assert asked == [("2026-11-21T00:00:00Z", "2026-11-26T00:00:00Z")]
