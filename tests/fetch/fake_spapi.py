@@ -5,7 +5,8 @@ Reports go IN_QUEUE, then IN_PROGRESS, then DONE (or what a test asks for: CANCE
 report's document is the rows of the bundled sample files whose date lies in the requested range (all rows for the
 report types that take no range), GZIP-compressed at a pre-signed-style URL on the same server; a range with no
 rows is CANCELLED, as Amazon does. The demo account has no FBA returns: a test that wants them gives the server
-files built from real rows (`amazon_files.py`).
+files built from real rows (`amazon_files.py`). createReport has Amazon's burst of 15, refilled at the rate its
+429 answers state.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import gzip
 import itertools
 import json
 import threading
+import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
@@ -80,6 +82,10 @@ class FakeSpApi:
     tokens: set[str] = field(default_factory=set)
     restricted_tokens: dict[str, str] = field(default_factory=dict)  # token -> the one path it opens
     files: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # report type -> files served instead
+    create_burst: int = 15  # createReport's burst; refilled at create_rate per second
+    create_rate: float = float(FAST_RATE)
+    _create_tokens: float = 15.0
+    _create_refilled: float = field(default_factory=time.monotonic)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(50000001))
 
     @property
@@ -94,6 +100,16 @@ class FakeSpApi:
             "LWA_CLIENT_SECRET": CLIENT_SECRET,
             "SP_API_REFRESH_TOKEN": REFRESH_TOKEN,
         }
+
+    def take_create_token(self) -> bool:
+        """Amazon's token bucket for createReport: False when the burst is spent (a 429)."""
+        now = time.monotonic()
+        elapsed, self._create_refilled = now - self._create_refilled, now
+        self._create_tokens = min(float(self.create_burst), self._create_tokens + elapsed * self.create_rate)
+        if self._create_tokens < 1:
+            return False
+        self._create_tokens -= 1
+        return True
 
     def document_for(self, report: Report) -> bytes | None:
         names, column, fmt = SERVED[report.report_type]
@@ -186,16 +202,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if state.throttle_create > 0:
             state.throttle_create -= 1
-            state.seen["429"] += 1
-            self._send(
-                429,
-                {
-                    "errors": [
-                        {"code": "QuotaExceeded", "message": "You exceeded your quota for the requested resource."}
-                    ]
-                },
-                {"x-amzn-RateLimit-Limit": FAST_RATE},
-            )
+            self._throttled(FAST_RATE)
+            return
+        if not state.take_create_token():
+            self._throttled(f"{state.create_rate:g}")
             return
         request = json.loads(body)
         if request.get("reportType") not in SERVED or not request.get("marketplaceIds"):
@@ -206,6 +216,11 @@ class _Handler(BaseHTTPRequestHandler):
             report_id, request["reportType"], request.get("dataStartTime"), request.get("dataEndTime")
         )
         self._send(202, {"reportId": report_id}, {"x-amzn-RateLimit-Limit": "0.0167"})
+
+    def _throttled(self, rate: str) -> None:
+        self.server.state.seen["429"] += 1
+        quota = {"code": "QuotaExceeded", "message": "You exceeded your quota for the requested resource."}
+        self._send(429, {"errors": [quota]}, {"x-amzn-RateLimit-Limit": rate})
 
     def do_GET(self) -> None:
         state = self.server.state

@@ -15,6 +15,7 @@ from fake_spapi import SAMPLES, SELLERS_OWN, FakeSpApi, running_spapi
 from healthcheck.cli import main
 
 FBA_RETURNS = "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
+CREATE = "POST /reports/2021-06-30/reports"
 QUARTER = ["--until", "2026-11-21", "--days", "90"]  # the default --days: three pieces per ranged report type
 
 
@@ -89,3 +90,16 @@ def test_fba_returns_are_fetched_by_range_and_the_audit_counts_them_as_refunds(
     assert code == 0, err
     asked = sorted((r.start, r.end) for i, r in api.reports.items() if i not in before and r.report_type == FBA_RETURNS)
     assert asked == [("2026-11-21T00:00:00Z", "2026-11-26T00:00:00Z")]
+
+
+def test_the_first_90_day_fetch_outruns_the_createreport_burst_and_still_completes(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Five ranged report types in three pieces and two snapshots: 17 createReport calls against Amazon's burst of 15.
+    # The fake refills its quota at the pace its 429 answers state (0.5 a second), as Amazon does (0.0167).
+    api.create_rate = 0.5
+    code, _, err = run(capsys, "fetch", "--into", str(tmp_path), *QUARTER)
+    assert code == 0, err
+    assert api.seen[CREATE] - api.seen["429"] == len(api.reports) == 17
+    assert api.seen["429"] >= 1  # the calls past the burst waited for the quota, then went through
+    assert "error" not in err
