@@ -54,6 +54,15 @@ TimeoutOption = Annotated[
 UntilOption = Annotated[
     str | None, typer.Option("--until", help="Fetch data up to the end of this day (YYYY-MM-DD; default: now).")
 ]
+VatInvoicesOption = Annotated[
+    bool,
+    typer.Option(
+        "--vat-invoices",
+        help="Also fetch the VAT invoice data report (its invoices still pending), for sellers in Amazon's VAT "
+        "Calculation Service who upload their own invoices (UK, DE, FR, IT, ES, NL, SE, PL); the app needs the "
+        "Tax Invoicing role.",
+    ),
+]
 
 
 @contextmanager
@@ -79,12 +88,20 @@ class FetchPlan:
     timeout: float
     until: str | None
     quiet: bool
+    vat_invoices: bool = False
 
     def fetch(self, account: str) -> tuple[Path, str]:
         return _fetch(
             account, self.marketplace, self.config, self.days, None, self.timeout, self.until, self.quiet,
-            list_files=False,
+            list_files=False, vat_invoices=self.vat_invoices,
         )  # fmt: skip
+
+
+def _market(marketplace: str | None, settings: "Config") -> str:
+    """The marketplace as the audit resolves it (option, config, US), without importing the audit's data stack."""
+    from healthcheck.marketplaces import DEFAULT_MARKETPLACE, get_marketplace
+
+    return get_marketplace(marketplace or settings.marketplace or DEFAULT_MARKETPLACE).code
 
 
 def _fetch(
@@ -98,15 +115,13 @@ def _fetch(
     quiet: bool,
     *,
     list_files: bool = True,
+    vat_invoices: bool = False,
 ) -> tuple[Path, str]:
     """Fetch and print what happened; exits 3 on any failure. Returns the folder and marketplace code."""
     from healthcheck.fetch.run import FetchRequest, default_folder, run_fetch
-    from healthcheck.marketplaces import DEFAULT_MARKETPLACE, get_marketplace
 
-    settings = _load_config(config)
-    # As the audit resolves it (option, config, US), without importing the audit's data stack.
-    market = get_marketplace(marketplace or settings.marketplace or DEFAULT_MARKETPLACE).code
-    request = FetchRequest(account, market, days, into, timeout, _parse_date(until, "--until"))
+    market = _market(marketplace, _load_config(config))
+    request = FetchRequest(account, market, days, into, timeout, _parse_date(until, "--until"), vat_invoices)
     with _status(sys.stderr.isatty() and not quiet) as progress:
         summary = run_fetch(request, os.environ, progress=progress)
     _print_summary(summary, quiet=quiet, list_files=list_files)
@@ -145,9 +160,12 @@ def fetch(
     until: UntilOption = None,
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors (cron).")] = False,
+    vat_invoices: VatInvoicesOption = False,
 ) -> None:
-    """Download the reports the audit reads from Amazon's Selling Partner API (only what is new)."""
-    _fetch(account, marketplace, config, days, into, timeout, until, quiet)
+    """Download the reports the audit reads from Amazon's Selling Partner API (only what is new): orders, unshipped
+    orders, FBA shipments, feedback, seller-fulfilled and FBA returns, Amazon's performance report; with
+    --vat-invoices also the VAT invoices still pending."""
+    _fetch(account, marketplace, config, days, into, timeout, until, quiet, vat_invoices=vat_invoices)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -293,6 +311,7 @@ def run(
         bool,
         typer.Option("--all", help="Every account of the credentials file: fetched one by one, audited in parallel."),
     ] = False,
+    vat_invoices: VatInvoicesOption = False,
 ) -> None:
     """Fetch, audit, record and alert: the one line for cron. Exits like `audit` (0 ok, 1 at risk, 2 breach)."""
     with engine_imports():
@@ -301,13 +320,20 @@ def run(
     settings = _load_config(config)
     path = history_path(history, settings, default=DEFAULT_HISTORY)
     check_alerting(path, notify)
+    if vat_invoices:
+        from healthcheck.fetch.run import check_vat_invoices
+
+        check_vat_invoices(_market(marketplace, settings))  # before any account is fetched
     if every:
         if account is not None or into is not None:
             _fail("--all fetches every account into its own folder", hint="leave out --account and --into")
         from healthcheck.cli_portfolio import run_all
 
-        run_all(FetchPlan(marketplace, config, days, timeout, until, quiet), history=path, notify=notify)
-    folder, market = _fetch(account, marketplace, config, days, into, timeout, until, quiet, list_files=False)
+        plan = FetchPlan(marketplace, config, days, timeout, until, quiet, vat_invoices)
+        run_all(plan, history=path, notify=notify)
+    folder, market = _fetch(
+        account, marketplace, config, days, into, timeout, until, quiet, list_files=False, vat_invoices=vat_invoices
+    )
     report = run_audit([folder], config=settings, marketplace=market)
     outcome = record_and_notify(report, history=path, notify=notify, account=account or "default")
     from healthcheck.report.text import clean

@@ -16,7 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,13 +70,24 @@ class SpApiClient:
     # ------------------------------------------------------------------------------------------------
     # Reports API
 
-    def create_report(self, report_type: str, start: str | None, end: str | None) -> str:
+    def create_report(
+        self,
+        report_type: str,
+        start: str | None,
+        end: str | None,
+        *,
+        options: Mapping[str, str] | None = None,
+        role: str | None = None,
+    ) -> str:
+        """Ask for a report; `role` is the restricted role it needs beyond Reports, named if Amazon refuses."""
         body: dict[str, Any] = {"reportType": report_type, "marketplaceIds": [self._endpoints.marketplace_id]}
         if start is not None:
             body["dataStartTime"] = start
         if end is not None:
             body["dataEndTime"] = end
-        answer = self._call("POST", f"{REPORTS}/reports", body, rate=RATE_CREATE_REPORT)
+        if options:
+            body["reportOptions"] = dict(options)
+        answer = self._call("POST", f"{REPORTS}/reports", body, rate=RATE_CREATE_REPORT, role=(report_type, role))
         report_id = answer.get("reportId")
         if not isinstance(report_id, str) or not report_id:
             raise FetchError(f"createReport for {report_type} answered without a reportId; try again later")
@@ -85,18 +96,21 @@ class SpApiClient:
     def get_report(self, report_id: str) -> dict[str, Any]:
         return self._call("GET", f"{REPORTS}/reports/{urllib.parse.quote(report_id, safe='')}", rate=RATE_GET_REPORT)
 
-    def get_report_document(self, document_id: str, *, restricted: bool = False) -> dict[str, Any]:
-        """The document's download URL. A restricted report (one holding buyer data) needs a Restricted Data
-        Token from the Tokens API for exactly this path instead of the access token."""
+    def get_report_document(
+        self, document_id: str, *, restricted: bool = False, report_type: str = "", role: str | None = None
+    ) -> dict[str, Any]:
+        """The document's download URL. A restricted report type (Amazon's list: buyer data) needs a Restricted
+        Data Token from the Tokens API for exactly this path instead of the access token; `role` is the
+        restricted role the report needs, named if Amazon refuses."""
         path = f"{REPORTS}/documents/{urllib.parse.quote(document_id, safe='')}"
         if not restricted:
-            return self._call("GET", path, rate=RATE_GET_DOCUMENT)
+            return self._call("GET", path, rate=RATE_GET_DOCUMENT, role=(report_type, role))
         resources = {"restrictedResources": [{"method": "GET", "path": path}]}
-        grant = self._call("POST", TOKENS, resources, rate=RATE_RESTRICTED_TOKEN)
+        grant = self._call("POST", TOKENS, resources, rate=RATE_RESTRICTED_TOKEN, role=(report_type, role))
         token = grant.get("restrictedDataToken")
         if not isinstance(token, str) or not token:
             raise FetchError("the Tokens API answered without a restrictedDataToken; try again later")
-        return self._call("GET", path, token=token, rate=RATE_GET_DOCUMENT)
+        return self._call("GET", path, token=token, rate=RATE_GET_DOCUMENT, role=(report_type, role))
 
     def download(self, document: dict[str, Any]) -> bytes:
         """The document's bytes, unpacked when Amazon says it is GZIP."""
@@ -128,7 +142,9 @@ class SpApiClient:
         *,
         rate: float,
         token: str | None = None,
+        role: tuple[str, str | None] = ("", None),
     ) -> dict[str, Any]:
+        """One call; `role` is (report type, the restricted role it needs), for the message when Amazon refuses."""
         payload = json.dumps(body).encode() if body is not None else None
         refreshed = token is not None  # a restricted data token is not renewed like the access token
         while True:
@@ -154,11 +170,13 @@ class SpApiClient:
         if response.status in (200, 202):
             return document if isinstance(document, dict) else {}
         detail = _error_text(document)
-        if response.status in (401, 403) and token is not None:
+        report_type, needed = role
+        if response.status in (401, 403) and needed is not None:
+            what = "the restricted data token for " if token is not None else ""
             raise AuthError(
-                f"SP-API refused the restricted data token for {path} ({detail or response.status}); fix: the "
-                "unshipped-orders report holds buyer data, so the app needs the restricted role Direct to Consumer "
-                "Shipping, granted in the Developer Profile of Seller Central"
+                f"SP-API refused {what}{report_type} ({detail or response.status}); fix: that report holds buyer "
+                f"data, so the app needs the restricted role {needed}, granted in the Developer Profile of Seller "
+                "Central (then re-authorise the app for this seller account)"
             )
         if response.status in (401, 403):
             raise AuthError(

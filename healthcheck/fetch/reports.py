@@ -1,9 +1,9 @@
 """Fetch the SP-API reports the audit reads into a folder: request, poll, download, write, record.
 
 Ranged reports are asked for from where the folder's manifest says the last fetch ended (or `days` back), so a
-second run downloads only what is new; snapshot reports (the unshipped orders, Amazon's V2 performance report)
-take no range and are kept only when their bytes changed. Every report is requested first and then polled
-together, since Amazon prepares them in parallel.
+second run downloads only what is new; snapshot reports (the unshipped orders, Amazon's V2 performance report, the
+VAT invoices still pending) take no range and are kept only when their bytes changed. Every report is requested
+first and then polled together, since Amazon prepares them in parallel.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from healthcheck.errors import FetchError
+from healthcheck.errors import AuthError, FetchError
 from healthcheck.fetch.client import SpApiClient
 from healthcheck.fetch.manifest import Entry, Manifest, save_manifest, sha256_of, write_bytes_atomically
 
@@ -32,14 +32,25 @@ class ReportType:
     suffix: str
     ranged: bool  # False: Amazon ignores any date range and returns the current state
     keep_latest_only: bool = False  # a newer download replaces the older one instead of joining it
-    restricted: bool = False  # holds buyer data: its document needs a Restricted Data Token
+    restricted: bool = False  # on Amazon's list of restricted report types: its document needs a Restricted Data Token
+    role: str | None = None  # the restricted role the app needs for it, named when Amazon refuses
+    options: tuple[tuple[str, str], ...] = ()  # createReport's reportOptions
+    cancel_clears: bool = False  # CANCELLED means "none now": older copies go, or they would still list what is done
+    marketplaces: tuple[str, ...] = ()  # where Amazon serves it; empty: everywhere
 
 
 REPORT_TYPES: tuple[ReportType, ...] = (
     ReportType("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL", "all_orders", ".txt", ranged=True),
     # Only orders not yet confirmed as shipped: each day's copy is kept, so that every order's ship-by date is in
     # some copy; the audit's de-duplication takes each order from the latest.
-    ReportType("GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING", "order_report", ".txt", ranged=False, restricted=True),
+    ReportType(
+        "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
+        "order_report",
+        ".txt",
+        ranged=False,
+        restricted=True,
+        role="Direct to Consumer Shipping (Restricted)",
+    ),
     ReportType("GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", "fba_shipments", ".txt", ranged=True),
     ReportType("GET_SELLER_FEEDBACK_DATA", "feedback", ".txt", ranged=True),
     ReportType("GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE", "mfn_returns", ".txt", ranged=True),
@@ -50,6 +61,31 @@ REPORT_TYPES: tuple[ReportType, ...] = (
     # database keeps its numbers over time.
     ReportType("GET_V2_SELLER_PERFORMANCE_REPORT", "seller_performance", ".json", ranged=False, keep_latest_only=True),
 )
+
+# Only for sellers in Amazon's VAT Calculation Service who upload their own invoices, on these marketplaces
+# (SP-API "Invoice Data Reports"): requested only when asked for (`--vat-invoices`), as every other seller's request
+# would fail. `pendingInvoices`: the shipments whose invoice is still missing, of orders of the last 90 days, which is
+# what the audit names; a snapshot, since an invoice uploaded later leaves it, where a fetched range would keep
+# saying "pending". It holds buyer names and addresses and needs the Tax Invoicing role, but it is not on Amazon's
+# list of restricted report types: its document is fetched with the access token (a Restricted Data Token for it is
+# refused).
+VAT_INVOICE_REPORT = ReportType(
+    "GET_FLAT_FILE_VAT_INVOICE_DATA_REPORT",
+    "vat_invoices",
+    ".txt",
+    ranged=False,
+    keep_latest_only=True,
+    role="Tax Invoicing (Restricted)",
+    options=(("ReportOption=pendingInvoices", "true"),),
+    cancel_clears=True,
+    # Amazon's list but Ireland and Belgium, for which this tool has no marketplace.
+    marketplaces=("UK", "DE", "FR", "IT", "ES", "NL", "SE", "PL"),
+)
+
+
+def report_types(*, vat_invoices: bool = False) -> tuple[ReportType, ...]:
+    """The report types a fetch asks for: every default one, and the opt-in ones asked for."""
+    return (*REPORT_TYPES, VAT_INVOICE_REPORT) if vat_invoices else REPORT_TYPES
 
 
 @dataclass
@@ -121,7 +157,14 @@ def fetch_reports(
                 continue
         for since, until in ranges:
             say(f"requesting {kind.name}")
-            report_id = client.create_report(kind.name, since, until)
+            try:
+                report_id = client.create_report(kind.name, since, until, options=dict(kind.options), role=kind.role)
+            except AuthError as exc:
+                if kind.role is None:
+                    raise
+                # The role is the app's, not the credentials': the other reports are still fetched.
+                summary.errors.append(str(exc))
+                break
             pending.append(_Pending(kind, report_id, since, until, clock(), clock()))
     while pending:
         due = min(p.next_poll for p in pending)
@@ -168,6 +211,8 @@ def _poll(
         if item.kind.ranged:
             manifest.entries.append(Entry(name, item.report_id, status, start, end, fetched_at))
             save_manifest(folder, manifest)
+        elif item.kind.cancel_clears:
+            _drop_older(folder, manifest, name)
         return True
     if status == "FATAL":
         said = _fatal_detail(client, report)
@@ -184,7 +229,9 @@ def _poll(
     if not isinstance(document_id, str) or not document_id:
         raise FetchError(f"{name} report {item.report_id} is DONE but names no document; run the fetch again")
     say(f"{name}: downloading")
-    data = client.download(client.get_report_document(document_id, restricted=item.kind.restricted))
+    data = client.download(
+        client.get_report_document(document_id, restricted=item.kind.restricted, report_type=name, role=item.kind.role)
+    )
     digest = sha256_of(data)
     if manifest.has_bytes(digest):
         summary.unchanged.append(name)
@@ -195,13 +242,19 @@ def _poll(
     file_name = _file_name(item, fetched_at)
     write_bytes_atomically(folder / file_name, data)
     if item.kind.keep_latest_only:
-        for old in [e for e in manifest.entries if e.report_type == name and e.file]:
-            (folder / old.file).unlink(missing_ok=True)  # type: ignore[operator]
-            manifest.entries.remove(old)
+        _drop_older(folder, manifest, name)
     manifest.entries.append(Entry(name, item.report_id, status, start, end, fetched_at, file_name, len(data), digest))
     save_manifest(folder, manifest)
     summary.written.append(file_name)
     return True
+
+
+def _drop_older(folder: Path, manifest: Manifest, report_type: str) -> None:
+    """Delete the files the manifest holds of a report type, and their entries."""
+    for old in [e for e in manifest.entries if e.report_type == report_type and e.file]:
+        (folder / old.file).unlink(missing_ok=True)  # type: ignore[operator]
+        manifest.entries.remove(old)
+    save_manifest(folder, manifest)
 
 
 def _fatal_detail(client: SpApiClient, report: dict[str, object]) -> str:

@@ -8,12 +8,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from healthcheck.errors import ConfigError
+from healthcheck.errors import ConfigError, FetchError
 from healthcheck.fetch.client import SpApiClient
 from healthcheck.fetch.credentials import DEFAULT_ACCOUNT, load_credentials
 from healthcheck.fetch.manifest import load_manifest
 from healthcheck.fetch.regions import endpoints_for
-from healthcheck.fetch.reports import FetchSummary, fetch_reports
+from healthcheck.fetch.reports import VAT_INVOICE_REPORT, FetchSummary, fetch_reports, report_types
 
 # Amazon refuses a range that ends in the future, and its data lags by minutes: stop a little short of now.
 END_MARGIN = dt.timedelta(minutes=3)
@@ -27,10 +27,22 @@ class FetchRequest:
     folder: Path | None
     timeout: float
     until: dt.date | None = None
+    vat_invoices: bool = False  # also the VAT invoice data report (opt-in: VAT Calculation Service sellers only)
 
 
 def default_folder(account: str | None, marketplace: str) -> Path:
     return Path("reports") / (account or DEFAULT_ACCOUNT) / marketplace
+
+
+def check_vat_invoices(marketplace: str) -> None:
+    """`--vat-invoices` where Amazon serves no VAT invoice data report is refused before anything is asked for."""
+    served = VAT_INVOICE_REPORT.marketplaces
+    if marketplace not in served:
+        raise FetchError(
+            f"Amazon serves the VAT invoice data report (--vat-invoices) only on the {', '.join(served)} marketplaces, "
+            f"not {marketplace}; fix: leave out --vat-invoices for {marketplace}, or pass --marketplace with the EU "
+            "or UK marketplace whose invoices you upload"
+        )
 
 
 def run_fetch(
@@ -44,6 +56,8 @@ def run_fetch(
     if request.days < 1:
         raise ConfigError("--days", f"{request.days} is not a number of days; give 1 or more (default 90)")
     endpoints = endpoints_for(request.marketplace, env)
+    if request.vat_invoices:
+        check_vat_invoices(endpoints.marketplace_code)
     credentials = load_credentials(request.account, env)
     folder = request.folder or default_folder(request.account, endpoints.marketplace_code)
     folder.mkdir(parents=True, exist_ok=True)
@@ -64,4 +78,5 @@ def run_fetch(
         sleep=time.sleep,
         now=now,
         progress=progress,
+        types=report_types(vat_invoices=request.vat_invoices),
     )

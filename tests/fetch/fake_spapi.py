@@ -4,9 +4,9 @@ documented, for the fetch tests: the client under test talks real HTTP to it on 
 Reports go IN_QUEUE, then IN_PROGRESS, then DONE (or what a test asks for: CANCELLED, FATAL, or stuck). A DONE
 report's document is the rows of the bundled sample files whose date lies in the requested range (all rows for the
 report types that take no range), GZIP-compressed at a pre-signed-style URL on the same server; a range with no
-rows is CANCELLED, as Amazon does. The demo account has no FBA returns: a test that wants them gives the server
-files built from real rows (`amazon_files.py`). createReport has Amazon's burst of 15, refilled at the rate its
-429 answers state.
+rows is CANCELLED, as Amazon does. The demo account has no FBA returns and no VAT invoices: a test that wants them
+gives the server files built from real rows (`amazon_files.py`). createReport has Amazon's burst of 15, refilled at
+the rate its 429 answers state.
 """
 
 from __future__ import annotations
@@ -47,9 +47,16 @@ SERVED: dict[str, tuple[tuple[str, ...], str | None, str | None]] = {
     "GET_V2_SELLER_PERFORMANCE_REPORT": (("seller_performance.json",), None, None),
     # None in the demo account: every range is CANCELLED unless a test gives the server a file (`FakeSpApi.files`).
     "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA": ((), "return-date", None),
+    "GET_FLAT_FILE_VAT_INVOICE_DATA_REPORT": ((), None, None),
 }
-# Its document holds buyer data: getReportDocument wants a Restricted Data Token from the Tokens API.
+# Asked for only when the seller opts in.
+OPT_IN = {"GET_FLAT_FILE_VAT_INVOICE_DATA_REPORT"}
+# Amazon's restricted report types: getReportDocument wants a Restricted Data Token from the Tokens API, which
+# Amazon refuses for the document of any other report type.
 RESTRICTED = {"GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING"}
+# Report types whose createReport needs a restricted role of the app beyond Reports.
+TAX_INVOICING = {"GET_FLAT_FILE_VAT_INVOICE_DATA_REPORT"}
+VAT_OPTIONS = ({"ReportOption=pendingInvoices": "true"}, {"ReportOption=All": "true"})
 # Not served by SP-API: the seller's own files.
 SELLERS_OWN = ("cancellations.txt", "claims.txt", "messages.txt", "ship_confirmations.txt")
 
@@ -62,6 +69,7 @@ class Report:
     report_type: str
     start: str | None
     end: str | None
+    options: dict[str, str] = field(default_factory=dict)
     polls: int = 0
     document: bytes | None = None
 
@@ -82,6 +90,7 @@ class FakeSpApi:
     tokens: set[str] = field(default_factory=set)
     restricted_tokens: dict[str, str] = field(default_factory=dict)  # token -> the one path it opens
     files: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # report type -> files served instead
+    tax_invoicing_role: bool = True  # the app holds the Tax Invoicing (Restricted) role
     create_burst: int = 15  # createReport's burst; refilled at create_rate per second
     create_rate: float = float(FAST_RATE)
     _create_tokens: float = 15.0
@@ -196,8 +205,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if path.startswith("/tokens/"):
             resources = json.loads(body).get("restrictedResources") or []
+            opened = resources[0]["path"] if resources else ""
+            report = state.reports.get(opened.rsplit(".", 1)[-1])
+            if report is None or report.report_type not in RESTRICTED:
+                # What Amazon answers for the document of a report type that is not restricted (the VAT invoices).
+                self._send(
+                    400, {"errors": [{"code": "InvalidInput", "message": "Invalid or unsupported document ID found"}]}
+                )
+                return
             token = f"Atz.sprdt|{len(state.restricted_tokens) + 1}"
-            state.restricted_tokens[token] = resources[0]["path"] if resources else ""
+            state.restricted_tokens[token] = opened
             self._send(200, {"restrictedDataToken": token, "expiresIn": 3600})
             return
         if state.throttle_create > 0:
@@ -208,12 +225,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._throttled(f"{state.create_rate:g}")
             return
         request = json.loads(body)
-        if request.get("reportType") not in SERVED or not request.get("marketplaceIds"):
+        report_type, options = request.get("reportType"), request.get("reportOptions") or {}
+        if report_type not in SERVED or not request.get("marketplaceIds"):
             self._send(400, {"errors": [{"code": "InvalidInput", "message": "Invalid input"}]})
+            return
+        if report_type in TAX_INVOICING and not state.tax_invoicing_role:
+            self._send(
+                403, {"errors": [{"code": "Unauthorized", "message": "Access to requested resource is denied."}]}
+            )
+            return
+        if report_type in TAX_INVOICING and options not in VAT_OPTIONS:
+            self._send(400, {"errors": [{"code": "InvalidInput", "message": "pendingInvoices or All must be true"}]})
             return
         report_id = str(next(state._ids))
         state.reports[report_id] = Report(
-            report_id, request["reportType"], request.get("dataStartTime"), request.get("dataEndTime")
+            report_id, report_type, request.get("dataStartTime"), request.get("dataEndTime"), options
         )
         self._send(202, {"reportId": report_id}, {"x-amzn-RateLimit-Limit": "0.0167"})
 

@@ -1,4 +1,5 @@
-"""`healthcheck fetch` of the FBA customer returns, against the local SP-API server."""
+"""`healthcheck fetch` of the FBA customer returns (always) and of the VAT invoice data report (`--vat-invoices`, EU
+and UK sellers in Amazon's VAT Calculation Service), against the local SP-API server."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from amazon_files import fba_returns_file
+from amazon_files import VAT_BUYER, fba_returns_file, vat_invoice_file
 from fake_spapi import SAMPLES, SELLERS_OWN, FakeSpApi, running_spapi
 
 from healthcheck.cli import main
 
 FBA_RETURNS = "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
+VIDR = "GET_FLAT_FILE_VAT_INVOICE_DATA_REPORT"
 CREATE = "POST /reports/2021-06-30/reports"
+TOKENS = "POST /tokens/2021-03-01/restrictedDataToken"
 QUARTER = ["--until", "2026-11-21", "--days", "90"]  # the default --days: three pieces per ranged report type
+MONTH = ["--until", "2026-11-21", "--days", "30"]
 
 
 @pytest.fixture
@@ -103,3 +107,82 @@ def test_the_first_90_day_fetch_outruns_the_createreport_burst_and_still_complet
     assert api.seen[CREATE] - api.seen["429"] == len(api.reports) == 17
     assert api.seen["429"] >= 1  # the calls past the burst waited for the quota, then went through
     assert "error" not in err
+
+
+def test_vat_invoices_only_when_asked_for_pending_ones_without_a_restricted_data_token(
+    api: FakeSpApi, tmp_path: Path, served: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.files[VIDR] = (vat_invoice_file(served),)
+    folder = tmp_path / "fetched"
+    code, out, err = run(capsys, "fetch", "--marketplace", "DE", "--into", str(folder), *MONTH)
+    assert code == 0, err
+    assert VIDR not in {r.report_type for r in api.reports.values()}
+    assert not list(folder.glob("vat_invoices_*"))
+
+    tokens = api.seen[TOKENS]
+    code, out, err = run(capsys, "fetch", "--marketplace", "DE", "--into", str(folder), *MONTH, "--vat-invoices")
+    assert code == 0, err
+    [report] = [r for r in api.reports.values() if r.report_type == VIDR]
+    # The invoices still missing, of the orders of the last 90 days: a snapshot, no range.
+    assert report.options == {"ReportOption=pendingInvoices": "true"} and (report.start, report.end) == (None, None)
+    # Not one of Amazon's restricted report types (a token for it is refused): only the unshipped orders take one.
+    assert api.seen[TOKENS] == tokens + 1
+    [held] = folder.glob("vat_invoices_*.txt")
+    assert f"fetched {held}" in out
+    entries = json.loads((folder / "manifest.json").read_text())["reports"]
+    assert [e["file"] for e in entries if e["report_type"] == VIDR] == [held.name]
+
+    document = audit(capsys, folder, "--marketplace", "DE")
+    assert [i["rows"] for i in document["inputs"] if i["kind"] == "vat_invoices"] == [2]
+    idr = next(m for m in document["metrics"] if m["id"] == "invoice_defect_rate")
+    # The business order bought in the invoice defect rate's week, past its upload deadline (the other is older).
+    assert "1 Amazon Business order placed 2026-11-08 to 2026-11-14 still without an invoice" in idr["reason"]
+    _, text, err = run(capsys, "audit", str(folder), "--marketplace", "DE", "--format", "markdown")
+    assert VAT_BUYER not in json.dumps(document) + text + err  # the buyer's name in the report is never shown
+
+    # Every invoice uploaded since: Amazon cancels the report, and the file listing them as pending goes.
+    api.outcomes[VIDR] = "CANCELLED"
+    code, out, err = run(capsys, "fetch", "--marketplace", "DE", "--into", str(folder), *MONTH, "--vat-invoices")
+    assert code == 0, err
+    assert not held.exists()
+    entries = json.loads((folder / "manifest.json").read_text())["reports"]
+    assert [e for e in entries if e["report_type"] == VIDR] == []
+
+
+def test_vat_invoices_without_the_tax_invoicing_role_name_it_and_the_rest_is_fetched(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.tax_invoicing_role = False
+    code, out, err = run(capsys, "fetch", "-m", "UK", "--into", str(tmp_path), *MONTH, "--vat-invoices")
+    assert code == 3
+    assert f"error: SP-API refused {VIDR} (Unauthorized: Access to requested resource is denied.); fix: " in err
+    assert "the app needs the restricted role Tax Invoicing (Restricted)" in err
+    assert "6 new files" in out  # every other report (FBA returns: none in the demo account)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["fetch", "--vat-invoices"],
+        ["fetch", "--vat-invoices", "--marketplace", "JP"],
+        ["run", "--vat-invoices", *MONTH],
+        ["run", "--all", "--vat-invoices", "--marketplace", "CA"],
+    ],
+)
+def test_vat_invoices_where_amazon_has_none_is_refused_before_anything_is_asked(
+    api: FakeSpApi,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *command)
+    market = command[-1] if command[-2] == "--marketplace" else "US"
+    assert code == 3 and out == ""
+    assert (
+        "Amazon serves the VAT invoice data report (--vat-invoices) only on the UK, DE, FR, IT, ES, NL, SE, PL "
+        f"marketplaces, not {market}; fix: leave out --vat-invoices for {market}, or pass --marketplace" in err
+    )
+    assert api.seen[CREATE] == 0 and api.seen["POST /auth/o2/token"] == 0
+    assert not (tmp_path / "reports").exists()

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from amazon_files import VAT_BUYER, vat_invoice_file
 from fake_spapi import APP_ID, CLIENT_SECRET, REFRESH_TOKEN, SAMPLES, SELLERS_OWN, FakeSpApi, running_spapi
 
 from healthcheck.cli import main
@@ -64,3 +65,19 @@ def test_run_all_fetches_and_audits_every_account(
 def test_run_all_refuses_one_account(api: FakeSpApi, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--all", "--account", "north"]) == 3
     assert "--all fetches every account into its own folder" in capsys.readouterr().err
+
+
+def test_run_all_fetches_the_vat_invoices_of_every_account_when_asked(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    served = tmp_path / "served"
+    served.mkdir()
+    api.files["GET_FLAT_FILE_VAT_INVOICE_DATA_REPORT"] = (vat_invoice_file(served),)
+    code = main(["run", "--all", "--marketplace", "DE", "--vat-invoices", *RANGE])
+    out, err = capsys.readouterr()
+    assert code == 3 and "half: UNKNOWN; not fetched, not audited" in out  # the account without its credentials
+    asked = [r.options for r in api.reports.values() if r.report_type == "GET_FLAT_FILE_VAT_INVOICE_DATA_REPORT"]
+    assert asked == [{"ReportOption=pendingInvoices": "true"}] * 2
+    for name in ("north", "south"):
+        assert len(list((tmp_path / "reports" / name / "DE").glob("vat_invoices_*.txt"))) == 1
+    assert VAT_BUYER not in out + err
