@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from healthcheck.actions import Action
 from healthcheck.config import Config
 from healthcheck.context import (
     MarketplaceChoice,
+    MarketplaceConflict,
     before_data_warning,
     choose_marketplace,
     cut_at,
@@ -25,7 +26,7 @@ from healthcheck.loaders import LoadResult, Progress, load_inputs, order_ids
 from healthcheck.loaders.kinds import KINDS_BY_NAME
 from healthcheck.marketplaces import DEFAULT_MARKETPLACE, Marketplace, get_marketplace
 from healthcheck.metrics import MetricResult, resolve
-from healthcheck.metrics.base import Status
+from healthcheck.metrics.base import Measurement, Status
 from healthcheck.metrics.registry import rule_notes
 from healthcheck.metrics.rules import measured_in
 from healthcheck.model import PLACED_REPORTS, member
@@ -112,7 +113,9 @@ class AuditReport:
     # Buyer contact details of those orders, only with --show-pii (otherwise never even read from the files).
     buyers: Mapping[str, Buyer] = field(default_factory=dict)
     marketplace_source: str = "from --marketplace"
-    before_data: str | None = None  # why a given --as-of before every date in the files can show nothing
+    # Why nothing could be checked when no other report would help: a given --as-of before every date in the files,
+    # or files that name several marketplaces (the audit stopped before measuring).
+    nothing_checked: str | None = None
     # The draft plan of action of each metric in breach (healthcheck/plan/), in the metrics' order.
     plans: tuple[Plan, ...] = ()
 
@@ -132,8 +135,8 @@ class AuditReport:
         for result in self.metrics:
             if not result.spec.informational and result.spec.recomputable:
                 wanted.update(dict.fromkeys(result.missing_inputs))
-        if self.before_data:
-            return f"nothing could be checked: {self.before_data}"
+        if self.nothing_checked:
+            return f"nothing could be checked: {self.nothing_checked}"
         add = ", ".join(report_name(kind) for kind in wanted) or "reports whose dates reach the windows"
         dates = ""
         if not wanted:
@@ -188,16 +191,23 @@ def run_audit(
     now: dt.datetime | None = None,
     progress: Progress | None = None,
     on_stage: StageHook | None = None,
+    several_marketplaces: Literal["report", "raise"] = "report",
 ) -> AuditReport:
     """Load, model, evaluate every metric, recommend actions, and add headroom, recovery, trend and reconcile.
-    `on_stage(name)` is called as each of the `STAGES` ends."""
+    `on_stage(name)` is called as each of the `STAGES` ends. Files that name several marketplaces stop the audit:
+    its report says so (`report`), or `MarketplaceConflict` is raised for a caller that splits them (`raise`)."""
     now = now or dt.datetime.now(dt.UTC)
     given = marketplace or config.marketplace
     market = resolve_marketplace(marketplace, config)
     loaded = load_inputs(paths, marketplace=market, encoding=encoding, include_pii=show_pii, progress=progress)
-    choice = choose_marketplace(
-        market.code if given else None, "--marketplace" if marketplace else "the config file", loaded
-    )
+    try:
+        choice = choose_marketplace(
+            market.code if given else None, "--marketplace" if marketplace else "the config file", loaded
+        )
+    except MarketplaceConflict as conflict:
+        if several_marketplaces == "raise":
+            raise
+        return _stopped(conflict, loaded, market, paths=paths, config=config, as_of=as_of, now=now)
     if choice.code != market.code:
         # The files name another marketplace: its time zone, date formats and encodings read them.
         market = get_marketplace(choice.code)
@@ -215,6 +225,36 @@ def run_audit(
         now=now,
         on_stage=on_stage,
     )
+
+
+def _stopped(
+    conflict: MarketplaceConflict,
+    loaded: LoadResult,
+    market: Marketplace,
+    *,
+    paths: Sequence[Path],
+    config: Config,
+    as_of: dt.date | None,
+    now: dt.datetime,
+) -> AuditReport:
+    """The report of an audit that stops before measuring (SPEC 2: the files name several marketplaces), written
+    in every format all the same (SPEC 5.2: the JSON whatever the status): UNKNOWN, the conflict as its error and
+    its reason, every metric not evaluated. Nothing is measured on the mixed files, not even in part."""
+    why = str(conflict)
+    nothing = load_inputs([], marketplace=market)
+    nothing.problems.append(InputProblem("several_marketplaces", ", ".join(map(str, paths)), why))
+    undecided = f"not decided: the files name several marketplaces; the windows shown are {market.code}'s"
+    choice = MarketplaceChoice(market.code, undecided, False, {})
+    if as_of is not None:
+        day, source = as_of, "given with --as-of"
+    else:
+        day, source = default_as_of(loaded, market.timezone, now.astimezone(dt.UTC).date())
+    report = audit_loaded(
+        nothing, market, choice, paths=paths, config=config, as_of=day, strict=False, show_pii=False, now=now
+    )
+    stopped = Measurement.not_evaluated("the audit stopped: the files name several marketplaces (see its error)")
+    metrics = tuple(replace(result, measurement=stopped, missing_inputs=()) for result in report.metrics)
+    return replace(report, metrics=metrics, as_of_source=source, warnings=(), nothing_checked=why)
 
 
 def audit_loaded(
@@ -296,6 +336,6 @@ def audit_loaded(
         order_facts=LazyMapping(lambda: order_facts(data, named)),
         buyers=buyer_contacts(loaded, named) if show_pii else {},
         marketplace_source=choice.source,
-        before_data=early,
+        nothing_checked=early,
         plans=plans,
     )

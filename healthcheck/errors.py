@@ -46,6 +46,7 @@ PROBLEM_TITLES: dict[str, str] = {
     "undecodable": "Bytes do not decode",
     "bad_row": "Row cannot be used",
     "no_reports": "No report found",
+    "several_marketplaces": "Several marketplaces",
     "bad_archive": "Archive cannot be read",
     "bad_json": "JSON cannot be read",
     "missing_input": "Input missing (--strict)",

@@ -117,7 +117,14 @@ def audit_account(account: Account, options: Options) -> list[Audited]:
         config = _config(account, options.cwd)
         try:
             reports = [
-                run_audit(account.paths, config=config, marketplace=account.marketplace, as_of=as_of, now=options.now)
+                run_audit(
+                    account.paths,
+                    config=config,
+                    marketplace=account.marketplace,
+                    as_of=as_of,
+                    now=options.now,
+                    several_marketplaces="raise",
+                )
             ]
         except MarketplaceConflict as conflict:
             # `audit` stops here and asks for one folder per marketplace; a portfolio splits the files itself.

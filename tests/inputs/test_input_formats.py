@@ -15,10 +15,12 @@ pytestmark = pytest.mark.skipif(not FORMATS.is_dir(), reason=f"{FORMATS} is not 
 def test_a_folder_naming_several_marketplaces_stops_and_asks(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """SPEC 2 (rev 2): the real downloads are from IT, US, JP and IN: each is its own audit, so it stops (exit 3)."""
+    """SPEC 2 (rev 2): the real downloads are from IT, US, JP and IN: each is its own audit, so it stops (exit 3),
+    and its report still says so (SPEC 5.2: the JSON whatever the status)."""
     run = run_cli(capsys, tmp_path / "r.json", str(FORMATS))
     assert run.code == 3
-    assert run.doc == {}
+    assert (run.doc["status"], run.doc["exit_code"]) == ("unknown", 3)
+    assert {m["status"] for m in run.doc["metrics"]} == {"not_evaluated"}
     for code in ("US", "JP", "IT"):
         assert f"{code} (" in run.stderr
     assert "--marketplace" in run.stderr

@@ -425,13 +425,43 @@ def test_the_marketplace_id_of_amazons_report_names_it(tmp_path: Path, capsys: p
     assert run.doc["errors"] == []  # the D.M.YY feedback dates read as DE's
 
 
-def test_files_of_two_marketplaces_stop_and_ask(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = _german(tmp_path / "in")
+def _two_marketplaces(folder: Path) -> Path:
+    _german(folder)
     french = [ao("171-0000009-0000009", "2024-05-07T08:00:00+00:00", "Shipped", sales="Amazon.fr")]
     write(folder / "orders_fr.txt", report_bytes(AO, french))
-    code, out, err = cli(capsys, "audit", str(folder))
-    assert code == 3 and out == ""
-    assert "DE (2 orders), FR (1 order)" in err and "--marketplace" in err
+    return folder
+
+
+def test_files_of_two_marketplaces_stop_and_ask(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """SPEC 2: the audit stops (exit 3) with the count per marketplace; SPEC 5.2: its report is written all the
+    same, UNKNOWN, saying why, and nothing is measured on the mixed files."""
+    run = run_cli(capsys, tmp_path / "r.json", str(_two_marketplaces(tmp_path / "in")))
+    assert run.code == 3
+    assert "DE (2 orders), FR (1 order)" in run.stderr and "--marketplace" in run.stderr
+    assert (run.doc["status"], run.doc["exit_code"]) == ("unknown", 3)
+    [error] = run.doc["errors"]
+    assert "DE (2 orders), FR (1 order)" in error["message"]
+    assert run.doc["unknown_reason"].startswith("nothing could be checked: the files name several marketplaces")
+    for metric in run.doc["metrics"]:
+        assert (metric["status"], metric["rate"], metric["coverage"]["missing_inputs"]) == ("not_evaluated", None, [])
+        assert "several marketplaces" in metric["reason"]
+    assert run.doc["inputs"] == [] and run.doc["actions"] == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "says"),
+    [
+        ("nagios", "HEALTHCHECK UNKNOWN - 1 input error: "),
+        ("junit", "<error "),
+        ("markdown", "**UNKNOWN**: nothing could be checked: the files name several marketplaces"),
+    ],
+)
+def test_two_marketplaces_still_give_a_monitor_its_report(
+    fmt: str, says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(capsys, "audit", str(_two_marketplaces(tmp_path / "in")), "--format", fmt)
+    assert code == 3
+    assert says in out and "DE (2 orders), FR (1 order)" in out
 
 
 def test_a_wrong_marketplace_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
