@@ -28,6 +28,7 @@ from healthcheck.loaders.account_health import (
 from healthcheck.loaders.seller_performance import AmazonFigure
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Source, Window
 from healthcheck.metrics.cancellation import CANCELLATION_RATE
+from healthcheck.metrics.stated import too_old
 from healthcheck.model import AuditData
 from healthcheck.outcome import Status
 
@@ -63,8 +64,6 @@ NO_REPORT = (
     "no seller performance report was given: add Amazon's GET_V2_SELLER_PERFORMANCE_REPORT JSON "
     "(`healthcheck fetch` downloads it)"
 )
-# A report whose last day is this far before the as-of day says so: its word may be out of date.
-STALE_AFTER_DAYS = 7
 
 
 def ahr_score_status(score: float) -> Status:
@@ -136,6 +135,8 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
             f"Amazon's report speaks for {health.end}, after the as-of date {as_of}: it was not known then (audit "
             "without --as-of, or add the report downloaded on that day)"
         )
+    if (old := too_old(data, as_of)) is not None:
+        return Measurement.not_evaluated(old)
     found = ratings(health)
     judged = [r for r in found if r.status is not None]
     unknown = [r for r in found if r.status is None and r.word.upper() not in NOT_RATED and r.word != "no status"]
@@ -156,11 +157,6 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     absent = [title for key, title, _names in POLICY_CATEGORIES if key not in {c.key for c in health.categories}]
     if absent:
         extra.append("not in Amazon's report: " + ", ".join(absent))
-    if health.end is not None and (as_of - health.end).days > STALE_AFTER_DAYS:
-        extra.append(
-            f"Amazon's report speaks for {health.end}, {(as_of - health.end).days} days before the as-of date: "
-            "download a fresh one"
-        )
     # Shown beside the ratings, not judged here: our cancellation rate is recomputed and compared with it.
     cancel = amazon_figure(data.loaded.seller_performance, data.marketplace, CANCELLATION_RATE.amazon)
     if cancel is not None:

@@ -246,7 +246,8 @@ def test_junit_and_nagios_carry_the_line(every_category: AuditReport) -> None:
 
 
 def test_the_real_schema_example(tmp_path: Path) -> None:
-    report = audit_with(tmp_path, json.loads(REAL_EXAMPLE.read_text(encoding="utf-8")))
+    # The day after the example's report: its word is the account's then.
+    report = audit_with(tmp_path, json.loads(REAL_EXAMPLE.read_text(encoding="utf-8")), as_of=dt.date(2020, 11, 20))
     result = line(report, "amazon_account_status")
     details = result.measurement.details
     assert result.status is Status.AT_RISK  # AT_RISK account, WARNED rating, BAD categories: none deactivates
@@ -258,11 +259,34 @@ def test_the_real_schema_example(tmp_path: Path) -> None:
     assert any("spammingSellerMessaging" in n for n in result.measurement.notes)
     assert details["pre_fulfillment_cancel_rate"]["numerator"] == 551  # shown beside, not judged
     assert any(n.startswith("pre-fulfilment cancel rate: 0.50% (551/17197) GOOD") for n in result.measurement.notes)
-    assert any("download a fresh one" in n for n in result.measurement.notes)  # 2020's report in a 2024 audit
     idr = line(report, "invoice_defect_rate")
     assert idr.status is Status.OK and idr.measurement.source == "amazon"
     assert (idr.measurement.numerator, idr.measurement.denominator) == (315, 9001)
     assert idr.measurement.details["missing_invoice"] == 214 and idr.measurement.details["late_invoice"] == 101
+
+
+def test_a_report_older_than_a_week_judges_nothing_and_stays_in_the_reconcile(tmp_path: Path) -> None:
+    """2020's example beside a 2024 audit: its AT_RISK account and its invoice defect rate are not the account's
+    now. They judge nothing (the tiny account stays ok, exit 0), the line says why, and the report is still shown
+    beside ours."""
+    report = audit_with(tmp_path, json.loads(REAL_EXAMPLE.read_text(encoding="utf-8")))
+    assert report.status is OverallStatus.OK
+    result = line(report, "amazon_account_status")
+    assert result.status is Status.NOT_EVALUATED
+    reason = result.measurement.reason or ""
+    assert "speaks for 2020-11-19, 1,268 days before the as-of date 2024-05-10: too old" in reason, reason
+    assert "download a fresh GET_V2_SELLER_PERFORMANCE_REPORT" in reason
+    # Outside the EU the invoice defect rate is shown only when Amazon's figure stands: here it does not.
+    assert "invoice_defect_rate" not in {r.id for r in report.metrics}
+    [reconciled] = report.insights.reconcile
+    assert reconciled.rows  # Amazon's figures are still shown beside ours
+
+
+@pytest.mark.parametrize(("as_of", "judged"), [(dt.date(2020, 11, 26), True), (dt.date(2020, 11, 27), False)])
+def test_a_week_old_report_still_judges_and_a_day_more_does_not(tmp_path: Path, as_of: dt.date, judged: bool) -> None:
+    report = audit_with(tmp_path, json.loads(REAL_EXAMPLE.read_text(encoding="utf-8")), as_of=as_of)
+    status = line(report, "amazon_account_status").status
+    assert (status is Status.AT_RISK) if judged else (status is Status.NOT_EVALUATED)
 
 
 def idr_document(defects: int, orders: int = 10000, marketplace_id: str = US) -> dict[str, Any]:
@@ -292,6 +316,19 @@ def test_the_invoice_defect_rate_alone_never_makes_an_audit_checked(tmp_path: Pa
     report = audit_with(tmp_path, idr_document(10), tiny=False)
     assert line(report, "invoice_defect_rate").status is Status.OK
     assert report.status is OverallStatus.UNKNOWN
+
+
+@pytest.mark.parametrize(("as_of", "taken"), [(dt.date(2024, 5, 10), True), (dt.date(2024, 5, 11), False)])
+def test_amazons_invoice_defect_rate_stands_only_while_its_report_is_recent(
+    as_of: dt.date, taken: bool, tmp_path: Path
+) -> None:
+    doc = idr_document(450)
+    rating = {"ahrStatus": "GREAT", "reportingDateRange": {"reportingDateTo": "2024-05-03T23:59Z"}}
+    doc["performanceMetrics"][0]["accountHealthRating"] = rating
+    report = audit_with(tmp_path, doc, as_of=as_of)
+    shown = {r.id: r for r in report.metrics}
+    assert ("invoice_defect_rate" in shown) is taken  # outside the EU: a line only while Amazon's figure stands
+    assert report.status is (OverallStatus.AT_RISK if taken else OverallStatus.OK)
 
 
 VIDR_HEADER = (
