@@ -170,7 +170,12 @@ def _size(content: Content) -> int:
 
 
 def _unreadable(label: str, exc: OSError) -> InputProblem:
-    return InputProblem("unreadable", label, f"cannot be read: {exc.strerror or exc}")
+    return InputProblem(
+        "unreadable",
+        label,
+        f"cannot be read ({exc.strerror or exc}): check its permissions (the user running healthcheck must be able "
+        "to read it)",
+    )
 
 
 def _load_json(label: str, data: bytes, info: InputFile) -> dict[str, Any]:

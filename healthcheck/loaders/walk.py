@@ -1,7 +1,9 @@
 """Walking a reports folder: every entry is either read, or named in a note or an error (SPEC 6: no silent drop).
 
-Symbolic links to files and folders are followed (a seller may link a download folder in); a link that leads
-nowhere, a loop of links, a pipe or a device, and a sub-folder that cannot be opened are each named.
+Symbolic links to files and folders are followed (a seller may link a download folder in). A link that leads
+nowhere or into a loop, or an entry that cannot be looked at, is an error (exit 3): it stood for a report, perhaps
+on a drive or synced folder not mounted, and the audit must not go on as if the folder were whole. A pipe or a
+device, and a link back to a folder already read, are named in a note.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def walk_folder(folder: Path) -> Walk:
             try:
                 mode = os.stat(entry.path).st_mode  # follows links: what the entry leads to
             except OSError as exc:
-                walk.notes.append(_broken(path, exc))
+                walk.problems.append(InputProblem("unreadable", str(path), _broken(path, exc)))
                 continue
             if stat.S_ISDIR(mode):
                 pending.append(path)
@@ -70,7 +72,10 @@ def walk_folder(folder: Path) -> Walk:
 
 def _broken(path: Path, exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
-        return f"{path}: a symbolic link that loops back on itself, skipped"
+        return "a symbolic link that loops back on itself, so nothing can be read through it: fix or remove the link"
     if exc.errno == errno.ENOENT and path.is_symlink():
-        return f"{path}: a symbolic link to {os.readlink(path)}, which does not exist, skipped"
-    return f"{path}: cannot be read ({exc.strerror or exc}), skipped"
+        return (
+            f"a symbolic link to {os.readlink(path)}, which does not exist, so the report it stands for was not "
+            "audited: mount the drive or folder it points into, or fix or remove the link"
+        )
+    return f"cannot be looked at ({exc.strerror or exc}): check its permissions and those of the folder"

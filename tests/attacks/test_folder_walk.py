@@ -25,6 +25,8 @@ def audit_json(capsys: pytest.CaptureFixture[str], folder: Path) -> tuple[int, d
 def test_a_pipe_a_broken_link_and_a_link_loop_are_each_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A link that leads nowhere stood for a report (a drive or synced folder not mounted): an error, exit 3, never
+    an audit that goes on as if the folder were whole. A pipe and a folder link back up are named in notes."""
     folder = tiny_copy(tmp_path)
     os.mkfifo(folder / "orders-pipe.txt")
     (folder / "moved.txt").symlink_to(tmp_path / "gone.txt")
@@ -32,11 +34,13 @@ def test_a_pipe_a_broken_link_and_a_link_loop_are_each_named(
     (folder / "sub").mkdir()
     (folder / "sub" / "back").symlink_to(folder)  # a folder link leading back up: read once, never forever
     code, document = audit_json(capsys, folder)
-    assert code == 2  # the tiny account's breach: nothing here is an error, nothing hangs
+    assert code == 3  # nothing hangs; the broken links are errors
+    errors = {e["path"]: e["message"] for e in document["errors"]}  # type: ignore[attr-defined, index]
+    assert errors[str(folder / "moved.txt")].startswith(f"a symbolic link to {tmp_path / 'gone.txt'}, which does not")
+    assert "mount the drive or folder it points into, or fix or remove the link" in errors[str(folder / "moved.txt")]
+    assert errors[str(folder / "loop.txt")].startswith("a symbolic link that loops back on itself")
     warnings = "\n".join(document["warnings"])  # type: ignore[arg-type]
     assert f"{folder / 'orders-pipe.txt'}: not a regular file" in warnings
-    assert f"{folder / 'moved.txt'}: a symbolic link to {tmp_path / 'gone.txt'}, which does not exist" in warnings
-    assert f"{folder / 'loop.txt'}: a symbolic link that loops back on itself" in warnings
     assert f"{folder / 'sub' / 'back'}: a link back to a folder already read" in warnings
     assert len(document["inputs"]) == 2  # type: ignore[arg-type]
 
