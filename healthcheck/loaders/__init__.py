@@ -187,7 +187,18 @@ def _load_json(label: str, data: bytes, info: InputFile) -> dict[str, Any]:
         raise InputError(
             InputProblem("bad_json", label, "not a seller performance report: it is nested too deeply to read")
         ) from None
-    if not isinstance(document, dict) or "performanceMetrics" not in document:
+    if not isinstance(document, dict) or not document.keys() & {"performanceMetrics", "accountStatuses"}:
+        # SPEC 1.2 (rev 2), as for a text file naming no report's column: a tool's settings or state saved beside
+        # the reports is not a damaged report.
+        raise InputError(
+            InputProblem(
+                NOT_A_REPORT,
+                label,
+                "not a Seller Central report (a JSON file, but not Amazon's seller performance report: it has no "
+                "`performanceMetrics`), skipped",
+            )
+        )
+    if "performanceMetrics" not in document:
         raise InputError(
             InputProblem(
                 "unknown_header",

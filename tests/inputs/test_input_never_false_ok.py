@@ -376,16 +376,22 @@ def test_two_downloads_joined_with_cat_are_read_as_one(tmp_path: Path, capsys: p
     assert _comparable(run.doc)["metrics"] == _comparable(apart.doc)["metrics"]
 
 
-def test_a_notes_file_beside_the_reports_is_skipped_with_a_note(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("notes.csv", "note,when\nrestock the rugs,monday\n"), ("settings.json", '{"theme": "dark", "rows": 50}')],
+)
+def test_a_sellers_own_file_beside_the_reports_is_skipped_with_a_note(
+    name: str, text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """SPEC 1.2 (rev 2): a file naming nothing of a report (a JSON naming nothing of Amazon's performance report)
+    is not a report at all: skipped with a note, not an error."""
     folder = tmp_path / "in"
     shutil.copytree(SAMPLES, folder)
-    (folder / "notes.csv").write_text("note,when\nrestock the rugs,monday\n", encoding="utf-8")
+    (folder / name).write_text(text, encoding="utf-8")
     run = run_cli(capsys, tmp_path / "r.json", str(folder))
     assert run.code == 2 and run.doc["errors"] == []
-    assert any("notes.csv: not a Seller Central report" in w for w in run.doc["warnings"])
-    assert all(not i["path"].endswith("notes.csv") for i in run.doc["inputs"])
+    assert any(f"{name}: not a Seller Central report" in w for w in run.doc["warnings"])
+    assert all(not i["path"].endswith(name) for i in run.doc["inputs"])
 
 
 # --- 2: the marketplace from the files ----------------------------------------------------------------------------
