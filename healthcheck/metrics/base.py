@@ -167,7 +167,8 @@ class MetricSpec:
     plan: PlanShape = PlanShape()
 
     def missing_inputs(self, given: Callable[[str], bool]) -> tuple[str, ...]:
-        return tuple(group[0] for group in self.inputs if not any(given(kind) for kind in group))
+        """The first kind of each group none of whose kinds was given, each named once (groups share kinds)."""
+        return tuple(dict.fromkeys(group[0] for group in self.inputs if not any(given(kind) for kind in group)))
 
     def window(self, as_of: dt.date) -> Window:
         return Window.ending(as_of - dt.timedelta(days=self.end_lag_days), self.window_days, self.basis)

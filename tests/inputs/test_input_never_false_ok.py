@@ -128,6 +128,16 @@ def test_a_metric_not_evaluated_names_the_report_that_would_evaluate_it(
 # --- 4, 4.2: a metric is evaluated only when its inputs can show its numerator ------------------------------------
 
 
+def test_each_missing_input_is_named_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The cancellation rate's groups share kinds (All Orders, or an order report with a cancellations file): with
+    feedback alone, All Orders is named once, beside the order report that adds buyer requests."""
+    run = run_cli(capsys, tmp_path / "r.json", str(copy(tmp_path / "in", "feedback.txt")))
+    for metric in run.doc["metrics"]:
+        missing = metric["coverage"]["missing_inputs"]
+        assert len(missing) == len(set(missing)), metric["id"]
+    assert run.metric("cancellation_rate")["coverage"]["missing_inputs"] == ["all_orders", "order_report"]
+
+
 def test_the_order_report_alone_cannot_show_cancellations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = copy(tmp_path / "in", "order_report.txt")
     run = run_cli(capsys, tmp_path / "r.json", str(folder))
