@@ -6,7 +6,20 @@ from typing import Annotated
 
 import typer
 
-from healthcheck.marketplaces import MARKETPLACES
+from healthcheck.errors import ConfigError
+from healthcheck.marketplaces import MARKETPLACES, get_marketplace
+
+
+def _marketplace_code(value: str | None) -> str | None:
+    """The option's code, checked as it is parsed: an unknown one is a bad option naming the codes (exit 3), not an
+    error of a config file the user never wrote."""
+    if value is None:
+        return None
+    try:
+        return get_marketplace(value).code
+    except ConfigError as exc:
+        raise typer.BadParameter(exc.detail) from None
+
 
 PathsArgument = Annotated[
     list[Path], typer.Argument(help="Report files, folders or .zip archives.", show_default=False)
@@ -18,7 +31,10 @@ AsOfOption = Annotated[
 MarketplaceOption = Annotated[
     str | None,
     typer.Option(
-        "--marketplace", "-m", help=f"Marketplace code: {', '.join(MARKETPLACES)} (default: named by the reports)."
+        "--marketplace",
+        "-m",
+        help=f"Marketplace code: {', '.join(MARKETPLACES)} (default: named by the reports).",
+        callback=_marketplace_code,
     ),
 ]
 ConfigOption = Annotated[

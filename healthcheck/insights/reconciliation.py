@@ -176,7 +176,15 @@ def _causes(result: MetricResult, amazon: AmazonFigure, same_window: tuple[int, 
     ours_bad = numerator if lower else denominator - numerator
     if amazon.numerator is not None:
         amazon_bad = amazon.numerator if lower else (amazon.denominator or 0) - amazon.numerator
-        if amazon_bad != ours_bad:
+        if amazon_bad < 0:
+            # The schema's own example counts more valid packages than shipments: no count of bad ones follows.
+            causes.append(
+                _sentence(
+                    f"Amazon's own counts do not add up ({amazon.numerator} of {amazon.denominator} {unit}), so its "
+                    f"bad {unit} cannot be counted to compare"
+                )
+            )
+        elif amazon_bad != ours_bad:
             causes += _numerator_causes(result, ours_bad, amazon_bad, amazon)
     return tuple(causes)
 

@@ -106,7 +106,18 @@ Content = Path | bytes
 def iter_sources(
     paths: Sequence[Path], notes: list[str], problems: list[InputProblem]
 ) -> Iterator[tuple[str, Content]]:
-    """Yield (label, content) for every file named, found in a folder, or inside a zip."""
+    """Yield (label, content) for every file named, found in a folder, or inside a zip; a file reached twice (named
+    and inside a folder named, or named twice) is read once, with a note."""
+    seen: set[Path] = set()
+
+    def first_time(path: Path) -> bool:
+        where = path.resolve()
+        if where in seen:
+            notes.append(f"{path}: given more than once (named, or inside a folder named), read once")
+            return False
+        seen.add(where)
+        return True
+
     for path in paths:
         label = str(path)
         if path.is_dir():
@@ -123,7 +134,8 @@ def iter_sources(
                     notes.append(f"{child}: {why} ({child.suffix}), skipped")
                     continue
                 found = True
-                yield from _expand(child, str(child), notes, problems)
+                if first_time(child):
+                    yield from _expand(child, str(child), notes, problems)
             if not found:
                 problems.append(
                     InputProblem(
@@ -133,7 +145,8 @@ def iter_sources(
                     )
                 )
         elif path.exists():
-            yield from _expand(path, label, notes, problems)
+            if first_time(path):
+                yield from _expand(path, label, notes, problems)
         else:
             problems.append(InputProblem("unreadable", label, "no such file or folder; check the path"))
 

@@ -110,12 +110,12 @@ def resolve(config: Config, *, marketplace: str | None = None, as_of: dt.date | 
             window_days=override.window_days if override else None,
             end_lag_days=lag,
         )
-        _check_thresholds(applied)
+        _check_thresholds(applied, config.source)
         resolved.append(applied)
     return tuple(resolved)
 
 
-def _check_thresholds(spec: MetricSpec) -> None:
+def _check_thresholds(spec: MetricSpec, source: str | None) -> None:
     """The at-risk band lies on the safe side of the target: below it where lower is better, above it where higher
     is; equal means no band. Anything else would call a breach "ok" or a healthy rate "at risk"."""
     if spec.target is None or spec.at_risk is None:
@@ -128,6 +128,7 @@ def _check_thresholds(spec: MetricSpec) -> None:
             f"{spec.at_risk!r} is beyond the target {spec.target!r}: for this {spec.direction.value.replace('_', ' ')} "
             f"metric the at-risk threshold must be {side} the target (equal means no at-risk band); lower the "
             f"{'at_risk' if lower else 'target'} or raise the {'target' if lower else 'at_risk'}",
+            source,
         )
 
 

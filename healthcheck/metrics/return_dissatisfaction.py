@@ -44,9 +44,9 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     stated = from_amazon(data, window, as_of, AMAZON_KEYS, why_not_ours=WHY_NOT_OURS)
     if stated is not None:
         return stated
-    given = "the returns report given " if data.has("mfn_returns") else "no report this tool reads "
+    given = "the returns report given cannot" if data.has("mfn_returns") else "no report this tool reads can"
     return Measurement.not_evaluated(
-        f"{given}cannot show its numerator ({WHY_NOT_OURS.split('show ', 1)[1]}), and no seller performance report "
+        f"{given} show its numerator ({WHY_NOT_OURS.split('show ', 1)[1]}), and no seller performance report "
         f"given states it: {WHERE_AMAZON_SHOWS_IT}"
     )
 

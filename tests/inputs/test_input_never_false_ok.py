@@ -404,6 +404,15 @@ def test_a_sellers_own_file_beside_the_reports_is_skipped_with_a_note(
     assert all(not i["path"].endswith(name) for i in run.doc["inputs"])
 
 
+def test_a_file_given_twice_is_read_once_with_a_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feedback = SAMPLES / "feedback.txt"
+    twice = run_cli(capsys, tmp_path / "twice.json", str(SAMPLES), str(feedback), str(feedback))
+    once = run_cli(capsys, tmp_path / "once.json", str(SAMPLES))
+    assert [i["path"] for i in twice.doc["inputs"]] == [i["path"] for i in once.doc["inputs"]]
+    assert _comparable(twice.doc)["metrics"] == _comparable(once.doc)["metrics"]
+    assert f"{feedback}: given more than once (named, or inside a folder named), read once" in twice.doc["warnings"]
+
+
 # --- 2: the marketplace from the files ----------------------------------------------------------------------------
 
 

@@ -154,15 +154,18 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
 def test_json_inputs(tmp_path: Path) -> None:
     perf = tmp_path / "perf"  # no extension, with a BOM: recognised by content
     perf.write_bytes(b"\xef\xbb\xbf" + json.dumps({"performanceMetrics": [{"x": 1}]}).encode())
-    other = tmp_path / "other.json"
+    other = tmp_path / "other.json"  # a tool's settings: not a report (SPEC 1.2 rev 2), a note
     other.write_text(json.dumps({"hello": 1}))
+    damaged = tmp_path / "damaged.json"  # Amazon's report without its metrics
+    damaged.write_text(json.dumps({"accountStatuses": []}))
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
-    result = load_inputs([perf, other, broken], marketplace=US)
+    result = load_inputs([perf, other, damaged, broken], marketplace=US)
     assert [(p.type, Path(p.path).name) for p in result.problems] == [
-        ("unknown_header", "other.json"),
+        ("unknown_header", "damaged.json"),
         ("bad_json", "broken.json"),
     ]
+    assert any(n.startswith(f"{other}: not a Seller Central report") for n in result.notes)
     assert summary(result)[0] == {
         "path": str(perf),
         "kind": "seller_performance",

@@ -304,6 +304,9 @@ def test_reconcile_the_schema_example_with_its_key_variants(tmp_path: Path) -> N
     # The `afn` entry says fulfillmentType "mfn": the key decides.
     assert rows["order_defect_rate_afn"].amazon.key == "orderDefectRate.afn"
     assert rows["late_shipment_rate_30d"].causes  # a different account entirely: differences are explained
+    # The example counts more valid packages than shipments: no negative count of bad ones is made of it.
+    tracking = " ".join(rows["valid_tracking_rate"].causes)
+    assert "Amazon's own counts do not add up" in tracking and "-" not in tracking.split("Amazon's own")[1]
 
 
 def _results() -> Any:
