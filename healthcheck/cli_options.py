@@ -22,7 +22,7 @@ def _marketplace_code(value: str | None) -> str | None:
 
 
 PathsArgument = Annotated[
-    list[Path], typer.Argument(help="Report files, folders or .zip archives.", show_default=False)
+    list[Path], typer.Argument(help="Report files, folders, .zip archives or .gz reports.", show_default=False)
 ]
 AsOfOption = Annotated[
     str | None,

@@ -25,7 +25,7 @@ from healthcheck.concurrency import worth_threads
 from healthcheck.errors import InputError, InputProblem
 from healthcheck.fetch.manifest import is_fetch_manifest
 from healthcheck.loaders import parse, repeated
-from healthcheck.loaders.archive import REPORT_SUFFIXES, WORKBOOK_FIX, zip_members
+from healthcheck.loaders.archive import GZIP_MAGIC, REPORT_SUFFIXES, WORKBOOK_FIX, gzip_member, zip_members
 from healthcheck.loaders.dedup import deduplicate
 from healthcheck.loaders.kinds import FILE_FIELD, KINDS_BY_NAME, ORDER_NO, SELLER_PERFORMANCE, order_column
 from healthcheck.loaders.large_file import read_large
@@ -163,6 +163,9 @@ def _expand(path: Path, label: str, notes: list[str], problems: list[InputProble
         magic = head[:4]
         if (ours := own_output(head)) is not None:
             notes.append(f"{label}: {ours} written by healthcheck, not a report; skipped")
+            return
+        if magic.startswith(GZIP_MAGIC):
+            yield from gzip_member(path, label, notes, problems)
             return
         if path.suffix.lower() != ".zip" and magic != b"PK\x03\x04":
             yield label, path  # read when it is parsed

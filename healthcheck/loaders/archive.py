@@ -1,4 +1,5 @@
 """Zip archives of reports: each member is its own input, named `archive.zip/member.txt`; nothing is extracted.
+A gzip file (`report.txt.gz`, as SP-API serves its documents) is one input, named as the file.
 
 An archive is hostile until read: its members are unpacked as streams, counting every byte, so that a zip bomb
 (a few megabytes that unpack to gigabytes of valid-looking report text) stops at a cap with a clear error instead
@@ -7,16 +8,22 @@ of exhausting memory; and an archive of tens of thousands of tiny members is ref
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from healthcheck.errors import InputProblem
 from healthcheck.loaders.own_outputs import HEAD_BYTES, own_output
 
 # Files in a folder or archive that are plainly not reports are passed over with a note, not an error.
-REPORT_SUFFIXES = {"", ".txt", ".tsv", ".csv", ".tab", ".json", ".zip"}
+REPORT_SUFFIXES = {"", ".txt", ".tsv", ".csv", ".tab", ".json", ".zip", ".gz"}
+# Archives inside an archive are not opened: a seller's zip of downloads holds the reports themselves.
+ARCHIVE_SUFFIXES = {".zip", ".gz"}
+GZIP_MAGIC = b"\x1f\x8b"
 # Unpacked bytes one archive may give, all members together: a year of a million-order account's reports is well
 # under a gigabyte, and holding more than this in memory at once is what a zip bomb is for.
 MAX_UNPACKED_BYTES = 2 << 30
@@ -38,8 +45,19 @@ READABLE_COMPRESSION = frozenset(
 )
 
 
+class _Stream(Protocol):
+    """What unpacking reads from: a zip member or a gzip file opened for reading."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class _TooLarge(Exception):
-    """Unpacking went past a cap; the message says which."""
+    """Unpacking went past a cap: `total` (the bytes all members may give) or `ratio` (a member's to its packed
+    size)."""
+
+    def __init__(self, cap: str) -> None:
+        self.cap = cap
+        super().__init__(cap)
 
 
 def zip_members(path: Path, label: str, notes: list[str], problems: list[InputProblem]) -> Iterator[tuple[str, bytes]]:
@@ -89,7 +107,7 @@ def _members(
         name = member.filename
         member_label = f"{label}/{name}"
         suffix = Path(name).suffix.lower()
-        if Path(name).name.startswith(".") or suffix not in REPORT_SUFFIXES or suffix == ".zip":
+        if Path(name).name.startswith(".") or suffix not in REPORT_SUFFIXES or suffix in ARCHIVE_SUFFIXES:
             notes.append(f"{member_label}: not a report file, skipped")
             continue
         found = True
@@ -98,9 +116,20 @@ def _members(
             problems.append(problem)
             continue
         try:
-            data = _unpack(archive, member, budget)
+            with archive.open(member) as stream:
+                data = _unpack(stream, max(member.compress_size, 1), budget)
         except _TooLarge as exc:
-            problems.append(InputProblem("bad_archive", member_label, f"{exc}; the rest of the archive was not read"))
+            if exc.cap == "total":
+                why = (
+                    f"unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB with the members before it, more than an "
+                    "archive of reports holds (a zip bomb?); extract it and audit the files if they are real"
+                )
+            else:
+                why = (
+                    f"unpacks to more than {MAX_RATIO} times its packed size ({member.compress_size} bytes), which "
+                    "report text never does (a zip bomb?); extract it and audit the file if it is real"
+                )
+            problems.append(InputProblem("bad_archive", member_label, f"{why}; the rest of the archive was not read"))
             return
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError) as exc:
             problems.append(InputProblem("bad_archive", member_label, f"cannot be read from the archive: {exc}"))
@@ -139,23 +168,43 @@ def _unreadable_member(member: zipfile.ZipInfo, member_label: str) -> InputProbl
     return None
 
 
-def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> bytes:
-    """The member's bytes, read a chunk at a time and counted: the sizes an archive declares may lie."""
+def gzip_member(path: Path, label: str, notes: list[str], problems: list[InputProblem]) -> Iterator[tuple[str, bytes]]:
+    """(label, unpacked bytes) of a gzip-compressed report, with a zip member's caps: held in memory whole, so a
+    report larger than them is unpacked first (`gunzip`) and read from its file."""
+    try:
+        packed = max(path.stat().st_size, 1)
+        with gzip.open(path, "rb") as stream:
+            data = _unpack(stream, packed, MAX_UNPACKED_BYTES)
+    except _TooLarge as exc:
+        size = f"{MAX_UNPACKED_BYTES >> 20} MiB" if exc.cap == "total" else f"{MAX_RATIO} times its packed size"
+        problems.append(
+            InputProblem(
+                "bad_archive",
+                label,
+                f"unpacks to more than {size}, which a report never does in memory here (a gzip bomb?); unpack it "
+                "(gunzip) and audit the file if it is real",
+            )
+        )
+        return
+    except (OSError, EOFError, zlib.error) as exc:
+        problems.append(InputProblem("bad_archive", label, f"not a readable gzip file ({exc}); re-download it"))
+        return
+    ours = own_output(data[:HEAD_BYTES])
+    if ours is not None:
+        notes.append(f"{label}: {ours} written by healthcheck, not a report; skipped")
+        return
+    yield label, data
+
+
+def _unpack(stream: _Stream, packed: int, budget: int) -> bytes:
+    """The stream's bytes, read a chunk at a time and counted: the sizes an archive declares may lie."""
     chunks: list[bytes] = []
     size = 0
-    packed = max(member.compress_size, 1)
-    with archive.open(member) as stream:
-        while chunk := stream.read(_CHUNK):
-            size += len(chunk)
-            if size > budget:
-                raise _TooLarge(
-                    f"unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB with the members before it, more than an "
-                    "archive of reports holds (a zip bomb?); extract it and audit the files if they are real"
-                )
-            if size > RATIO_FLOOR and size > MAX_RATIO * packed:
-                raise _TooLarge(
-                    f"unpacks to more than {MAX_RATIO} times its packed size ({packed} bytes), which report text "
-                    "never does (a zip bomb?); extract it and audit the file if it is real"
-                )
-            chunks.append(chunk)
+    while chunk := stream.read(_CHUNK):
+        size += len(chunk)
+        if size > budget:
+            raise _TooLarge("total")
+        if size > RATIO_FLOOR and size > MAX_RATIO * packed:
+            raise _TooLarge("ratio")
+        chunks.append(chunk)
     return b"".join(chunks)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 import zipfile
@@ -37,6 +38,17 @@ def test_a_member_that_unpacks_a_thousand_fold_is_stopped(tmp_path: Path, capsys
     assert code == 3
     assert f"{bomb}/all_orders.txt: unpacks to more than 100 times its packed size" in err
     assert "the rest of the archive was not read" in err
+    assert [i["path"] for i in document["inputs"]] == [str(TINY / "ship_confirmations.txt")]  # type: ignore[index,union-attr]
+
+
+def test_a_gzip_file_that_unpacks_a_thousand_fold_is_stopped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bomb = tmp_path / "all_orders.txt.gz"
+    bomb.write_bytes(gzip.compress(orders_text(400_000), compresslevel=9))
+    code, document, err = audit_json(capsys, bomb, TINY / "ship_confirmations.txt")
+    assert code == 3
+    assert f"{bomb}: unpacks to more than 100 times its packed size" in err and "gunzip" in err
     assert [i["path"] for i in document["inputs"]] == [str(TINY / "ship_confirmations.txt")]  # type: ignore[index,union-attr]
 
 

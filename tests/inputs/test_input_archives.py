@@ -3,6 +3,7 @@ the same rows downloaded twice counted once, with the duplicates in the input su
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,23 @@ def test_a_device_is_refused_never_read_forever(tmp_path: Path) -> None:
     assert [(p.type, p.path) for p in result.problems] == [("unreadable", "/dev/zero")]
     assert "not a regular file" in result.problems[0].message
     assert len(result.frames["all_orders"]) == 4
+
+
+def test_a_gzip_report_is_read_as_the_report_it_holds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """SP-API serves its documents gzip-compressed: `all_orders.txt.gz` audits as `all_orders.txt` does; a gzip
+    file inside a zip is not opened (noted), and a damaged one is an error naming it."""
+    folder = tmp_path / "downloads"
+    write(folder / "all_orders.txt.gz", gzip.compress((GOOD / "all_orders.txt").read_bytes()))
+    write(folder / "ship_confirmations.txt", (GOOD / "ship_confirmations.txt").read_bytes())
+    packed = run_cli(capsys, tmp_path / "packed.json", str(folder), "--as-of", AS_OF)
+    plain = run_cli(capsys, tmp_path / "plain.json", str(GOOD), "--as-of", AS_OF)
+    assert packed.doc["errors"] == []
+    assert packed.input(folder / "all_orders.txt.gz")["kind"] == "all_orders"
+    for metric_id in ("late_shipment_rate_10d", "valid_tracking_rate"):
+        assert packed.counts(metric_id) == plain.counts(metric_id)
+    nested = write(tmp_path / "dl.zip", zip_bytes({"orders.txt.gz": gzip.compress(b"x"), "claims.txt": b""}))
+    assert any("dl.zip/orders.txt.gz: not a report file" in n for n in load_inputs([nested], marketplace=US).notes)
+    damaged = write(tmp_path / "orders.txt.gz", gzip.compress(b"amazon-order-id\tpurchase-date\n")[:-6])
+    [problem] = load_inputs([damaged], marketplace=US).problems
+    assert (problem.type, problem.path) == ("bad_archive", str(damaged))
+    assert "not a readable gzip file" in problem.message
