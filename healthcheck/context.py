@@ -293,6 +293,8 @@ def cut_at(loaded: LoadResult, as_of: dt.date, timezone: str) -> None:
             files: Counter[int] = Counter(frame.loc[after, FILE_FIELD].tolist()) if FILE_FIELD in frame else Counter()
             for file_index, count in files.items():
                 loaded.inputs[int(file_index)].skipped[AFTER_AS_OF] += int(count)
+            if kind == "ship_confirmations":
+                loaded.confirmed_after_as_of = order_ids(frame.loc[after]).reset_index(drop=True)
             frame = frame.loc[~after].reset_index(drop=True)
         if kind == "messages" and "responded_ts" in frame.columns:
             answered_after = (_local_days(frame["responded_ts"], timezone) > end).to_numpy(dtype=bool)

@@ -406,6 +406,12 @@ def place_reports(
     np.minimum.at(first_confirmation, order_row[matched], np.where(conf == NAT, NEVER, conf)[matched])
     first_confirmation[first_confirmation == NEVER] = NAT
     orders["conf_ts"] = as_instants(first_confirmation)
+    if loaded.confirmed_after_as_of is not None and not orders.empty:
+        # Confirmed only after the as-of day: unconfirmed then, though a later download says shipped (SPEC 1.5).
+        later = _order_rows(step, locate(loaded.confirmed_after_as_of))
+        waiting = np.zeros(len(orders), dtype=bool)
+        waiting[later[later >= 0]] = True
+        orders["shipped"] &= ~(waiting & orders["conf_ts"].isna().to_numpy())
     has_orders = not orders.empty
     confirmations = confirmations.assign(**{ORDER_ROW: order_row})
     outside = pd.Series(~matched, index=confirmations.index)

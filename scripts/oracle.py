@@ -153,7 +153,10 @@ def audit(out: Path, as_of: date, known_by: date | None = None) -> dict[str, Rat
         for r in read_tsv(out / "cancellations.txt")
         if not r["cancel-date"] or date.fromisoformat(r["cancel-date"]) <= known
     ]
-    confirmations = [r for r in read_tsv(out / "ship_confirmations.txt", skip=2) if parse(r["confirmed-at"]) <= seen]
+    every_confirmation = read_tsv(out / "ship_confirmations.txt", skip=2)
+    confirmations = [r for r in every_confirmation if parse(r["confirmed-at"]) <= seen]
+    # An order confirmed only after as-of was unconfirmed then, whatever a later download's status says.
+    confirmed_later = {r["order-id"] for r in every_confirmation} - {r["order-id"] for r in confirmations}
     feedback = [r for r in read_tsv(out / "feedback.txt") if datetime.strptime(r["Date"], "%m/%d/%y").date() <= known]
     claims = [r for r in read_tsv(out / "claims.txt") if date.fromisoformat(r["claim-date"]) <= known]
     returns = [r for r in read_tsv(out / "mfn_returns.txt") if _dd_mon_yyyy(r["Return request date"]) <= known]
@@ -173,11 +176,13 @@ def audit(out: Path, as_of: date, known_by: date | None = None) -> dict[str, Rat
     def cancelled(oid: str, o: Order) -> bool:
         return o.order_status == "Cancelled" or "Cancelled" in o.items or oid in logged
 
-    def shipped(o: Order) -> bool:
+    def shipped(oid: str, o: Order) -> bool:
+        if oid in confirmed_later:
+            return False
         return o.order_status.startswith("Shipped") or o.order_status == "PartiallyShipped" or o.quantity_shipped > 0
 
     def expired(oid: str, o: Order) -> bool:
-        if cancelled(oid, o) or oid in confirmed or shipped(o) or o.deadline is None:
+        if cancelled(oid, o) or oid in confirmed or shipped(oid, o) or o.deadline is None:
             return False
         return business_day_after(local_day(o.deadline), 7) <= as_of
 
@@ -204,7 +209,7 @@ def audit(out: Path, as_of: date, known_by: date | None = None) -> dict[str, Rat
             if oid in confirmed:
                 counted += 1
                 late += confirmed[oid] > o.deadline
-            elif not shipped(o) and local_day(o.deadline) < as_of:
+            elif not shipped(oid, o) and local_day(o.deadline) < as_of:
                 counted += 1
                 late += 1
         result[f"late_shipment_rate_{days}d"] = Rate(late, counted, 0.04, 0.032)
@@ -266,7 +271,7 @@ def audit(out: Path, as_of: date, known_by: date | None = None) -> dict[str, Rat
     overdue = [
         oid
         for oid, o in amazon_mfn.items()
-        if oid not in confirmed and not shipped(o) and not cancelled(oid, o) and not expired(oid, o)
+        if oid not in confirmed and not shipped(oid, o) and not cancelled(oid, o) and not expired(oid, o)
         and oid not in buyer_requested and o.deadline is not None and local_day(o.deadline) <= as_of
     ]  # fmt: skip
     result["_ship_overdue"] = Rate(len(overdue), 0, 0, 0)

@@ -76,6 +76,9 @@ class LoadResult:
     seller_performance: list[tuple[str, dict[str, Any]]]
     notes: list[str]
     released: set[str] = field(default_factory=set)  # kinds given whose rows `release` let go of
+    # The order ids of ship confirmations left out as made after the as-of day (`context.cut_at`): their orders
+    # were unconfirmed then, whatever a later download's status says (SPEC 1.5, rev 2).
+    confirmed_after_as_of: pd.Series | None = None
 
     def has(self, kind: str) -> bool:
         if kind == SELLER_PERFORMANCE:  # a JSON document, not a frame

@@ -288,8 +288,43 @@ CUT = {
 
 
 def cut_copy(source: Path, target: Path, day: str) -> None:
-    """The sample account as downloaded at the end of `day`: dated events after it are not there yet, and a
-    message answered after it is unanswered; order reports are kept as they are."""
+    """The sample account as downloaded at the end of `day`: dated events after it are not there yet, a message
+    answered after it is unanswered, and an order confirmed only after it was unshipped then (its order rows as a
+    snapshot at `day` would say); order reports are otherwise kept as they are."""
+    _cut_events(source, target, day)
+    later = _ids(source / "ship_confirmations.txt") - _ids(target / "ship_confirmations.txt")
+    for orders in sorted(target.glob("all_orders*.txt")):
+        _unship(orders, later, {"order-status": "Unshipped", "item-status": "Unshipped"})
+    _unship(target / "order_report.txt", later, {"quantity-shipped": "0"})
+
+
+def _ids(confirmations: Path) -> set[str]:
+    lines = confirmations.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if "order-id" in line.lower().split("\t"))
+    column = lines[at].lower().split("\t").index("order-id")
+    return {line.split("\t")[column] for line in lines[at + 1 :] if line.strip()}
+
+
+def _unship(path: Path, orders: set[str], changes: dict[str, str]) -> None:
+    """`path`'s rows of `orders`, each column of `changes` set to its value where it says shipped (a status
+    beginning Shipped, PartiallyShipped, or a quantity shipped)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    names = lines[0].lower().split("\t")
+    key = names.index("amazon-order-id") if "amazon-order-id" in names else names.index("order-id")
+    out = [lines[0]]
+    for line in lines[1:]:
+        values = line.split("\t")
+        if values[key] in orders:
+            for column, value in changes.items():
+                at = names.index(column)
+                said = values[at].strip().lower()
+                if said.startswith("shipped") or said == "partiallyshipped" or (said.isdigit() and int(said) > 0):
+                    values[at] = value
+        out.append("\t".join(values))
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def _cut_events(source: Path, target: Path, day: str) -> None:
     target.mkdir()
     for path in source.iterdir():
         if path.name not in CUT:
