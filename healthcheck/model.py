@@ -371,10 +371,15 @@ def place_reports(
     notes = FileNotes()
 
     def place(kind: str, frame: pd.DataFrame) -> npt.NDArray[np.int64]:
-        """Each row's order in `orders`, with the rows left out counted in `notes`."""
+        """Each row's order in `orders`, with the rows left out counted in `notes` and, but for the confirmations
+        (placed below), let go of: a metric reading a report's rows itself never sees a Multi-Channel order's."""
         at = locate(frame["order_id"], frame_numbers(frame))
-        for file_index, count in count_per_file(frame, pd.Series(excluded(at), index=frame.index)):
+        left_out = excluded(at)
+        for file_index, count in count_per_file(frame, pd.Series(left_out, index=frame.index)):
             notes.skipped[(file_index, "excluded_non_amazon")] += count
+        if kind != "ship_confirmations" and left_out.any():
+            frame, at = frame.loc[~left_out].reset_index(drop=True), at[~left_out]
+            loaded.frames[kind] = frame
         if kind == "cancellations":
             for file_index, count in count_per_file(frame, pd.Series(at < 0, index=frame.index)):
                 notes.skipped[(file_index, "unmatched_order")] += count

@@ -65,6 +65,18 @@ def test_non_amazon_orders_are_in_no_population_and_counted_as_excluded(tmp_path
     assert not any(oid(2) in a["order_ids"] for a in cancellation_actions)
 
 
+def test_messages_of_non_amazon_orders_are_in_no_metric(tmp_path: Path) -> None:
+    """A metric that reads a report's rows itself (here the messages) leaves out a Multi-Channel order's too."""
+    write_all_orders(tmp_path, [ao(oid(1), la(DAY)), ao(oid(2), la(DAY), sales_channel="Non-Amazon")])
+    header = ["message-id", "order-id", "received-at", "responded-at", "no-response-needed"]
+    answered = {"message-id": "M1", "order-id": oid(1), "received-at": la(DAY), "responded-at": la(DAY, "10:00:00")}
+    ignored = {"message-id": "M2", "order-id": oid(2), "received-at": la(DAY), "responded-at": ""}
+    write_report(tmp_path / "messages.txt", header, [answered, ignored])
+    result = audit(tmp_path, AS_OF)
+    assert counts(result.metric("response_time_24h")) == (1, 1)
+    assert result.input("messages.txt")["skipped"] == {"excluded_non_amazon": 1}
+
+
 def test_non_amazon_in_the_order_report_is_excluded_too(tmp_path: Path) -> None:
     deadline = end_of_day("2024-05-10")
     write_order_report(
