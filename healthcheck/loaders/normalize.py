@@ -127,7 +127,7 @@ def _parse_column(
     if kind is FEEDBACK and column.type is ValueType.DATE:
         values, bad = parse.parse_dates(raw, feedback_date_format)  # its marketplace's format only (SPEC 1.3)
     elif column.type is ValueType.DATE:
-        values, bad = parse.parse_dates(raw, column.date_format, date_order=order)
+        values, bad = parse.parse_dates(raw, column.date_format, date_order=order, timezone=timezone)
     elif column.type is ValueType.PRESENT:
         values, bad = ~empty, pd.Series(False, index=raw.index)
     elif column.type in parsers:

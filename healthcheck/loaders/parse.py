@@ -231,13 +231,15 @@ def _local_midnights(days: npt.NDArray[np.datetime64], timezone: str) -> npt.NDA
 
 
 def parse_dates(
-    values: pd.Series, date_format: str | None = None, *, date_order: str | None = None
+    values: pd.Series, date_format: str | None = None, *, date_order: str | None = None, timezone: str | None = None
 ) -> tuple[pd.Series, pd.Series]:
     """Return (naive midnight datetimes, bad mask): calendar dates carry no zone.
 
     `date_format` is the kind's own format; its twin with the other year width is read too, because a spreadsheet
     re-writes `5.4.24` as `05.04.2024`. With `date_order`, ISO dates and spreadsheet dates read in that order are
-    accepted as well; without it (feedback, SPEC 1.3) nothing but the format is, and nothing is guessed.
+    accepted as well; without it (feedback, SPEC 1.3) nothing but the format is, and nothing is guessed. An ISO
+    timestamp with an offset is a moment: with `timezone`, its date is the marketplace's there (SPEC 2), not the
+    one written (`2024-06-11T05:00:00+00:00` is June 10 in Los Angeles).
     """
     text = clean_text(values)
     empty = text == ""
@@ -251,11 +253,27 @@ def parse_dates(
     if (not date_format or date_order) and bool(todo.any()):
         # ISO dates, or ISO timestamps of which only the date is meant.
         iso = pd.to_datetime(text[todo].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        if timezone is not None:
+            iso = _local_day_of_moments(text[todo], iso, timezone)
         parsed[todo] = iso.astype("datetime64[us]")
         todo = parsed.isna() & ~empty
     if date_order and bool(todo.any()):
         parsed[todo] = spreadsheet_dates(text[todo], date_order).values.dt.normalize()
     return parsed, parsed.isna() & ~empty
+
+
+def _local_day_of_moments(text: pd.Series, days: pd.Series, timezone: str) -> pd.Series:
+    """`days` (the dates as written) with each ISO timestamp that carries an offset replaced by its local date."""
+    moments = text.str.contains(_ISO_MOMENT, regex=True)
+    if not bool(moments.any()):
+        return days
+    at = pd.to_datetime(text[moments], utc=True, format="ISO8601", errors="coerce")
+    local = at.dt.tz_convert(timezone).dt.tz_localize(None).dt.normalize()
+    return days.astype("datetime64[us]").mask(moments & local.notna(), local.astype("datetime64[us]"))
+
+
+# A date, a time, and a zone: `Z` or an offset.
+_ISO_MOMENT = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$"
 
 
 def _other_year_width(date_format: str) -> str | None:

@@ -75,6 +75,23 @@ def test_dates_never_guess(fmt: str | None, texts: list[str], expected: list[str
     assert [None if pd.isna(v) else v.date().isoformat() for v in values] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2024-06-11T05:00:00+00:00", "2024-06-10"),  # 22:00 the evening before in Los Angeles
+        ("2024-06-11T05:00:00Z", "2024-06-10"),
+        ("2024-06-11 09:00:00-07:00", "2024-06-11"),
+        ("2024-06-11T05:00:00", "2024-06-11"),  # no offset: already the local day
+        ("2024-06-11", "2024-06-11"),
+    ],
+)
+def test_a_timestamp_in_a_date_column_is_read_on_the_marketplaces_day(text: str, day: str) -> None:
+    """SPEC 2: every timestamp is converted to the marketplace time zone, a claim's `claim-date` included."""
+    values, bad = parse.parse_dates(pd.Series([text]), None, date_order="MDY", timezone="America/Los_Angeles")
+    assert not bad.iloc[0]
+    assert values.iloc[0].date().isoformat() == day
+
+
 def test_bools() -> None:
     values, bad = parse.parse_bools(pd.Series(["Y", "n", "TRUE", "false", "Yes", "NO", "", "maybe"]))
     assert values.tolist()[:6] == [True, False, True, False, True, False]
