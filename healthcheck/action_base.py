@@ -29,14 +29,17 @@ class ActionKind:
     urgency: int  # the last tie-breaker: a clock is running
     effect: Effect = Effect.PREVENTS
     granted: str = ""  # for `removes`: what has to happen for the orders to leave the rate
-    # Lists orders it keeps from getting worse without un-counting any (shipping overdue orders).
-    stops_worse: bool = False
+    # For an action that un-counts none of its orders but keeps each from getting worse (shipping them): what it
+    # keeps them from, in words.
+    stops: str = ""
 
 
 # Every kind of action the audit recommends (SPEC 5.3), in one table.
 ACTION_KINDS: Mapping[str, ActionKind] = MappingProxyType(
     {
-        "ship_overdue_orders": ActionKind(0, 0, stops_worse=True),
+        "ship_overdue_orders": ActionKind(0, 0, stops="getting worse (late, then cancelled by Amazon)"),
+        # Not yet late (SPEC 5.3's ship_overdue_orders are past their ship-by date): shipped today, never late.
+        "ship_due_today": ActionKind(0, 0, stops="counting as late shipments"),
         "cancel_buyer_requested": ActionKind(0, 0),
         "respond_to_claims": ActionKind(0, 1, Effect.REMOVES, "if the claims are decided for you"),
         "appeal_buyer_cancellation": ActionKind(0, 2, Effect.REMOVES, "if the appeal is granted"),

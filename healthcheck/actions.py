@@ -246,7 +246,7 @@ def impact(action: Action, metric: MetricResult | None) -> Impact | None:
     problems = set(m.problem_order_ids)
     if effect is Effect.DOCUMENTS:
         return Impact(len(problems), effect, metric.rate, None)
-    if kind.stops_worse:
+    if kind.stops:
         # Shipping does not un-count a late order; it stops each listed order getting worse (late, then
         # auto-cancelled), so every order listed is one it moves.
         return Impact(len(action.order_ids), effect, metric.rate, None)

@@ -171,43 +171,51 @@ def _expiry_text(soon: int) -> str:
 
 
 def overdue_action(data: AuditData, as_of: dt.date, metric_id: str) -> list[Action]:
-    """Unconfirmed orders due by the end of as_of and still shippable: ship now, those nearest Amazon's
-    auto-cancel first. Orders Amazon has cancelled (expired) or whose buyer asked to cancel are never here."""
+    """Unconfirmed orders still shippable: those past their ship-by date (`ship_overdue_orders`, SPEC 5.3: late
+    already), nearest Amazon's auto-cancel first, and those due on the as-of day (`ship_due_today`: not late yet,
+    and never late if shipped today). Orders Amazon has cancelled (expired) or whose buyer asked to cancel are never
+    here."""
     orders = data.orders
     shippable = _open_orders(data) & ~orders["buyer_requested"] & ~expired_orders(data, as_of)
-    due = orders.loc[shippable & orders["ship_by_date"].notna() & (orders["ship_by_date"] <= pd.Timestamp(as_of))]
+    day = pd.Timestamp(as_of)
+    due = orders.loc[shippable & orders["ship_by_date"].notna() & (orders["ship_by_date"] <= day)]
     if due.empty:
         return []
     expiry = add_operating_days(due["ship_by_date"].astype("datetime64[us]"), EXPIRY_BUSINESS_DAYS, data.calendar)
     due = due.assign(expiry=expiry.to_numpy()).sort_values(["expiry", "ship_by_date", "order_id"], kind="stable")
-    soon = int(
-        (
-            operating_days_between(pd.Series(pd.Timestamp(as_of), index=due.index), due["expiry"], data.calendar) <= 2
-        ).sum()
-    )
-    late = int((due["ship_by_date"] < pd.Timestamp(as_of)).sum())
-    today = len(due) - late
-    first = due.iloc[0]
-    parts: list[str] = []
-    if late:
-        verb = "counts as a late shipment" if late == 1 else "count as late shipments"
-        parts.append(f"{plural(late, 'order')} past the ship-by date already {verb}")
-    if today:
-        verb = "counts" if today == 1 else "count"
-        parts.append(f"{plural(today, 'order')} due today {verb} as late unless confirmed by the end of the day")
-    return [
-        Action(
-            "ship_overdue_orders",
-            metric_id,
-            f"Ship now: {plural(len(due), 'order')} due or overdue, unconfirmed",
-            f"{sentence('; '.join(parts))}. Ship and confirm them today, most urgent first: "
-            f"{first['order_id']} was due {first['ship_by_date']:%Y-%m-%d}. {_expiry_text(soon)} Amazon cancels an "
-            f"order left unconfirmed {EXPIRY_BUSINESS_DAYS} business days past its ship-by date, which also counts "
-            "as a cancellation and invites an A-to-z claim.",
-            tuple(str(v) for v in due["order_id"]),
-            tuple(s for s, _ in sku_counts(data, due["order_id"])),
+    late, today = due.loc[due["ship_by_date"] < day], due.loc[due["ship_by_date"] == day]
+    actions: list[Action] = []
+    if not late.empty:
+        soon = int((operating_days_between(pd.Series(day, index=late.index), late["expiry"], data.calendar) <= 2).sum())
+        verb = "counts as a late shipment" if len(late) == 1 else "count as late shipments"
+        first = late.iloc[0]
+        actions.append(
+            Action(
+                "ship_overdue_orders",
+                metric_id,
+                f"Ship now: {plural(len(late), 'order')} overdue, unconfirmed",
+                f"{sentence(plural(len(late), 'order'))} past the ship-by date already {verb}. Ship and confirm them "
+                f"today, most urgent first: {first['order_id']} was due {first['ship_by_date']:%Y-%m-%d}. "
+                f"{_expiry_text(soon)} Amazon cancels an order left unconfirmed {EXPIRY_BUSINESS_DAYS} business days "
+                "past its ship-by date, which also counts as a cancellation and invites an A-to-z claim.",
+                tuple(str(v) for v in late["order_id"]),
+                tuple(s for s, _ in sku_counts(data, late["order_id"])),
+            )
         )
-    ]
+    if not today.empty:
+        verb = "counts" if len(today) == 1 else "count"
+        actions.append(
+            Action(
+                "ship_due_today",
+                metric_id,
+                f"Ship today: {plural(len(today), 'order')} due today, unconfirmed",
+                f"{sentence(plural(len(today), 'order'))} due today {verb} as late unless shipped and confirmed by the "
+                "end of the day: confirm each as soon as its label is bought.",
+                tuple(str(v) for v in today["order_id"]),
+                tuple(s for s, _ in sku_counts(data, today["order_id"])),
+            )
+        )
+    return actions
 
 
 def expired_action(data: AuditData, as_of: dt.date) -> list[Action]:

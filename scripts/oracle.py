@@ -272,7 +272,7 @@ def audit(out: Path, as_of: date, known_by: date | None = None) -> dict[str, Rat
         oid
         for oid, o in amazon_mfn.items()
         if oid not in confirmed and not shipped(oid, o) and not cancelled(oid, o) and not expired(oid, o)
-        and oid not in buyer_requested and o.deadline is not None and local_day(o.deadline) <= as_of
+        and oid not in buyer_requested and o.deadline is not None and local_day(o.deadline) < as_of
     ]  # fmt: skip
     result["_ship_overdue"] = Rate(len(overdue), 0, 0, 0)
     return result

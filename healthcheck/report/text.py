@@ -274,8 +274,8 @@ def impact_sentence(report: AuditReport, action: Action) -> str:
     title = metric.spec.title.lower()
     if impact.effect is Effect.DOCUMENTS:
         return f"Explains the {bad_things(metric.spec, impact.orders)} behind the {title}."
-    if kind_of(action.id).stops_worse:
-        return f"Stops {plural(impact.orders, 'order')} from getting worse (late, then cancelled by Amazon)."
+    if stops := kind_of(action.id).stops:
+        return f"Stops {plural(impact.orders, 'order')} from {stops}."
     if not impact.orders:
         return f"None of its orders are in the {title} window now: acting keeps them out."
     counted = f"{impact.orders} of the {bad_things(metric.spec, _bad_count(metric))} in the {title}"

@@ -123,17 +123,24 @@ def test_impact_counts_only_the_metrics_counted_orders() -> None:
 
 
 def test_overdue_orders_due_today_are_not_called_late(tmp_path: Path) -> None:
+    """SPEC 5.3: ship_overdue_orders are past their ship-by date; an order due on the as-of day is not late yet
+    and has an action of its own, so that neither list names what the other means."""
     report = audit([overdue_account(tmp_path / "acct")], as_of=dt.date(2024, 5, 10))
-    action = next(a for a in report.actions if a.id == "ship_overdue_orders")
-    assert action.order_ids == ("111-0000001-0000001", "111-0000002-0000002")  # the late one first
-    assert action.detail == (
-        "1 order past the ship-by date already counts as a late shipment; 1 order due today counts as late unless "
-        "confirmed by the end of the day. Ship and confirm them today, most urgent first: 111-0000001-0000001 was "
-        "due 2024-05-08. None of them is within 2 business days of Amazon cancelling it. Amazon cancels an order "
-        "left unconfirmed 7 business days past its ship-by date, which also counts as a cancellation and invites "
-        "an A-to-z claim."
+    overdue = next(a for a in report.actions if a.id == "ship_overdue_orders")
+    assert overdue.order_ids == ("111-0000001-0000001",)
+    assert overdue.title == "Ship now: 1 order overdue, unconfirmed"
+    assert overdue.detail == (
+        "1 order past the ship-by date already counts as a late shipment. Ship and confirm them today, most urgent "
+        "first: 111-0000001-0000001 was due 2024-05-08. None of them is within 2 business days of Amazon cancelling "
+        "it. Amazon cancels an order left unconfirmed 7 business days past its ship-by date, which also counts as a "
+        "cancellation and invites an A-to-z claim."
     )
-    assert action.skus == ("LAMP-1", "MUG-1")
-    assert action.impact is not None and action.impact.orders == 2
+    assert overdue.impact is not None and overdue.impact.orders == 1
+    today = next(a for a in report.actions if a.id == "ship_due_today")
+    assert today.order_ids == ("111-0000002-0000002",)
+    assert today.title == "Ship today: 1 order due today, unconfirmed"
+    assert today.detail.startswith("1 order due today counts as late unless shipped and confirmed by the end of")
+    assert (overdue.skus, today.skus) == (("LAMP-1",), ("MUG-1",))
+    assert impact_sentence(report, today) == "Stops 1 order from counting as late shipments."
     lsr = next(r for r in report.metrics if r.id == "late_shipment_rate_10d")
     assert lsr.measurement.order_ids == ("111-0000001-0000001",)  # the one due today is not late yet
