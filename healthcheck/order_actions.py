@@ -157,9 +157,10 @@ def _other_causes_action(data: AuditData, result: MetricResult, other: pd.DataFr
 
 
 def _open_orders(data: AuditData) -> pd.Series:
-    """MFN orders not cancelled and never confirmed or shipped."""
+    """MFN orders not cancelled in full and never confirmed or shipped: an order with one item cancelled still has
+    the others to ship, and the late shipment rate counts it until they are."""
     orders = data.orders
-    return (orders["channel"] == MFN) & ~orders["cancelled"] & ~orders["shipped"] & orders["conf_ts"].isna()
+    return (orders["channel"] == MFN) & ~orders["cancelled_full"] & ~orders["shipped"] & orders["conf_ts"].isna()
 
 
 def _expiry_text(soon: int) -> str:

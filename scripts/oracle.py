@@ -181,8 +181,11 @@ def audit(out: Path, as_of: date, known_by: date | None = None) -> dict[str, Rat
             return False
         return o.order_status.startswith("Shipped") or o.order_status == "PartiallyShipped" or o.quantity_shipped > 0
 
+    def fully_cancelled(oid: str, o: Order) -> bool:
+        return o.order_status == "Cancelled" or all(s == "Cancelled" for s in o.items)
+
     def expired(oid: str, o: Order) -> bool:
-        if cancelled(oid, o) or oid in confirmed or shipped(oid, o) or o.deadline is None:
+        if fully_cancelled(oid, o) or oid in confirmed or shipped(oid, o) or o.deadline is None:
             return False
         return business_day_after(local_day(o.deadline), 7) <= as_of
 
@@ -271,7 +274,7 @@ def audit(out: Path, as_of: date, known_by: date | None = None) -> dict[str, Rat
     overdue = [
         oid
         for oid, o in amazon_mfn.items()
-        if oid not in confirmed and not shipped(oid, o) and not cancelled(oid, o) and not expired(oid, o)
+        if oid not in confirmed and not shipped(oid, o) and not fully_cancelled(oid, o) and not expired(oid, o)
         and oid not in buyer_requested and o.deadline is not None and local_day(o.deadline) < as_of
     ]  # fmt: skip
     result["_ship_overdue"] = Rate(len(overdue), 0, 0, 0)

@@ -20,12 +20,13 @@ BUYER_REASON_PATTERN = r"buyer|customer"
 
 
 def expiry_dates(orders: pd.DataFrame, calendar: OperatingCalendar) -> pd.Series:
-    """The day Amazon auto-cancels each seller-fulfilled order still open (not cancelled, never confirmed, not
-    shipped, with a ship-by date): `EXPIRY_BUSINESS_DAYS` business days after its ship-by date (SPEC 4.6); NaT
-    for every other order. The one rule: the rate counts from it, the trend dates by it."""
+    """The day Amazon auto-cancels each seller-fulfilled order still open (not cancelled in full, never confirmed,
+    not shipped, with a ship-by date): `EXPIRY_BUSINESS_DAYS` business days after its ship-by date (SPEC 4.6); NaT
+    for every other order. The one rule: the rate counts from it, the trend dates by it. An order with one item
+    cancelled and the others never confirmed is still open, as the late shipment rate and "ship now" count it."""
     open_orders = (
         (orders["channel"] == MFN)
-        & ~orders["cancelled"]
+        & ~orders["cancelled_full"]
         & orders["conf_ts"].isna()
         & ~orders["shipped"]
         & orders["ship_by_date"].notna()

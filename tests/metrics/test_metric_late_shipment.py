@@ -100,6 +100,25 @@ def test_unconfirmed_past_due_is_late_and_due_on_as_of_is_pending(tmp_path: Path
     assert oid(1) in overdue["order_ids"]
 
 
+def test_an_order_with_one_item_cancelled_and_one_overdue_is_late_and_to_ship(tmp_path: Path) -> None:
+    """Not cancelled in full: its other item is still to ship, late in the rate and in "ship now" alike."""
+    write_all_orders(
+        tmp_path,
+        [
+            ao(oid(1), la("2024-05-01"), status="Unshipped", item_status="Unshipped", sku="A"),
+            ao(oid(1), la("2024-05-01"), status="Unshipped", item_status="Cancelled", sku="B", quantity=0),
+            ao(oid(2), la("2024-05-01"), status="Shipped"),
+        ],
+    )
+    deadline = end_of_day("2024-05-13")
+    write_order_report(tmp_path, [orep(oid(n), la("2024-05-01"), latest_ship_date=deadline) for n in (1, 2)])
+    write_ship_confirmations(tmp_path, [sc(oid(2), "2024-05-10")])
+    result = audit(tmp_path, AS_OF)
+    assert result.metric(LSR10)["order_ids"] == [oid(1)]
+    overdue = result.action("ship_overdue_orders")
+    assert overdue is not None and overdue["order_ids"] == [oid(1)]
+
+
 def test_shipped_status_without_confirmation_is_unknown_and_left_out(tmp_path: Path) -> None:
     write_all_orders(
         tmp_path,
