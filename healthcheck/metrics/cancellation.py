@@ -69,7 +69,9 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     orders = data.orders
     span = date_span(orders["purchase_date"])
     if not data.has_order_data:
-        return Measurement.not_evaluated("no order report was given", span)
+        return Measurement.not_evaluated(
+            "no order data was given: add the All Orders report (Reports > Fulfillment > All Orders)", span
+        )
     if not (data.has("all_orders") or data.has("cancellations")):
         return Measurement.not_evaluated(NO_CANCELLATIONS_SHOWN, span)
     seller_fulfilled = (orders["channel"] == MFN) & window.contains(orders["purchase_date"])

@@ -46,7 +46,9 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
         # unconfirmed and late; no confirmation time is known, so the metric cannot be evaluated.
         return Measurement.not_evaluated("the ship confirmations hold no rows, so no confirmation time is known", span)
     if not data.has_order_data:
-        return Measurement.not_evaluated("no order report was given", span)
+        return Measurement.not_evaluated(
+            "no order data was given: add the All Orders report, or the order report with its latest-ship-date", span
+        )
     frame = lsr_frame(data, window, as_of)
     ids = sorted_ids(frame.loc[frame["late"], "order_id"])
     # SPEC 4.6 (rev 2): of the unconfirmed late orders, those Amazon has cancelled by now.
