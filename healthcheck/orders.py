@@ -130,7 +130,8 @@ def _row_values(kind: str, frame: pd.DataFrame, config: Config, overrides: dict[
         values.item_cancelled = (
             lowered_distinct(frame["item_status"]).test(lambda s: s.isin(CANCELLED)) | values.order_cancelled
         )
-        values.shipped = status.test(lambda s: s.str.startswith("shipped") | (s == "partiallyshipped"))
+        # `Shipping` (SPEC 1.4) is on its way too: no longer Unshipped, not late without a confirmation to say so.
+        values.shipped = status.test(lambda s: s.str.startswith("shipped") | s.isin(["partiallyshipped", "shipping"]))
         fulfilment = lowered_distinct(frame["fulfillment_channel"])
         mfn = fulfilment.test(lambda f: f.isin([k for k, v in _CHANNELS.items() if v == MFN]))
         afn = fulfilment.test(lambda f: f.isin([k for k, v in _CHANNELS.items() if v == AFN]))

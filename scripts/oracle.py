@@ -179,7 +179,8 @@ def audit(out: Path, as_of: date, known_by: date | None = None) -> dict[str, Rat
     def shipped(oid: str, o: Order) -> bool:
         if oid in confirmed_later:
             return False
-        return o.order_status.startswith("Shipped") or o.order_status == "PartiallyShipped" or o.quantity_shipped > 0
+        said = o.order_status.startswith("Shipped") or o.order_status in ("PartiallyShipped", "Shipping")
+        return said or o.quantity_shipped > 0
 
     def fully_cancelled(oid: str, o: Order) -> bool:
         return o.order_status == "Cancelled" or all(s == "Cancelled" for s in o.items)

@@ -127,15 +127,16 @@ def test_shipped_status_without_confirmation_is_unknown_and_left_out(tmp_path: P
             ao(oid(2), la("2024-05-01"), status="Shipped - Delivered to Buyer"),
             ao(oid(3), la("2024-05-01"), status="PartiallyShipped"),
             ao(oid(4), la("2024-05-01"), status="Shipped"),
+            ao(oid(5), la("2024-05-01"), status="Shipping"),  # SPEC 1.4's status between Unshipped and Shipped
         ],
     )
     write_order_report(
-        tmp_path, [orep(oid(n), la("2024-05-01"), latest_ship_date=end_of_day("2024-05-10")) for n in (1, 2, 3, 4)]
+        tmp_path, [orep(oid(n), la("2024-05-01"), latest_ship_date=end_of_day("2024-05-10")) for n in range(1, 6)]
     )
     write_ship_confirmations(tmp_path, [sc(oid(4), "2024-05-10")])
     m = audit(tmp_path, AS_OF).metric(LSR10)
     assert counts(m) == (0, 1)
-    assert m["details"] == {"late_confirmed": 0, "late_unconfirmed": 0, "unknown_confirmation": 3, "expired": 0}
+    assert m["details"] == {"late_confirmed": 0, "late_unconfirmed": 0, "unknown_confirmation": 4, "expired": 0}
 
 
 def test_quantity_shipped_in_the_order_report_means_shipped(tmp_path: Path) -> None:
