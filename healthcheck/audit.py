@@ -170,6 +170,8 @@ def calendar_for(marketplace: Marketplace, config: Config) -> OperatingCalendar:
     )
 
 
+JAPAN = "JP"  # the marketplace whose files may be Shift_JIS (cp932, SPEC 1.1)
+
 # The audit's stages, in order, as `on_stage` names them when each ends (bench/stages.py probes time and memory).
 STAGES = ("read the files", "as-of and cut", "model", "metrics and their events", "insights, actions and plans")
 StageHook = Callable[[str], None]
@@ -199,7 +201,10 @@ def run_audit(
     now = now or dt.datetime.now(dt.UTC)
     given = marketplace or config.marketplace
     market = resolve_marketplace(marketplace, config)
-    loaded = load_inputs(paths, marketplace=market, encoding=encoding, include_pii=show_pii, progress=progress)
+    undecided = not given and encoding is None
+    loaded = load_inputs(
+        paths, marketplace=market, encoding=encoding, include_pii=show_pii, progress=progress, undecided=undecided
+    )
     try:
         choice = choose_marketplace(
             market.code if given else None, "--marketplace" if marketplace else "the config file", loaded
@@ -208,8 +213,10 @@ def run_audit(
         if several_marketplaces == "raise":
             raise
         return _stopped(conflict, loaded, market, paths=paths, config=config, as_of=as_of, now=now)
-    if choice.code != market.code:
-        # The files name another marketplace: its time zone, date formats and encodings read them.
+    guessed = undecided and market.code != JAPAN and any(i.encoding == "cp932" for i in loaded.inputs)
+    if choice.code != market.code or guessed:
+        # The files name another marketplace: its time zone, date formats and encodings read them. Files read as
+        # Japanese only to find the marketplace are read again as the one decided (an error unless it is JP).
         market = get_marketplace(choice.code)
         loaded = load_inputs(paths, marketplace=market, encoding=encoding, include_pii=show_pii, progress=progress)
     (on_stage or _no_stage)(STAGES[0])

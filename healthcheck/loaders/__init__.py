@@ -254,8 +254,10 @@ def load_inputs(
     encoding: str | None = None,
     include_pii: bool = False,
     progress: Progress | None = None,
+    undecided: bool = False,
 ) -> LoadResult:
-    """Read every input; one bad file is reported and the rest still load.
+    """Read every input; one bad file is reported and the rest still load. `undecided`: the marketplace is still
+    to be read from the files (`decode.decode`).
 
     Files are read and typed on `concurrency.workers()` threads at once: arrow's parser and kernels release the
     GIL, so a large account's reports load in about two thirds of the time on two cores. Results are gathered in
@@ -278,7 +280,9 @@ def load_inputs(
 
     def load(source: tuple[str, Content]) -> _Loaded:
         label, content = source
-        return _load_one(label, content, marketplace=marketplace, encoding=encoding, include_pii=include_pii)
+        return _load_one(
+            label, content, marketplace=marketplace, encoding=encoding, include_pii=include_pii, undecided=undecided
+        )
 
     with thread_pool(len(sources), "load", large=worth_threads(size=sum(sizes))) as pool:
         if pool:
@@ -328,7 +332,7 @@ def load_inputs(
 
 
 def _load_one(
-    label: str, content: Content, *, marketplace: Marketplace, encoding: str | None, include_pii: bool
+    label: str, content: Content, *, marketplace: Marketplace, encoding: str | None, include_pii: bool, undecided: bool
 ) -> _Loaded:
     """Read, parse and type one source; everything it finds wrong is returned, nothing is raised."""
     loaded = _Loaded(InputFile(label))
@@ -346,7 +350,14 @@ def _load_one(
             if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{" or label.lower().endswith(".json"):
                 loaded.performance = _load_json(label, data, info)
                 return loaded
-            table = read_table(data, label, marketplace=marketplace.code, encoding=encoding, include_pii=include_pii)
+            table = read_table(
+                data,
+                label,
+                marketplace=marketplace.code,
+                encoding=encoding,
+                include_pii=include_pii,
+                undecided=undecided,
+            )
             del data  # the file's bytes are not needed once its columns are read
         info.kind = table.kind.kind
         info.encoding = table.encoding

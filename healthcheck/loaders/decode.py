@@ -45,8 +45,12 @@ _BINARY_MAGIC: tuple[tuple[bytes, str, str], ...] = (
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1a")
 
 
-def decode(data: bytes, path: str, *, marketplace: str, forced: str | None) -> Decoded:
+def decode(data: bytes, path: str, *, marketplace: str, forced: str | None, undecided: bool = False) -> Decoded:
     """Try UTF-8 (a BOM is stripped), UTF-16 (Excel's "Unicode Text"), then cp932 for JP, then cp1252.
+
+    `undecided`: the marketplace is not given and is still to be read from the files (SPEC 2, rev 2); a file that
+    is neither UTF-8 nor cp1252 but reads as Japanese (Shift_JIS, SPEC 1.1's encoding for JP) is read as cp932,
+    so that its sales channel can name the marketplace. The audit reads the files again once it is decided.
 
     A file that is UTF-8 except for a few lines of another encoding (two files pasted together) is read as UTF-8
     and those lines are reported as bad rows, instead of turning every accented letter of the file into mojibake.
@@ -94,8 +98,11 @@ def decode(data: bytes, path: str, *, marketplace: str, forced: str | None) -> D
                 return Decoded(codec, data.decode(codec).encode("utf-8"))
             except UnicodeDecodeError:
                 continue
+        japanese = marketplace != "JP" and _is_cp932(data)
+        if japanese and undecided:
+            return Decoded("cp932", data.decode("cp932").encode("utf-8"))
         tried = f"utf-8 or {' or '.join(candidates)}"
-        raise _undecodable(path, tried, first, data, japanese=marketplace != "JP" and _is_cp932(data)) from None
+        raise _undecodable(path, tried, first, data, japanese=japanese) from None
 
 
 def _check_utf8(data: bytes) -> None:

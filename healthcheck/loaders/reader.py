@@ -49,12 +49,19 @@ class RawTable:
 
 
 def read_table(
-    data: bytes, path: str, *, marketplace: str, encoding: str | None = None, include_pii: bool = False
+    data: bytes,
+    path: str,
+    *,
+    marketplace: str,
+    encoding: str | None = None,
+    include_pii: bool = False,
+    undecided: bool = False,
 ) -> RawTable:
-    """Decode, find the header, and read the declared columns of every data row as strings."""
+    """Decode, find the header, and read the declared columns of every data row as strings (`undecided`: see
+    `decode.decode`)."""
     if not data or data.isspace():  # `not data.strip()` without copying the file
         raise InputError(InputProblem("empty_file", path, "the file is empty; download the report again"))
-    decoded = decode(data, path, marketplace=marketplace, forced=encoding)
+    decoded = decode(data, path, marketplace=marketplace, forced=encoding, undecided=undecided)
     codec, utf8 = decoded.codec, decoded.utf8
     if b"\n" not in utf8 and b"\r" in utf8:
         utf8 = utf8.replace(b"\r", b"\n")  # classic Mac line endings (Excel's "CSV (Macintosh)")

@@ -226,14 +226,15 @@ def test_japanese_account(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert run.metric("order_defect_rate_afn")["status"] == "not_evaluated"
 
 
-def test_japanese_account_needs_its_marketplace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Audited as US, Shift_JIS bytes are not cp1252 text: each file says to pass --marketplace JP."""
+def test_a_japanese_account_in_shift_jis_names_its_marketplace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No --marketplace: its Shift_JIS files are read as cp932 to find the marketplace their sales channel names
+    (JP), then audited as JP, with the numbers the option and --encoding give."""
     write_jp_account(tmp_path / "jp")
     run = run_cli(capsys, tmp_path / "report.json", str(tmp_path / "jp"), "--as-of", "2024-05-10")
-    assert run.code == 3
-    assert len(run.doc["errors"]) == 3
-    assert all(e["type"] == "undecodable" for e in run.doc["errors"])
-    assert all("pass --marketplace JP, or --encoding cp932" in e["message"] for e in run.doc["errors"])
+    assert run.doc["errors"] == []
+    assert run.doc["marketplace"] == "JP" and run.doc["marketplace_source"].startswith("from the sales channel")
     forced = run_cli(
         capsys,
         tmp_path / "forced.json",
@@ -247,6 +248,12 @@ def test_japanese_account_needs_its_marketplace(tmp_path: Path, capsys: pytest.C
     )
     assert forced.doc["errors"] == []
     assert forced.counts("late_shipment_rate_10d") == (1, 4)
+    assert [m["numerator"] for m in run.doc["metrics"]] == [m["numerator"] for m in forced.doc["metrics"]]
+    assert [m["denominator"] for m in run.doc["metrics"]] == [m["denominator"] for m in forced.doc["metrics"]]
+    # Audited as another marketplace, Shift_JIS bytes are not cp1252 text: each file says to pass --marketplace JP.
+    wrong = run_cli(capsys, tmp_path / "us.json", str(tmp_path / "jp"), "--marketplace", "US", "--as-of", "2024-05-10")
+    assert wrong.code == 3 and len(wrong.doc["errors"]) == 3
+    assert all("pass --marketplace JP, or --encoding cp932" in e["message"] for e in wrong.doc["errors"])
 
 
 # -- United States -------------------------------------------------------------------------------------------------

@@ -147,6 +147,47 @@ def test_shift_jis_outside_jp_says_to_pass_the_marketplace() -> None:
     assert "they read as Japanese (Shift_JIS): pass --marketplace JP, or --encoding cp932" in found.message
 
 
+JP_AO = (*AO, "sales-channel")
+
+
+def _jp_rows(*products: str, channel: str = "Amazon.co.jp") -> list[tuple[str, ...]]:
+    return [(*row, channel) for row in rows(*products)]
+
+
+def test_a_shift_jis_account_names_its_marketplace_without_the_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SPEC 2 (rev 2) takes the marketplace from the files, and SPEC 1.1 reads JP's in cp932: a Seller Central JP
+    download, in Shift_JIS, audits as JP with no --marketplace (its sales channel is plain ASCII in any encoding)."""
+    folder = tmp_path / "jp"
+    write(
+        folder / "orders.txt",
+        report_bytes(JP_AO, _jp_rows("バルミューダ 電気ケトル", "無印良品、収納"), encoding="cp932"),
+    )
+    run = run_cli(capsys, tmp_path / "r.json", str(folder))
+    assert run.doc["errors"] == []
+    assert (run.doc["marketplace"], run.doc["marketplace_source"]) == ("JP", "from the sales channel of 2 orders")
+    assert run.input(folder / "orders.txt")["encoding"] == "cp932"
+
+
+def test_a_shift_jis_file_in_another_marketplaces_account_is_still_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "us"
+    write(folder / "orders.txt", report_bytes(JP_AO, _jp_rows("Kettle", channel="Amazon.com")))
+    write(
+        folder / "more.txt",
+        report_bytes(AO, [("111-0000000-0000009", *rows("無印良品、収納")[0][1:])], encoding="cp932"),
+    )
+    run = run_cli(capsys, tmp_path / "r.json", str(folder))
+    assert run.doc["marketplace"] == "US"
+    [error] = run.doc["errors"]
+    assert (
+        error["type"] == "undecodable"
+        and "they read as Japanese (Shift_JIS): pass --marketplace JP" in error["message"]
+    )
+
+
 @pytest.mark.parametrize(
     ("data", "says"),
     [
