@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from fake_spapi import (
     SELLERS_OWN,
     SERVED,
     FakeSpApi,
-    running_spapi,
 )
 
 from healthcheck.cli import main
@@ -30,16 +28,6 @@ RANGE = ["--until", "2026-11-21", "--days", "120"]
 MONTH = ["--until", "2026-11-21", "--days", "30"]  # one request per report type
 FBA_RETURNS = "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
 FETCHED = set(SERVED) - OPT_IN  # what a fetch asks for unless the seller opts in to more
-
-
-@pytest.fixture
-def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSpApi]:
-    with running_spapi() as server:
-        for name in ("LWA_APP_ID", "LWA_CLIENT_SECRET", "SP_API_REFRESH_TOKEN"):
-            monkeypatch.delenv(name, raising=False)
-        for key, value in server.env().items():
-            monkeypatch.setenv(key, value)
-        yield server
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

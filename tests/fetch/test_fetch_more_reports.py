@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from amazon_files import VAT_BUYER, fba_returns_file, vat_invoice_file
-from fake_spapi import SAMPLES, SELLERS_OWN, FakeSpApi, running_spapi
+from fake_spapi import SAMPLES, SELLERS_OWN, FakeSpApi
 
 from healthcheck.cli import main
 
@@ -21,16 +20,6 @@ CREATE = "POST /reports/2021-06-30/reports"
 TOKENS = "POST /tokens/2021-03-01/restrictedDataToken"
 QUARTER = ["--until", "2026-11-21", "--days", "90"]  # the default --days: three pieces per ranged report type
 MONTH = ["--until", "2026-11-21", "--days", "30"]
-
-
-@pytest.fixture
-def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSpApi]:
-    with running_spapi() as server:
-        for name in ("LWA_APP_ID", "LWA_CLIENT_SECRET", "SP_API_REFRESH_TOKEN"):
-            monkeypatch.delenv(name, raising=False)
-        for key, value in server.env().items():
-            monkeypatch.setenv(key, value)
-        yield server
 
 
 @pytest.fixture
