@@ -393,7 +393,7 @@ def place_reports(
                 notes.skipped[(int(index), "excluded_non_amazon")] += int(left_out[index])
     rows_of = {
         kind: place(kind, frame)
-        for kind, frame in loaded.frames.items()
+        for kind, frame in list(loaded.frames.items())  # `place` lets go of rows in `loaded.frames`
         if "order_id" in frame.columns and kind not in merged.sources
     }
     at = rows_of.get("ship_confirmations", np.zeros(0, dtype=np.int64))
