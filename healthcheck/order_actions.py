@@ -16,8 +16,9 @@ from healthcheck.metrics.cancellation import (
     CANCELLATION_RATE,
     EXPIRY_BUSINESS_DAYS,
     expired_orders,
+    unconfirmed_open,
 )
-from healthcheck.model import MFN, AuditData
+from healthcheck.model import AuditData
 from healthcheck.selection import order_mask
 from healthcheck.shipcal import add_operating_days, operating_days_between
 from healthcheck.wording import plural
@@ -156,13 +157,6 @@ def _other_causes_action(data: AuditData, result: MetricResult, other: pd.DataFr
     )
 
 
-def _open_orders(data: AuditData) -> pd.Series:
-    """MFN orders not cancelled in full and never confirmed or shipped: an order with one item cancelled still has
-    the others to ship, and the late shipment rate counts it until they are."""
-    orders = data.orders
-    return (orders["channel"] == MFN) & ~orders["cancelled_full"] & ~orders["shipped"] & orders["conf_ts"].isna()
-
-
 def _expiry_text(soon: int) -> str:
     if soon == 0:
         return "None of them is within 2 business days of Amazon cancelling it."
@@ -177,7 +171,7 @@ def overdue_action(data: AuditData, as_of: dt.date, metric_id: str) -> list[Acti
     and never late if shipped today). Orders Amazon has cancelled (expired) or whose buyer asked to cancel are never
     here."""
     orders = data.orders
-    shippable = _open_orders(data) & ~orders["buyer_requested"] & ~expired_orders(data, as_of)
+    shippable = unconfirmed_open(data.orders) & ~orders["buyer_requested"] & ~expired_orders(data, as_of)
     day = pd.Timestamp(as_of)
     due = orders.loc[shippable & orders["ship_by_date"].notna() & (orders["ship_by_date"] <= day)]
     if due.empty:
@@ -242,7 +236,7 @@ def expired_action(data: AuditData, as_of: dt.date) -> list[Action]:
 def buyer_requested_action(data: AuditData, as_of: dt.date) -> list[Action]:
     """Unshipped orders the buyer asked to cancel through Amazon: cancel them, never ship them (SPEC 5.3, rev 2)."""
     orders = data.orders
-    asked = orders.loc[_open_orders(data) & orders["buyer_requested"] & ~expired_orders(data, as_of)]
+    asked = orders.loc[unconfirmed_open(data.orders) & orders["buyer_requested"] & ~expired_orders(data, as_of)]
     if asked.empty:
         return []
     return [

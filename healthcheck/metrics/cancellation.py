@@ -19,18 +19,21 @@ EXPIRY_BUSINESS_DAYS = 7
 BUYER_REASON_PATTERN = r"buyer|customer"
 
 
-def expiry_dates(orders: pd.DataFrame, calendar: OperatingCalendar) -> pd.Series:
-    """The day Amazon auto-cancels each seller-fulfilled order still open (not cancelled in full, never confirmed,
-    not shipped, with a ship-by date): `EXPIRY_BUSINESS_DAYS` business days after its ship-by date (SPEC 4.6); NaT
-    for every other order. The one rule: the rate counts from it, the trend dates by it. An order with one item
-    cancelled and the others never confirmed is still open, as the late shipment rate and "ship now" count it."""
-    open_orders = (
-        (orders["channel"] == MFN)
-        & ~orders["cancelled_full"]
-        & orders["conf_ts"].isna()
-        & ~orders["shipped"]
-        & orders["ship_by_date"].notna()
+def unconfirmed_open(orders: pd.DataFrame) -> pd.Series:
+    """Seller-fulfilled orders still to ship: never confirmed or shipped, not cancelled in full (one item cancelled
+    in All Orders leaves the others to ship, and the late shipment rate counts the order until they are), and not
+    in the seller's own cancellation log (order-grain: the seller says it is cancelled, All Orders may not yet)."""
+    logged = orders["cancelled"] & ~orders["any_item_cancelled"]
+    return (
+        (orders["channel"] == MFN) & ~orders["cancelled_full"] & ~logged & orders["conf_ts"].isna() & ~orders["shipped"]
     )
+
+
+def expiry_dates(orders: pd.DataFrame, calendar: OperatingCalendar) -> pd.Series:
+    """The day Amazon auto-cancels each order still open (`unconfirmed_open`, with a ship-by date):
+    `EXPIRY_BUSINESS_DAYS` business days after its ship-by date (SPEC 4.6); NaT for every other order. The one
+    rule: the rate counts from it, the trend dates by it."""
+    open_orders = unconfirmed_open(orders) & orders["ship_by_date"].notna()
     expiry = pd.Series(pd.NaT, index=orders.index, dtype="datetime64[us]")
     if bool(open_orders.any()):
         due = orders.loc[open_orders, "ship_by_date"].astype("datetime64[us]")
@@ -134,7 +137,9 @@ def events(data: AuditData) -> Events | None:
     expiry_day[open_orders.to_numpy()] = day_numbers(expiry[open_orders])
     own = ~orders["buyer_requested"]
     bad_from = np.where((orders["cancelled"] & own).to_numpy(dtype=bool), ALWAYS, NEVER)
-    bad_from = np.where((open_orders & own).to_numpy(dtype=bool), expiry_day, bad_from)
+    # An order with an item cancelled counts from the start, even while its other items may still expire.
+    expiring = open_orders & own & ~orders["cancelled"]
+    bad_from = np.where(expiring.to_numpy(dtype=bool), expiry_day, bad_from)
     pending = orders["cancelled_while_pending"].to_numpy(dtype=bool)  # in neither count (SPEC 4.2)
     return Events.build(
         orders["purchase_date"], flag(~orders["cancelled_while_pending"]), np.where(pending, NEVER, bad_from)

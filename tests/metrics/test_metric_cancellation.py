@@ -162,6 +162,36 @@ def test_cancellation_log_alone_marks_an_order_cancelled(tmp_path: Path) -> None
     assert m["order_ids"] == [oid(3)]
 
 
+def test_an_order_with_one_item_cancelled_and_one_still_to_ship_counts_from_the_start_in_the_trend_too(
+    tmp_path: Path,
+) -> None:
+    """Its cancelled item counts it as a cancellation from the start, while its other item, never confirmed, is
+    still open (it could yet expire): the daily trend counts it as the audit does (a trend that disagrees would be
+    left out, with a warning)."""
+    write_all_orders(
+        tmp_path,
+        [
+            ao(oid(1), la(DAY), status="Unshipped", item_status="Unshipped", sku="A"),
+            ao(oid(1), la(DAY), status="Unshipped", item_status="Cancelled", sku="B", quantity=0),
+            ao(oid(2), la(DAY)),
+        ],
+    )
+    write_order_report(tmp_path, [orep(oid(n), la(DAY), latest_ship_date=la("2024-05-14")) for n in (1, 2)])
+    result = audit(tmp_path, AS_OF)
+    assert counts(result.metric(CR)) == (1, 2)
+    assert not any("trend" in w for w in result.doc["warnings"]), result.doc["warnings"]
+
+
+def test_an_order_in_the_sellers_cancellation_log_is_never_to_ship(tmp_path: Path) -> None:
+    """All Orders still says Unshipped; the seller's log says it is cancelled: not in "ship now"."""
+    write_all_orders(tmp_path, [ao(oid(n), la(DAY), status="Unshipped", item_status="Unshipped") for n in (1, 2)])
+    write_order_report(tmp_path, [orep(oid(n), la(DAY), latest_ship_date=la("2024-05-14")) for n in (1, 2)])
+    write_cancellations(tmp_path, [cancel(oid(2), "NoInventory")])
+    result = audit(tmp_path, AS_OF)
+    overdue = result.action("ship_overdue_orders")
+    assert overdue is not None and overdue["order_ids"] == [oid(1)]
+
+
 def test_fba_orders_are_not_in_the_population(tmp_path: Path) -> None:
     write_all_orders(
         tmp_path,
