@@ -23,6 +23,7 @@ from healthcheck.context import (
 from healthcheck.errors import InputProblem
 from healthcheck.insights import Insights, OrderFact, order_facts
 from healthcheck.loaders import LoadResult, Progress, load_inputs, order_ids
+from healthcheck.loaders.decode import SHIFT_JIS_MARKETPLACE
 from healthcheck.loaders.kinds import KINDS_BY_NAME
 from healthcheck.marketplaces import DEFAULT_MARKETPLACE, Marketplace, get_marketplace
 from healthcheck.metrics import MetricResult, resolve
@@ -170,8 +171,6 @@ def calendar_for(marketplace: Marketplace, config: Config) -> OperatingCalendar:
     )
 
 
-JAPAN = "JP"  # the marketplace whose files may be Shift_JIS (cp932, SPEC 1.1)
-
 # The audit's stages, in order, as `on_stage` names them when each ends (bench/stages.py probes time and memory).
 STAGES = ("read the files", "as-of and cut", "model", "metrics and their events", "insights, actions and plans")
 StageHook = Callable[[str], None]
@@ -213,7 +212,7 @@ def run_audit(
         if several_marketplaces == "raise":
             raise
         return _stopped(conflict, loaded, market, paths=paths, config=config, as_of=as_of, now=now)
-    guessed = undecided and market.code != JAPAN and any(i.encoding == "cp932" for i in loaded.inputs)
+    guessed = undecided and market.code != SHIFT_JIS_MARKETPLACE and any(i.encoding == "cp932" for i in loaded.inputs)
     if choice.code != market.code or guessed:
         # The files name another marketplace: its time zone, date formats and encodings read them. Files read as
         # Japanese only to find the marketplace are read again as the one decided (an error unless it is JP).

@@ -41,6 +41,8 @@ _BINARY_MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"7z\xbc\xaf", "a 7-Zip archive", "extract it, or re-pack it as a .zip"),
     (b"Rar!", "a RAR archive", "extract it, or re-pack it as a .zip"),
 )
+# The marketplace whose reports Seller Central writes in cp932 (Shift_JIS, SPEC 1.1).
+SHIFT_JIS_MARKETPLACE = "JP"
 # C0 control bytes that never appear in a text report (tab, line breaks, form feed and Ctrl-Z do).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1a")
 
@@ -92,17 +94,17 @@ def decode(data: bytes, path: str, *, marketplace: str, forced: str | None, unde
         mixed = _mixed_utf8(data, first)
         if mixed is not None:
             return mixed
-        candidates = ("cp932", "cp1252") if marketplace == "JP" else ("cp1252",)
+        candidates = ("cp932", "cp1252") if marketplace == SHIFT_JIS_MARKETPLACE else ("cp1252",)
         for codec in candidates:
             try:
                 return Decoded(codec, data.decode(codec).encode("utf-8"))
             except UnicodeDecodeError:
                 continue
-        japanese = marketplace != "JP" and _is_cp932(data)
-        if japanese and undecided:
-            return Decoded("cp932", data.decode("cp932").encode("utf-8"))
+        japanese = None if marketplace == SHIFT_JIS_MARKETPLACE else _as_cp932(data)
+        if japanese is not None and undecided:
+            return Decoded("cp932", japanese.encode("utf-8"))
         tried = f"utf-8 or {' or '.join(candidates)}"
-        raise _undecodable(path, tried, first, data, japanese=japanese) from None
+        raise _undecodable(path, tried, first, data, japanese=japanese is not None) from None
 
 
 def _check_utf8(data: bytes) -> None:
@@ -179,12 +181,12 @@ def _mixed_utf8(
     return Decoded(codec, text.encode("utf-8"), frozenset(bad_lines), data[first.start])
 
 
-def _is_cp932(data: bytes) -> bool:
+def _as_cp932(data: bytes) -> str | None:
+    """The text, where the bytes read as Japanese (Shift_JIS as Windows writes it); None where they do not."""
     try:
-        data.decode("cp932")
+        return data.decode("cp932")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def _undecodable(path: str, codec: str, exc: UnicodeDecodeError, data: bytes, *, japanese: bool = False) -> InputError:
