@@ -25,7 +25,7 @@ from healthcheck.insights import Insights, OrderFact, order_facts
 from healthcheck.loaders import LoadResult, Progress, load_inputs, order_ids
 from healthcheck.loaders.decode import SHIFT_JIS_MARKETPLACE
 from healthcheck.loaders.kinds import KINDS_BY_NAME
-from healthcheck.marketplaces import DEFAULT_MARKETPLACE, Marketplace, get_marketplace
+from healthcheck.marketplaces import DEFAULT_MARKETPLACE, Marketplace, chosen_marketplace, get_marketplace
 from healthcheck.metrics import MetricResult, resolve
 from healthcheck.metrics.base import Measurement, Status
 from healthcheck.metrics.registry import rule_notes
@@ -159,7 +159,7 @@ def report_name(kind: str) -> str:
 
 def resolve_marketplace(option: str | None, config: Config) -> Marketplace:
     """The option wins over the config file; US when neither says (SPEC 2)."""
-    return get_marketplace(option or config.marketplace or DEFAULT_MARKETPLACE)
+    return chosen_marketplace(option, config.marketplace)
 
 
 def calendar_for(marketplace: Marketplace, config: Config) -> OperatingCalendar:

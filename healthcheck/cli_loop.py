@@ -98,10 +98,11 @@ class FetchPlan:
 
 
 def _market(marketplace: str | None, settings: "Config") -> str:
-    """The marketplace as the audit resolves it (option, config, US), without importing the audit's data stack."""
-    from healthcheck.marketplaces import DEFAULT_MARKETPLACE, get_marketplace
+    """The marketplace as the audit resolves it before reading the files, without importing the audit's data
+    stack."""
+    from healthcheck.marketplaces import chosen_marketplace
 
-    return get_marketplace(marketplace or settings.marketplace or DEFAULT_MARKETPLACE).code
+    return chosen_marketplace(marketplace, settings.marketplace).code
 
 
 def _fetch(

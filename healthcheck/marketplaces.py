@@ -62,6 +62,12 @@ MARKETPLACES: dict[str, Marketplace] = {
 DEFAULT_MARKETPLACE = "US"
 
 
+def chosen_marketplace(option: str | None, configured: str | None) -> Marketplace:
+    """The option wins over the config file; US when neither says (SPEC 2). The files may name another one once
+    they are read (`context.choose_marketplace`)."""
+    return get_marketplace(option or configured or DEFAULT_MARKETPLACE)
+
+
 def get_marketplace(code: str) -> Marketplace:
     """Look a code up case-insensitively; GB is accepted for UK because sellers write both."""
     key = code.strip().upper()
