@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generate import ensure
+from accounts import ensure_account
 
 # The issue's target: the portfolio takes at most this share of the sequential runs' wall time (on 2 cores).
 TARGET_PORTFOLIO_RATIO = 0.6
@@ -46,7 +46,7 @@ class PortfolioTiming:
 
 def portfolio_folder(cache: Path, accounts: int, orders: int) -> Path:
     """cache/portfolio-NxM/acc-000 ... : each a hard-linked copy of the generated account's reports."""
-    source, _ = ensure(cache, orders)
+    source, _ = ensure_account(cache, orders)
     folder = cache / f"portfolio-{accounts}x{orders}"
     for index in range(accounts):
         account = folder / f"acc-{index:03d}"

@@ -41,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import ensure  # noqa: E402  (bench/ is a folder of scripts, not a package)
+from accounts import ensure_account  # noqa: E402  (bench/ is a folder of scripts, not a package)
 from portfolio import TARGET_PORTFOLIO_RATIO, bench_portfolio  # noqa: E402
 
 HEALTHCHECK = Path(sys.executable).with_name("healthcheck")
@@ -255,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     problems: list[str] = []
     missed: list[str] = []
     for size in [] if args.only_portfolio else args.sizes:
-        folder, seconds = ensure(args.cache, size)
+        folder, seconds = ensure_account(args.cache, size)
         if seconds:
             print(f"\ngenerated {folder} in {seconds:.1f} s")
         ours, theirs, found = bench_size(folder, runs)
