@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from healthcheck.errors import AuthError, FetchError
 from healthcheck.fetch.client import SpApiClient
+from healthcheck.fetch.headers import FBA_RETURNS, FBA_SHIPMENTS, FEEDBACK, MFN_RETURNS
 from healthcheck.fetch.manifest import Entry, Manifest, save_manifest, sha256_of, write_bytes_atomically
 
 # Polls start this often and double up to every POLL_MAX seconds: getReport allows 2 per second with a burst of
@@ -37,6 +38,10 @@ class ReportType:
     options: tuple[tuple[str, str], ...] = ()  # createReport's reportOptions
     cancel_clears: bool = False  # CANCELLED means "none now": older copies go, or they would still list what is done
     marketplaces: tuple[str, ...] = ()  # where Amazon serves it; empty: everywhere
+    # The header Amazon writes, for a ranged report the audit would otherwise call missing: Amazon answers a range
+    # with no rows by cancelling the report, so a folder that never got one row would lack the file, and the audit
+    # would ask for "fba_returns" the fetch did ask for. Written alone, it says "none" (`_write_none`).
+    header: tuple[str, ...] = ()
 
 
 REPORT_TYPES: tuple[ReportType, ...] = (
@@ -51,12 +56,14 @@ REPORT_TYPES: tuple[ReportType, ...] = (
         restricted=True,
         role="Direct to Consumer Shipping (Restricted)",
     ),
-    ReportType("GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", "fba_shipments", ".txt", ranged=True),
-    ReportType("GET_SELLER_FEEDBACK_DATA", "feedback", ".txt", ranged=True),
-    ReportType("GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE", "mfn_returns", ".txt", ranged=True),
+    ReportType(
+        "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", "fba_shipments", ".txt", ranged=True, header=FBA_SHIPMENTS
+    ),
+    ReportType("GET_SELLER_FEEDBACK_DATA", "feedback", ".txt", ranged=True, header=FEEDBACK),
+    ReportType("GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE", "mfn_returns", ".txt", ranged=True, header=MFN_RETURNS),
     # Returns processed at a fulfilment centre, dated by `return-date`; the refund rate counts them. Role Amazon
     # Fulfillment, not a restricted report type: no buyer name or address in it.
-    ReportType("GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA", "fba_returns", ".txt", ranged=True),
+    ReportType("GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA", "fba_returns", ".txt", ranged=True, header=FBA_RETURNS),
     # Amazon keeps no history in it (it ignores any range): only the latest is worth auditing, and the history
     # database keeps its numbers over time.
     ReportType("GET_V2_SELLER_PERFORMANCE_REPORT", "seller_performance", ".json", ranged=False, keep_latest_only=True),
@@ -183,6 +190,7 @@ def fetch_reports(
             else:
                 item.next_poll = clock() + item.interval
                 item.interval = min(POLL_MAX_SECONDS, item.interval * 2)
+    _write_none(folder, manifest, types, summary)
     return summary
 
 
@@ -239,7 +247,7 @@ def _poll(
             manifest.entries.append(Entry(name, item.report_id, status, start, end, fetched_at, None, len(data)))
             save_manifest(folder, manifest)
         return True
-    file_name = _file_name(item, fetched_at)
+    file_name = _file_name(item.kind, item.report_id, item.start, item.end, fetched_at)
     write_bytes_atomically(folder / file_name, data)
     if item.kind.keep_latest_only:
         _drop_older(folder, manifest, name)
@@ -247,6 +255,25 @@ def _poll(
     save_manifest(folder, manifest)
     summary.written.append(file_name)
     return True
+
+
+def _write_none(folder: Path, manifest: Manifest, types: Sequence[ReportType], summary: FetchSummary) -> None:
+    """For each report type Amazon had no rows for in any range fetched, the report as it reads with none: its
+    header alone, in a file recorded against the latest cancelled range. Once every report is finished, so that
+    whether a range with rows came too does not depend on the order the reports were polled in; never where a file
+    of the type is held (it already shows the report was fetched)."""
+    for kind in types:
+        entries = [e for e in manifest.entries if e.report_type == kind.name]
+        cancelled = [e for e in entries if e.status == "CANCELLED"]
+        if not kind.header or not cancelled or any(e.file for e in entries):
+            continue
+        latest = max(cancelled, key=lambda e: (e.data_end or "", e.fetched_at))
+        file_name = _file_name(kind, latest.report_id, latest.data_start, latest.data_end, latest.fetched_at)
+        write_bytes_atomically(folder / file_name, ("\t".join(kind.header) + "\n").encode("utf-8"))
+        manifest.entries[manifest.entries.index(latest)] = replace(latest, file=file_name)
+        save_manifest(folder, manifest)
+        summary.written.append(file_name)
+        summary.notes.append(f"{kind.name}: {file_name} holds the report's header alone, so that it audits as none")
 
 
 def _drop_older(folder: Path, manifest: Manifest, report_type: str) -> None:
@@ -271,14 +298,14 @@ def _fatal_detail(client: SpApiClient, report: dict[str, object]) -> str:
     return words[:200] + ("..." if len(words) > 200 else "")
 
 
-def _file_name(item: _Pending, fetched_at: str) -> str:
+def _file_name(kind: ReportType, report_id: str, start: str | None, end: str | None, fetched_at: str) -> str:
     """`<kind>_<range or time>_<report id>`: the kind first, then time, so that files sort oldest first and a later
     download of the same orders wins the audit's de-duplication."""
     compact = "".join(ch for ch in fetched_at if ch.isdigit())
-    if item.start and item.end:
-        first, last = ("".join(ch for ch in moment if ch.isdigit())[:8] for moment in (item.start, item.end))
+    if start and end:
+        first, last = ("".join(ch for ch in moment if ch.isdigit())[:8] for moment in (start, end))
         stamp = f"{first}-{last}"
     else:
         stamp = compact
-    safe_id = "".join(ch for ch in item.report_id if ch.isalnum() or ch in "-_")[:40]
-    return f"{item.kind.stem}_{stamp}_{safe_id}{item.kind.suffix}"
+    safe_id = "".join(ch for ch in report_id if ch.isalnum() or ch in "-_")[:40]
+    return f"{kind.stem}_{stamp}_{safe_id}{kind.suffix}"

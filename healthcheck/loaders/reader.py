@@ -110,7 +110,7 @@ def read_table(
         )
     if table.rows == 0:
         # A report with nothing in its period is a normal download (no unshipped orders today), not an error.
-        table.warnings.append("the file has a header but no data rows: nothing in it was audited")
+        table.warnings.append("the file has a header but no data rows: the report lists nothing for its period")
     return table
 
 

@@ -12,6 +12,7 @@ import pytest
 from fake_spapi import (
     APP_ID,
     CLIENT_SECRET,
+    FORMATS,
     OPT_IN,
     REFRESH_TOKEN,
     SAMPLES,
@@ -21,6 +22,9 @@ from fake_spapi import (
 )
 
 from healthcheck.cli import main
+from healthcheck.fetch.reports import REPORT_TYPES, ReportType
+from healthcheck.loaders import load_inputs
+from healthcheck.marketplaces import MARKETPLACES
 
 SECRETS = (APP_ID, CLIENT_SECRET, REFRESH_TOKEN)
 # The sample data runs from 2026-08-10 to 2026-11-20: a fixed end keeps the test independent of today's date.
@@ -73,7 +77,6 @@ def test_fetched_folder_audits_like_the_original_files_and_a_second_fetch_adds_n
 
     manifest = json.loads((folder / "manifest.json").read_text())
     entries = manifest["reports"]
-    # FBA returns too, each month CANCELLED: the demo account has none, and the audits below stay comparable.
     assert {e["report_type"] for e in entries} == FETCHED
     assert len([e for e in entries if e["file"]]) == written
     for entry in entries:
@@ -81,8 +84,17 @@ def test_fetched_folder_audits_like_the_original_files_and_a_second_fetch_adds_n
         if entry["status"] == "DONE":
             data = (folder / entry["file"]).read_bytes()
             assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
-        else:  # no rows in that month: Amazon cancels the report, and there is no file
-            assert entry["status"] == "CANCELLED" and entry["file"] is None
+        else:  # no rows in that month: Amazon cancels the report
+            assert entry["status"] == "CANCELLED"
+    # FBA returns, each month CANCELLED (the demo account has none): one file of the report's header alone, against
+    # the latest month, so that the audit knows there are none rather than asking for them. A report with rows in
+    # another month (the MFN returns) gets none.
+    [none] = [e["file"] for e in entries if e["status"] == "CANCELLED" and e["file"]]
+    assert none.startswith("fba_returns_20261023-20261122_") and f"fetched {folder / none}" in out
+    assert f"{FBA_RETURNS}: {none} holds the report's header alone, so that it audits as none" in err
+    assert (folder / none).read_text().startswith("return-date\torder-id\tsku\t")
+    # The same empty download beside the originals, as a seller who downloaded it by hand would have it.
+    shutil.copy(folder / none, originals / none)
     # 120 days in requests of at most 30 days each, end to end, for every ranged report type.
     months = [
         ("2026-07-25T00:00:00Z", "2026-08-24T00:00:00Z"),
@@ -98,6 +110,8 @@ def test_fetched_folder_audits_like_the_original_files_and_a_second_fetch_adds_n
 
     fetched, original = audit_json(capsys, folder), audit_json(capsys, originals)
     assert without_paths(fetched) == without_paths(original)
+    refunds = next(m for m in fetched["metrics"] if m["id"] == "refund_rate")
+    assert refunds["coverage"]["missing_inputs"] == []
     assert {i["kind"] for i in fetched["inputs"]} == {i["kind"] for i in original["inputs"]}
 
     before = sorted(p.name for p in folder.iterdir())
@@ -121,10 +135,23 @@ def test_a_cancelled_report_is_a_note_and_the_rest_is_fetched(
     code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *MONTH)
     assert code == 0
     assert "note: GET_SELLER_FEEDBACK_DATA: no data from 2026-10-23T00:00:00Z to 2026-11-22T00:00:00Z" in err
-    assert "5 new files" in out and not list(tmp_path.glob("feedback*"))
+    # Five reports with rows, and the two with none (the feedback, and the FBA returns the demo account lacks) as
+    # their headers alone.
+    assert "7 new files" in out
+    [feedback] = tmp_path.glob("feedback_*.txt")
+    assert feedback.read_text() == "Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\n"
     # The range counts as fetched: the next run does not ask again for what Amazon said does not exist.
-    entry = next(e for e in json.loads((tmp_path / "manifest.json").read_text())["reports"] if e["file"] is None)
-    assert entry["status"] == "CANCELLED" and entry["report_type"] == "GET_SELLER_FEEDBACK_DATA"
+    entries = json.loads((tmp_path / "manifest.json").read_text())["reports"]
+    entry = next(e for e in entries if e["report_type"] == "GET_SELLER_FEEDBACK_DATA")
+    assert entry["status"] == "CANCELLED" and entry["file"] == feedback.name
+
+    # The audit reads it as no feedback, and asks for none: Amazon said there is none.
+    code, out, _ = run(capsys, "audit", str(tmp_path), "--format", "json")
+    document = json.loads(out)
+    [read] = [i for i in document["inputs"] if i["kind"] == "feedback"]
+    assert (read["rows"], read["used_rows"]) == (0, 0)
+    odr = next(m for m in document["metrics"] if m["id"] == "order_defect_rate_mfn")
+    assert "feedback" not in odr["coverage"]["missing_inputs"]
 
 
 def test_a_fatal_report_is_an_error_naming_its_type_and_id(
@@ -138,7 +165,7 @@ def test_a_fatal_report_is_an_error_naming_its_type_and_id(
         f"error: GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL report {report_id} failed on Amazon's side "
         '(FATAL: {"errorDetails": "Report processing failed"}); fix: run the fetch again later' in err
     )
-    assert "5 new files" in out  # the other reports were still fetched and kept
+    assert "6 new files" in out  # the other reports were still fetched and kept (FBA returns: their header alone)
 
 
 def test_throttling_and_server_errors_are_retried(
@@ -148,12 +175,14 @@ def test_throttling_and_server_errors_are_retried(
     api.fail_document_once = True
     code, out, err = run(capsys, "fetch", "--into", str(tmp_path), *MONTH)
     assert code == 0, err
-    assert api.seen["429"] == 3 and "6 new files" in out
+    assert api.seen["429"] == 3 and "7 new files" in out
     # Nothing said but that the demo account has no FBA returns: no retry surfaces as an error or a note.
     [cancelled] = [i for i, r in api.reports.items() if r.report_type == FBA_RETURNS]
     assert err == (
         f"healthcheck: note: {FBA_RETURNS}: no data from 2026-10-23T00:00:00Z to 2026-11-22T00:00:00Z (Amazon "
         f"cancelled report {cancelled}: nothing to report)\n"
+        f"healthcheck: note: {FBA_RETURNS}: fba_returns_20261023-20261122_{cancelled}.txt holds the report's header "
+        "alone, so that it audits as none\n"
     )
 
 
@@ -178,7 +207,7 @@ def test_a_report_stuck_in_progress_times_out(
     report_id = next(r.report_id for r in api.reports.values() if r.report_type == "GET_V2_SELLER_PERFORMANCE_REPORT")
     assert code == 3
     assert f"GET_V2_SELLER_PERFORMANCE_REPORT report {report_id} was still not done after 1 s" in err
-    assert "--timeout" in err and "5 new files" in out
+    assert "--timeout" in err and "6 new files" in out
 
 
 def test_named_account_from_credentials_yml_into_the_default_folder(
@@ -219,3 +248,25 @@ def test_a_later_fetch_asks_only_for_the_new_days_and_one_day_before_them(
         for report_type, (_, column, _) in SERVED.items()
         if column
     }
+
+
+WHERE_SEEN = {  # a real download of each report type with a header of its own, for the header written alone
+    "fba_returns": FORMATS / "returns_fba_us_2025.tsv",
+    "mfn_returns": FORMATS / "returns_mfn_us_2025.tsv",
+    "fba_shipments": FORMATS / "fba_shipments_jp_2017.tsv",
+    "feedback": SAMPLES / "feedback.txt",
+}
+
+
+@pytest.mark.parametrize("kind", [k for k in REPORT_TYPES if k.header], ids=lambda k: k.stem)
+def test_a_header_written_alone_is_amazons_and_reads_as_its_report(kind: ReportType, tmp_path: Path) -> None:
+    """`ReportType.header`: as Amazon's downloads write it, and read by the audit as the report it stands for."""
+    seen = WHERE_SEEN[kind.stem]
+    if not seen.is_file():
+        pytest.skip(f"{seen} is not checked out beside the repo")
+    assert "\t".join(kind.header) == seen.read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "none.txt"
+    path.write_text("\t".join(kind.header) + "\n", encoding="utf-8")
+    loaded = load_inputs([path], marketplace=MARKETPLACES["US"])
+    assert [(i.kind, i.rows) for i in loaded.inputs] == [(kind.stem, 0)]
+    assert loaded.has(kind.stem) and not loaded.problems

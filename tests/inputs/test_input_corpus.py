@@ -168,7 +168,7 @@ def test_header_only_file_is_a_warning_not_an_error(tmp_path: Path, capsys: pyte
     assert run.doc["errors"] == []
     info = run.input(empty)
     assert (info["kind"], info["rows"], info["used_rows"]) == ("claims", 0, 0)
-    assert info["warnings"] == ["the file has a header but no data rows: nothing in it was audited"]
+    assert info["warnings"] == ["the file has a header but no data rows: the report lists nothing for its period"]
     assert_good_account_audited(run.counts)
 
 
