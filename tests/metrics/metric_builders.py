@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from healthcheck.audit import AuditReport, run_audit
 from healthcheck.config import Config
+from healthcheck.fetch.headers import FEEDBACK, MFN_RETURNS
 from healthcheck.report.document import document
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -64,43 +65,10 @@ SHIP_CONFIRMATIONS_HEADER = (
     "tracking-number",
     "ship-method",
 )
-FEEDBACK_HEADER = ("Date", "Rating", "Comments", "Your Response", "Order ID", "Rater Email")
+FEEDBACK_HEADER = FEEDBACK
 CLAIMS_HEADER = ("order-id", "claim-type", "status", "claim-date", "amount", "reason")
 CANCELLATIONS_HEADER = ("order-id", "sku", "cancel-reason", "cancel-date")
-MFN_RETURNS_HEADER = (
-    "Order ID",
-    "Order date",
-    "Return request date",
-    "Return request status",
-    "Amazon RMA ID",
-    "Merchant RMA ID",
-    "Label type",
-    "Label cost",
-    "Currency code",
-    "Return carrier",
-    "Tracking ID",
-    "Label to be paid by",
-    "A-to-Z Claim",
-    "Is prime",
-    "ASIN",
-    "Merchant SKU",
-    "Item Name",
-    "Return quantity",
-    "Return Reason",
-    "In policy",
-    "Return type",
-    "Resolution",
-    "Invoice number",
-    "Return delivery date",
-    "Order Amount",
-    "Order quantity",
-    "SafeT Action reason",
-    "SafeT claim id",
-    "SafeT claim state",
-    "SafeT claim creation time",
-    "SafeT claim reimbursement amount",
-    "Refunded Amount",
-)
+MFN_RETURNS_HEADER = MFN_RETURNS
 FBA_SHIPMENTS_HEADER = (
     "amazon-order-id",
     "merchant-order-id",
