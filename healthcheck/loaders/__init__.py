@@ -30,7 +30,7 @@ from healthcheck.loaders.dedup import deduplicate
 from healthcheck.loaders.kinds import FILE_FIELD, KINDS_BY_NAME, ORDER_NO, SELLER_PERFORMANCE, order_column
 from healthcheck.loaders.large_file import read_large
 from healthcheck.loaders.normalize import typed_frame
-from healthcheck.loaders.own_outputs import own_output, read_head
+from healthcheck.loaders.own_outputs import read_head, skips_own_output
 from healthcheck.loaders.reader import LINE_FIELD, NOT_A_REPORT, read_table
 from healthcheck.loaders.walk import walk_folder
 from healthcheck.marketplaces import Marketplace
@@ -164,8 +164,7 @@ def _expand(path: Path, label: str, notes: list[str], problems: list[InputProble
     try:
         head = read_head(path)
         magic = head[:4]
-        if (ours := own_output(head)) is not None:
-            notes.append(f"{label}: {ours} written by healthcheck, not a report; skipped")
+        if skips_own_output(label, head, notes):
             return
         if magic.startswith(GZIP_MAGIC):
             yield from gzip_member(path, label, notes, problems)

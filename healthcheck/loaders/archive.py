@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from healthcheck.errors import InputProblem
-from healthcheck.loaders.own_outputs import HEAD_BYTES, own_output
+from healthcheck.loaders.own_outputs import skips_own_output
 
 # Files in a folder or archive that are plainly not reports are passed over with a note, not an error.
 REPORT_SUFFIXES = {"", ".txt", ".tsv", ".csv", ".tab", ".json", ".zip", ".gz"}
@@ -135,9 +135,7 @@ def _members(
             problems.append(InputProblem("bad_archive", member_label, f"cannot be read from the archive: {exc}"))
             continue
         budget -= len(data)
-        ours = own_output(data[:HEAD_BYTES])
-        if ours is not None:
-            notes.append(f"{member_label}: {ours} written by healthcheck, not a report; skipped")
+        if skips_own_output(member_label, data, notes):
             continue
         yield member_label, data
     if not found:
@@ -189,9 +187,7 @@ def gzip_member(path: Path, label: str, notes: list[str], problems: list[InputPr
     except (OSError, EOFError, zlib.error) as exc:
         problems.append(InputProblem("bad_archive", label, f"not a readable gzip file ({exc}); re-download it"))
         return
-    ours = own_output(data[:HEAD_BYTES])
-    if ours is not None:
-        notes.append(f"{label}: {ours} written by healthcheck, not a report; skipped")
+    if skips_own_output(label, data, notes):
         return
     yield label, data
 

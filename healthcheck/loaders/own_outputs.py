@@ -34,6 +34,15 @@ def own_output(head: bytes) -> str | None:
     return None
 
 
+def skips_own_output(label: str, head: bytes, notes: list[str]) -> bool:
+    """True when `head` starts one of our own reports, which is then noted as skipped (wherever it was found: in
+    the folder, in a zip, in a gzip file)."""
+    ours = own_output(head[:HEAD_BYTES])
+    if ours is not None:
+        notes.append(f"{label}: {ours} written by healthcheck, not a report; skipped")
+    return ours is not None
+
+
 def read_head(path: Path) -> bytes:
     with path.open("rb") as file:
         return file.read(HEAD_BYTES)
