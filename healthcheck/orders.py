@@ -334,11 +334,10 @@ def _cancel_reasons(loaded: LoadResult) -> pd.Series | None:
         codes, names = value_codes(report["buyer_cancel_reason"])
         stated = codes >= 0
         given = pd.Series(np.asarray(names, dtype=object)[codes[stated]], dtype="str")
-        reasons.append(
-            pd.DataFrame(
-                {"order_id": order_ids(report.loc[stated]).to_numpy(), "reason": ("buyer-requested: " + given).array}
-            )
-        )
+        # The buyer's words only with --show-pii: the order report holds buyer data, and a shifted row can put a
+        # name or an address in this column. "buyer-requested" alone still reads as the buyer's (`cancel_cause`).
+        said = "buyer-requested: " + given if loaded.pii_shown else pd.Series("buyer-requested", index=given.index)
+        reasons.append(pd.DataFrame({"order_id": order_ids(report.loc[stated]).to_numpy(), "reason": said.array}))
     if not reasons:
         return None
     found = pd.concat(reasons, ignore_index=True)

@@ -79,6 +79,7 @@ class LoadResult:
     # The order ids of ship confirmations left out as made after the as-of day (`context.cut_at`): their orders
     # were unconfirmed then, whatever a later download's status says (SPEC 1.5, rev 2).
     confirmed_after_as_of: pd.Series | None = None
+    pii_shown: bool = False  # read with --show-pii: buyer columns read, and buyers' words may be quoted
 
     def has(self, kind: str) -> bool:
         if kind == SELLER_PERFORMANCE:  # a JSON document, not a frame
@@ -327,7 +328,7 @@ def load_inputs(
     frames = {kind: _kept(kind, frame) for kind, frame in zip(kinds, merged, strict=True)}
     if progress:
         progress(f"{plural(len(inputs), 'file')} read", max(total, done), max(total, done))
-    return LoadResult(inputs, problems, frames, fields, performance, notes)
+    return LoadResult(inputs, problems, frames, fields, performance, notes, pii_shown=include_pii)
 
 
 def _load_one(

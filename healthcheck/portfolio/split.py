@@ -201,4 +201,4 @@ def _share(
             if loaded.inputs[i].rows > 0
         ]
     fields = {kind: set(loaded.fields.get(kind, set())) for kind in frames}
-    return LoadResult(inputs, problems, frames, fields, performance, list(loaded.notes))
+    return LoadResult(inputs, problems, frames, fields, performance, list(loaded.notes), pii_shown=loaded.pii_shown)
