@@ -373,12 +373,11 @@ def numpy_settings() -> None:
     - No transparent huge pages for its large arrays (`NUMPY_MADVISE_HUGEPAGE=0`). numpy asks for them for every
       array of 4 MB or more. An audit makes many such arrays that live for a moment (column-long temporaries), and
       where the kernel must find or compact a 2 MB page for each (`defrag` set to `madvise`, a common default) that
-      costs more system time than the huge pages save: interleaved runs on the bench machine were faster without
-      them in 9 of 12 rounds on a million orders (about 0.3-0.5 s) and 4 of 5 on five million.
+      costs more system time than the huge pages save (0.3-0.5 s of a million-order audit on the bench machine).
     - One OpenBLAS thread (`OPENBLAS_NUM_THREADS=1`). The audit does no linear algebra, but OpenBLAS starts a
       thread per core when numpy is imported, and each spins about 0.1 s of CPU before it sleeps, while the import
-      and the audit need the cores: importing numpy alone took 0.165 s of CPU with them and 0.088 s without, and the
-      sample account's audit 0.13 s less CPU and 0.05 s less wall time (docs/performance.md, sessions 11 and 12).
+      and the audit need the cores: the sample account's audit takes 0.13 s less CPU and 0.05 s less wall time
+      with one (docs/performance.md has both measurements).
     """
     os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

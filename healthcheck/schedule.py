@@ -5,13 +5,11 @@ take about the time of the longer one on two cores. The rest of the package is w
 which starts a thread or takes an executor:
 
 1. Reading files: one map over the files (`loaders.load_inputs`).
-2. The model's three overlaps (`audit_data`), each kept because runs with and without it showed it worth
-   0.3-0.5 s of a million-order audit (the third 0.1-0.3 s there, 1.1 s of five million): the order codes worked
-   out beside the reading of each row's values; the orders' distinct SKUs found (`skus.find_pairs`) beside the
-   merge of the orders, which they do not need (beside the shorter placing of the other reports, in session 6,
-   they were worth nothing); then the orders' items built from them (`model.order_items`) beside the placing of
-   the other reports. The Multi-Channel orders taken out beside the defects was worth nothing measurable and went
-   (docs/performance.md).
+2. The model's three overlaps (`audit_data`), each worth 0.1-0.5 s of a million-order audit (docs/performance.md
+   has the measurements): the order codes worked out beside the reading of each row's values; the orders'
+   distinct SKUs found (`skus.find_pairs`) beside the merge of the orders, which they do not need and which is
+   long enough to hide them; then the orders' items built from them (`model.order_items`) beside the placing of
+   the other reports.
 3. Metrics, then what follows from them (`measure`, `follow_up`): maps over independent tasks.
 
 Every map gathers its results in the order of its tasks (never "as completed"), so nothing the audit reports

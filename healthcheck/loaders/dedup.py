@@ -126,7 +126,7 @@ def _runs(keys: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArr
     """Each key's rank among the distinct keys (0, 1, ... in sorted order), and whether it comes more than once.
 
     By a sort, not a hash table: numpy's sort of int64 is vectorised, and pandas' hashing of millions of keys
-    misses the cache on almost every lookup (docs/performance.md, session 9).
+    misses the cache on almost every lookup (docs/performance.md).
     """
     order = np.argsort(keys)
     ordered = keys[order]
