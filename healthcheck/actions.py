@@ -22,7 +22,7 @@ from healthcheck.metrics.cancellation import CANCELLATION_RATE
 from healthcheck.metrics.delivery import ON_TIME_DELIVERY_RATE
 from healthcheck.metrics.late_shipment import LSR_10D, LSR_30D, lsr_frame
 from healthcheck.metrics.order_defect import ODR_AFN, ODR_MFN
-from healthcheck.metrics.tracking import VALID_TRACKING_RATE, packages
+from healthcheck.metrics.tracking import SCAN_WITHIN_HOURS, VALID_TRACKING_RATE, packages, scanned_late
 from healthcheck.model import AFN, AuditData, local_dates, lookup
 from healthcheck.order_actions import (
     buyer_requested_action,
@@ -96,7 +96,7 @@ def tracking_action(data: AuditData, result: MetricResult) -> list[Action]:
         return []
     pk = pk.loc[result.window.contains(pk["conf_date"])]
     bad = pk.loc[~pk["valid"]]
-    late_scan = pk.loc[pk["first_scan_ts"].notna() & (pk["first_scan_ts"] > pk["conf_ts"] + pd.Timedelta(hours=48))]
+    late_scan = pk.loc[scanned_late(pk)]
     if bad.empty and late_scan.empty:
         return []
     missing = int((bad["tracking_number"] == "").sum())
@@ -110,8 +110,8 @@ def tracking_action(data: AuditData, result: MetricResult) -> list[Action]:
         )
     if not late_scan.empty:
         parts.append(
-            f"{plural(len(late_scan), 'package')} had no carrier scan within 48 hours of confirmation: hand parcels to "
-            "the carrier the day you confirm them."
+            f"{plural(len(late_scan), 'package')} had no carrier scan within {SCAN_WITHIN_HOURS} hours of "
+            "confirmation: hand parcels to the carrier the day you confirm them."
         )
     return [
         Action(

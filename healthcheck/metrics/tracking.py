@@ -224,6 +224,16 @@ def _earliest(
     return as_instants(earliest, at_first.index)
 
 
+SCAN_WITHIN_HOURS = 48  # a first carrier scan later than this after confirmation is reported (SPEC 4.6)
+
+
+def scanned_late(pk: pd.DataFrame) -> pd.Series:
+    """The packages (`packages`) whose first carrier scan came more than SCAN_WITHIN_HOURS after their confirmation:
+    the carrier did not pick them up in time, which Amazon treats as a late or invalid shipment."""
+    deadline = pk["conf_ts"] + pd.Timedelta(hours=SCAN_WITHIN_HOURS)
+    return pk["first_scan_ts"].notna() & (pk["first_scan_ts"] > deadline)
+
+
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     if not data.has("ship_confirmations"):
         return Measurement.not_evaluated("no ship confirmations were given")
@@ -234,7 +244,7 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     pk = pk.loc[window.contains(pk["conf_date"])]
     missing = pk["tracking_number"] == ""
     invalid_carrier = ~missing & ~pk["carrier_ok"]
-    late_scan = pk["first_scan_ts"].notna() & (pk["first_scan_ts"] > pk["conf_ts"] + pd.Timedelta(hours=48))
+    late_scan = scanned_late(pk)
     return Measurement(
         numerator=int(pk["valid"].sum()),
         denominator=len(pk),
