@@ -146,7 +146,7 @@ def _reason(column: Column, raw: pd.Series, kind: KindSpec, feedback_date_format
     what = {
         ValueType.INSTANT: "a timestamp like 2024-04-19T16:29:58+00:00",
         ValueType.DATE: f"a date like {_example(column.date_format or '%Y-%m-%d')}",
-        ValueType.INT: "a whole number",
+        ValueType.INT: f"a whole number from 0 to {parse.MAX_COUNT:,}",
         ValueType.FLOAT: "a number",
         ValueType.ID: "an id",
         ValueType.BOOL: "Y/N or true/false",

@@ -285,13 +285,22 @@ def _other_year_width(date_format: str) -> str | None:
     return None
 
 
+MAX_COUNT = 1_000_000  # more units on one row is a damaged value (`parse_ints`)
+
+
 def parse_ints(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers; `1,0` or `1.000,0` from a spreadsheet read as 1 and 1000."""
+    """Counts (every whole-number column is a quantity or a rating): whole numbers from 0 to MAX_COUNT; `1,0` or
+    `1.000,0` from a spreadsheet read as 1 and 1000. A negative or huge count is a damaged value, not a number to
+    add up: -500 units made an on-time delivery rate of 152 %, and 20 digits wrapped around int64."""
     plain = _plain_numbers(clean_text(values), pa.int64())
     if plain is not None:
-        return plain, pd.Series(False, index=values.index)
+        out_of_range = (plain.notna() & ((plain < 0) | (plain > MAX_COUNT))).fillna(False).astype(bool)
+        if not bool(out_of_range.any()):
+            return plain, out_of_range
+        return plain.where(~out_of_range).astype("Int64"), out_of_range
     number, bad = parse_floats(values)
-    whole = (number.notna() & (number == number.round())).fillna(False).astype(bool)
+    counted = number.notna() & (number == number.round()) & (number >= 0) & (number <= MAX_COUNT)
+    whole = counted.fillna(False).astype(bool)
     result = number.where(whole).astype("Int64")
     return result, bad | (number.notna() & ~whole)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,39 @@ def test_a_deeply_nested_seller_performance_json_is_one_input_error(
     assert code == 3
     assert "nested too deeply" in err and "internal error" not in err
     assert any(m["status"] == "breach" for m in document["metrics"])  # type: ignore[union-attr,index]
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_reports"
+
+
+@pytest.mark.parametrize("quantity", ["-500", "99999999999999999999", "1000001"])
+def test_a_negative_or_huge_count_is_ignored_never_added_up(
+    quantity: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A count outside 0..1,000,000 in an optional column is blanked with a warning, as an unreadable one is: -500
+    units made on-time delivery 152 % and "ok", and 20 digits wrapped around int64 to "100 %"."""
+    folder = tmp_path / "account"
+    shutil.copytree(SAMPLES, folder)
+    path = folder / "ship_confirmations.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("order-id\t"))  # after the template's notes
+    header = lines[first].split("\t")
+    at = {name: header.index(name) for name in ("quantity", "ship-date", "delivered-at")}
+    changed = 0
+    for number, line in enumerate(lines[first + 1 :], start=first + 1):
+        cells = line.split("\t")
+        if cells[at["ship-date"]].startswith("2026-11-0") and cells[at["delivered-at"]] and changed < 2:
+            cells[at["quantity"]] = quantity
+            lines[number] = "\t".join(cells)
+            changed += 1
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, clean, _ = audit_json(capsys, str(SAMPLES))
+    code, damaged, _ = audit_json(capsys, str(folder))
+    on_time = {d["path"].split("/")[-1]: d for d in damaged["inputs"]}["ship_confirmations.txt"]  # type: ignore[union-attr,index]
+    assert on_time["warnings"][0].startswith("2 values of `quantity` could not be read and were ignored")
+    rates = [
+        next(m for m in document["metrics"] if m["id"] == "on_time_delivery_rate")  # type: ignore[union-attr]
+        for document in (clean, damaged)
+    ]
+    assert changed == 2 and rates[1]["rate"] == rates[0]["rate"] <= 1  # the two rows count one unit each
+    assert code == clean["exit_code"]
