@@ -356,7 +356,10 @@ def test_default_config_text_round_trips() -> None:
         metric_id: MetricOverride(target=target, at_risk=at_risk, window_days=window)
         for metric_id, (target, at_risk, window) in METRIC_DEFAULTS.items()
     }
-    assert config == dataclasses.replace(Config(), marketplace="US", metrics=expected_metrics, source="init.toml")
+    # The marketplace is left unset (commented out): set, it would override the orders' sales channels, and a DE
+    # seller who ran init-config would be audited on US time and holidays.
+    assert config == dataclasses.replace(Config(), metrics=expected_metrics, source="init.toml")
+    assert config.marketplace is None and '# marketplace = "US"' in text
 
 
 def test_default_config_text_has_every_key_with_a_comment() -> None:
@@ -365,7 +368,7 @@ def test_default_config_text_has_every_key_with_a_comment() -> None:
     for key in TOP_LEVEL_KEYS:
         if key == "metrics":
             continue
-        index = next(i for i, line in enumerate(lines) if line.startswith((f"{key} =", f"[{key}]")))
+        index = next(i for i, line in enumerate(lines) if line.startswith((f"{key} =", f"[{key}]", f"# {key} =")))
         assert lines[index - 1].startswith("# "), key
     for metric_id in METRIC_DEFAULTS:
         assert f"[metrics.{metric_id}]" in lines
@@ -377,4 +380,4 @@ def test_default_config_text_has_every_key_with_a_comment() -> None:
 
 def test_default_config_text_without_metrics_is_valid() -> None:
     data = tomllib.loads(default_config_text({}))
-    assert parse_config(data, source="x", metric_ids=()) == Config(marketplace="US", source="x")
+    assert parse_config(data, source="x", metric_ids=()) == Config(source="x")
