@@ -111,6 +111,19 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def write_output(path: Path, text: str, *, replace: bool = True, name: str | None = None) -> None:
+    """`write_atomically`, or exit 3 naming the fix: a folder (`name`: the file to suggest in it), a file to keep
+    (`replace` False), a missing or read-only folder."""
+    if path.is_dir():
+        _fail(f"{path} is a folder", hint=f"name a file in it, e.g. {path / name}" if name else "name a file in it")
+    if path.exists() and not replace:
+        _fail(f"{path} already exists", hint="pass --force to overwrite it, or name another file")
+    try:
+        write_atomically(path, text)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}", hint="check the folder exists and is writable")
+
+
 def _load_config(path: Path | None):  # type: ignore[no-untyped-def]
     from healthcheck.config import load_config
     from healthcheck.metrics import metric_ids, resolve
@@ -284,13 +297,7 @@ def audit(
         )
     text = render(report, chosen, fail_on=fail_on, color=color, width=width, to_file=output is not None)
     if output is not None:
-        try:
-            write_atomically(output, text)
-        except OSError as exc:
-            _fail(
-                f"cannot write {output}: {exc.strerror or exc}",
-                hint="check the folder exists and is writable",
-            )
+        write_output(output, text)
     elif quiet and report.unknown_reason is not None:
         typer.echo(f"HEALTHCHECK UNKNOWN - {report.unknown_reason}")  # SPEC 5.5: only the reason, for cron mail
     elif not (quiet and report.status is OverallStatus.OK):

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from healthcheck import cli_options as shared
-from healthcheck.cli import _fail, app, checked_inputs, engine_imports, write_atomically
+from healthcheck.cli import _fail, app, checked_inputs, engine_imports, write_output
 from healthcheck.interrupts import stop_signals_held
 from healthcheck.outcome import ExitCode
 
@@ -108,10 +108,7 @@ def plan(
     )
     text = plan_markdown(blocks, title(drafted)) if markdown else plan_plain(blocks, title(drafted))
     if output is not None:
-        try:
-            write_atomically(output, text)
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror or exc}", hint="check the folder exists and is writable")
+        write_output(output, text)
     else:
         with stop_signals_held():  # a reader of the pipe gets the whole plan or none of it
             typer.echo(text, nl=False)

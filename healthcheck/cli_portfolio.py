@@ -22,7 +22,7 @@ from healthcheck.cli import (
     _use_color,
     app,
     engine_imports,
-    write_atomically,
+    write_output,
 )
 from healthcheck.cli_loop import check_alerting, history_path, record_document
 from healthcheck.interrupts import stop_signals_held
@@ -146,10 +146,7 @@ def portfolio(
     if chosen is Format.CSV and output is not None:
         text = "\ufeff" + text  # a byte-order mark, so that spreadsheets open the file as UTF-8
     if output is not None:
-        try:
-            write_atomically(output, text)
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror or exc}", hint="check the folder exists and is writable")
+        write_output(output, text)
     elif not (quiet and int(code) == 0):
         with stop_signals_held():  # a reader of the pipe gets the whole report or none of it
             typer.echo(text, nl=False)

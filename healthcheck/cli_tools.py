@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from healthcheck.cli import _fail, _load_config, app, engine_imports, write_atomically
+from healthcheck.cli import _fail, _load_config, app, engine_imports, write_output
 from healthcheck.wording import plural
 
 
@@ -116,9 +116,7 @@ def init_config(
     from healthcheck.config import default_config_text
     from healthcheck.metrics.registry import metric_defaults
 
-    if path.exists() and not force:
-        _fail(f"{path} already exists", hint="pass --force to overwrite it, or name another file")
-    write_atomically(path, default_config_text(metric_defaults()))
+    write_output(path, default_config_text(metric_defaults()), replace=force, name="healthcheck.toml")
     typer.echo(f"wrote {path}")
 
 
@@ -140,9 +138,7 @@ def template(
     if output is None:
         typer.echo(text, nl=False)
         return
-    if output.exists() and not force:
-        _fail(f"{output} already exists", hint="pass --force to overwrite it, or name another file")
-    write_atomically(output, text)
+    write_output(output, text, replace=force, name=f"{kind}.txt")
     typer.echo(f"wrote {output}: fill in one row per line below the header, then audit it with the reports")
 
 

@@ -81,3 +81,30 @@ def test_shipby_says_where_the_handling_time_came_from(
     line = _handling(capsys, "--config", str(config), "--sku", "RUG-1")
     assert line.startswith("handling time: 5 ") and f"(SKU RUG-1 in {config})" in line
     assert "(--handling-days)" in _handling(capsys, "--config", str(config), "--sku", "RUG-1", "--handling-days", "0")
+
+
+WRITERS = {
+    "init-config": ("init-config", "{path}"),
+    "template": ("template", "claims", "-o", "{path}"),
+    "audit": ("audit", str(TINY), "--as-of", "2024-05-08", "-o", "{path}"),
+    "plan": ("plan", "late_shipment_rate_10d", str(TINY), "--as-of", "2024-05-08", "-o", "{path}"),
+}
+
+
+@pytest.mark.parametrize("command", list(WRITERS))
+@pytest.mark.parametrize("where", ["missing folder", "a folder"])
+def test_a_file_that_cannot_be_written_is_an_error_naming_the_fix(command: str, where: str, tmp_path: Path) -> None:
+    """Every command that writes a file says why it cannot, never "internal error" (init-config and template
+    crashed on a missing folder with FileNotFoundError, and on a folder given --force with IsADirectoryError)."""
+    path = tmp_path / "nowhere" / "file.txt" if where == "missing folder" else tmp_path
+    args = [part.format(path=path) for part in WRITERS[command]]
+    if command in ("init-config", "template"):
+        args.append("--force")
+    result = run(*args)
+    assert result.returncode == 3, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    if where == "missing folder":
+        assert f"cannot write {path}: No such file or directory" in result.stderr
+        assert "fix: check the folder exists and is writable" in result.stderr
+    else:
+        assert f"error: {path} is a folder" in result.stderr and "fix: name a file in it" in result.stderr
