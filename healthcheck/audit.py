@@ -34,6 +34,7 @@ from healthcheck.model import PLACED_REPORTS, member
 from healthcheck.orders import ORDER_SOURCES
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
 from healthcheck.plan import Plan
+from healthcheck.portfolio.split import split_account
 from healthcheck.schedule import audit_data, follow_up, measure
 from healthcheck.shipcal import OperatingCalendar
 
@@ -212,6 +213,10 @@ def run_audit(
         if several_marketplaces == "raise":
             raise
         return _stopped(conflict, loaded, market, paths=paths, config=config, as_of=as_of, now=now)
+    if choice.given_orders:
+        # The files name the given marketplace and others: its share alone is audited, as a portfolio would split
+        # them (SPEC 2 makes the mismatch a warning; the other marketplaces' orders are no part of this one's rates).
+        loaded = split_account({choice.code: loaded}, every_file=True)[choice.code]
     guessed = undecided and market.code != SHIFT_JIS_MARKETPLACE and any(i.encoding == "cp932" for i in loaded.inputs)
     if choice.code != market.code or guessed:
         # The files name another marketplace: its time zone, date formats and encodings read them. Files read as

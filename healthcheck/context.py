@@ -90,6 +90,9 @@ class MarketplaceChoice:
     # Amazon orders per marketplace code, by their sales channel (distinct orders); when the marketplace was
     # given, only the other marketplaces' (all a mismatch warning needs).
     channel_counts: Mapping[str, int]
+    # A given marketplace's own orders by their sales channel, counted only where the files name others too: then
+    # the others' rows are left out (`audit.run_audit`), and the warning says so.
+    given_orders: int = 0
 
 
 def _orders(count: int) -> str:
@@ -152,7 +155,9 @@ def choose_marketplace(given: str | None, given_by: str, loaded: LoadResult) -> 
     """`given` (from the option or the config) wins; else the orders' sales channels; else the seller performance
     report's single marketplace id; else US. Several marketplaces in the files stop the audit (SPEC 2, rev 2)."""
     if given:
-        return MarketplaceChoice(given, f"from {given_by}", True, channel_counts(loaded, but=given))
+        others = channel_counts(loaded, but=given)
+        own = channel_counts(loaded).get(given, 0) if others else 0
+        return MarketplaceChoice(given, f"from {given_by}", True, others, own)
     counts = channel_counts(loaded)
     if len(counts) > 1:
         raise MarketplaceConflict(counts)
@@ -177,6 +182,12 @@ def mismatch_warning(choice: MarketplaceChoice) -> str | None:
     if not choice.given or not others:
         return None
     named = ", ".join(f"{code} ({_orders(n)})" for code, n in sorted(others.items(), key=lambda kv: -kv[1]))
+    if choice.given_orders:
+        return (
+            f"the audit is for marketplace {choice.code} ({choice.source}, {_orders(choice.given_orders)} in the "
+            f"files), and the orders' sales channels also name {named}: their rows were left out (`other_marketplace` "
+            "in the inputs); audit each marketplace on its own, with its --marketplace"
+        )
     return (
         f"the audit is for marketplace {choice.code} ({choice.source}), but the orders' sales channels name "
         f"{named}: check --marketplace (each marketplace is audited on its own)"

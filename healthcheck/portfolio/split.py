@@ -130,8 +130,10 @@ def _readable(loads: Mapping[str, LoadResult], labels: set[str]) -> dict[str, st
     return {label: codes[0] for label, codes in found.items() if len(codes) == 1}
 
 
-def split_account(loads: Mapping[str, LoadResult]) -> dict[str, LoadResult]:
-    """Each marketplace's share of the account: `loads` holds the account's files read as each marketplace."""
+def split_account(loads: Mapping[str, LoadResult], *, every_file: bool = False) -> dict[str, LoadResult]:
+    """Each marketplace's share of the account: `loads` holds the account's files read as each marketplace.
+    `every_file`: a file that gives a marketplace nothing stays among its inputs, its rows all counted under
+    `other_marketplace` (one audit told which marketplace to audit shows every file it was given)."""
     orders = order_marketplaces(loads)
     owners = {code: _owners(loaded, orders) for code, loaded in loads.items()}
     # A file is placed when, read as some marketplace, one of its rows names one; else when it reads as one only.
@@ -141,13 +143,21 @@ def split_account(loads: Mapping[str, LoadResult]) -> dict[str, LoadResult]:
     placed = labels_named | set(readable)
     codes = sorted(loads)
     return {
-        code: _share(code, loads[code], owners[code], placed, codes, {k for k, v in readable.items() if v == code})
+        code: _share(
+            code, loads[code], owners[code], placed, codes, {k for k, v in readable.items() if v == code}, every_file
+        )
         for code in codes
     }
 
 
 def _share(
-    code: str, loaded: LoadResult, owners: _Owners, placed: set[str], codes: list[str], read_as: set[str]
+    code: str,
+    loaded: LoadResult,
+    owners: _Owners,
+    placed: set[str],
+    codes: list[str],
+    read_as: set[str],
+    every_file: bool,
 ) -> LoadResult:
     """The rows of `loaded` that belong to `code`, with the inputs renumbered to the files that gave any.
     `read_as`: the files that are `code`'s because they read as it alone."""
@@ -170,7 +180,7 @@ def _share(
     ]
     gave.update(labels[label] for label, _ in performance if label in labels)
     # Files that gave nothing and hold no problem of their own are another marketplace's.
-    keep = [i for i in range(len(loaded.inputs)) if i in gave]
+    keep = [i for i in range(len(loaded.inputs)) if every_file or i in gave]
     renumber = {old: new for new, old in enumerate(keep)}
     inputs: list[InputFile] = []
     for old in keep:

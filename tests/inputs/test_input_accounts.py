@@ -152,6 +152,34 @@ def test_german_account_audited_as_uk(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "the orders' sales channels name DE (7 orders): check --marketplace" in " ".join(uk.doc["warnings"])
 
 
+def test_a_given_marketplace_audits_its_own_orders_when_the_files_name_others_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The files name DE and US; `--marketplace DE` audits the German orders alone, as the portfolio splits them:
+    the US orders (3, cancelled, to ship, late) would otherwise count in Germany's rates (SPEC 2: still a warning)."""
+    write_de_account(tmp_path / "mixed")
+    us = [
+        ao_row("111-0000001-0000001", "2024-05-27T08:00:00+00:00", "Mug", status="Cancelled"),
+        ao_row("111-0000002-0000002", "2024-05-20T08:00:00+00:00", "Bowl", status="Unshipped"),
+        ao_row("111-0000003-0000003", "2024-05-29T08:00:00+00:00", "Cup"),
+    ]
+    write(tmp_path / "mixed" / "us_orders.txt", report_bytes(AO_HEADER, us))
+    run = run_cli(
+        capsys, tmp_path / "report.json", str(tmp_path / "mixed"), "--marketplace", "DE", "--as-of", "2024-05-31"
+    )
+    assert run.doc["errors"] == []
+    assert run.counts("late_shipment_rate_10d") == (1, 4)
+    assert run.counts("cancellation_rate") == (1, 2)
+    assert run.metric("cancellation_rate")["order_ids"] == [DE_ORDERS[5]]
+    assert run.counts("order_defect_rate_mfn") == (1, 2)
+    us_file = run.input(tmp_path / "mixed" / "us_orders.txt")
+    assert (us_file["rows"], us_file["used_rows"], us_file["skipped"]) == (3, 0, {"other_marketplace": 3})
+    assert (
+        "the audit is for marketplace DE (from --marketplace, 7 orders in the files), and the orders' sales channels "
+        "also name US (3 orders): their rows were left out" in " ".join(run.doc["warnings"])
+    )
+
+
 # -- Japan ---------------------------------------------------------------------------------------------------------
 # Asia/Tokyo (UTC+9). Golden Week 2024: Mon 29 Apr (Showa Day), Fri 3 - Mon 6 May (Constitution Day, Greenery Day,
 # Children's Day, substitute holiday). Handling 2 business days, as of Fri 10 May.
