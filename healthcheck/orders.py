@@ -29,6 +29,7 @@ from healthcheck.frames import (
 )
 from healthcheck.joins import positions
 from healthcheck.loaders import FILE_FIELD, LoadResult, order_ids
+from healthcheck.loaders.kinds import FULFILLMENT_CHANNELS
 from healthcheck.loaders.repeated import from_codes, value_codes
 from healthcheck.marketplaces import Marketplace
 from healthcheck.order_keys import OrderKeys
@@ -37,7 +38,7 @@ from healthcheck.shipcal import OperatingCalendar, ship_by_dates
 CANCELLED = {"cancelled", "canceled"}
 MFN = "MFN"
 AFN = "AFN"
-_CHANNELS = {"merchant": MFN, "mfn": MFN, "amazon": AFN, "afn": AFN}
+_CHANNELS = {value.lower(): channel for value, channel in FULFILLMENT_CHANNELS.items()}
 NON_AMAZON = "non-amazon"
 
 

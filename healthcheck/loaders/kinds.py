@@ -59,6 +59,9 @@ class Column:
     # Amazon order id: the ids are written back from the numbers where they are read (`loaders.order_ids`). The
     # order sources' ids, 350 MB of strings through the reading of five million orders (issue 16: memory).
     numbered: bool = False
+    # The values it may hold (compared case-insensitively); any other makes the row bad, as an unreadable number
+    # does, since the metrics cannot tell what it means (SPEC 6).
+    choices: tuple[str, ...] = ()
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -88,6 +91,9 @@ def normalise_header(name: str) -> str:
 
 T = ValueType
 
+# SPEC 1.4: `Merchant` or `MFN` is seller-fulfilled, `Amazon` or `AFN` is FBA.
+FULFILLMENT_CHANNELS = {"Merchant": "MFN", "MFN": "MFN", "Amazon": "AFN", "AFN": "AFN"}
+
 ALL_ORDERS = KindSpec(
     "all_orders",
     "All Orders report",
@@ -96,7 +102,13 @@ ALL_ORDERS = KindSpec(
         Column("amazon-order-id", "order_id", T.ID, needed=True, numbered=True),
         Column("purchase-date", "purchase_ts", T.INSTANT, needed=True),
         Column("order-status", "order_status", needed=True, repeated=True),
-        Column("fulfillment-channel", "fulfillment_channel", needed=True, repeated=True),
+        Column(
+            "fulfillment-channel",
+            "fulfillment_channel",
+            needed=True,
+            repeated=True,
+            choices=tuple(FULFILLMENT_CHANNELS),
+        ),
         Column("item-status", "item_status", needed=True, repeated=True),
         Column("last-updated-date", "last_updated", T.INSTANT),
         Column("sales-channel", "sales_channel", repeated=True),

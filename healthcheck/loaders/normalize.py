@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from healthcheck.errors import InputProblem
@@ -136,7 +137,19 @@ def _parse_column(
         values, bad = text if text is not None else parse.clean_text(raw), pd.Series(False, index=raw.index)
     if kind is FEEDBACK and column.field == "rating":
         bad = bad | (values.notna() & ~values.isin([1, 2, 3, 4, 5]))
+    if column.choices:
+        bad = bad | (~empty & ~_chosen(values, column.choices))
     return values, bad, empty
+
+
+def _chosen(values: pd.Series, choices: tuple[str, ...]) -> pd.Series:
+    """Whether each value is one of `choices`, case aside; a Categorical's categories are compared, not its rows."""
+    allowed = [choice.lower() for choice in choices]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        known = pd.Series(values.cat.categories, dtype="str").str.lower().isin(allowed).to_numpy()
+        codes = np.asarray(values.cat.codes)
+        return pd.Series(np.append(known, False)[codes], index=values.index)  # code -1 (missing) reads False
+    return values.astype("str").str.lower().isin(allowed)
 
 
 def _reason(column: Column, raw: pd.Series, kind: KindSpec, feedback_date_format: str, order: str) -> pd.Series:
@@ -153,6 +166,8 @@ def _reason(column: Column, raw: pd.Series, kind: KindSpec, feedback_date_format
         ValueType.PRESENT: "a value",
         ValueType.TEXT: "a value",
     }[column.type]
+    if column.choices:
+        what = " or ".join((", ".join(column.choices[:-1]), column.choices[-1]))
     if kind is FEEDBACK and column.type is ValueType.DATE:
         example = _example(feedback_date_format, unpadded=True)
         written = _label(feedback_date_format)

@@ -139,3 +139,23 @@ def test_a_negative_or_huge_count_is_ignored_never_added_up(
     ]
     assert changed == 2 and rates[1]["rate"] == rates[0]["rate"] <= 1  # the two rows count one unit each
     assert code == clean["exit_code"]
+
+
+def test_an_unknown_fulfillment_channel_is_a_bad_row_never_a_quiet_drop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`Seller Fulfilled` is neither seller-fulfilled nor FBA to the SPEC (1.4): every such row was used, in no
+    channel, and the seller-fulfilled rates said "no seller-fulfilled orders" with no warning."""
+    folder = tmp_path / "account"
+    shutil.copytree(SAMPLES, folder)
+    (folder / "order_report.txt").unlink()
+    for path in folder.glob("all_orders_*.txt"):
+        path.write_text(path.read_text(encoding="utf-8").replace("\tMerchant\t", "\tSeller Fulfilled\t"), "utf-8")
+    code, document, err = audit_json(capsys, str(folder))
+    assert code == 3
+    assert (
+        "`fulfillment-channel` is 'Seller Fulfilled', expected Merchant, MFN, Amazon or AFN; the row was left out"
+        in err
+    )
+    orders = [i for i in document["inputs"] if i["kind"] == "all_orders"]  # type: ignore[union-attr,index]
+    assert all(i["skipped"]["bad_row"] > 1000 for i in orders)  # type: ignore[index]
