@@ -11,12 +11,14 @@ from typing import Any, Literal, TypeVar
 from healthcheck.actions import Action
 from healthcheck.config import Config
 from healthcheck.context import (
+    AS_OF_GIVEN,
     MarketplaceChoice,
     MarketplaceConflict,
     before_data_warning,
     choose_marketplace,
     cut_at,
     default_as_of,
+    future_date_warning,
     mismatch_warning,
     past_data_warning,
 )
@@ -141,8 +143,10 @@ class AuditReport:
             return f"nothing could be checked: {self.nothing_checked}"
         add = ", ".join(report_name(kind) for kind in wanted) or "reports whose dates reach the windows"
         dates = ""
-        if not wanted:
+        if not wanted and self.as_of_source == AS_OF_GIVEN:
             dates = f" (the windows end on {self.as_of}: is --as-of past the data?)"
+        elif not wanted:
+            dates = f" (the windows end on {self.as_of}, {self.as_of_source}: if that date is wrong, correct it)"
         amazon = [r.spec.title for r in self.metrics if r.rate is not None and not r.recomputed]
         # Amazon's own figures were read, but they are Amazon's word, not a check of the seller's files.
         shown = f" (Amazon's own figures are shown: {', '.join(amazon)})" if amazon else ""
@@ -257,7 +261,7 @@ def _stopped(
     undecided = f"not decided: the files name several marketplaces; the windows shown are {market.code}'s"
     choice = MarketplaceChoice(market.code, undecided, False, {})
     if as_of is not None:
-        day, source = as_of, "given with --as-of"
+        day, source = as_of, AS_OF_GIVEN
     else:
         day, source = default_as_of(loaded, market.timezone, now.astimezone(dt.UTC).date())
     report = audit_loaded(
@@ -287,12 +291,13 @@ def audit_loaded(
     warnings: list[str] = []
     early: str | None = None
     if as_of is not None:
-        effective_as_of, source = as_of, "given with --as-of"
+        effective_as_of, source = as_of, AS_OF_GIVEN
         early = before_data_warning(loaded, timezone, as_of)
         past = past_data_warning(loaded, timezone, as_of)
         warnings += [w for w in (early, past) if w]
     else:
         effective_as_of, source = default_as_of(loaded, timezone, now.astimezone(dt.UTC).date())
+        warnings += [w for w in (future_date_warning(effective_as_of, source, now.astimezone(dt.UTC).date()),) if w]
     cut_at(loaded, effective_as_of, timezone)
     stage = on_stage or _no_stage
     stage(STAGES[1])

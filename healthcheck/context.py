@@ -241,6 +241,20 @@ def default_as_of(loaded: LoadResult, timezone: str, today: dt.date) -> tuple[dt
     return day, f"the latest date in the inputs: {where}"
 
 
+AS_OF_GIVEN = "given with --as-of"
+
+
+def future_date_warning(as_of: dt.date, source: str, today: dt.date) -> str | None:
+    """The inputs' latest date, taken as the as-of day, is after today: a typo in a file or a clock set wrong, never
+    something that happened. Said, since every window then ends where no data is."""
+    if (as_of - today).days <= 1:  # a marketplace ahead of UTC is a day ahead of it
+        return None
+    return (
+        f"the as-of day {as_of} ({source}) is after today ({today}): no report records the future, so that date "
+        "is a mistake in its file (correct it) or the computer's clock is wrong; or pass --as-of"
+    )
+
+
 def past_data_warning(loaded: LoadResult, timezone: str, as_of: dt.date) -> str | None:
     """A given as-of more than a day after the data: windows past it are understated (SPEC 2)."""
     found = latest_date(loaded, timezone)

@@ -8,6 +8,7 @@ where they show the case; small files are written where a case needs exact numbe
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import shutil
@@ -94,6 +95,26 @@ def test_an_as_of_past_the_data_is_unknown_with_a_warning(tmp_path: Path, capsys
     for fmt in ("markdown", "table", "html", "csv", "junit", "nagios"):
         code, out, _ = cli(capsys, "audit", str(SAMPLES), "--as-of", "2030-01-01", "--format", fmt)
         assert code == 3 and "nothing could be checked" in out, fmt
+
+
+def test_a_date_after_today_is_named_as_the_mistake_it_is(tmp_path: Path) -> None:
+    """One mistyped year in a hand-kept file makes it the latest date, so the as-of day (SPEC 2): the audit is
+    UNKNOWN, and both the warning and the reason name the date's column and say to correct it (it asked whether
+    an --as-of nobody gave was past the data)."""
+    from healthcheck.audit import run_audit
+    from healthcheck.config import Config
+
+    folder = copy(tmp_path / "typo", *(p.name for p in SAMPLES.iterdir() if p.suffix in (".txt", ".json")))
+    with (folder / "messages.txt").open("a", encoding="utf-8") as messages:
+        messages.write("ZZZ1\t111-3974477-4352759\t2031-01-01T10:00:00+00:00\t\tfalse\n")
+    report = run_audit([folder], config=Config(), now=dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC))
+    assert report.unknown_reason is not None and "--as-of" not in report.unknown_reason
+    assert "the windows end on 2031-01-01, the latest date in the inputs: received-at" in report.unknown_reason
+    assert any(
+        w.startswith("the as-of day 2031-01-01 (the latest date in the inputs: received-at")
+        and "is after today (2026-11-21)" in w
+        for w in report.warnings
+    )
 
 
 def test_an_as_of_before_the_data_is_unknown_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
