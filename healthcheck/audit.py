@@ -141,6 +141,16 @@ class AuditReport:
                 wanted.update(dict.fromkeys(result.missing_inputs))
         if self.nothing_checked:
             return f"nothing could be checked: {self.nothing_checked}"
+        failed = ""
+        if self.errors:
+            # What went wrong with the files given comes first: with none read, it is the whole reason (a path that
+            # does not exist is not fixed by adding reports).
+            first = self.errors[0]
+            where = first.path + (f", line {first.line}" if first.line else "")
+            failed = f"{len(self.errors)} input error{'s' if len(self.errors) > 1 else ''} ({where}: {first.message})"
+            if not self.inputs:
+                return f"nothing could be checked: {failed}"
+            failed += "; "
         add = ", ".join(report_name(kind) for kind in wanted) or "reports whose dates reach the windows"
         dates = ""
         if not wanted and self.as_of_source == AS_OF_GIVEN:
@@ -150,7 +160,7 @@ class AuditReport:
         amazon = [r.spec.title for r in self.metrics if r.rate is not None and not r.recomputed]
         # Amazon's own figures were read, but they are Amazon's word, not a check of the seller's files.
         shown = f" (Amazon's own figures are shown: {', '.join(amazon)})" if amazon else ""
-        return f"nothing could be checked: no metric with a target was evaluated{shown}. Add {add}{dates}"
+        return f"nothing could be checked: {failed}no metric with a target was evaluated{shown}. Add {add}{dates}"
 
     def exit_code(self, fail_on: FailOn = FailOn.AT_RISK) -> ExitCode:
         return exit_code(self.status, fail_on)

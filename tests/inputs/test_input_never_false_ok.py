@@ -87,6 +87,24 @@ def test_nothing_checked_is_exit_3_in_a_real_process(tmp_path: Path) -> None:
     assert run.stdout.count("\n") == 1
 
 
+def test_a_path_that_does_not_exist_is_the_reason_not_reports_to_add(tmp_path: Path) -> None:
+    """`--quiet`'s one line (and a portfolio's row) named seven reports to add for a mistyped folder."""
+    missing = tmp_path / "reprots"
+    run = subprocess.run(
+        [sys.executable, "-m", "healthcheck", "audit", str(missing), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert run.returncode == 3
+    assert run.stdout == (
+        f"HEALTHCHECK UNKNOWN - nothing could be checked: 1 input error ({missing}: no such file or folder; check "
+        "the path)\n"
+    )
+
+
 def test_an_as_of_past_the_data_is_unknown_with_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run = run_cli(capsys, tmp_path / "r.json", str(SAMPLES), "--as-of", "2030-01-01", "--fail-on", "never")
     assert (run.code, run.doc["status"], run.doc["exit_code"]) == (3, "unknown", 3)
