@@ -140,9 +140,9 @@ def _with_rules(settings, rules: str | None, programs: list[str] | None):  # typ
     from healthcheck.config import parse_programs, parse_rules
 
     if rules is not None:
-        settings = dataclasses.replace(settings, rules=parse_rules(rules, "--rules", key="--rules"))
+        settings = dataclasses.replace(settings, rules=parse_rules(rules, "", key="--rules"))
     if programs:
-        settings = dataclasses.replace(settings, program=parse_programs(programs, "--program", key="--program"))
+        settings = dataclasses.replace(settings, program=parse_programs(programs, "", key="--program"))
     return settings
 
 
@@ -418,8 +418,12 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo("healthcheck: aborted", err=True)
         code = int(ExitCode.UNKNOWN)
     except ConfigError as exc:
-        typer.echo(f"healthcheck: config error: {exc}", err=True)
-        typer.echo("  fix: correct the value, or run `healthcheck init-config` for a commented example", err=True)
+        if exc.key.startswith("--"):  # an option's value, checked as the config key it stands for
+            typer.echo(f"healthcheck: error: {exc}", err=True)
+            typer.echo(f"  fix: correct {exc.key} as said above", err=True)
+        else:
+            typer.echo(f"healthcheck: config error: {exc}", err=True)
+            typer.echo("  fix: correct the value, or run `healthcheck init-config` for a commented example", err=True)
         code = int(ExitCode.UNKNOWN)
     except HealthcheckError as exc:
         typer.echo(f"healthcheck: error: {exc}", err=True)

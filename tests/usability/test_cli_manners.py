@@ -108,3 +108,13 @@ def test_a_file_that_cannot_be_written_is_an_error_naming_the_fix(command: str, 
         assert "fix: check the folder exists and is writable" in result.stderr
     else:
         assert f"error: {path} is a folder" in result.stderr and "fix: name a file in it" in result.stderr
+
+
+@pytest.mark.parametrize(("option", "said"), [("--rules", "is not a rules choice"), ("--program", "is not a program")])
+def test_a_bad_option_value_names_the_option_once_and_its_fix(option: str, said: str) -> None:
+    """An option checked as the config key it stands for said "config error: --rules: --rules: ..." and sent the
+    user to init-config."""
+    result = run("audit", str(TINY), option, "foo")
+    assert result.returncode == 3
+    assert result.stderr.startswith(f'healthcheck: error: {option}: "foo" {said}')
+    assert f"fix: correct {option}" in result.stderr and "init-config" not in result.stderr

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -74,3 +75,18 @@ def test_every_command_is_in_the_readme() -> None:
     names = sorted(command.commands) if isinstance(command, typer.core.TyperGroup) else []
     assert "plan" in names
     assert [name for name in names if f"healthcheck {name} " not in README] == []
+
+
+def test_the_demo_accounts_readme_states_the_numbers_the_audit_gives() -> None:
+    """sample_reports/README.md's table of expected results, row by row, against the golden JSON of the demo's
+    audit (tests/golden/sample_account.json): numerator, denominator, rate and status."""
+    text = (ROOT / "sample_reports" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([\d.]+) % \(([\d,]+) / ([\d,]+)[^|]*\| ([^|]+)\|$", text, flags=re.M)
+    golden = json.loads((ROOT / "tests" / "golden" / "sample_account.json").read_text(encoding="utf-8"))
+    metrics = {m["id"]: m for m in golden["metrics"]}
+    assert len(rows) >= 8
+    for metric_id, rate, numerator, denominator, status in rows:
+        metric = metrics[metric_id]
+        said = (float(rate), int(numerator.replace(",", "")), int(denominator.replace(",", "")))
+        assert said == (round(100 * metric["rate"], 2), metric["numerator"], metric["denominator"]), metric_id
+        assert status.strip().strip("*").split("*")[0].replace(" ", "_") == metric["status"], metric_id
