@@ -89,8 +89,8 @@ def plan_blocks(
     taken.append(PlanLine(fill_in("what else you have already done, with the date of each change")))
     now = [PlanLine(s.text, s.order_ids) for s in plan.now] or [PlanLine(fill_in("what you will do now"))]
     actions = (
-        PlanBlock("2. Corrective actions: already taken", tuple(taken)),
-        PlanBlock("2. Corrective actions: to take now", tuple(now)),
+        PlanBlock("2a. Corrective actions: already taken", tuple(taken)),
+        PlanBlock("2b. Corrective actions: to take now", tuple(now)),
     )
     prevent = PlanBlock("3. Preventive measures", tuple(PlanLine(s.text) for s in plan.prevent))
     shown = plan.evidence if evidence_limit is None else plan.evidence[:evidence_limit]

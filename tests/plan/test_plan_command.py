@@ -114,15 +114,15 @@ def test_the_demo_cancellation_plan_names_its_real_orders_skus_and_reasons(cance
 
 
 def test_the_plan_has_amazons_three_parts_and_marks_what_the_seller_fills_in(cancellation_plan: str) -> None:
-    headings = [line for line in cancellation_plan.splitlines() if re.match(r"^\d\. ", line)]
+    headings = [line for line in cancellation_plan.splitlines() if re.match(r"^\d[ab]?\. ", line)]
     assert headings == [
         "1. Root cause",
-        "2. Corrective actions: already taken",
-        "2. Corrective actions: to take now",
+        "2a. Corrective actions: already taken",
+        "2b. Corrective actions: to take now",
         "3. Preventive measures",
     ]
     assert cancellation_plan.count("[FILL IN: ") >= 4
-    now = cancellation_plan.split("2. Corrective actions: to take now\n", 1)[1].split("\n\n", 1)[0]
+    now = cancellation_plan.split("2b. Corrective actions: to take now\n", 1)[1].split("\n\n", 1)[0]
     assert "Appeal 2 cancellations the buyer asked for" in now and "Fix the stock behind 4" in now
     prevent = cancellation_plan.split("3. Preventive measures\n", 1)[1].split("\n\n", 1)[0]
     assert "Cancel reason NoInventory (4 of the 7 orders)" in prevent
@@ -133,7 +133,7 @@ def test_actions_taken_state_only_what_the_files_show(cancellation_plan: str) ->
     was bought after D, shipped, and was never cancelled."""
     rows = _all_orders()
     cancelled = {row["order-id"] for row in _rows("cancellations.txt")}
-    taken = cancellation_plan.split("2. Corrective actions: already taken\n", 1)[1].split("\n\n", 1)[0]
+    taken = cancellation_plan.split("2a. Corrective actions: already taken\n", 1)[1].split("\n\n", 1)[0]
     claims = re.findall(r"- SKU (\S+): no cancellation after (\d{4}-\d\d-\d\d) .*?orders?: ([\d\-, ]+)\)", taken)
     assert {sku for sku, _, _ in claims} == {"CAND-SOY-3PK", "LAMP-DESK-LED-BLK"}
     for sku, after, ids in claims:
