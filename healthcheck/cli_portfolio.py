@@ -174,9 +174,10 @@ def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None
     from healthcheck.portfolio.rollup import overall
     from healthcheck.portfolio.run import Options, audit_portfolio, default_jobs
 
-    source, names = credential_accounts(os.environ)
-    if not names:
-        _fail(f"{source} names no account", hint="add each account's lwa_app_id, lwa_client_secret, refresh_token")
+    try:
+        names = credential_accounts(os.environ)
+    except HealthcheckError as exc:
+        _fail(str(exc))
     accounts: list[Account] = []
     failed: list[str] = []
     for name in names:

@@ -79,13 +79,25 @@ def load_credentials(account: str | None, env: Mapping[str, str]) -> Credentials
     raise FetchError(f"no SP-API credentials for account {name!r}; fix: set {where}")
 
 
-def credential_accounts(env: Mapping[str, str]) -> tuple[Path, list[str]]:
-    """The credentials file and the accounts it names (its top-level keys holding a section), in its order."""
+def credential_accounts(env: Mapping[str, str]) -> list[str]:
+    """The accounts the credentials file names (its top-level keys holding a section), in its order; a
+    FetchError saying what to write when there is no file or no account in it."""
     path = credentials_file(env)
+    if not path.is_file():
+        raise FetchError(
+            f"no credentials file at {path}; fix: write it with one section per account (its name, then "
+            f"{', '.join(YAML_KEYS.values())} under it)"
+        )
     document = _yaml_document(path)
-    if not isinstance(document, Mapping):
-        return path, []
-    return path, [str(name) for name, section in document.items() if isinstance(section, Mapping)]
+    names = (
+        [str(n) for n, section in document.items() if isinstance(section, Mapping)] if _accounts(path, document) else []
+    )
+    if not names:
+        raise FetchError(
+            f"{path} names no account; fix: write one section per account (its name, then "
+            f"{', '.join(YAML_KEYS.values())} under it)"
+        )
+    return names
 
 
 def _from_env(env: Mapping[str, str], *, suffix: str) -> tuple[str, str, str] | None:
@@ -100,10 +112,29 @@ def _from_env(env: Mapping[str, str], *, suffix: str) -> tuple[str, str, str] | 
 
 def _yaml_section(path: Path, name: str) -> Mapping[str, Any] | None:
     document = _yaml_document(path)
-    if not isinstance(document, Mapping):
+    if not _accounts(path, document):
         return None
     section = document.get(name)
     return section if isinstance(section, Mapping) else None
+
+
+def _accounts(path: Path, document: Any) -> bool:
+    """Whether the file's document is a mapping of accounts; a FetchError naming the shape it needs when it is
+    something else (a flat list of keys without an account, a bare line of text)."""
+    if document is None:  # no file, or an empty one
+        return False
+    if not isinstance(document, Mapping):
+        raise FetchError(
+            f"{path} is not a mapping of accounts; fix: write one section per account (e.g. `default:`), with "
+            f"{', '.join(YAML_KEYS.values())} under it"
+        )
+    flat = [key for key in YAML_KEYS.values() if key in document]
+    if flat:
+        raise FetchError(
+            f"{path} has {', '.join(flat)} at the top level, outside any account; fix: put them under an account "
+            "name such as `default:`, indented"
+        )
+    return True
 
 
 def _yaml_document(path: Path) -> Any:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from healthcheck.errors import ConfigError, FetchError
-from healthcheck.fetch.credentials import load_credentials
+from healthcheck.fetch.credentials import credential_accounts, load_credentials
 from healthcheck.fetch.regions import endpoints_for
 
 SECRET = "Atzr|never-shown-0123456789"
@@ -64,3 +64,28 @@ def test_incomplete_or_unreadable_credentials_say_what_to_fix_without_the_secret
     with pytest.raises(FetchError, match="lacks lwa_app_id, lwa_client_secret") as info:
         load_credentials(None, {"XDG_CONFIG_HOME": str(tmp_path)})
     assert SECRET not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (None, "no credentials file at "),
+        ("just a line of text\n", "is not a mapping of accounts; fix: write one section per account"),
+        (f"lwa_app_id: app\nlwa_client_secret: s\nrefresh_token: '{SECRET}'\n", "at the top level, outside any"),
+        ("# nothing yet\n", "names no account; fix: write one section per account"),
+    ],
+    ids=["no file", "text", "flat keys", "empty"],
+)
+def test_a_credentials_file_of_the_wrong_shape_says_what_to_write(tmp_path: Path, text: str | None, said: str) -> None:
+    """Such files were "no SP-API credentials for account 'default'" for a fetch, and "names no account" for
+    `run --all`, even with no file at all."""
+    env = {"XDG_CONFIG_HOME": str(tmp_path)}
+    if text is not None:
+        (tmp_path / "python-sp-api").mkdir()
+        (tmp_path / "python-sp-api" / "credentials.yml").write_text(text)
+    with pytest.raises(FetchError) as every:
+        credential_accounts(env)
+    assert said in str(every.value) and SECRET not in str(every.value)
+    if text is not None and text.strip() and not text.startswith("#"):  # one account asked for, same message
+        with pytest.raises(FetchError, match=said.split(";")[0]):
+            load_credentials(None, env)
