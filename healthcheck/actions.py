@@ -15,6 +15,13 @@ import pandas as pd
 
 from healthcheck.action_base import Action, Effect, Impact, kind_of, skus_of
 from healthcheck.action_base import ids_of as _ids
+from healthcheck.defects import (
+    APPEALABLE_STATUS,
+    CLAIM_APPEAL_DAYS,
+    CLAIM_RESPONSE_HOURS,
+    OPEN_STATUSES,
+    negative_ratings,
+)
 from healthcheck.insights import budget_used, rate_with_bad
 from healthcheck.listing_actions import late_delivery_listings, offer_removal_risk
 from healthcheck.metrics.base import Direction, MetricResult, Status, Window
@@ -37,8 +44,6 @@ from healthcheck.wording import plural, the_title, verb
 __all__ = ["Action", "Effect", "Impact", "action_tasks", "impact", "rank_actions", "rank_key"]
 
 FEEDBACK_REMOVAL_DAYS = 90
-CLAIM_RESPONSE_HOURS = 72
-CLAIM_APPEAL_DAYS = 30
 
 # Feedback about the product alone, or with profanity, qualifies for removal; words about the seller's
 # service mean it is about the seller and stays.
@@ -130,7 +135,7 @@ def feedback_removal_action(data: AuditData, as_of: dt.date) -> list[Action]:
     if feedback is None or feedback.empty:
         return []
     since = pd.Timestamp(as_of - dt.timedelta(days=FEEDBACK_REMOVAL_DAYS))
-    negative = feedback.loc[(feedback["rating"].astype("Int64") <= 2) & (feedback["feedback_date"] >= since)]
+    negative = feedback.loc[negative_ratings(feedback["rating"]) & (feedback["feedback_date"] >= since)]
     if negative.empty:
         return []
     comments = (
@@ -160,9 +165,9 @@ def claims_action(data: AuditData, as_of: dt.date) -> list[Action]:
     claims = data.loaded.frame("claims")
     if claims is None or claims.empty:
         return []
-    open_claims = claims.loc[claims["status"].isin({"open", "under-investigation"})]
+    open_claims = claims.loc[claims["status"].isin(OPEN_STATUSES)]
     since = pd.Timestamp(as_of - dt.timedelta(days=CLAIM_APPEAL_DAYS))
-    appealable = claims.loc[(claims["status"] == "granted-seller-funded") & (claims["claim_date"] >= since)]
+    appealable = claims.loc[(claims["status"] == APPEALABLE_STATUS) & (claims["claim_date"] >= since)]
     if open_claims.empty and appealable.empty:
         return []
     parts = []
@@ -174,7 +179,7 @@ def claims_action(data: AuditData, as_of: dt.date) -> list[Action]:
     if not appealable.empty:
         parts.append(
             f"{plural(len(appealable), 'claim')} granted against you in the last {CLAIM_APPEAL_DAYS} days: "
-            "appeal within 30 days of the decision if you shipped on time with valid tracking."
+            f"appeal within {CLAIM_APPEAL_DAYS} days of the decision if you shipped on time with valid tracking."
         )
     return [
         Action(

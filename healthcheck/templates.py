@@ -23,7 +23,7 @@ class Template:
 
 
 def _claims() -> Template:
-    from healthcheck.model import CLAIM_TYPES, COUNTING_STATUSES, NOT_COUNTING_STATUSES
+    from healthcheck.defects import CLAIM_TYPES, COUNTING_STATUSES, NOT_COUNTING_STATUSES
 
     return Template(
         CLAIMS,

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
+from healthcheck.defects import CLAIM_APPEAL_DAYS, CLAIM_RESPONSE_HOURS, NEGATIVE_RATING
 from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import (
     Basis,
@@ -75,8 +76,9 @@ _AMAZON_DETAILS = (
 )
 
 _ADVICE = (
-    "Answer every A-to-z claim within 72 hours and appeal granted ones within 30 days; request removal of "
-    "feedback that is about the product or about FBA delivery; contact buyers who leave 1-2 stars; look at "
+    f"Answer every A-to-z claim within {CLAIM_RESPONSE_HOURS} hours and appeal granted ones within "
+    f"{CLAIM_APPEAL_DAYS} days; request removal of feedback that is about the product or about FBA delivery; "
+    f"contact buyers who leave 1-{NEGATIVE_RATING} stars; look at "
     "the SKUs behind the defects for listing or quality problems."
 )
 

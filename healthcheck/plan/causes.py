@@ -15,6 +15,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from healthcheck.defects import CLAIM_RESPONSE_HOURS, negative_ratings
 from healthcheck.model import AuditData, member
 from healthcheck.order_actions import cancel_cause, cancel_cause_advice
 from healthcheck.selection import items_of, order_mask
@@ -151,7 +152,7 @@ def _feedback_ratings(selection: Selection) -> pd.DataFrame:
     if feedback is None:
         return pd.DataFrame(columns=PAIR_COLUMNS)
     rows = feedback.loc[member(feedback["order_id"], selection.ids)]
-    rows = rows.loc[rows["rating"].notna() & (rows["rating"].astype("Int64") <= 2)]
+    rows = rows.loc[negative_ratings(rows["rating"])]
     return _pairs(rows["order_id"], rows["rating"].astype("Int64").map(lambda r: plural(int(r), "star")))
 
 
@@ -216,7 +217,10 @@ def _delivery_measure(value: str, count: str) -> str | None:
 
 _DEFECT_MEASURES = {
     "negative feedback": "answer every buyer message within 24 hours and make listings describe the product as it is",
-    "A-to-z claim": "ship with tracking, answer buyers before they claim, and respond to claims within 72 hours",
+    "A-to-z claim": (
+        "ship with tracking, answer buyers before they claim, and respond to claims within "
+        f"{CLAIM_RESPONSE_HOURS} hours"
+    ),
     "chargeback": "keep proof of delivery (tracking, signature for costly orders) to answer chargebacks",
 }
 
