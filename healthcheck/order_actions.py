@@ -15,12 +15,14 @@ from healthcheck.metrics.cancellation import (
     BUYER_REASON_PATTERN,
     CANCELLATION_RATE,
     EXPIRY_BUSINESS_DAYS,
+    EXPIRY_WARNING_DAYS,
     expired_orders,
+    order_expiry,
     unconfirmed_open,
 )
 from healthcheck.model import AuditData
 from healthcheck.selection import order_mask
-from healthcheck.shipcal import add_operating_days, operating_days_between
+from healthcheck.shipcal import operating_days_between
 from healthcheck.wording import plural
 
 # Cancel reasons by cause (Amazon's reason codes and the words sellers' tools log). Stock, or no reason given,
@@ -158,11 +160,12 @@ def _other_causes_action(data: AuditData, result: MetricResult, other: pd.DataFr
 
 
 def _expiry_text(soon: int) -> str:
+    within = f"within {EXPIRY_WARNING_DAYS} business days of Amazon cancelling"
     if soon == 0:
-        return "None of them is within 2 business days of Amazon cancelling it."
+        return f"None of them is {within} it."
     if soon == 1:
-        return "1 of them is within 2 business days of Amazon cancelling it."
-    return f"{soon} of them are within 2 business days of Amazon cancelling them."
+        return f"1 of them is {within} it."
+    return f"{soon} of them are {within} them."
 
 
 def overdue_action(data: AuditData, as_of: dt.date, metric_id: str) -> list[Action]:
@@ -176,12 +179,13 @@ def overdue_action(data: AuditData, as_of: dt.date, metric_id: str) -> list[Acti
     due = orders.loc[shippable & orders["ship_by_date"].notna() & (orders["ship_by_date"] <= day)]
     if due.empty:
         return []
-    expiry = add_operating_days(due["ship_by_date"].astype("datetime64[us]"), EXPIRY_BUSINESS_DAYS, data.calendar)
-    due = due.assign(expiry=expiry.to_numpy()).sort_values(["expiry", "ship_by_date", "order_id"], kind="stable")
+    due = due.assign(expiry=order_expiry(data).loc[due.index])
+    due = due.sort_values(["expiry", "ship_by_date", "order_id"], kind="stable")
     late, today = due.loc[due["ship_by_date"] < day], due.loc[due["ship_by_date"] == day]
     actions: list[Action] = []
     if not late.empty:
-        soon = int((operating_days_between(pd.Series(day, index=late.index), late["expiry"], data.calendar) <= 2).sum())
+        left = operating_days_between(pd.Series(day, index=late.index), late["expiry"], data.calendar)
+        soon = int((left <= EXPIRY_WARNING_DAYS).sum())
         verb = "counts as a late shipment" if len(late) == 1 else "count as late shipments"
         first = late.iloc[0]
         actions.append(

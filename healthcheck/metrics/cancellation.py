@@ -15,6 +15,7 @@ from healthcheck.shipcal import OperatingCalendar, add_operating_days
 from healthcheck.wording import plural
 
 EXPIRY_BUSINESS_DAYS = 7
+EXPIRY_WARNING_DAYS = 2  # orders this near their expiry are listed first to ship (SPEC 4.6)
 # The seller's own log says the buyer asked, but without Amazon's flag the order still counts: appeal it.
 BUYER_REASON_PATTERN = r"buyer|customer"
 
