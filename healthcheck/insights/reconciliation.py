@@ -250,9 +250,12 @@ def reconcile(
         for metric_id, figure in unmatched:
             ours = by_id[metric_id]
             span = f"{figure.days} days" if figure.days else "undated"
+            # The windows of our metrics that read the same figure of Amazon's (the two late shipment rates).
+            lengths = sorted({s.window_days for s in specs if s.amazon and s.amazon == ours.spec.amazon})
+            ours_are = " and ".join(str(n) for n in lengths) + " days"
             why = _sentence(
                 f"not compared: Amazon's figure covers {span} ({figure.start} to {figure.end}), which matches none "
-                "of our late shipment windows (10 and 30 days)"
+                f"of our windows for it ({ours_are})"
             )
             same = _same_window(ours, figure, (events or {}).get(metric_id)) if ours.rate is not None else None
             if same is not None:

@@ -18,8 +18,9 @@ import pytest
 from report_accounts import ROOT, TINY
 
 from healthcheck.audit import AuditReport, run_audit
-from healthcheck.config import Config
+from healthcheck.config import Config, load_config
 from healthcheck.loaders.account_health import POLICY_CATEGORIES
+from healthcheck.metrics import metric_ids
 from healthcheck.metrics.base import MetricResult
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, Status
 from healthcheck.report import Format, render
@@ -484,3 +485,26 @@ def test_the_invoice_defect_rate_is_a_line_only_where_amazon_measures_it(
     shutil.copytree(TINY, folder)
     report = run_audit([folder], config=Config(), marketplace=marketplace, as_of=AS_OF)
     assert ("invoice_defect_rate" in {r.id for r in report.metrics}) is shown
+
+
+@pytest.mark.parametrize(("window", "said"), [(None, "10 and 30 days"), (14, "14 and 30 days")])
+def test_a_late_shipment_figure_of_another_length_names_our_windows_as_configured(
+    tmp_path: Path, window: int | None, said: str
+) -> None:
+    """Amazon's 24-day figure matches neither late shipment window: the note names the windows the audit used,
+    which the config can change (it said "10 and 30 days" whatever they were)."""
+    dates = {"reportingDateFrom": "2024-04-16T00:00Z", "reportingDateTo": "2024-05-09T23:59Z"}
+    figure = {"reportingDateRange": dates, "orderCount": 100, "lateShipmentCount": 3, "rate": 0.03}
+    folder = tmp_path / "acct"
+    audit_with(folder, report_document(entries=[entry(lateShipmentRate=figure)]))
+    config = Config()
+    if window is not None:
+        text = f"[metrics.late_shipment_rate_10d]\nwindow_days = {window}\n"
+        (tmp_path / "healthcheck.toml").write_text(text, encoding="utf-8")
+        config = load_config(tmp_path / "healthcheck.toml", cwd=tmp_path, metric_ids=metric_ids())
+    report = run_audit(
+        [folder / "acct"], config=config, marketplace="US", as_of=AS_OF, now=dt.datetime(2024, 5, 11, tzinfo=dt.UTC)
+    )
+    [row] = [r for rec in report.insights.reconcile for r in rec.rows if r.metric_id.startswith("late_shipment")]
+    assert row.agrees is None
+    assert f"which matches none of our windows for it ({said})" in " ".join(row.causes)
