@@ -19,6 +19,7 @@ import typer
 from healthcheck.cli import _fail, _load_config, _parse_date, app, engine_imports
 from healthcheck.cli_options import ConfigOption, MarketplaceOption
 from healthcheck.outcome import ExitCode
+from healthcheck.sanitize import one_line
 from healthcheck.wording import plural
 
 if TYPE_CHECKING:
@@ -132,13 +133,14 @@ def _fetch(
 
 
 def _print_summary(summary: "FetchSummary", *, quiet: bool, list_files: bool) -> None:
+    # Amazon's answers are quoted in them (a FATAL report's errorDetails): remote text, one clean line each.
     for error in summary.errors:
-        typer.echo(f"healthcheck: error: {error}", err=True)
+        typer.echo(f"healthcheck: error: {one_line(error)}", err=True)
     if quiet:
         # A report with no data for a quiet day is normal: said every day, cron would mail it every day.
         return
     for note in summary.notes:
-        typer.echo(f"healthcheck: note: {note}", err=True)
+        typer.echo(f"healthcheck: note: {one_line(note)}", err=True)
     if not list_files:
         return
     for name in summary.written:

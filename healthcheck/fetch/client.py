@@ -24,6 +24,7 @@ from healthcheck import __version__
 from healthcheck.errors import AuthError, FetchError
 from healthcheck.fetch.credentials import Credentials
 from healthcheck.fetch.regions import Endpoints
+from healthcheck.sanitize import one_line
 
 REPORTS = "/reports/2021-06-30"
 TOKENS = "/tokens/2021-03-01/restrictedDataToken"
@@ -260,14 +261,14 @@ def _json(body: bytes) -> Any:
 
 
 def _error_text(document: Any) -> str:
-    """`code: message` of SP-API's error list."""
+    """`code: message` of SP-API's error list, as one clean line: Amazon's text is quoted in our messages."""
     if not isinstance(document, dict):
         return ""
     errors = document.get("errors")
     if not isinstance(errors, list):
         return ""
     parts = [f"{e.get('code', '')}: {e.get('message', '')}".strip(": ") for e in errors if isinstance(e, dict)]
-    return "; ".join(p for p in parts if p)[:300]
+    return one_line("; ".join(p for p in parts if p)[:300])
 
 
 def _token_error(credentials: Credentials, status: int, document: Any) -> AuthError:

@@ -91,6 +91,7 @@ class FakeSpApi:
     restricted_tokens: dict[str, str] = field(default_factory=dict)  # token -> the one path it opens
     files: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # report type -> files served instead
     tax_invoicing_role: bool = True  # the app holds the Tax Invoicing (Restricted) role
+    denial: str = "Access to requested resource is denied."  # the message of createReport's 403 without the role
     create_burst: int = 15  # createReport's burst; refilled at create_rate per second
     create_rate: float = float(FAST_RATE)
     _create_tokens: float = 15.0
@@ -230,9 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, {"errors": [{"code": "InvalidInput", "message": "Invalid input"}]})
             return
         if report_type in TAX_INVOICING and not state.tax_invoicing_role:
-            self._send(
-                403, {"errors": [{"code": "Unauthorized", "message": "Access to requested resource is denied."}]}
-            )
+            self._send(403, {"errors": [{"code": "Unauthorized", "message": state.denial}]})
             return
         if report_type in TAX_INVOICING and options not in VAT_OPTIONS:
             self._send(400, {"errors": [{"code": "InvalidInput", "message": "pendingInvoices or All must be true"}]})

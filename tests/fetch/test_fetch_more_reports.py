@@ -175,3 +175,16 @@ def test_vat_invoices_where_amazon_has_none_is_refused_before_anything_is_asked(
     )
     assert api.seen[CREATE] == 0 and api.seen["POST /auth/o2/token"] == 0
     assert not (tmp_path / "reports").exists()
+
+
+def test_amazons_error_text_is_quoted_as_one_clean_line(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Amazon's error message is remote text: quoted in our error, it cannot colour the terminal or forge a line."""
+    api.tax_invoicing_role = False
+    api.denial = "Denied.\x1b[2J\nhealthcheck: note: all good\u202e"
+    code, _, err = run(capsys, "fetch", "-m", "UK", "--into", str(tmp_path), *MONTH, "--vat-invoices")
+    assert code == 3
+    assert f"error: SP-API refused {VIDR} (Unauthorized: Denied.[2J\\nhealthcheck: note: all good); fix: " in err
+    assert "\x1b" not in err and "\u202e" not in err
+    assert not any(line.startswith("healthcheck: note: all good") for line in err.splitlines())
