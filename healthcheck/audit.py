@@ -37,8 +37,10 @@ from healthcheck.orders import ORDER_SOURCES
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus, exit_code, overall_status
 from healthcheck.plan import Plan
 from healthcheck.portfolio.split import split_account
+from healthcheck.sanitize import problem_text
 from healthcheck.schedule import audit_data, follow_up, measure
 from healthcheck.shipcal import OperatingCalendar
+from healthcheck.wording import plural
 
 
 @dataclass(frozen=True)
@@ -145,9 +147,7 @@ class AuditReport:
         if self.errors:
             # What went wrong with the files given comes first: with none read, it is the whole reason (a path that
             # does not exist is not fixed by adding reports).
-            first = self.errors[0]
-            where = first.path + (f", line {first.line}" if first.line else "")
-            failed = f"{len(self.errors)} input error{'s' if len(self.errors) > 1 else ''} ({where}: {first.message})"
+            failed = f"{plural(len(self.errors), 'input error')} ({problem_text(self.errors[0])})"
             if not self.inputs:
                 return f"nothing could be checked: {failed}"
             failed += "; "

@@ -305,13 +305,10 @@ def audit(
             typer.echo(text, nl=False)
             sys.stdout.flush()
     if report.errors:
-        from healthcheck.sanitize import one_line
+        from healthcheck.sanitize import problem_text
 
         for error in report.errors:
-            # Paths and messages quote bytes from the files: never let an escape sequence reach the terminal, nor
-            # a line break in a file name start a line of its own.
-            where = one_line(error.path) + (f", line {error.line}" if error.line else "")
-            typer.echo(f"healthcheck: {error.title.lower()}: {where}: {one_line(error.message)}", err=True)
+            typer.echo(f"healthcheck: {error.title.lower()}: {problem_text(error)}", err=True)
     record_and_notify(report, history=history, notify=notify, account=account)
     raise typer.Exit(int(report.exit_code(fail_on)))
 

@@ -60,7 +60,7 @@ def plan(
     from healthcheck.report.markdown import plan_markdown
     from healthcheck.report.plan_view import no_plan_sentence, plan_blocks, plan_plain, title
     from healthcheck.report.text import data_caveats
-    from healthcheck.sanitize import one_line
+    from healthcheck.sanitize import one_line, problem_text
 
     metric_id = resolve_metric(metric)
     if metric_id is None:
@@ -77,8 +77,7 @@ def plan(
         show_pii=show_pii,
     )
     for error in report.errors:
-        where = one_line(error.path) + (f", line {error.line}" if error.line else "")
-        typer.echo(f"healthcheck: {error.title.lower()}: {where}: {one_line(error.message)}", err=True)
+        typer.echo(f"healthcheck: {error.title.lower()}: {problem_text(error)}", err=True)
     # What the audit would note beside the plan (files skipped, settings that disagree with Amazon's dates): on
     # stderr, so that what is pasted into Seller Central stays the plan alone.
     for warning in report.warnings:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from healthcheck.errors import InputProblem
 
 # C0 controls except tab and line feed, DEL, C1 controls; then the directional marks, embeddings, overrides and
 # isolates: LRM, RLM, LRE..RLO, LRI..PDI and the Arabic letter mark.
@@ -24,6 +27,13 @@ def clean(value: object) -> str:
 def one_line(value: object) -> str:
     """`clean`, and line breaks shown as `\\n`: a message line quoting a file name cannot start a forged line."""
     return clean(value).replace("\r", "\\r").replace("\n", "\\n")
+
+
+def problem_text(problem: InputProblem) -> str:
+    """`path, line N: message` of an input problem, as one clean line: paths and messages quote bytes from the
+    files, which must neither drive a terminal nor start a line of their own."""
+    where = one_line(problem.path) + (f", line {problem.line}" if problem.line else "")
+    return f"{where}: {one_line(problem.message)}"
 
 
 def scrub(document: Any) -> Any:

@@ -28,7 +28,7 @@ from healthcheck.portfolio import Account, Audited
 from healthcheck.portfolio.split import split_account
 from healthcheck.report import Format, render
 from healthcheck.report.document import document as json_document
-from healthcheck.sanitize import one_line
+from healthcheck.sanitize import one_line, problem_text
 
 # What the parent hears after each account: (accounts done, accounts in all).
 Tick = Callable[[int, int], None]
@@ -63,11 +63,7 @@ def _rendered(report: AuditReport, options: Options) -> str | None:
 
 
 def _audited(name: str, report: AuditReport, options: Options) -> Audited:
-    messages = tuple(
-        f"{error.title.lower()}: {one_line(error.path)}{f', line {error.line}' if error.line else ''}: "
-        f"{one_line(error.message)}"
-        for error in report.errors
-    )
+    messages = tuple(f"{error.title.lower()}: {problem_text(error)}" for error in report.errors)
     return Audited(
         name=name,
         marketplace=report.marketplace.code,

@@ -15,6 +15,7 @@ from healthcheck.audit import AuditReport
 from healthcheck.metrics.base import Direction, MetricResult, Status
 from healthcheck.outcome import FailOn
 from healthcheck.report.text import clean, partial_note, percent, status_word, value_text, worst_first
+from healthcheck.sanitize import problem_text
 from healthcheck.wording import plural
 
 # '|' starts perfdata and a newline ends the plugin's first line: neither may appear in the text.
@@ -55,9 +56,7 @@ def render_nagios(report: AuditReport, *, fail_on: FailOn) -> str:
     problems = [r for r in worst_first(report) if r.status in (Status.BREACH, Status.AT_RISK)]
     evaluated = [r for r in report.metrics if r.rate is not None]
     if report.errors:
-        first = report.errors[0]
-        where = first.path + (f", line {first.line}" if first.line else "")
-        summary = f"{plural(len(report.errors), 'input error')}: {where}: {first.message}"
+        summary = f"{plural(len(report.errors), 'input error')}: {problem_text(report.errors[0])}"
         if problems:
             summary += "; " + ", ".join(_crossed(r) for r in problems)
     elif report.unknown_reason is not None:
