@@ -238,9 +238,6 @@ def plan_of_action(data: AuditData, results: list[MetricResult]) -> list[Action]
     ]
 
 
-_SEVERITY = {Status.BREACH: 0, Status.AT_RISK: 1, Status.OK: 2, Status.NOT_EVALUATED: 3}
-
-
 def impact(action: Action, metric: MetricResult | None) -> Impact | None:
     """The served metric's counted orders this action addresses, and its rate without them."""
     if metric is None or metric.rate is None:
@@ -256,7 +253,7 @@ def impact(action: Action, metric: MetricResult | None) -> Impact | None:
         # auto-cancelled), so every order listed is one it moves.
         return Impact(len(action.order_ids), effect, metric.rate, None)
     moved = len(problems.intersection(action.order_ids))
-    bad = m.numerator if metric.spec.direction is Direction.LOWER_IS_BETTER else m.denominator - m.numerator
+    bad = metric.bad
     return Impact(moved, effect, metric.rate, rate_with_bad(metric.spec, max(bad - moved, 0), m.denominator))
 
 
@@ -265,13 +262,13 @@ def _late_shipment_metric(by_id: dict[str, MetricResult]) -> str:
     candidates = [r for key in (LSR_10D.id, LSR_30D.id) if (r := by_id.get(key))]
     if not candidates:
         return LSR_10D.id
-    return min(candidates, key=lambda r: (_SEVERITY[r.status], -(budget_used(r.spec, r.rate) or 0.0))).id
+    return min(candidates, key=lambda r: (r.status.urgency, -(budget_used(r.spec, r.rate) or 0.0))).id
 
 
 def rank_key(action: Action, metric: MetricResult | None) -> tuple[int, float, int, int, int, str]:
     """The metric closest to breach first (status, then share of its budget used); within a metric, what changes
     today's number before what prevents, the action moving more counted orders first; then urgency."""
-    severity = _SEVERITY[metric.status] if metric else 3
+    severity = metric.status.urgency if metric else Status.NOT_EVALUATED.urgency
     used = (budget_used(metric.spec, metric.rate) or 0.0) if metric else 0.0
     moved = action.impact.orders if action.impact else 0
     kind = kind_of(action.id)

@@ -21,6 +21,11 @@ class Status(StrEnum):
     BREACH = "breach"
     NOT_EVALUATED = "not_evaluated"
 
+    @property
+    def urgency(self) -> int:
+        """Worst first: breach 0, at risk 1, ok 2, not evaluated 3 (what to look at, and act on, first)."""
+        return (Status.BREACH, Status.AT_RISK, Status.OK, Status.NOT_EVALUATED).index(self)
+
 
 class ExitCode(IntEnum):
     OK = 0

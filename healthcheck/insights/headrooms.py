@@ -24,14 +24,6 @@ class Headroom:
     budget_used: float | None
 
 
-def _bad_count(result: MetricResult) -> int:
-    """Numerator of a lower-is-better metric; the complement for a higher-is-better one."""
-    m = result.measurement
-    if result.spec.direction is Direction.LOWER_IS_BETTER:
-        return m.numerator
-    return m.denominator - m.numerator
-
-
 def rate_with_bad(spec: MetricSpec, bad: int, denominator: int) -> float:
     """The metric's rate when `bad` of `denominator` go wrong."""
     if spec.direction is Direction.LOWER_IS_BETTER:
@@ -72,7 +64,7 @@ def headroom(result: MetricResult) -> Headroom | None:
         # Amazon's figure: its window and counts are Amazon's, so "how many more" is not ours to say.
         return None
     denominator = result.measurement.denominator
-    bad = _bad_count(result)
+    bad = result.bad
     spare = denominator - bad
 
     def status_with(extra: int) -> Status:

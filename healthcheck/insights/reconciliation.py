@@ -21,7 +21,7 @@ from healthcheck.loaders.seller_performance import (
     warning_states,
 )
 from healthcheck.marketplaces import Marketplace
-from healthcheck.metrics.base import Direction, MetricResult, MetricSpec
+from healthcheck.metrics.base import MetricResult, MetricSpec
 from healthcheck.metrics.events import Events, daily, day_number
 
 # Amazon's figures round rates to 4 decimals.
@@ -172,10 +172,9 @@ def _causes(result: MetricResult, amazon: AmazonFigure, same_window: tuple[int, 
                     "population (orders it exempts, or changes since its report)"
                 )
             )
-    lower = result.spec.direction is Direction.LOWER_IS_BETTER
-    ours_bad = numerator if lower else denominator - numerator
+    ours_bad = result.spec.bad_of(numerator, denominator)
     if amazon.numerator is not None:
-        amazon_bad = amazon.numerator if lower else (amazon.denominator or 0) - amazon.numerator
+        amazon_bad = result.spec.bad_of(amazon.numerator, amazon.denominator or 0)
         if amazon_bad < 0:
             # The schema's own example counts more valid packages than shipments: no count of bad ones follows.
             causes.append(

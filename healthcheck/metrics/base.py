@@ -183,6 +183,10 @@ class MetricSpec:
             return self
         return dataclasses.replace(self, compute=found.compute, events=found.events, unit=found.unit, bad=found.bad)
 
+    def bad_of(self, numerator: int, denominator: int) -> int:
+        """The count against the seller: the numerator of a lower-is-better rate, the rest of a higher-is-better one."""
+        return numerator if self.direction is Direction.LOWER_IS_BETTER else denominator - numerator
+
     def classify(self, rate: float | None) -> Status:
         """SPEC 4: lower-is-better breaches at >= target; higher-is-better breaches below target."""
         if rate is None:
@@ -211,6 +215,11 @@ class MetricResult:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @property
+    def bad(self) -> int:
+        """How many of the counted are against the seller (`MetricSpec.bad_of`)."""
+        return self.spec.bad_of(self.measurement.numerator, self.measurement.denominator)
 
     @property
     def recomputed(self) -> bool:

@@ -31,7 +31,6 @@ STATUS_STYLE = {
     Status.BREACH: "bold red",
     Status.NOT_EVALUATED: "dim",
 }
-_SEVERITY = {Status.BREACH: 0, Status.AT_RISK: 1, Status.OK: 2, Status.NOT_EVALUATED: 3}
 
 HEADROOM_LEGEND = (
     "Headroom: how many more bad ones (late shipments, cancellations, defects, ...) the window can take at "
@@ -159,7 +158,7 @@ def worst_first(report: AuditReport) -> list[MetricResult]:
     order = {r.id: i for i, r in enumerate(report.metrics)}
 
     def key(result: MetricResult) -> tuple[int, float, int]:
-        severity = 4 if result.spec.informational else _SEVERITY[result.status]
+        severity = 4 if result.spec.informational else result.status.urgency
         return severity, -budget(report, result), order[result.id]
 
     return sorted(report.metrics, key=key)
@@ -278,17 +277,12 @@ def impact_sentence(report: AuditReport, action: Action) -> str:
         return f"Stops {plural(impact.orders, 'order')} from {stops}."
     if not impact.orders:
         return f"None of its orders are in the {title} window now: acting keeps them out."
-    counted = f"{impact.orders} of the {bad_things(metric.spec, _bad_count(metric))} in the {title}"
+    counted = f"{impact.orders} of the {bad_things(metric.spec, metric.bad)} in the {title}"
     after = percent(impact.rate_if_done)
     if impact.effect is Effect.REMOVES:
         condition = kind_of(action.id).granted or "if granted"
         return f"Removes {counted} {condition}: {percent(impact.rate_now)} -> {after}."
     return f"Addresses {counted}: without them it would be {after} instead of {percent(impact.rate_now)}."
-
-
-def _bad_count(result: MetricResult) -> int:
-    m = result.measurement
-    return m.numerator if result.spec.direction is Direction.LOWER_IS_BETTER else m.denominator - m.numerator
 
 
 def spark_scale(result: MetricResult, rates: Sequence[float | None]) -> tuple[float, float]:
