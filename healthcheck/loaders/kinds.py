@@ -74,6 +74,16 @@ class KindSpec:
     title: str
     signature: frozenset[str]
     columns: tuple[Column, ...]
+    # A file the seller keeps (`healthcheck template <kind>` writes one), not a download: a bad value is corrected
+    # in it, never downloaded again.
+    own: bool = False
+
+    @property
+    def fix(self) -> str:
+        """How a seller mends a bad value of this kind's files, said where a row is left out."""
+        if self.own:
+            return f"correct the value in your file; `healthcheck template {self.kind}` shows what each column takes"
+        return "re-download the report from Seller Central, or correct the value"
 
     @property
     def short_title(self) -> str:
@@ -210,6 +220,7 @@ CLAIMS = KindSpec(
         Column("amount", "amount", T.FLOAT),
         Column("reason", "reason"),
     ),
+    own=True,
 )
 
 CANCELLATIONS = KindSpec(
@@ -224,6 +235,7 @@ CANCELLATIONS = KindSpec(
         Column("is-buyer-requested-cancellation", "buyer_requested", T.BOOL),
         Column("cancelled-by", "cancelled_by", aliases=("canceled-by",)),
     ),
+    own=True,
 )
 
 MESSAGES = KindSpec(
@@ -237,6 +249,7 @@ MESSAGES = KindSpec(
         Column("responded-at", "responded_ts", T.INSTANT),
         Column("no-response-needed", "no_response_needed", T.BOOL),
     ),
+    own=True,
 )
 
 MFN_RETURNS = KindSpec(

@@ -60,7 +60,7 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
                 if why:
                     reason = reason.where(
                         ~broken[unusable],
-                        f"`{column.header}` {why}; the row was left out (re-download the report, or correct the value)",
+                        f"`{column.header}` {why}; the row was left out ({table.kind.fix})",
                     )
                 if bad_reasons is None:
                     bad_reasons = pd.Series("", index=frame.index, dtype="str")
@@ -155,7 +155,7 @@ def _chosen(values: pd.Series, choices: tuple[str, ...]) -> pd.Series:
 def _reason(column: Column, raw: pd.Series, kind: KindSpec, feedback_date_format: str, order: str) -> pd.Series:
     """Per-row message for a needed value that cannot be used: the column, the value, what was expected, the fix."""
     text = parse.clean_text(raw)
-    fix = "re-download the report from Seller Central, or correct the value"
+    fix = kind.fix
     what = {
         ValueType.INSTANT: "a timestamp like 2024-04-19T16:29:58+00:00",
         ValueType.DATE: f"a date like {_example(column.date_format or '%Y-%m-%d')}",

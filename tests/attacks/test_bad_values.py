@@ -159,3 +159,21 @@ def test_an_unknown_fulfillment_channel_is_a_bad_row_never_a_quiet_drop(
     )
     orders = [i for i in document["inputs"] if i["kind"] == "all_orders"]  # type: ignore[union-attr,index]
     assert all(i["skipped"]["bad_row"] > 1000 for i in orders)  # type: ignore[index]
+
+
+def test_a_bad_value_in_the_sellers_own_file_is_corrected_there_not_downloaded_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The claims, cancellations and messages files are the seller's own (`healthcheck template`): a bad row in
+    one said "re-download the report from Seller Central"."""
+    folder = tmp_path / "account"
+    shutil.copytree(SAMPLES, folder)
+    with (folder / "claims.txt").open("a", encoding="utf-8") as claims:
+        claims.write("111-0000001-0000001\ta-to-z\topen\tyesterday\t\t\n")
+    code, _, err = audit_json(capsys, str(folder))
+    assert code == 3
+    assert (
+        "`claim-date` is 'yesterday', expected a date like 2024-04-19; the row was left out (correct the value in "
+        "your file; `healthcheck template claims` shows what each column takes)" in err
+    )
+    assert "Seller Central" not in err.split("claims.txt", 1)[1].splitlines()[0]
