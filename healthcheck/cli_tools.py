@@ -152,7 +152,9 @@ def _handling_days(given: int | None, sku: str | None, settings: object, config:
     where = str(config or settings.source or "healthcheck.toml")
     if sku and sku in settings.handling_days_by_sku:
         return settings.handling_days_by_sku[sku], f"SKU {sku} in {where}"
+    # A SKU asked for but not in the config takes the account's handling time: said, as it may be a typo.
+    none = f"; SKU {sku} has none of its own" if sku else ""
     if settings.source and settings.handling_days != Config().handling_days:
-        return settings.handling_days, f"handling_days in {where}"
+        return settings.handling_days, f"handling_days in {where}{none}"
     # A config that sets the default value says nothing new: it is still the default.
-    return settings.handling_days, "default; set it with --handling-days or in healthcheck.toml"
+    return settings.handling_days, f"default{none}; set it with --handling-days or in healthcheck.toml"

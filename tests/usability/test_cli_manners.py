@@ -74,6 +74,7 @@ def test_shipby_says_where_the_handling_time_came_from(
     monkeypatch.chdir(tmp_path)
     assert "(--handling-days)" in _handling(capsys, "--handling-days", "1")
     assert "(default;" in _handling(capsys)
+    assert "(default; SKU RUG has none of its own; set it with" in _handling(capsys, "--sku", "RUG")
     config = tmp_path / "healthcheck.toml"
     config.write_text('handling_days = 3\n[handling_days_by_sku]\n"RUG-1" = 5\n', encoding="utf-8")
     line = _handling(capsys, "--config", str(config))
@@ -81,6 +82,9 @@ def test_shipby_says_where_the_handling_time_came_from(
     line = _handling(capsys, "--config", str(config), "--sku", "RUG-1")
     assert line.startswith("handling time: 5 ") and f"(SKU RUG-1 in {config})" in line
     assert "(--handling-days)" in _handling(capsys, "--config", str(config), "--sku", "RUG-1", "--handling-days", "0")
+    # A SKU the config does not name (a typo, or one without its own time) is said to take the account's.
+    line = _handling(capsys, "--config", str(config), "--sku", "RUG")
+    assert line.startswith("handling time: 3 ") and f"(handling_days in {config}; SKU RUG has none of its own)" in line
 
 
 WRITERS = {
