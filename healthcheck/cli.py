@@ -36,7 +36,7 @@ from healthcheck.cli_options import (
 from healthcheck.errors import ConfigError, HealthcheckError
 from healthcheck.interrupts import Interrupted, stop_signals_held, stop_signals_raise
 from healthcheck.outcome import ExitCode, FailOn, OverallStatus
-from healthcheck.report import Format, format_for_suffix
+from healthcheck.report import OUTPUT_SUFFIXES, Format, format_for_suffix
 
 if TYPE_CHECKING:
     from healthcheck.config import Config
@@ -109,6 +109,28 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def chosen_format(fmt: Format | None, output: Path | None) -> tuple[Format, bool]:
+    """The report's format (SPEC 5.1: --format, else --output's suffix, else a table on a terminal and Markdown
+    elsewhere), and whether it goes to a terminal. A suffix that names another format, or none, is said."""
+    on_terminal = sys.stdout.isatty() and output is None
+    by_suffix = format_for_suffix(output) if output is not None else None
+    if fmt is not None and by_suffix is not None and fmt is not by_suffix:
+        typer.echo(
+            f"healthcheck: warning: --format {fmt.value} writes {fmt.value} into {output}, whose suffix says "
+            f"{by_suffix.value}",
+            err=True,
+        )
+    chosen = fmt or by_suffix or (Format.TABLE if on_terminal else Format.MARKDOWN)
+    if output is not None and fmt is None and by_suffix is None:
+        why = f"its suffix {output.suffix!r} names no format" if output.suffix else "it has no suffix"
+        typer.echo(
+            f"healthcheck: note: {output} is written as {chosen.value}: {why} (pass --format, or end the name in "
+            f"{', '.join(OUTPUT_SUFFIXES)})",
+            err=True,
+        )
+    return chosen, on_terminal
 
 
 def write_output(path: Path, text: str, *, replace: bool = True, name: str | None = None) -> None:
@@ -276,15 +298,7 @@ def audit(
             show_pii=show_pii,
             progress=progress,
         )
-    on_terminal = sys.stdout.isatty() and output is None
-    by_suffix = format_for_suffix(output) if output is not None else None
-    if fmt is not None and by_suffix is not None and fmt is not by_suffix:
-        typer.echo(
-            f"healthcheck: warning: --format {fmt.value} writes {fmt.value} into {output}, whose suffix says "
-            f"{by_suffix.value}",
-            err=True,
-        )
-    chosen = fmt or by_suffix or (Format.TABLE if on_terminal else Format.MARKDOWN)
+    chosen, on_terminal = chosen_format(fmt, output)
     color = _use_color(no_color, output) and chosen is Format.TABLE
     if width is None and on_terminal:
         width = max(80, min(shutil.get_terminal_size().columns, 200))

@@ -21,13 +21,14 @@ from healthcheck.cli import (
     _parse_date,
     _use_color,
     app,
+    chosen_format,
     engine_imports,
     write_output,
 )
 from healthcheck.cli_loop import check_alerting, history_path, record_document
 from healthcheck.interrupts import stop_signals_held
 from healthcheck.outcome import FailOn
-from healthcheck.report import Format, format_for_suffix
+from healthcheck.report import Format
 
 if TYPE_CHECKING:
     from healthcheck.cli_loop import FetchPlan
@@ -130,9 +131,7 @@ def portfolio(
         _fail(clash, hint="write the report to another file")
     recorded = history_path(history, _load_config(None))
     check_alerting(recorded, notify)
-    on_terminal = sys.stdout.isatty() and output is None
-    chosen = fmt or (format_for_suffix(output) if output is not None else None)
-    chosen = chosen or (Format.TABLE if on_terminal else Format.MARKDOWN)
+    chosen, on_terminal = chosen_format(fmt, output)
     color = _use_color(no_color, output) and chosen is Format.TABLE
     if width is None and on_terminal:
         width = max(80, min(shutil.get_terminal_size().columns, 200))

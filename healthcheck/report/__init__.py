@@ -33,6 +33,7 @@ _SUFFIXES = {
     ".xml": Format.JUNIT,
     ".txt": Format.TABLE,
 }
+OUTPUT_SUFFIXES = tuple(_SUFFIXES)  # the suffixes that name a format, for a message naming them
 
 
 def format_for_suffix(path: Path) -> Format | None:

@@ -122,3 +122,15 @@ def test_a_bad_option_value_names_the_option_once_and_its_fix(option: str, said:
     assert result.returncode == 3
     assert result.stderr.startswith(f'healthcheck: error: {option}: "foo" {said}')
     assert f"fix: correct {option}" in result.stderr and "init-config" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "named"), [("report.weird", "its suffix '.weird' names no format"), ("report", "it has no suffix")]
+)
+def test_an_output_whose_suffix_names_no_format_says_which_it_got(name: str, named: str, tmp_path: Path) -> None:
+    """`-o report.weird` wrote Markdown without a word (SPEC 5.1: the suffix picks the format)."""
+    output = tmp_path / name
+    result = run("audit", str(TINY), "--as-of", "2024-05-08", "-o", str(output))
+    assert result.returncode in (0, 1, 2)
+    assert f"note: {output} is written as markdown: {named} (pass --format" in result.stderr
+    assert output.read_text(encoding="utf-8").startswith("# healthcheck:")
