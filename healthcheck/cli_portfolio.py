@@ -29,6 +29,7 @@ from healthcheck.cli_loop import check_alerting, history_path, record_document
 from healthcheck.interrupts import stop_signals_held
 from healthcheck.outcome import FailOn
 from healthcheck.report import Format
+from healthcheck.sanitize import one_line
 
 if TYPE_CHECKING:
     from healthcheck.cli_loop import FetchPlan
@@ -120,10 +121,16 @@ def portfolio(
         from healthcheck.portfolio.render import render_portfolio
         from healthcheck.portfolio.rollup import overall
         from healthcheck.portfolio.run import Options, audit_portfolio, default_jobs
-        from healthcheck.portfolio.target import read_target
+        from healthcheck.portfolio.target import loose_files, read_target
 
     as_of_date = _parse_date(as_of, "--as-of")
     accounts = read_target(target)
+    for loose in loose_files(target):
+        typer.echo(
+            f"healthcheck: note: {one_line(loose)} is beside the account folders, in none of them: not audited "
+            "(move it into its account's folder)",
+            err=True,
+        )
     for day in [as_of_date, *(a.as_of for a in accounts)]:
         if day is not None and (problem := as_of_problem(day)):
             _fail(problem, hint="give the day the reports were downloaded, or leave the as-of out")

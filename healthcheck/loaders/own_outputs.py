@@ -11,6 +11,7 @@ HEAD_BYTES = 4096
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _NAGIOS = re.compile(r"HEALTHCHECK (OK|AT RISK|BREACH|UNKNOWN) - ")
 _CSV_HEADER = "section,id,priority,metric_id,metric_status,title,order_id,"
+_PORTFOLIO_CSV_HEADER = "account,marketplace,status,exit_code,as_of,worst_metric,"
 
 
 def own_output(head: bytes) -> str | None:
@@ -19,15 +20,17 @@ def own_output(head: bytes) -> str | None:
     first = text.split("\n", 1)[0]
     if first.startswith(_CSV_HEADER):
         return "the CSV worklist"
+    if first.startswith(_PORTFOLIO_CSV_HEADER):
+        return "the portfolio's CSV"
     if _NAGIOS.match(first):
         return "the nagios status line"
-    if first.startswith("# healthcheck:"):
+    if first.startswith(("# healthcheck:", "# healthcheck portfolio:")):
         return "the Markdown report"
     if first.startswith("healthcheck "):
         return "the table report"
     if first.startswith("{") and re.search(r'"tool":\s*\{\s*"name":\s*"healthcheck"', text):
         return "the JSON report"
-    if first.startswith("<?xml") and '<testsuites name="healthcheck"' in text:
+    if first.startswith("<?xml") and re.search(r'<testsuites name="healthcheck( portfolio)?"', text):
         return "the JUnit report"
     if first.lower().startswith("<!doctype html") and "<title>healthcheck" in text:
         return "the HTML report"

@@ -38,6 +38,28 @@ def read_target(target: Path) -> list[Account]:
     return _toml_accounts(target)
 
 
+def loose_files(target: Path) -> list[Path]:
+    """Files that could be reports beside the account folders of a portfolio folder, which belong to no account (a
+    download dropped one level too high): the CLI names them, since they are not audited. Not hidden files, nor
+    the reports this tool wrote there (`-o portfolio.csv`)."""
+    from healthcheck.loaders.archive import REPORT_SUFFIXES
+    from healthcheck.loaders.own_outputs import own_output, read_head
+
+    if not target.is_dir():
+        return []
+    found: list[Path] = []
+    for child in sorted(target.iterdir(), key=lambda p: p.name):
+        if child.name.startswith(".") or not child.is_file() or child.suffix.lower() not in REPORT_SUFFIXES:
+            continue
+        try:
+            ours = own_output(read_head(child)) is not None
+        except OSError:
+            ours = False
+        if not ours:
+            found.append(child)
+    return found
+
+
 def _folder_accounts(folder: Path) -> list[Account]:
     accounts = [
         Account(name=child.name, paths=(child,))

@@ -4,13 +4,14 @@ input."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from healthcheck.cli import main
 from healthcheck.report import Format
-from tests.attacks.corpus import AS_OF, tiny_copy
+from tests.attacks.corpus import AS_OF, TINY, tiny_copy
 
 
 def audit_json(capsys: pytest.CaptureFixture[str], folder: Path) -> tuple[int, dict[str, object]]:
@@ -60,3 +61,23 @@ def test_output_naming_an_input_report_is_refused(
     assert main(["audit", str(given), "--as-of", AS_OF, "--output", str(report)]) == 3
     assert "is one of the reports being audited" in capsys.readouterr().err
     assert report.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
+def test_the_portfolios_own_reports_beside_the_accounts_are_not_named_as_loose_files(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file beside a portfolio's account folders is named (not audited, in no account), unless the portfolio
+    wrote it there: every format of its report, saved with a report's suffix, is recognised as its own."""
+    for account in ("acme", "brio"):
+        shutil.copytree(TINY, tmp_path / account)
+    (tmp_path / "claims.txt").write_text("order-id\tclaim-type\n", encoding="utf-8")
+    saved = tmp_path / f"portfolio-{fmt}.txt"
+    main(["portfolio", str(tmp_path), "--as-of", AS_OF, "--format", fmt, "--output", str(saved)])
+    capsys.readouterr()
+    main(["portfolio", str(tmp_path), "--as-of", AS_OF, "--format", "nagios"])
+    notes = [line for line in capsys.readouterr().err.splitlines() if "beside the account folders" in line]
+    assert notes == [
+        f"healthcheck: note: {tmp_path / 'claims.txt'} is beside the account folders, in none of them: not audited "
+        "(move it into its account's folder)"
+    ]
