@@ -170,6 +170,13 @@ def _holiday_lookup(country: str, year: int) -> Mapping[datetime.date, str]:
     return MappingProxyType(dict(_holidays_falling_in(country, year)))
 
 
+def forget_holidays() -> None:
+    """Forget the holiday names read so far. They are cached per process, and the library names them in the
+    language of the locale at the first lookup: one process that changes its locale reads them anew after this."""
+    for cached in (_library_year, _holidays_falling_in, _holiday_lookup):
+        cached.cache_clear()
+
+
 def _normalise_weekday(value: str) -> str:
     """Accept `Mon`, `mon`, `Monday`: config files are hand-written."""
     text = str(value).strip().lower()

@@ -63,6 +63,9 @@ def test_tests_use_only_public_names_of_the_package() -> None:
     tests = PACKAGE.parent / "tests"
     imported = re.compile(r"from healthcheck[\w.]* import ([^\n(]+|\([^)]*\))")
     reached = re.compile(r"\bhealthcheck(?:\.\w+)*\._[A-Za-z]\w*")
+    # A module imported whole, then a private name of it read or patched: `reader._exact_read`, `setattr(reader,
+    # "_exact_read", ...)`.
+    modules = re.compile(r"^from healthcheck[\w.]* import ([^\n(]+|\([^)]*\))", flags=re.M)
     found: list[str] = []
     for path in sorted(tests.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
@@ -70,6 +73,11 @@ def test_tests_use_only_public_names_of_the_package() -> None:
             names = [n.strip().split(" as ")[0] for n in match.group(1).strip("()").split(",")]
             found += [f"{path.name}: {n}" for n in names if n.startswith("_") and not n.startswith("__")]
         found += [f"{path.name}: {m}" for m in reached.findall(text)]
+        for match in modules.finditer(text):
+            for name in (n.strip().split(" as ")[-1] for n in match.group(1).strip("()").split(",")):
+                if name and name.islower() and name.isidentifier():
+                    private = re.compile(rf"\b{name}\._[A-Za-z]\w*|setattr\({name}, [\"']_[A-Za-z]\w*")
+                    found += [f"{path.name}: {m}" for m in private.findall(text)]
     assert found == []
 
 

@@ -421,23 +421,17 @@ def test_holiday_days_are_exactly_the_librarys(country: str) -> None:
     assert set(ours) == set(theirs)
 
 
-def _clear_holiday_caches() -> None:
-    """Forget cached holiday names so the next lookup sees the patched environment."""
-    for cached in (shipcal._library_year, shipcal._holidays_falling_in, shipcal._holiday_lookup):
-        cached.cache_clear()
-
-
 def test_holiday_names_are_english_whatever_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     """The library follows LANG/LANGUAGE when no language is given; the report must not turn German."""
     monkeypatch.setenv("LANGUAGE", "de_DE")
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
-    _clear_holiday_caches()
+    shipcal.forget_holidays()
     try:
         names = OperatingCalendar("DE").holiday_names([2025])
         assert names[d("2025-06-09")] == holidays.country_holidays("DE", years=2025, language="en_US")[d("2025-06-09")]
         assert names[d("2025-12-25")] == "Christmas Day"
     finally:
-        _clear_holiday_caches()
+        shipcal.forget_holidays()
 
 
 def test_busdaycalendar_has_weekmask_holidays_and_closed_dates() -> None:

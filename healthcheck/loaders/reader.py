@@ -46,6 +46,9 @@ class RawTable:
     repeated_headers: int = 0  # the header (or a line before it) found again: two downloads joined (SPEC 1.1)
     problems: list[InputProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Read row by row (a stray quote, a cell over several lines, mixed encodings, joined downloads) rather than by
+    # arrow's parser at once: the same rows, a slower path.
+    read_exactly: bool = False
 
 
 def read_table(
@@ -101,6 +104,7 @@ def read_table(
         frame = fast_read(body, newlines, header, positions, first_line) if end > body_start else empty_frame(positions)
     if frame is None:
         frame = _exact_read(utf8[body_start:], header, positions, first_line, path, table, decoded, repeated)
+        table.read_exactly = True
     table.frame = frame
     table.rows = len(frame) + table.bad_rows + table.repeated_headers
     if table.repeated_headers:

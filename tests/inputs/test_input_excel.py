@@ -10,7 +10,7 @@ import pytest
 from input_builders import report_bytes, write
 
 from healthcheck.errors import InputProblem
-from healthcheck.loaders import load_inputs, reader
+from healthcheck.loaders import load_inputs
 from healthcheck.loaders.normalize import typed_frame
 from healthcheck.loaders.reader import RawTable, read_table
 from healthcheck.marketplaces import get_marketplace
@@ -58,29 +58,18 @@ def test_a_quoted_cell_with_line_breaks_keeps_every_line_number(delimiter: str, 
     assert table.rows == 5
 
 
-def test_a_clean_file_with_a_multi_line_cell_leaves_the_fast_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_clean_file_with_a_multi_line_cell_leaves_the_fast_reader() -> None:
     """pyarrow reads the cell happily but its row numbers no longer match the lines: the exact reader must run."""
-    calls: list[int] = []
-    exact = reader._exact_read
-
-    def spy(*args: object, **kwargs: object) -> pd.DataFrame:
-        calls.append(1)
-        return exact(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(reader, "_exact_read", spy)
     data = report_bytes(CLAIMS, [claim(1, reason="a\nb"), claim(2)], delimiter=",", quoted=True)
-    _, typed = load(data)
-    assert calls == [1]
+    table, typed = load(data)
+    assert table.read_exactly
     assert typed["_line"].tolist() == [2, 4]
 
 
-def test_a_clean_csv_still_takes_the_fast_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_exact(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a clean comma file must take the fast path")
-
-    monkeypatch.setattr(reader, "_exact_read", no_exact)
+def test_a_clean_csv_still_takes_the_fast_reader() -> None:
     rows = [claim(n, amount="12,50", reason='a "quoted", value') for n in range(1, 200)]
-    _, typed = load(report_bytes(CLAIMS, rows, delimiter=",", quoted=True))
+    table, typed = load(report_bytes(CLAIMS, rows, delimiter=",", quoted=True))
+    assert not table.read_exactly
     assert len(typed) == 199
     assert typed["_line"].iloc[-1] == 200
     assert typed["amount"].iloc[0] == 12.5
