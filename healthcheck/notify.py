@@ -95,22 +95,24 @@ def compose(found: Sequence[Change], report: Mapping[str, Any], account: str) ->
     return title, "\n".join(lines) + "\n"
 
 
-def _redacted(url: str) -> str:
-    """A URL as messages may show it: scheme and host only, since Apprise URLs carry passwords and tokens."""
-    scheme, _, rest = url.partition("://")
-    host = rest.split("/", 1)[0].rsplit("@", 1)[-1].split("?", 1)[0]
-    return f"{scheme}://{host}/..." if rest else url[:20]
+def _redacted(url: str, position: int = 0, count: int = 1) -> str:
+    """A URL as messages may show it: its scheme alone, and which --notify it was when there are several. Apprise
+    URLs carry passwords and tokens anywhere (`tgram://BOT_TOKEN/CHAT`, `pbul://ACCESS_TOKEN`, `pover://USER@TOKEN`,
+    a mailto password holding a `/`), so no part after the scheme is safe to print."""
+    scheme = url.partition("://")[0] if "://" in url else "a URL without a scheme"
+    shown = f"{scheme}://..." if "://" in url else scheme
+    return f"{shown} (--notify number {position + 1})" if count > 1 else shown
 
 
 def check_urls(urls: Sequence[str]) -> None:
     """Refuse a malformed URL before the audit runs, not after."""
     import apprise
 
-    for url in urls:
+    for position, url in enumerate(urls):
         if not apprise.Apprise().add(url):
             raise NotifyError(
-                f"--notify {_redacted(url)} is not a notification URL Apprise understands; fix: see "
-                "https://github.com/caronc/apprise/wiki for the URL of each service"
+                f"--notify {_redacted(url, position, len(urls))} is not a notification URL Apprise understands; "
+                "fix: see https://github.com/caronc/apprise/wiki for the URL of each service"
             )
 
 
@@ -124,13 +126,13 @@ def send(urls: Sequence[str], title: str, body: str) -> None:
     logging.getLogger("apprise").addHandler(logging.NullHandler())
     logging.getLogger("apprise").propagate = False
     failed = []
-    for url in urls:
+    for position, url in enumerate(urls):
         sender = apprise.Apprise()
         if not sender.add(url):
-            failed.append(_redacted(url))
+            failed.append(_redacted(url, position, len(urls)))
             continue
         if not sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT):
-            failed.append(_redacted(url))
+            failed.append(_redacted(url, position, len(urls)))
     if failed:
         raise NotifyError(
             f"the alert could not be delivered to {', '.join(failed)}; fix: check the service is reachable and the "

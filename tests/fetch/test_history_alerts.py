@@ -101,7 +101,7 @@ def test_history_key_in_the_config_and_a_failed_delivery_is_retried(
     dead = "json://127.0.0.1:9/nobody-listens"
     code = main([*base, "--as-of", BREACH, "--notify", dead])
     _, err = capsys.readouterr()
-    assert code == 3 and "could not be delivered to json://127.0.0.1:9/..." in err
+    assert code == 3 and "could not be delivered to json://...;" in err
     with json_receiver() as (url, posted):
         assert main([*base, "--as-of", BREACH, "--notify", url]) == 2
     assert len(posted) == 1  # the change was not lost with the failed delivery
@@ -147,3 +147,29 @@ def _values(document: Any, key: str) -> list[Any]:
     if isinstance(document, list):
         return [v for item in document for v in _values(item, key)]
     return []
+
+
+@pytest.mark.parametrize(
+    "secret_url",
+    [
+        "json://agency:S3cret/Pass@127.0.0.1:9/hook",  # a password holding a `/`
+        "tgram://123456789:AAHsecretBotToken/12345",  # the token is where a host would be
+        "pover://USERKEY@APPTOKENsecret",
+        "pbul://o.AccessTokenSecret",
+    ],
+)
+def test_a_failed_alert_names_the_service_never_the_urls_secrets(
+    secret_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Cron mails stderr: a failed delivery said `tgram://123456789:AAHsecret.../...` and `json://agency:S3cret/...`.
+    Only the scheme is shown, and which --notify it was when there are several."""
+    db = tmp_path / "h.sqlite"
+    base = ["audit", str(SAMPLES), "--history", str(db), "--format", "nagios"]
+    assert main([*base, "--as-of", OK_BEFORE]) == 0
+    dead = "json://127.0.0.1:9/nobody-listens"
+    code = main([*base, "--as-of", BREACH, "--notify", dead, "--notify", secret_url])
+    err = capsys.readouterr().err
+    # Refused before the audit (Apprise cannot read it), or not delivered after: either way named by its place.
+    assert code == 3 and ("could not be delivered to json://... (--notify number 1)" in err or "number 2)" in err)
+    for secret in ("S3cret", "AAHsecret", "APPTOKENsecret", "AccessTokenSecret", "agency", "USERKEY", "123456789"):
+        assert secret not in err
