@@ -13,7 +13,9 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from healthcheck.audit import AuditReport, audit_loaded, run_audit
@@ -168,13 +170,18 @@ def audit_portfolio(
         context = multiprocessing.get_context("spawn")
         workers = min(jobs, len(accounts))
         executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
+        broken: list[int] = []
         try:
             futures = {executor.submit(audit_account, account, options): i for i, account in enumerate(accounts)}
             for future in as_completed(futures):
                 index = futures[future]
                 try:
                     done[index] = future.result()
-                except Exception as exc:  # the worker itself died (killed, out of memory): this account only
+                except BrokenProcessPool:
+                    # A worker died (killed, out of memory) and took every account still in the pool with it.
+                    broken.append(index)
+                    continue
+                except Exception as exc:
                     done[index] = [_failed(accounts[index], f"the audit's process failed: {type(exc).__name__}: {exc}")]
                 if tick:
                     tick(len(done), len(accounts))
@@ -186,4 +193,19 @@ def audit_portfolio(
             executor.shutdown(wait=True, cancel_futures=True)  # its queues closed, none of their locks left over
             raise
         executor.shutdown()
+        # Each account the broken pool took is audited again in a process of its own, so that only an account
+        # whose audit kills its process is UNKNOWN, never the others that happened to share the pool.
+        for index in sorted(broken):
+            done[index] = _alone(accounts[index], options, context)
+            if tick:
+                tick(len(done), len(accounts))
     return [audited for index in range(len(accounts)) for audited in done[index]]
+
+
+def _alone(account: Account, options: Options, context: BaseContext) -> list[Audited]:
+    """One account's audits in a process of its own: UNKNOWN, saying so, if that process dies too."""
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_quiet_worker) as single:
+        try:
+            return single.submit(audit_account, account, options).result()
+        except Exception as exc:
+            return [_failed(account, f"the audit's process failed: {type(exc).__name__}: {exc}")]

@@ -154,3 +154,40 @@ def test_a_broken_account_is_unknown_and_the_others_still_report(portfolio_run: 
     assert "healthcheck: broken (US): " in portfolio_run["stderr"]
     assert "healthcheck: misconfigured (-): UNKNOWN: config error: " in portfolio_run["stderr"]
     assert [r["status"] for r in document["rollup"][2:]] == ["breach"] * 5
+
+
+def _workers(parent: int) -> list[int]:
+    """The pool's worker processes of `parent` (spawned: their command line runs `spawn_main`)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and b"spawn_main" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_a_worker_killed_mid_run_costs_no_other_account(tmp_path: Path) -> None:
+    """An audit's process killed (the OOM killer, an operator) broke the pool, and every account still in it was
+    UNKNOWN "BrokenProcessPool". Each such account is audited again in a process of its own: here, where the kill
+    was once, every account reports."""
+    for name in ("acme", "brio", "cora", "dune"):
+        shutil.copytree(DEMO, tmp_path / name)
+    command = [sys.executable, "-m", "healthcheck", "portfolio", str(tmp_path), "-j", "2", "-f", "json"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as run:
+        killed = 0
+        while not killed and run.poll() is None:
+            for worker in _workers(run.pid)[:1]:
+                os.kill(worker, 9)
+                killed = worker
+        out, err = run.communicate(timeout=300)
+    assert killed, "no worker was seen to kill"
+    document = json.loads(out)
+    statuses = {row["name"]: row["status"] for row in document["rollup"]}
+    assert statuses == dict.fromkeys(("acme", "brio", "cora", "dune"), "breach"), err
+    assert run.returncode == 2 and "BrokenProcessPool" not in out + err
