@@ -124,6 +124,7 @@ def build_insights(
             results,
             data.marketplace,
             events={k: v for k, v in events.items() if k not in dropped},
+            as_of=as_of,
         ),
         notes=tuple(notes),
     )

@@ -213,8 +213,11 @@ def reconcile(
     marketplace: Marketplace,
     *,
     events: Mapping[str, Events] | None = None,
+    as_of: dt.date | None = None,
 ) -> tuple[Reconciliation, ...]:
-    """Each seller performance document beside the recomputed metrics (SPEC 5.4); unknown shapes never fail."""
+    """Each seller performance document beside the recomputed metrics (SPEC 5.4); unknown shapes never fail.
+    A figure for days after `as_of` was not known then (SPEC 1.5, rev 2): named in a note, never compared, and
+    so never recorded in the history as Amazon's word on that day."""
     by_id = {r.id: r for r in results}
     specs = [r.spec for r in results]
     out: list[Reconciliation] = []
@@ -230,6 +233,16 @@ def reconcile(
         rating = get(entry, "accountHealthRating")
         rows: list[ReconcileRow] = []
         found, unmatched = amazon_figures(entry, specs)
+        later = sorted(
+            {f.end for f in [*found.values(), *(f for _, f in unmatched)] if as_of and f.end and f.end > as_of}
+        )
+        if later:
+            found = {k: f for k, f in found.items() if not (f.end and f.end in later)}
+            unmatched = [(k, f) for k, f in unmatched if not (f.end and f.end in later)]
+            notes.append(
+                f"Amazon's figures for days up to {later[-1]}, after the as-of date {as_of}, were not known then and "
+                "are not compared (audit without --as-of, or add the report downloaded on that day)"
+            )
         for metric_id, figure in found.items():
             ours = by_id.get(metric_id)
             if ours is None:
@@ -262,16 +275,18 @@ def reconcile(
             rows.append(ReconcileRow(metric_id, ours.spec.title, ours, figure, None, (why,), same))
         order = {r.id: i for i, r in enumerate(results)}
         rows.sort(key=lambda r: order[r.metric_id])
-        if not rows:
+        if not rows and not later:
             notes.append("no metric this tool recomputes was found in the report")
+        # The account's status and rating are the report's day's: after the as-of day, not known then either.
+        known = not later
         out.append(
             Reconciliation(
                 path=path,
                 marketplace_id=marketplace_id,
-                account_status=account_status(document, marketplace_id),
-                ahr_status=as_text(get(rating, "ahrStatus", "status")),
-                ahr_score=as_number(get(rating, "ahrScore", "score")),
-                warning_states=warning_states(entry),
+                account_status=account_status(document, marketplace_id) if known else None,
+                ahr_status=as_text(get(rating, "ahrStatus", "status")) if known else None,
+                ahr_score=as_number(get(rating, "ahrScore", "score")) if known else None,
+                warning_states=warning_states(entry) if known else (),
                 rows=tuple(rows),
                 notes=tuple(notes),
             )

@@ -508,3 +508,22 @@ def test_a_late_shipment_figure_of_another_length_names_our_windows_as_configure
     [row] = [r for rec in report.insights.reconcile for r in rec.rows if r.metric_id.startswith("late_shipment")]
     assert row.agrees is None
     assert f"which matches none of our windows for it ({said})" in " ".join(row.causes)
+
+
+def test_a_report_for_days_after_the_as_of_day_is_not_compared_nor_taken_as_amazons_word_then() -> None:
+    """Auditing the demo as of 2026-10-21 (its V2 report speaks for 2026-11-19): the reconcile compared Amazon's
+    later figures and showed its later status, and the history recorded them as Amazon's word on 10-21."""
+    report = run_audit(
+        [ROOT / "sample_reports"],
+        config=Config(),
+        as_of=dt.date(2026, 10, 21),
+        now=dt.datetime(2026, 11, 21, tzinfo=dt.UTC),
+    )
+    [reconciled] = report.insights.reconcile
+    assert reconciled.rows == () and reconciled.account_status is None and reconciled.ahr_score is None
+    assert reconciled.notes == (
+        "Amazon's figures for days up to 2026-11-19, after the as-of date 2026-10-21, were not known then and are "
+        "not compared (audit without --as-of, or add the report downloaded on that day)",
+    )
+    [entry] = document(report, FailOn.AT_RISK)["reconcile"]
+    assert entry["metrics"] == [] and entry["account_status"] is None
