@@ -27,6 +27,11 @@ from healthcheck.wording import plural, verb
 MEASURE_MIN_COUNT = 2
 MEASURE_MIN_SHARE = 0.25
 MEASURES_PER_CAUSE = 3
+# A cause quiet for less than a quarter of the metric's window, and less than QUIET_MIN_DAYS in any window (its
+# last bad order, then later good ones), shows nothing yet: "none since yesterday" is chance, not a fix a plan
+# can claim to Amazon.
+QUIET_MIN_DAYS = 3
+QUIET_MIN_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ def _quiet(
     """Per recurring value of a cause: no bad order after its last one, while later orders with it shipped within
     the window. Only what the files show: later orders in the metric's window, shipped, and not bad."""
     same = DIMENSIONS[name].same_as
+    quiet_days = max(QUIET_MIN_DAYS, round(result.spec.window_days * QUIET_MIN_SHARE))
     dates = _basis_dates(data, result.spec.basis)
     if not same or dates is None or data.orders.empty:
         return []
@@ -199,7 +205,7 @@ def _quiet(
         last, last_id = lasts[entry.value]
         after = found.loc[(found["value"] == entry.value) & (found["day"] > last)]
         after = after.drop_duplicates("order_id").sort_values(["day", "order_id"])
-        if after.empty:
+        if after.empty or (after["day"].iloc[-1] - last).days < quiet_days:
             continue
         since = tuple(after["order_id"].tolist())
         found_as = DIMENSIONS[same]
