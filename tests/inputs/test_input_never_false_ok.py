@@ -71,16 +71,21 @@ def test_one_report_alone_checks_nothing_and_exits_3_whatever_fail_on(
         assert "All Orders report (all_orders)" in out
 
 
-def test_nothing_checked_is_exit_3_in_a_real_process(tmp_path: Path) -> None:
-    folder = copy(tmp_path / "in", "feedback.txt")
-    run = subprocess.run(
-        [sys.executable, "-m", "healthcheck", "audit", str(folder), "--fail-on", "never", "--quiet"],
+def audit_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """`healthcheck audit ARGS` in a real process: its exit code is the process's."""
+    return subprocess.run(
+        [sys.executable, "-m", "healthcheck", "audit", *args],
         capture_output=True,
         text=True,
         timeout=120,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         check=False,
     )
+
+
+def test_nothing_checked_is_exit_3_in_a_real_process(tmp_path: Path) -> None:
+    folder = copy(tmp_path / "in", "feedback.txt")
+    run = audit_process(str(folder), "--fail-on", "never", "--quiet")
     assert run.returncode == 3
     # --quiet prints only the reason and the reports to add.
     assert run.stdout.startswith("HEALTHCHECK UNKNOWN - nothing could be checked")
@@ -90,14 +95,7 @@ def test_nothing_checked_is_exit_3_in_a_real_process(tmp_path: Path) -> None:
 def test_a_path_that_does_not_exist_is_the_reason_not_reports_to_add(tmp_path: Path) -> None:
     """`--quiet`'s one line (and a portfolio's row) named seven reports to add for a mistyped folder."""
     missing = tmp_path / "reprots"
-    run = subprocess.run(
-        [sys.executable, "-m", "healthcheck", "audit", str(missing), "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
+    run = audit_process(str(missing), "--quiet")
     assert run.returncode == 3
     assert run.stdout == (
         f"HEALTHCHECK UNKNOWN - nothing could be checked: 1 input error ({missing}: no such file or folder; check "
