@@ -191,8 +191,10 @@ def _share(
     frames: dict[str, pd.DataFrame] = {}
     for kind, frame in loaded.frames.items():
         part = frame.loc[kept_rows[kind]]
-        if part.empty and not any(inputs[renumber[i]].kind == kind for i in keep):
-            continue  # no file of this kind is this marketplace's: as if it had never been downloaded
+        if part.empty and not any(inputs[renumber[i]].kind == kind for i in keep if i in gave):
+            # No file of this kind is this marketplace's (one kept for `every_file` gave it nothing): as if it had
+            # never been downloaded, so a metric that needs it says so.
+            continue
         files = part[FILE_FIELD].to_numpy(dtype=np.int64)
         mapped = np.array([renumber[int(i)] for i in files], dtype=np.int64) if len(files) else files
         frames[kind] = part.assign(**{FILE_FIELD: mapped}).reset_index(drop=True)

@@ -164,6 +164,11 @@ def test_a_given_marketplace_audits_its_own_orders_when_the_files_name_others_to
         ao_row("111-0000003-0000003", "2024-05-29T08:00:00+00:00", "Cup"),
     ]
     write(tmp_path / "mixed" / "us_orders.txt", report_bytes(AO_HEADER, us))
+    claims = ("order-id", "claim-type", "status", "claim-date")
+    write(
+        tmp_path / "mixed" / "us_claims.txt",
+        report_bytes(claims, [("111-0000003-0000003", "a-to-z", "open", "2024-05-30")]),
+    )
     run = run_cli(
         capsys, tmp_path / "report.json", str(tmp_path / "mixed"), "--marketplace", "DE", "--as-of", "2024-05-31"
     )
@@ -174,6 +179,9 @@ def test_a_given_marketplace_audits_its_own_orders_when_the_files_name_others_to
     assert run.counts("order_defect_rate_mfn") == (1, 2)
     us_file = run.input(tmp_path / "mixed" / "us_orders.txt")
     assert (us_file["rows"], us_file["used_rows"], us_file["skipped"]) == (3, 0, {"other_marketplace": 3})
+    # The US claims give Germany nothing: its order defect rate still says claims would complete it.
+    assert run.input(tmp_path / "mixed" / "us_claims.txt")["skipped"] == {"other_marketplace": 1}
+    assert "claims" in run.metric("order_defect_rate_mfn")["coverage"]["missing_inputs"]
     assert (
         "the audit is for marketplace DE (from --marketplace, 7 orders in the files), and the orders' sales channels "
         "also name US (3 orders): their rows were left out" in " ".join(run.doc["warnings"])
