@@ -273,7 +273,7 @@ def history_command(
     with engine_imports():
         from healthcheck.history_view import HistoryFormat, render_history
         from healthcheck.lookup import resolve_metric, unknown_metric_hint
-    from healthcheck.history import read_history
+    from healthcheck.history import read_history, recorded_accounts
 
     if metric is not None:
         named = resolve_metric(metric)
@@ -288,6 +288,10 @@ def history_command(
 
         code = get_marketplace(marketplace).code
     rows = read_history(path, account=account, marketplace=code)
+    if not rows and (account or code):
+        # A selection that names nothing recorded is likely a typo: say what there is to name.
+        held = ", ".join(f"{one_line(a)} ({m})" for a, m in recorded_accounts(path)) or "no audit at all"
+        typer.echo(f"healthcheck: note: {path} holds {held}; none matches the selection", err=True)
     typer.echo(render_history(rows, HistoryFormat(fmt.value), metric), nl=False)
 
 

@@ -240,6 +240,13 @@ def read_history(path: Path, *, account: str | None = None, marketplace: str | N
         return _load(connection, ids)
 
 
+def recorded_accounts(path: Path) -> list[tuple[str, str]]:
+    """The (account, marketplace) pairs the history holds audits of, in order: what a selection could name."""
+    with opened(path) as connection:
+        found = connection.execute("SELECT DISTINCT account, marketplace FROM audits ORDER BY account, marketplace")
+        return [(str(account), str(marketplace)) for account, marketplace in found.fetchall()]
+
+
 def _load(connection: sqlite3.Connection, ids: Sequence[int]) -> list[AuditRow]:
     rows = []
     for audit_id in ids:

@@ -184,3 +184,16 @@ def test_a_failed_alert_names_the_service_never_the_urls_secrets(
     assert code == 3 and ("could not be delivered to json://... (--notify number 1)" in err or "number 2)" in err)
     for secret in ("S3cret", "AAHsecret", "APPTOKENsecret", "AccessTokenSecret", "agency", "USERKEY", "123456789"):
         assert secret not in err
+
+
+def test_a_selection_naming_nothing_recorded_says_what_there_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`history --account nobody` said only "no audits recorded for that selection": a typo looked like no data."""
+    db = tmp_path / "h.sqlite"
+    assert main(["audit", str(SAMPLES), "--history", str(db), "--format", "nagios", "--account", "acme"]) == 2
+    capsys.readouterr()
+    assert main(["history", "--history", str(db), "--account", "acme-shop"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "no audits recorded for that selection\n"
+    assert f"note: {db} holds acme (US); none matches the selection" in err
