@@ -306,8 +306,10 @@ def audit_loaded(
         past = past_data_warning(loaded, timezone, as_of)
         warnings += [w for w in (early, past) if w]
     else:
-        effective_as_of, source = default_as_of(loaded, timezone, now.astimezone(dt.UTC).date())
-        warnings += [w for w in (future_date_warning(effective_as_of, source, now.astimezone(dt.UTC).date()),) if w]
+        today = now.astimezone(dt.UTC).date()
+        effective_as_of, source = default_as_of(loaded, timezone, today)
+        if (future := future_date_warning(effective_as_of, source, today)) is not None:
+            warnings.append(future)
     cut_at(loaded, effective_as_of, timezone)
     stage = on_stage or _no_stage
     stage(STAGES[1])
