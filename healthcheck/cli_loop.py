@@ -219,8 +219,8 @@ def record_and_notify(
 ) -> Recorded:
     """Record the audit; tell the --notify URLs if its status changed.
 
-    The new rows are committed only once the message is delivered: if delivery fails, the next run compares
-    with the same previous audit and tries again, instead of the change being silently lost.
+    The audit is recorded whatever the alerts do; each --notify URL is told what changed since it was last told,
+    so a URL that was down is told what it missed on the next run, and one that took its alert is not told twice.
     """
     from healthcheck.report.document import document as json_document
 
@@ -234,18 +234,36 @@ def record_document(
     as documents)."""
     if history is None:
         return Recorded(recorded=False)
-    from healthcheck.history import latest, opened, record, row_from_report
-    from healthcheck.notify import changes, compose, send
+    from healthcheck.history import mark_told, opened, record, row_from_report, standing, told
+    from healthcheck.notify import changes, compose, deliver, target_key, undelivered
 
     row = row_from_report(document, account)
+    failed: list[int] = []
+    sent = False
+    urls = list(notify or [])
     with opened(history) as connection:
-        previous = latest(connection, account, row.marketplace)
+        previous = standing(connection, account, row.marketplace, row.as_of)
+        # What each target was last told, read before this audit replaces one of the same day.
+        known = [told(connection, account, row.marketplace, target_key(url)) for url in urls]
         record(connection, row)
+        connection.commit()  # the audit is history whatever the alerts do
         message = compose(changes(previous, row), document, account)
-        if message and notify:
-            send(notify, *message)
-        connection.commit()
-    return Recorded(True, message[0] if message else None, sent=bool(message and notify))
+        for position, url in enumerate(urls):
+            # Each target hears what changed since it was last told: one that was down hears what it missed, one
+            # that was told is not told again, and a new one starts from the audit standing before this one.
+            news = compose(changes(known[position] or previous, row), document, account)
+            if news and not deliver(url, *news):
+                failed.append(position)
+                if known[position] is None and previous is not None:
+                    mark_told(connection, previous, target_key(url))  # what it missed is measured from there
+                    connection.commit()
+                continue
+            sent = sent or bool(news)
+            mark_told(connection, row, target_key(url))
+            connection.commit()
+    if failed:
+        raise undelivered(urls, failed)
+    return Recorded(True, message[0] if message else None, sent=sent)
 
 
 class HistoryOutput(StrEnum):

@@ -9,6 +9,7 @@ at 250 or more for six months (Account Health Assurance, `assurance.py`).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
@@ -45,6 +46,19 @@ CREATE TABLE IF NOT EXISTS metrics (
     amazon_denominator INTEGER,
     amazon_status TEXT,
     PRIMARY KEY (audit_id, metric_id)
+);
+-- Per alert target, the statuses it last knew (those of the audit it was last told about, or of the baseline it
+-- missed news against): the next change is measured from them, so a target that was down is told what it missed,
+-- and one that was told is never told again. Kept here, not as a pointer to an audit, since a second audit of the
+-- same day replaces the first. A digest names the target: its URL carries passwords and tokens.
+CREATE TABLE IF NOT EXISTS deliveries (
+    account TEXT NOT NULL,
+    marketplace TEXT NOT NULL,
+    target TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    status TEXT NOT NULL,
+    metrics TEXT NOT NULL,
+    PRIMARY KEY (account, marketplace, target)
 );
 """
 
@@ -172,12 +186,45 @@ def opened(path: Path) -> Iterator[sqlite3.Connection]:
         raise HistoryError(f"cannot create the history {path} ({exc.strerror or exc}); fix: check the folder") from None
 
 
-def latest(connection: sqlite3.Connection, account: str, marketplace: str) -> AuditRow | None:
-    """The audit recorded last for the account and marketplace (the one alerts compare against)."""
+def standing(connection: sqlite3.Connection, account: str, marketplace: str, as_of: str) -> AuditRow | None:
+    """The audit that stands for `as_of` before a new one is recorded: the one of that day (a second run the same
+    day replaces it), else the latest before it. A change is news against it."""
     found = connection.execute(
-        "SELECT id FROM audits WHERE account = ? AND marketplace = ? ORDER BY id DESC LIMIT 1", (account, marketplace)
+        "SELECT id FROM audits WHERE account = ? AND marketplace = ? AND as_of <= ? ORDER BY as_of DESC, id DESC "
+        "LIMIT 1",
+        (account, marketplace, as_of),
     ).fetchone()
     return _load(connection, [found[0]])[0] if found else None
+
+
+def told(connection: sqlite3.Connection, account: str, marketplace: str, target: str) -> AuditRow | None:
+    """The statuses the target last knew (`deliveries`), as an audit row of statuses alone; None if never told."""
+    found = connection.execute(
+        "SELECT as_of, status, metrics FROM deliveries WHERE account = ? AND marketplace = ? AND target = ?",
+        (account, marketplace, target),
+    ).fetchone()
+    if found is None:
+        return None
+    as_of, status, metrics = found
+    known = tuple(MetricRow(str(k), str(v), None, None, None) for k, v in json.loads(metrics).items())
+    return AuditRow(account, marketplace, str(as_of), str(status), 0, "", known)
+
+
+def mark_told(connection: sqlite3.Connection, row: AuditRow, target: str) -> None:
+    """The target now knows `row`'s statuses (told of their change, or they were its baseline). The caller
+    commits."""
+    connection.execute(
+        "INSERT OR REPLACE INTO deliveries (account, marketplace, target, as_of, status, metrics) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            row.account,
+            row.marketplace,
+            target,
+            row.as_of,
+            row.status,
+            json.dumps({m.metric_id: m.status for m in row.metrics}),
+        ),
+    )
 
 
 def record(connection: sqlite3.Connection, row: AuditRow) -> None:

@@ -116,25 +116,30 @@ def check_urls(urls: Sequence[str]) -> None:
             )
 
 
-def send(urls: Sequence[str], title: str, body: str) -> None:
-    """Deliver to every URL; a failure names the service (never the URL's secrets)."""
+def target_key(url: str) -> str:
+    """How the history names an alert target: a digest of its URL, which holds passwords and tokens."""
+    import hashlib
+
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+
+
+def deliver(url: str, title: str, body: str) -> bool:
+    """Send one message to one URL; whether it was accepted. Apprise's own log, which quotes the URL with its
+    secrets, is silenced."""
     import logging
 
     import apprise
 
-    # Apprise logs each failure with the URL; with no handler Python would print those lines, secrets and all.
     logging.getLogger("apprise").addHandler(logging.NullHandler())
     logging.getLogger("apprise").propagate = False
-    failed = []
-    for position, url in enumerate(urls):
-        sender = apprise.Apprise()
-        if not sender.add(url):
-            failed.append(_redacted(url, position, len(urls)))
-            continue
-        if not sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT):
-            failed.append(_redacted(url, position, len(urls)))
-    if failed:
-        raise NotifyError(
-            f"the alert could not be delivered to {', '.join(failed)}; fix: check the service is reachable and the "
-            "URL's credentials; the audit was not recorded, so the next run tries again"
-        )
+    sender = apprise.Apprise()
+    return bool(sender.add(url)) and bool(sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT))
+
+
+def undelivered(urls: Sequence[str], failed: Sequence[int]) -> NotifyError:
+    """The error for the URLs (by position) that did not take their alert: named by scheme, never by a secret."""
+    names = ", ".join(_redacted(urls[i], i, len(urls)) for i in failed)
+    return NotifyError(
+        f"the alert could not be delivered to {names}; fix: check the service is reachable and the URL's "
+        "credentials; the audit is recorded, and the next run tells what it missed to the URL that failed only"
+    )

@@ -22,6 +22,11 @@ class _JsonHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.server.down:  # a service having a bad day: the alert is refused, nothing kept
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.server.received.append({"path": self.path, **json.loads(body)})
         self.send_response(200)
         self.send_header("Content-Length", "0")
@@ -34,16 +39,24 @@ class _JsonServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _JsonHandler)
         self.received: list[dict[str, Any]] = []
+        self.down = False
 
 
 @contextmanager
 def json_receiver() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Yields the json:// URL to notify and the list the posted messages land in."""
+    with json_service() as (url, received, _):
+        yield url, received
+
+
+@contextmanager
+def json_service() -> Iterator[tuple[str, list[dict[str, Any]], _JsonServer]]:
+    """`json_receiver`, and the server, whose `down` makes it refuse alerts until set back."""
     server = _JsonServer()
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield f"json://127.0.0.1:{server.server_address[1]}/alerts", server.received
+        yield f"json://127.0.0.1:{server.server_address[1]}/alerts", server.received, server
     finally:
         server.shutdown()
         server.server_close()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from fake_spapi import SAMPLES
-from receivers import json_receiver, smtp_receiver
+from receivers import json_receiver, json_service, smtp_receiver
 
 from healthcheck.cli import main
 
@@ -109,13 +109,21 @@ def test_history_key_in_the_config_and_a_failed_delivery_is_retried(
     base = ["audit", str(SAMPLES), "--config", str(config), "--format", "nagios"]
     assert main([*base, "--as-of", OK_BEFORE]) == 0
     assert db.is_file()
-    dead = "json://127.0.0.1:9/nobody-listens"
-    code = main([*base, "--as-of", BREACH, "--notify", dead])
-    _, err = capsys.readouterr()
-    assert code == 3 and "could not be delivered to json://...;" in err
-    with json_receiver() as (url, posted):
-        assert main([*base, "--as-of", BREACH, "--notify", url]) == 2
-    assert len(posted) == 1  # the change was not lost with the failed delivery
+    with json_service() as (url, posted, service), json_receiver() as (other, heard):
+        service.down = True
+        code = main([*base, "--as-of", BREACH, "--notify", url, "--notify", other])
+        _, err = capsys.readouterr()
+        assert code == 3 and "could not be delivered to json://... (--notify number 1);" in err
+        assert "the audit is recorded" in err and posted == [] and len(heard) == 1
+        # The audit is history all the same, and the target that took the alert is not told it again.
+        out = history(capsys, "--config", str(config), "--format", "json")
+        assert [a["as_of"] for a in json.loads(out)["audits"]] == [OK_BEFORE, BREACH]
+        code = main([*base, "--as-of", BREACH, "--notify", url, "--notify", other])
+        assert code == 3 and len(heard) == 1
+        service.down = False
+        assert main([*base, "--as-of", BREACH, "--notify", url, "--notify", other]) == 2
+    assert len(posted) == 1 and len(heard) == 1  # the change was not lost with the failed deliveries
+    assert "cancellation_rate: OK -> BREACH" in posted[0]["message"]
     capsys.readouterr()
     out = history(capsys, "--config", str(config), "--format", "json")
     assert [a["as_of"] for a in json.loads(out)["audits"]] == [OK_BEFORE, BREACH]
