@@ -19,7 +19,7 @@ import typer
 from healthcheck.cli import _fail, _load_config, _parse_date, app, engine_imports
 from healthcheck.cli_options import ConfigOption, MarketplaceOption
 from healthcheck.outcome import ExitCode
-from healthcheck.sanitize import one_line
+from healthcheck.sanitize import one_line, problem_text
 from healthcheck.wording import plural
 
 if TYPE_CHECKING:
@@ -361,11 +361,8 @@ def run(
     )
     report = run_audit([folder], config=settings, marketplace=market)
     outcome = record_and_notify(report, history=path, notify=notify, account=account or "default")
-    from healthcheck.report.text import clean
-
     for error in report.errors:
-        # Paths and messages quote bytes from the downloaded files: no escape sequence reaches the terminal.
-        typer.echo(f"healthcheck: {error.title.lower()}: {clean(error.path)}: {clean(error.message)}", err=True)
+        typer.echo(f"healthcheck: {error.title.lower()}: {problem_text(error)}", err=True)
     if not quiet or outcome.sent:
         status = str(report.status).replace("_", " ").upper()
         typer.echo(f"{account or 'default'} ({market}) as of {report.as_of}: {status}; {outcome.describe()}")
