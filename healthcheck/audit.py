@@ -228,9 +228,14 @@ def run_audit(
             raise
         return _stopped(conflict, loaded, market, paths=paths, config=config, as_of=as_of, now=now)
     if choice.given_orders:
-        # The files name the given marketplace and others: its share alone is audited, as a portfolio would split
-        # them (SPEC 2 makes the mismatch a warning; the other marketplaces' orders are no part of this one's rates).
-        loaded = split_account({choice.code: loaded}, every_file=True)[choice.code]
+        # The files name the given marketplace and others: its share alone is audited, split as a portfolio splits
+        # them, from the files read as each (SPEC 2 makes the mismatch a warning; the other marketplaces' orders are
+        # no part of this one's rates, and a German feedback file is no bad file of an American audit).
+        readings = {choice.code: loaded}
+        for code in choice.channel_counts:
+            other = get_marketplace(code)
+            readings[code] = load_inputs(paths, marketplace=other, encoding=encoding, include_pii=show_pii)
+        loaded = split_account(readings, given=True)[choice.code]
     guessed = undecided and market.code != SHIFT_JIS_MARKETPLACE and any(i.encoding == "cp932" for i in loaded.inputs)
     if choice.code != market.code or guessed:
         # The files name another marketplace: its time zone, date formats and encodings read them. Files read as

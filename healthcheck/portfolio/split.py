@@ -130,10 +130,11 @@ def _readable(loads: Mapping[str, LoadResult], labels: set[str]) -> dict[str, st
     return {label: codes[0] for label, codes in found.items() if len(codes) == 1}
 
 
-def split_account(loads: Mapping[str, LoadResult], *, every_file: bool = False) -> dict[str, LoadResult]:
+def split_account(loads: Mapping[str, LoadResult], *, given: bool = False) -> dict[str, LoadResult]:
     """Each marketplace's share of the account: `loads` holds the account's files read as each marketplace.
-    `every_file`: a file that gives a marketplace nothing stays among its inputs, its rows all counted under
-    `other_marketplace` (one audit told which marketplace to audit shows every file it was given)."""
+    `given`: one audit was told which marketplace to audit. A file that gives it nothing stays among its inputs,
+    every row counted under `other_marketplace` (what reading it as this marketplace found wrong is not its
+    problem), and a file that names no marketplace is the given one's, not an error."""
     orders = order_marketplaces(loads)
     owners = {code: _owners(loaded, orders) for code, loaded in loads.items()}
     # A file is placed when, read as some marketplace, one of its rows names one; else when it reads as one only.
@@ -144,7 +145,7 @@ def split_account(loads: Mapping[str, LoadResult], *, every_file: bool = False) 
     codes = sorted(loads)
     return {
         code: _share(
-            code, loads[code], owners[code], placed, codes, {k for k, v in readable.items() if v == code}, every_file
+            code, loads[code], owners[code], placed, codes, {k for k, v in readable.items() if v == code}, given
         )
         for code in codes
     }
@@ -157,7 +158,7 @@ def _share(
     placed: set[str],
     codes: list[str],
     read_as: set[str],
-    every_file: bool,
+    given: bool,
 ) -> LoadResult:
     """The rows of `loaded` that belong to `code`, with the inputs renumbered to the files that gave any.
     `read_as`: the files that are `code`'s because they read as it alone."""
@@ -180,27 +181,30 @@ def _share(
     ]
     gave.update(labels[label] for label, _ in performance if label in labels)
     # Files that gave nothing and hold no problem of their own are another marketplace's.
-    keep = [i for i in range(len(loaded.inputs)) if every_file or i in gave]
+    keep = [i for i in range(len(loaded.inputs)) if given or i in gave]
     renumber = {old: new for new, old in enumerate(keep)}
     inputs: list[InputFile] = []
     for old in keep:
         info = dataclasses.replace(loaded.inputs[old], skipped=Counter(loaded.inputs[old].skipped))
-        if dropped[old]:
+        if old not in gave:  # kept for a given marketplace, and all another's
+            rows = info.rows
+            info = dataclasses.replace(info, skipped=Counter({OTHER_MARKETPLACE: rows} if rows else {}), warnings=[])
+        elif dropped[old]:
             info.skipped[OTHER_MARKETPLACE] += dropped[old]
         inputs.append(info)
     frames: dict[str, pd.DataFrame] = {}
     for kind, frame in loaded.frames.items():
         part = frame.loc[kept_rows[kind]]
         if part.empty and not any(inputs[renumber[i]].kind == kind for i in keep if i in gave):
-            # No file of this kind is this marketplace's (one kept for `every_file` gave it nothing): as if it had
-            # never been downloaded, so a metric that needs it says so.
+            # No file of this kind is this marketplace's (one kept for a `given` marketplace gave it nothing): as if
+            # it had never been downloaded, so a metric that needs it says so.
             continue
         files = part[FILE_FIELD].to_numpy(dtype=np.int64)
         mapped = np.array([renumber[int(i)] for i in files], dtype=np.int64) if len(files) else files
         frames[kind] = part.assign(**{FILE_FIELD: mapped}).reset_index(drop=True)
-    kept_labels = {info.path for info in inputs}
+    kept_labels = {loaded.inputs[i].path for i in keep if i in gave}
     problems = [p for p in loaded.problems if p.path in kept_labels or p.path not in labels]
-    if len(codes) > 1:
+    if len(codes) > 1 and not given:
         problems += [
             InputProblem(
                 "no_marketplace",

@@ -400,3 +400,41 @@ def test_accounts_zipped_read_the_same(
     assert [m["numerator"] for m in zipped.doc["metrics"]] == [m["numerator"] for m in direct.doc["metrics"]]
     assert [m["denominator"] for m in zipped.doc["metrics"]] == [m["denominator"] for m in direct.doc["metrics"]]
     assert sorted(i["encoding"] for i in zipped.doc["inputs"]) == sorted(i["encoding"] for i in direct.doc["inputs"])
+
+
+def test_a_given_marketplace_of_a_whole_mixed_folder_audits_as_its_own_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every report of a US and a DE account in one folder, audited with `--marketplace` as the stop message
+    advises: each marketplace's numbers are those of its own folder, with no error. The German feedback dates,
+    read as American, were a file of bad rows (exit 3); the files are now read as each marketplace they name."""
+    import re
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(root / "scripts"))
+    import make_samples
+
+    german = tmp_path / "de"
+    make_samples.write_account(german, seed=11, marketplace="DE")
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    for path in (root / "sample_reports").glob("*.*"):
+        if path.suffix != ".md":
+            (mixed / f"us_{path.name}").write_bytes(path.read_bytes())
+    for path in german.iterdir():  # the German order ids made distinct from the American ones
+        text = re.sub(r"(^|\t|\")11([1-4])-", r"\g<1>30\2-", path.read_text(encoding="utf-8"), flags=re.M)
+        (mixed / f"de_{path.name}").write_text(text, encoding="utf-8")
+    for code, alone in (("US", root / "sample_reports"), ("DE", german)):
+        share = run_cli(capsys, tmp_path / f"{code}.json", str(mixed), "--marketplace", code)
+        own = run_cli(capsys, tmp_path / f"{code}-alone.json", str(alone))
+        assert share.doc["errors"] == [] and share.code == own.code
+        assert [(m["id"], m["numerator"], m["denominator"]) for m in share.doc["metrics"]] == [
+            (m["id"], m["numerator"], m["denominator"]) for m in own.doc["metrics"]
+        ]
+        other = "de_" if code == "US" else "us_"
+        assert all(
+            i["used_rows"] == 0 and set(i["skipped"]) <= {"other_marketplace"}
+            for i in share.doc["inputs"]
+            if Path(i["path"]).name.startswith(other)
+        )
