@@ -59,8 +59,9 @@ def run_fetch(
     if request.vat_invoices:
         check_vat_invoices(endpoints.marketplace_code)
     credentials = load_credentials(request.account, env)
+    # Not made here: the first file written makes it (`write_bytes_atomically`), so a fetch refused at its first
+    # request leaves no empty folder behind.
     folder = request.folder or default_folder(request.account, endpoints.marketplace_code)
-    folder.mkdir(parents=True, exist_ok=True)
     manifest = load_manifest(folder, account=credentials.account, marketplace=endpoints.marketplace_code)
     end = now() - END_MARGIN
     if request.until is not None:

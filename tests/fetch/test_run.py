@@ -79,3 +79,4 @@ def test_run_stops_before_the_audit_when_the_fetch_fails(
     out, err = capsys.readouterr()
     assert out == "" and "refresh token of account 'shop'" in err and "SP_API_REFRESH_TOKEN_SHOP" not in out
     assert not (tmp_path / "reports" / "history.sqlite").exists()
+    assert not (tmp_path / "reports").exists()  # nothing fetched, no empty folder left behind
