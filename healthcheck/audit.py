@@ -235,7 +235,7 @@ def run_audit(
         for code in choice.channel_counts:
             other = get_marketplace(code)
             readings[code] = load_inputs(paths, marketplace=other, encoding=encoding, include_pii=show_pii)
-        loaded = split_account(readings, given=True)[choice.code]
+        loaded = split_account(readings, given=choice.code)[choice.code]
     guessed = undecided and market.code != SHIFT_JIS_MARKETPLACE and any(i.encoding == "cp932" for i in loaded.inputs)
     if choice.code != market.code or guessed:
         # The files name another marketplace: its time zone, date formats and encodings read them. Files read as

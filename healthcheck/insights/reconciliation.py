@@ -207,6 +207,11 @@ def _numerator_causes(result: MetricResult, ours: int, amazon_count: int, amazon
     return [_sentence(counted + why + (f" ({'; '.join(parts)} in our window)" if parts else ""))]
 
 
+def _after(figure: AmazonFigure, as_of: dt.date | None) -> bool:
+    """A figure for days after the as-of day: not known then."""
+    return as_of is not None and figure.end is not None and figure.end > as_of
+
+
 def reconcile(
     documents: Sequence[tuple[str, Mapping[str, Any]]],
     results: Sequence[MetricResult],
@@ -233,14 +238,12 @@ def reconcile(
         rating = get(entry, "accountHealthRating")
         rows: list[ReconcileRow] = []
         found, unmatched = amazon_figures(entry, specs)
-        later = sorted(
-            {f.end for f in [*found.values(), *(f for _, f in unmatched)] if as_of and f.end and f.end > as_of}
-        )
+        later = [f.end for f in [*found.values(), *(f for _, f in unmatched)] if _after(f, as_of) and f.end]
         if later:
-            found = {k: f for k, f in found.items() if not (f.end and f.end in later)}
-            unmatched = [(k, f) for k, f in unmatched if not (f.end and f.end in later)]
+            found = {k: f for k, f in found.items() if not _after(f, as_of)}
+            unmatched = [(k, f) for k, f in unmatched if not _after(f, as_of)]
             notes.append(
-                f"Amazon's figures for days up to {later[-1]}, after the as-of date {as_of}, were not known then and "
+                f"Amazon's figures for days up to {max(later)}, after the as-of date {as_of}, were not known then and "
                 "are not compared (audit without --as-of, or add the report downloaded on that day)"
             )
         for metric_id, figure in found.items():

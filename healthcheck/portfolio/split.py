@@ -130,11 +130,12 @@ def _readable(loads: Mapping[str, LoadResult], labels: set[str]) -> dict[str, st
     return {label: codes[0] for label, codes in found.items() if len(codes) == 1}
 
 
-def split_account(loads: Mapping[str, LoadResult], *, given: bool = False) -> dict[str, LoadResult]:
+def split_account(loads: Mapping[str, LoadResult], *, given: str | None = None) -> dict[str, LoadResult]:
     """Each marketplace's share of the account: `loads` holds the account's files read as each marketplace.
-    `given`: one audit was told which marketplace to audit. A file that gives it nothing stays among its inputs,
-    every row counted under `other_marketplace` (what reading it as this marketplace found wrong is not its
-    problem), and a file that names no marketplace is the given one's, not an error."""
+    `given`: one audit was told which marketplace to audit, and only its share is made. A file that gives it
+    nothing stays among its inputs, every row counted under `other_marketplace` (what reading it as this
+    marketplace found wrong is not its problem), and a file that names no marketplace is the given one's, not an
+    error."""
     orders = order_marketplaces(loads)
     owners = {code: _owners(loaded, orders) for code, loaded in loads.items()}
     # A file is placed when, read as some marketplace, one of its rows names one; else when it reads as one only.
@@ -145,9 +146,9 @@ def split_account(loads: Mapping[str, LoadResult], *, given: bool = False) -> di
     codes = sorted(loads)
     return {
         code: _share(
-            code, loads[code], owners[code], placed, codes, {k for k, v in readable.items() if v == code}, given
+            code, loads[code], owners[code], placed, codes, {k for k, v in readable.items() if v == code}, bool(given)
         )
-        for code in codes
+        for code in ([given] if given else codes)
     }
 
 
