@@ -19,3 +19,13 @@ def verb(count: int, one: str, many: str) -> str:
 def the_title(title: str) -> str:
     """`the invoice defect rate`, `Amazon's account status`: a metric's title inside a sentence."""
     return title if title.startswith("Amazon") else f"the {title[:1].lower()}{title[1:]}"
+
+
+def headroom_pair(until_at_risk: int | None, until_breach: int | None, *, passed: str = "-") -> str:
+    """`2 / 4`: bad events still possible before at risk / before breach; `passed` where the line is already
+    crossed (`-` on screen; a CSV writes a word, since a cell opening with `-` reads as a formula)."""
+
+    def shown(value: int | None) -> str:
+        return passed if value is None else str(value)
+
+    return f"{shown(until_at_risk)} / {shown(until_breach)}"

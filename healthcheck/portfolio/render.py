@@ -69,7 +69,7 @@ def cells(row: Row) -> list[str]:
         status_word(row.status),
         metric,
         percent(row.rate) if row.rate is not None else "",
-        row.headroom,
+        row.headroom(),
         row.recovery,
         row.action,
     ]
@@ -185,6 +185,7 @@ def render_csv(audits: Sequence[Audited]) -> str:
         values = row.to_dict()
         values["account"] = values.pop("name")
         values["worst_metric"] = row.metric_id
+        values["headroom"] = row.headroom(passed="past")
         writer.writerow([neutralise("" if values[c] is None else values[c]) for c in CSV_COLUMNS])
     return buffer.getvalue()
 

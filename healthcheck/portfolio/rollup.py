@@ -15,7 +15,7 @@ from typing import Any
 from healthcheck.outcome import ExitCode, OverallStatus
 from healthcheck.portfolio import Audited
 from healthcheck.sanitize import clean
-from healthcheck.wording import plural
+from healthcheck.wording import headroom_pair, plural
 
 # SPEC 5.5's priority: UNKNOWN > BREACH > AT RISK > OK.
 STATUS_RANK = {OverallStatus.UNKNOWN: 3, OverallStatus.BREACH: 2, OverallStatus.AT_RISK: 1, OverallStatus.OK: 0}
@@ -33,11 +33,18 @@ class Row:
     metric_id: str
     metric_status: str
     rate: float | None
-    headroom: str
+    room: tuple[int | None, int | None, str] | None  # the worst metric's headroom: before at risk, breach; unit
     recovery: str
     action: str
     note: str  # why the audit failed, or why nothing could be checked
     budget: float
+
+    def headroom(self, *, passed: str = "-") -> str:
+        """`2 / 4 orders`, as the single report writes it (`passed` where a line is crossed)."""
+        if self.room is None:
+            return ""
+        until_at_risk, until_breach, unit = self.room
+        return headroom_pair(until_at_risk, until_breach, passed=passed) + (f" {unit}" if unit else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,7 +56,7 @@ class Row:
             "worst_metric": self.metric_id or None,
             "worst_metric_status": self.metric_status or None,
             "rate": self.rate,
-            "headroom": self.headroom or None,
+            "headroom": self.headroom() or None,
             "recovery_date": self.recovery or None,
             "first_action": self.action or None,
             "note": self.note or None,
@@ -70,16 +77,11 @@ def worst_metric(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return max(evaluated, key=badness)
 
 
-def headroom_text(metric: Mapping[str, Any]) -> str:
+def _room(metric: Mapping[str, Any]) -> tuple[int | None, int | None, str] | None:
     room = metric.get("headroom")
     if not room:
-        return ""
-
-    def shown(value: object) -> str:
-        return "-" if value is None else str(value)
-
-    unit = f" {room['unit']}" if room.get("unit") else ""
-    return f"{shown(room.get('until_at_risk'))} / {shown(room.get('until_breach'))}{unit}"
+        return None
+    return room.get("until_at_risk"), room.get("until_breach"), str(room.get("unit") or "")
 
 
 def row_of(audited: Audited) -> Row:
@@ -105,7 +107,7 @@ def row_of(audited: Audited) -> Row:
         metric_id=str(metric["id"]) if metric else "",
         metric_status=str(metric["status"]) if metric else "",
         rate=float(metric["rate"]) if metric and short is None else None,
-        headroom=headroom_text(metric) if metric else "",
+        room=_room(metric) if metric else None,
         recovery=str(metric.get("recovery_date") or "") if metric else "",
         action=clean(actions[0]["title"]) if actions else "",
         note=clean(note),

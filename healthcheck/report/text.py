@@ -13,7 +13,7 @@ from healthcheck.actions import Action, Effect
 from healthcheck.insights import RECOVERY_ASSUMPTION, Headroom, Recovery, Series
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
 from healthcheck.metrics.rules import Enforcement
-from healthcheck.wording import plural
+from healthcheck.wording import headroom_pair, plural
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
@@ -166,13 +166,7 @@ def worst_first(report: AuditReport) -> list[MetricResult]:
 
 def headroom_cell(room: Headroom | None) -> str:
     """`2 / 4`: more bad ones before at risk / before breach; `-` where already there."""
-    if room is None:
-        return ""
-
-    def shown(value: int | None) -> str:
-        return "-" if value is None else str(value)
-
-    return f"{shown(room.until_at_risk)} / {shown(room.until_breach)}"
+    return "" if room is None else headroom_pair(room.until_at_risk, room.until_breach)
 
 
 def recovery_cell(recovery: Recovery | None) -> str:
