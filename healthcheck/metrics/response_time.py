@@ -14,22 +14,26 @@ from healthcheck.model import AuditData, end_of_local_day, local_dates
 RESPONSE_HOURS = 24
 
 
+def _clock(messages: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Each message's received and responded instants (NaT: not answered) and whether it needs no response."""
+    received = messages["received_ts"].astype("datetime64[us, UTC]")
+    if "responded_ts" in messages:
+        responded = messages["responded_ts"].astype("datetime64[us, UTC]")
+    else:
+        responded = pd.Series(pd.NaT, index=messages.index, dtype="datetime64[us, UTC]")
+    if "no_response_needed" in messages:
+        skip = messages["no_response_needed"].astype("boolean").fillna(False).astype(bool)
+    else:
+        skip = pd.Series(False, index=messages.index)
+    return received, responded, skip
+
+
 def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     messages = data.loaded.frame("messages")
     if messages is None:
         return Measurement.not_evaluated("no messages file was given")
     tz = data.marketplace.timezone
-    received = messages["received_ts"].astype("datetime64[us, UTC]")
-    responded = (
-        messages["responded_ts"].astype("datetime64[us, UTC]")
-        if "responded_ts" in messages
-        else pd.Series(pd.NaT, index=messages.index, dtype="datetime64[us, UTC]")
-    )
-    skip = (
-        messages["no_response_needed"].astype("boolean").fillna(False).astype(bool)
-        if "no_response_needed" in messages
-        else pd.Series(False, index=messages.index)
-    )
+    received, responded, skip = _clock(messages)
     received_day = local_dates(received, tz)
     span = date_span(received_day)
     limit = pd.Timedelta(hours=RESPONSE_HOURS)
@@ -62,16 +66,8 @@ def events(data: AuditData) -> Events | None:
     if messages is None:
         return None
     tz = data.marketplace.timezone
-    received = messages["received_ts"].astype("datetime64[us, UTC]")
-    if "responded_ts" in messages:
-        responded = messages["responded_ts"].astype("datetime64[us, UTC]")
-    else:
-        responded = pd.Series(pd.NaT, index=messages.index, dtype="datetime64[us, UTC]")
-    if "no_response_needed" in messages:
-        skip = messages["no_response_needed"].astype("boolean").fillna(False).astype(bool)
-    else:
-        skip = pd.Series(False, index=messages.index)
-    limit = pd.Timedelta(hours=24)
+    received, responded, skip = _clock(messages)
+    limit = pd.Timedelta(hours=RESPONSE_HOURS)
     answered = responded.notna() & ~skip
     waiting = responded.isna() & ~skip & received.notna()
     due_instant = received + limit
