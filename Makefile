@@ -51,6 +51,7 @@ lint: dev
 	$(BIN)/ruff format --check healthcheck tests scripts bench
 	$(BIN)/mypy
 	$(BIN)/mypy bench
+	$(BIN)/mypy --explicit-package-bases tests
 
 # healthcheck against a DuckDB baseline on synthetic 100k and 1M-order accounts (generated once into .bench/);
 # prints wall time, peak memory and their ratios, and fails if the two disagree on a number. docs/performance.md

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import shutil
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ UNTIL = dt.date(2026, 11, 20)
 SINCE = dt.date(2026, 5, 21)  # six calendar months back, the first day inside them
 
 
-def rows(scores: dict[dt.date, float | None]) -> list[AuditRow]:
+def rows(scores: Mapping[dt.date, float | None]) -> list[AuditRow]:
     return [
         AuditRow("main", "US", day.isoformat(), "ok", 0, "2026-11-21T06:00:00Z", (), score, None)
         for day, score in sorted(scores.items())

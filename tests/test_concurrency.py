@@ -79,6 +79,7 @@ def test_beside_runs_on_another_thread_and_returns_its_result(two_cores: None) -
 def test_a_task_no_pool_thread_has_started_runs_on_the_waiting_thread(two_cores: None) -> None:
     release = threading.Event()
     with pool(2, "test") as executor:
+        assert executor is not None  # two cores: a pool
         busy = [executor.submit(release.wait) for _ in range(2)]  # both pool threads are taken
         wait = beside(executor, lambda: threading.current_thread().name)
         assert wait() == threading.current_thread().name
@@ -90,19 +91,27 @@ def test_a_task_no_pool_thread_has_started_runs_on_the_waiting_thread(two_cores:
 
 def test_beside_without_a_pool_runs_when_awaited() -> None:
     calls: list[int] = []
-    wait = beside(None, lambda: calls.append(1) or len(calls))
+
+    def call() -> int:
+        calls.append(1)
+        return len(calls)
+
+    wait = beside(None, call)
     assert calls == []
     assert wait() == 1
 
 
 def test_ordered_map_starts_the_shared_builds_first_and_drops_their_results(two_cores: None) -> None:
     order: list[str] = []
+
+    def item(i: int) -> int:
+        order.append(f"item {i}")
+        return i * 2
+
     for executor_wanted in (False, True):
         order.clear()
         with pool(2, "test", large=executor_wanted) as executor:
-            got = ordered_map(
-                executor, lambda i: order.append(f"item {i}") or i * 2, [1, 2], first=[lambda: order.append("shared")]
-            )
+            got = ordered_map(executor, item, [1, 2], first=[lambda: order.append("shared")])
         assert got == [2, 4]
         assert sorted(order) == ["item 1", "item 2", "shared"]
     with pool(2, "test") as executor, pytest.raises(ValueError, match="shared"):

@@ -183,7 +183,7 @@ def test_after_the_model_a_metric_reads_an_order_reports_rows_only_where_its_spe
         with pytest.raises(LookupError, match="reads_rows"):
             data.loaded.frame(kind)
     assert data.loaded.frame("feedback") is not None
-    readers = {spec.id for spec in registry.resolve(Config(program="sfp")) if spec.reads_rows}
+    readers = {spec.id for spec in registry.resolve(Config(program=("sfp",))) if spec.reads_rows}
     assert readers == {
         "sfp_cancellation_rate",
         "sfp_on_time_delivery_rate",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from healthcheck.cli import main
 from tests.attacks.corpus import AS_OF, TINY, materialise
 
 
-def audit_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object], str]:
+def audit_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any], str]:
     code = main(["audit", *args, "--format", "json"])
     captured = capsys.readouterr()
     return code, json.loads(captured.out), captured.err
@@ -56,10 +57,10 @@ def test_control_characters_in_order_ids_are_bad_rows_not_phantom_orders(
     code, attacked, err = audit_json(capsys, str(folder), "--as-of", AS_OF)
     assert code == 3
     assert err.count("holds a control character") == 20
-    orders = next(i for i in attacked["inputs"] if str(i["path"]).endswith("all_orders.txt"))  # type: ignore[union-attr]
+    orders = next(i for i in attacked["inputs"] if str(i["path"]).endswith("all_orders.txt"))
     assert orders["skipped"] == {"bad_row": 20}
-    denominators = {m["id"]: m["denominator"] for m in clean["metrics"]}  # type: ignore[union-attr]
-    assert {m["id"]: m["denominator"] for m in attacked["metrics"]} == denominators  # type: ignore[union-attr]
+    denominators = {m["id"]: m["denominator"] for m in clean["metrics"]}
+    assert {m["id"]: m["denominator"] for m in attacked["metrics"]} == denominators
 
 
 def test_a_row_dated_year_one_is_one_bad_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,8 +68,8 @@ def test_a_row_dated_year_one_is_one_bad_row(tmp_path: Path, capsys: pytest.Capt
     assert code == 3
     assert "internal error" not in err
     assert "`purchase-date` is a date outside the years 1995-2099" in err
-    assert [e["line"] for e in document["errors"]] == [4]  # type: ignore[union-attr,index]
-    assert any(m["status"] == "breach" for m in document["metrics"])  # type: ignore[union-attr,index]
+    assert [e["line"] for e in document["errors"]] == [4]
+    assert any(m["status"] == "breach" for m in document["metrics"])
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1900-06-01"])
@@ -102,7 +103,7 @@ def test_a_deeply_nested_seller_performance_json_is_one_input_error(
     code, document, err = audit_json(capsys, str(TINY), str(performance), "--as-of", AS_OF)
     assert code == 3
     assert "nested too deeply" in err and "internal error" not in err
-    assert any(m["status"] == "breach" for m in document["metrics"])  # type: ignore[union-attr,index]
+    assert any(m["status"] == "breach" for m in document["metrics"])
 
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_reports"
@@ -131,11 +132,10 @@ def test_a_negative_or_huge_count_is_ignored_never_added_up(
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _, clean, _ = audit_json(capsys, str(SAMPLES))
     code, damaged, _ = audit_json(capsys, str(folder))
-    on_time = {d["path"].split("/")[-1]: d for d in damaged["inputs"]}["ship_confirmations.txt"]  # type: ignore[union-attr,index]
+    on_time = {d["path"].split("/")[-1]: d for d in damaged["inputs"]}["ship_confirmations.txt"]
     assert on_time["warnings"][0].startswith("2 values of `quantity` could not be read and were ignored")
     rates = [
-        next(m for m in document["metrics"] if m["id"] == "on_time_delivery_rate")  # type: ignore[union-attr]
-        for document in (clean, damaged)
+        next(m for m in document["metrics"] if m["id"] == "on_time_delivery_rate") for document in (clean, damaged)
     ]
     assert changed == 2 and rates[1]["rate"] == rates[0]["rate"] <= 1  # the two rows count one unit each
     assert code == clean["exit_code"]
@@ -157,8 +157,8 @@ def test_an_unknown_fulfillment_channel_is_a_bad_row_never_a_quiet_drop(
         "`fulfillment-channel` is 'Seller Fulfilled', expected Merchant, MFN, Amazon or AFN; the row was left out"
         in err
     )
-    orders = [i for i in document["inputs"] if i["kind"] == "all_orders"]  # type: ignore[union-attr,index]
-    assert all(i["skipped"]["bad_row"] > 1000 for i in orders)  # type: ignore[index]
+    orders = [i for i in document["inputs"] if i["kind"] == "all_orders"]
+    assert all(i["skipped"]["bad_row"] > 1000 for i in orders)
 
 
 def test_a_bad_value_in_the_sellers_own_file_is_corrected_there_not_downloaded_again(

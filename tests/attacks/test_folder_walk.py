@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from tests.attacks.corpus import AS_OF, tiny_copy
 REPO = Path(__file__).parent.parent.parent
 
 
-def audit_json(capsys: pytest.CaptureFixture[str], folder: Path) -> tuple[int, dict[str, object]]:
+def audit_json(capsys: pytest.CaptureFixture[str], folder: Path) -> tuple[int, dict[str, Any]]:
     code = main(["audit", str(folder), "--as-of", AS_OF, "--format", "json"])
     return code, json.loads(capsys.readouterr().out)
 
@@ -35,14 +36,14 @@ def test_a_pipe_a_broken_link_and_a_link_loop_are_each_named(
     (folder / "sub" / "back").symlink_to(folder)  # a folder link leading back up: read once, never forever
     code, document = audit_json(capsys, folder)
     assert code == 3  # nothing hangs; the broken links are errors
-    errors = {e["path"]: e["message"] for e in document["errors"]}  # type: ignore[attr-defined, index]
+    errors = {e["path"]: e["message"] for e in document["errors"]}
     assert errors[str(folder / "moved.txt")].startswith(f"a symbolic link to {tmp_path / 'gone.txt'}, which does not")
     assert "mount the drive or folder it points into, or fix or remove the link" in errors[str(folder / "moved.txt")]
     assert errors[str(folder / "loop.txt")].startswith("a symbolic link that loops back on itself")
-    warnings = "\n".join(document["warnings"])  # type: ignore[arg-type]
+    warnings = "\n".join(document["warnings"])
     assert f"{folder / 'orders-pipe.txt'}: not a regular file" in warnings
     assert f"{folder / 'sub' / 'back'}: a link back to a folder already read" in warnings
-    assert len(document["inputs"]) == 2  # type: ignore[arg-type]
+    assert len(document["inputs"]) == 2
 
 
 def test_an_unreadable_sub_folder_is_an_error_naming_it(tmp_path: Path) -> None:
