@@ -97,15 +97,21 @@ def _file_mode(path: Path) -> int:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """A failed run never leaves half a file: write beside the target, then rename over it."""
-    directory = path.resolve().parent
-    mode = _file_mode(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    """A failed run never leaves half a file: write beside the target, then rename over it. A symbolic link is
+    followed (its target is replaced, the link kept); a FIFO, a device (`-o /dev/null`, `/dev/stdout`) or a
+    socket is written into, never replaced by a file."""
+    target = path.resolve()
+    if target.exists() and not target.is_file() and not target.is_dir():
+        with open(target, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        return
+    mode = _file_mode(target)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.chmod(temp, mode)
-        os.replace(temp, path)
+        os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

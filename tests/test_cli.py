@@ -67,6 +67,24 @@ def test_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o600  # an existing file keeps its mode
 
 
+def test_output_follows_a_link_and_writes_into_a_fifo_or_device(tmp_path: Path) -> None:
+    """`-o latest.json` (a link to the dated report) replaces the file the link names and keeps the link; `-o` a
+    FIFO writes into it, as into `/dev/null` (not written here: run as root, a regression would replace the
+    device): neither is replaced by a plain file."""
+    dated = tmp_path / "2024-05-10.json"
+    dated.write_text("old", encoding="utf-8")
+    link = tmp_path / "latest.json"
+    link.symlink_to(dated.name)
+    assert audit("--format", "json", "--output", str(link))[0] == 2
+    assert link.is_symlink() and json.loads(dated.read_text(encoding="utf-8"))["as_of"] == AS_OF
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    assert audit("--format", "nagios", "--output", str(fifo))[0] == 2
+    out, _ = reader.communicate(timeout=30)
+    assert out.startswith(b"HEALTHCHECK BREACH") and fifo.exists() and not fifo.is_file()
+
+
 def test_piped_table_ignores_the_environment_width() -> None:
     args = ["audit", str(TINY), "--as-of", AS_OF, "--format", "table"]
     narrow = runner.invoke(app, args, env={"COLUMNS": "40", "LINES": "10"}).stdout
