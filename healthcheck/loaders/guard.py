@@ -2,8 +2,9 @@
 
 A control character inside an order id or a date is damage (a NUL pasted into an id would otherwise make an order
 of its own); a date in year 1 or 9999 is damage too, and would overflow every date computation after it. Reports
-that carry buyer data -- the order report (names, addresses) and feedback (comments, e-mail addresses) -- are
-never quoted in a message: a damaged row whose fields shifted can put an e-mail address where a date was.
+that carry buyer data (`KindSpec.buyer_data`: names, addresses, e-mail addresses, comments) are never quoted in a
+message: a damaged row whose fields shifted can put an e-mail address where a date was. In such a report an id
+holding an `@` is damage too: it is the buyer's e-mail address, shifted, and as an order id it would be listed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from healthcheck.loaders.kinds import FEEDBACK, KindSpec, ValueType
+from healthcheck.loaders.kinds import KindSpec, ValueType
 
 # C0 controls but tab and Ctrl-Z (an old end-of-file mark), and DEL: none belongs in an id or a date.
 _CONTROL_RE = "[\\x00-\\x08\\x0a-\\x19\\x1b-\\x1f\\x7f]"
@@ -22,15 +23,16 @@ FIRST_YEAR, LAST_YEAR = 1995, 2099
 _FIRST = np.datetime64(f"{FIRST_YEAR}-01-01", "us")
 _END = np.datetime64(f"{LAST_YEAR + 1}-01-01", "us")
 _CONTROL_WHY = "holds a control character (such as NUL), which no report value does"
+_ADDRESS_WHY = "holds an e-mail address, which no id does (the row's fields shifted)"
 _CHECKED = (ValueType.ID, ValueType.INSTANT, ValueType.DATE)
 
 
 def holds_pii(kind: KindSpec) -> bool:
     """Whether a kind's rows may hold buyer data: its values are described in messages, never quoted."""
-    return kind is FEEDBACK or any(column.pii for column in kind.columns)
+    return kind.buyer_data or any(column.pii for column in kind.columns)
 
 
-def damaged(raw: pd.Series, values: pd.Series, value_type: ValueType) -> tuple[pd.Series, str]:
+def damaged(raw: pd.Series, values: pd.Series, value_type: ValueType, kind: KindSpec) -> tuple[pd.Series, str]:
     """(rows whose value is damaged, what is wrong) for an id or date column; no rows for other columns."""
     none = pd.Series(False, index=raw.index)
     if value_type not in _CHECKED or raw.empty:
@@ -41,6 +43,10 @@ def damaged(raw: pd.Series, values: pd.Series, value_type: ValueType) -> tuple[p
         if bool(control.any()):
             return pd.Series(control, index=raw.index), _CONTROL_WHY
     if value_type is ValueType.ID:
+        if holds_pii(kind):
+            address = pc.fill_null(pc.match_substring(array, "@"), False).to_numpy(zero_copy_only=False)
+            if bool(address.any()):
+                return pd.Series(address, index=raw.index), _ADDRESS_WHY
         return none, ""
     # Compared as numbers where the values lie: a million timestamps take milliseconds, not a tenth of a second.
     stamps = values.to_numpy(dtype="datetime64[us]")  # UTC for instants; a view, not a copy
@@ -65,9 +71,20 @@ def _may_hold_control(array: pa.Array | pa.ChunkedArray) -> bool:
     return False
 
 
+# A date, with a time and zone or not, written as reports and spreadsheets write them (`2024-13-45`, `4/19/24 16:29`,
+# `2024-04-19T16:29:58+00:00`): no buyer wrote it, and seeing it is how the seller finds the mistake. A phone
+# number does not take this shape (its groups after the first are three digits or more).
+_DATE_SHAPE = (
+    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5}))?)?"
+)
+
+
 def describe(text: pd.Series) -> pd.Series:
-    """What each value is, without any of its characters: `an e-mail address`, `a text of 12 characters`, ..."""
+    """What each value is, without any of its characters (`an e-mail address`, `a text of 12 characters`), but a
+    value shaped as a date, which is quoted."""
     length = text.str.len()
     kind = pd.Series("a text of " + length.astype("str") + " characters", index=text.index, dtype="str")
     kind = kind.where(~text.str.fullmatch(r"[\d\s().+-]+"), "a number of " + length.astype("str") + " characters")
+    kind = kind.where(~text.str.fullmatch(_DATE_SHAPE), "'" + text + "'")
     return kind.where(~text.str.contains(r"[^\s@]+@[^\s@]+", regex=True), "an e-mail address")

@@ -77,6 +77,10 @@ class KindSpec:
     # A file the seller keeps (`healthcheck template <kind>` writes one), not a download: a bad value is corrected
     # in it, never downloaded again.
     own: bool = False
+    # The download carries buyer data (names, addresses, e-mail addresses, comments) in some of its columns, read
+    # or not: a damaged row whose fields shifted can put any of it where a value of ours was, so its values are
+    # described in messages, never quoted (SPEC 6).
+    buyer_data: bool = False
 
     @property
     def fix(self) -> str:
@@ -131,6 +135,7 @@ ALL_ORDERS = KindSpec(
         Column("item-price", "has_price", T.PRESENT),
         Column("currency", "has_currency", T.PRESENT),
     ),
+    buyer_data=True,
 )
 
 ORDER_REPORT = KindSpec(
@@ -156,6 +161,7 @@ ORDER_REPORT = KindSpec(
         Column("buyer-email", "buyer_email", pii=True),
         Column("buyer-phone-number", "buyer_phone", pii=True),
     ),
+    buyer_data=True,
 )
 
 SHIP_CONFIRMATIONS = KindSpec(
@@ -192,6 +198,7 @@ FBA_SHIPMENTS = KindSpec(
         # Read so that Excel-mangled tracking numbers are counted in the warning (SPEC 1.1: ids include them).
         Column("tracking-number", "tracking_number", T.ID, kept=False),
     ),
+    buyer_data=True,
 )
 
 # Feedback columns are matched by position (SPEC 1.3), so their headers here are the canonical English ones.
@@ -206,6 +213,7 @@ FEEDBACK = KindSpec(
         Column("your response", "response", aliases=("response",)),
         Column("order id", "order_id", T.ID, needed=True),
     ),
+    buyer_data=True,
 )
 
 CLAIMS = KindSpec(
@@ -266,6 +274,7 @@ MFN_RETURNS = KindSpec(
         Column("return reason", "return_reason"),
         Column("refunded amount", "refunded_amount", T.FLOAT),
     ),
+    buyer_data=True,
 )
 
 # Not in the contract's table, but SPEC 4.6 counts FBA returns as refunds, and sellers download it beside
@@ -282,6 +291,7 @@ FBA_RETURNS = KindSpec(
         Column("reason", "return_reason"),
         Column("status", "status"),
     ),
+    buyer_data=True,
 )
 
 # The VAT Invoice Data Report (`GET_FLAT_FILE_VAT_INVOICE_DATA_REPORT`, "VIDR"; EU marketplaces, sellers in Amazon's
@@ -304,6 +314,7 @@ VAT_INVOICES = KindSpec(
         Column("is-amazon-invoiced", "amazon_invoiced", T.BOOL),
         Column("sku", "sku"),
     ),
+    buyer_data=True,
 )
 
 # Order of detection: the most specific signatures first, so that a file that also carries another kind's

@@ -39,7 +39,7 @@ def typed_frame(table: RawTable, path: str, *, timezone: str, feedback_date_form
         values, bad, empty = _parse_column(
             column, frame[column.field], table.kind, timezone, feedback_date_format, order
         )
-        broken, why = guard.damaged(frame[column.field], values, column.type)
+        broken, why = guard.damaged(frame[column.field], values, column.type, table.kind)
         if why:
             bad = bad | broken
         if column.type is ValueType.ID:
