@@ -99,8 +99,8 @@ def render_table(audits: Sequence[Audited], *, color: bool, width: int) -> str:
     console.print(table)
     out = [buffer.getvalue()]
     for row, audited in rows:
-        out.append(f"\n{'=' * 20} {row.name} ({row.marketplace or '-'}) {'=' * 20}\n")
-        out.append(audited.rendered if audited.rendered is not None else f"UNKNOWN: {row.note}\n")
+        out.append(f"\n{'=' * 20} {one_line(row.name)} ({row.marketplace or '-'}) {'=' * 20}\n")
+        out.append(audited.rendered if audited.rendered is not None else f"UNKNOWN: {one_line(row.note)}\n")
     return "".join(out)
 
 

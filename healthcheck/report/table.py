@@ -27,7 +27,6 @@ from healthcheck.report.text import (
     RECOVERY_LEGEND,
     STATUS_LABEL,
     STATUS_STYLE,
-    clean,
     common_folder,
     first_value,
     percent,
@@ -37,6 +36,7 @@ from healthcheck.report.text import (
     status_word,
     worst_first,
 )
+from healthcheck.sanitize import one_line
 
 DEFAULT_WIDTH = 110
 OVERALL_STYLE = {
@@ -151,7 +151,7 @@ def _metric_notes(console: Console, report: AuditReport) -> None:
         if note.ids:
             console.print(Text(f"- {note.sentence(shown_ids(note.ids))}"))
         else:
-            console.print(Text(f"{'  note: ' if note.aside else '- '}{clean(note.sentence())}", style="dim"))
+            console.print(Text(f"{'  note: ' if note.aside else '- '}{one_line(note.sentence())}", style="dim"))
 
 
 def _trend(console: Console, report: AuditReport, width: int) -> None:
@@ -193,7 +193,7 @@ def _actions(console: Console, report: AuditReport) -> None:
     table.add_column("Action")
     table.add_column("Orders / SKUs")
     for item in items:
-        body = Text.assemble((clean(item.title), "bold"), "\n", clean(item.detail))
+        body = Text.assemble((one_line(item.title), "bold"), "\n", one_line(item.detail))
         if item.impact:
             body.append("\n" + item.impact, style="italic")
         who = shown_ids(item.order_ids, limit=3)
@@ -207,7 +207,7 @@ def _plans(console: Console, report: AuditReport) -> None:
     """Each breached metric's draft plan of action, as plain text to paste (the same at any width: rich wraps)."""
     for section in view.plan_sections(report):
         console.print()
-        console.print(Text(clean(section.heading), style="bold"))
+        console.print(Text(one_line(section.heading), style="bold"))
         for line in plain_lines(section.blocks, id_limit=IDS_SHOWN):
             if not line.startswith("- "):
                 console.print(Text(line))
@@ -222,9 +222,11 @@ def _plans(console: Console, report: AuditReport) -> None:
 def _reconcile(console: Console, report: AuditReport) -> None:
     for rec in report.insights.reconcile:
         console.print()
-        console.print(Text(f"Amazon's own numbers ({clean(rec.path)}): {clean(view.amazon_facts(rec))}", style="bold"))
+        console.print(
+            Text(f"Amazon's own numbers ({one_line(rec.path)}): {one_line(view.amazon_facts(rec))}", style="bold")
+        )
         for note in rec.notes:
-            console.print(Text(f"  note: {clean(note)}", style="dim"))
+            console.print(Text(f"  note: {one_line(note)}", style="dim"))
         if not rec.rows:
             continue
         table = Table(expand=False, show_lines=True)
@@ -237,9 +239,9 @@ def _reconcile(console: Console, report: AuditReport) -> None:
             table.add_row(
                 line.title,
                 f"{line.ours_rate}\n{line.ours_counts}",
-                Text(f"{line.rate}\n{line.counts}\n{clean(line.status)}".rstrip()),
+                Text(f"{line.rate}\n{line.counts}\n{one_line(line.status)}".rstrip()),
                 line.window or "-",
-                Text(clean(line.cause)),
+                Text(one_line(line.cause)),
             )
         console.print(table)
 
@@ -250,18 +252,18 @@ def _inputs(console: Console, report: AuditReport, width: int) -> None:
     and never wrap; Skipped has one reason a line)."""
     console.print()
     files = view.input_rows(report)
-    paths = [clean(f.path) for f in files]
+    paths = [one_line(f.path) for f in files]
     folder = common_folder(paths)
     title = f"Inputs in {short_path(folder, width - len('Inputs in '))}" if folder else "Inputs"
     inputs = Table(title=title, title_justify="left", expand=False)
     rows = [
         [
             path[len(folder) :],
-            clean(f.kind or "-"),
-            clean(f.encoding or "-"),
+            one_line(f.kind or "-"),
+            one_line(f.encoding or "-"),
             str(f.rows),
             str(f.used),
-            "\n".join(clean(reason) for reason in f.skipped),
+            "\n".join(one_line(reason) for reason in f.skipped),
         ]
         for path, f in zip(paths, files, strict=True)
     ]
@@ -290,5 +292,5 @@ def _input_notes(console: Console, report: AuditReport) -> None:
     for note in view.input_notes(report):
         # The unmatched defects' sentence speaks for itself; every other line names its level.
         level = "" if note.ids else f"{note.level}: "
-        where = f"{clean(note.where)}: " if note.where else ""
-        console.print(Text(level + where + clean(note.body(shown_ids(note.ids))), style=_NOTE_STYLE[note.level]))
+        where = f"{one_line(note.where)}: " if note.where else ""
+        console.print(Text(level + where + one_line(note.body(shown_ids(note.ids))), style=_NOTE_STYLE[note.level]))

@@ -14,7 +14,6 @@ from healthcheck.metrics.base import Status
 from healthcheck.report.text import (
     STATUS_LABEL,
     STATUS_STYLE,
-    clean,
     common_folder,
     first_value,
     pack,
@@ -25,6 +24,7 @@ from healthcheck.report.text import (
     worst_first,
 )
 from healthcheck.report.view import action_items, amazon_facts, amazon_lines, input_rows, metric_rows
+from healthcheck.sanitize import one_line
 from healthcheck.wording import plural
 
 # Under this many columns the side-by-side tables no longer fit their content (the metric table alone needs 110).
@@ -94,7 +94,7 @@ def narrow_actions(console: Console, report: AuditReport) -> None:
     console.print(Text("What to do, most pressing first", style="italic"))
     grid = _grid(len(str(len(items))) + 1)
     for item in items:
-        body = Text.assemble((clean(item.title), "bold"), "\n", clean(item.detail))
+        body = Text.assemble((one_line(item.title), "bold"), "\n", one_line(item.detail))
         if item.impact:
             body.append("\n" + item.impact, style="italic")
         if item.order_ids:
@@ -109,15 +109,15 @@ def narrow_reconcile(console: Console, report: AuditReport, width: int) -> None:
     """Amazon's figures beside ours, one block per metric: ours, Amazon's and its window, then the causes."""
     for rec in report.insights.reconcile:
         console.print()
-        path = short_path(clean(rec.path), width - len("from "))
-        console.print(Text(f"Amazon's own numbers: {clean(amazon_facts(rec))}", style="bold"))
+        path = short_path(one_line(rec.path), width - len("from "))
+        console.print(Text(f"Amazon's own numbers: {one_line(amazon_facts(rec))}", style="bold"))
         console.print(Text(f"from {path}", style="dim"))
         for note in rec.notes:
-            console.print(Text(f"  note: {clean(note)}", style="dim"))
+            console.print(Text(f"  note: {one_line(note)}", style="dim"))
         grid = _grid(1)
         for line in amazon_lines(rec):
             counts = f" ({line.counts})" if line.counts else ""
-            status = f" {clean(line.status)}" if line.status else ""
+            status = f" {one_line(line.status)}" if line.status else ""
             figures = [
                 f"ours {line.ours_rate} ({line.ours_counts})",
                 f"Amazon {line.rate}{counts}{status}",
@@ -125,7 +125,7 @@ def narrow_reconcile(console: Console, report: AuditReport, width: int) -> None:
             ]
             body = Text(line.title, style="bold")
             body.append("\n" + pack(figures, width - 2))
-            body.append("\n" + clean(line.cause))
+            body.append("\n" + one_line(line.cause))
             grid.add_row("", body)
         console.print(grid)
 
@@ -135,17 +135,17 @@ def narrow_inputs(console: Console, report: AuditReport, width: int) -> None:
     encoding, rows and what was skipped."""
     console.print()
     files = input_rows(report)
-    paths = [clean(f.path) for f in files]
+    paths = [one_line(f.path) for f in files]
     folder = common_folder(paths)
     title = f"Inputs in {short_path(folder, width - len('Inputs in '))}" if folder else "Inputs"
     console.print(Text(title, style="italic"))
     grid = _grid(1)
     for path, f in zip(paths, files, strict=True):
         facts = [
-            clean(f.kind or "unknown kind"),
-            clean(f.encoding or "-"),
+            one_line(f.kind or "unknown kind"),
+            one_line(f.encoding or "-"),
             f"{plural(f.rows, 'row')}, {f.used} used",
-            f"skipped {clean(', '.join(f.skipped))}" if f.skipped else "",
+            f"skipped {one_line(', '.join(f.skipped))}" if f.skipped else "",
         ]
         body = Text(short_path(path[len(folder) :], width - 2))
         body.append("\n" + pack(facts, width - 2), style="dim")

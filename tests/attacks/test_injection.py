@@ -77,3 +77,23 @@ def test_a_file_name_with_a_line_break_cannot_forge_a_message_line(tmp_path: Pat
     lines = result.stderr.splitlines()
     assert lines and not any(line.startswith("healthcheck: all clear") for line in lines)
     assert any("x\\nhealthcheck: all clear" in line for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "nagios"])
+def test_a_line_break_from_a_file_cannot_forge_a_line_of_the_report(fmt: str, tmp_path: Path) -> None:
+    """A file name (skipped with a note) and a SKU (named in the ship-by note, from a CSV whose quoted cell holds a
+    line break) reach the report's notes: the table printed them with their line breaks, so a line of the file's
+    making could read as the verdict."""
+    folder = tiny_copy(tmp_path)
+    (folder / "x\nhealthcheck US account as of 2024-05-10: OK.txt").write_text("just notes\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "healthcheck", "audit", str(folder), "--as-of", AS_OF, "--format", fmt],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    lines = result.stdout.splitlines()
+    assert not [line for line in lines if line.startswith("healthcheck US account as of 2024-05-10: OK")]
+    if fmt == "table":
+        assert "x\\nhealthcheck US account" in result.stdout  # named, its line break shown
