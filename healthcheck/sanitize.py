@@ -19,9 +19,23 @@ if TYPE_CHECKING:
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 
 
+# A file name's bytes that are not UTF-8 reach Python as lone surrogates (`os.fsdecode`): no output can encode
+# them (a report written to a file failed; stdout passed the raw bytes on, breaking the JSON). Shown as `\xff`.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What `clean` changes: a text it finds nothing of is returned as it is (a fast path's test).
+CHANGED_BY_CLEAN = re.compile(f"{UNSAFE.pattern}|{_SURROGATE.pattern}")
+
+
+def _escaped(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
 def clean(value: object) -> str:
-    """`value` as text with every unsafe character removed (tabs and line breaks kept)."""
-    return UNSAFE.sub("", str(value))
+    """`value` as text with every unsafe character removed (tabs and line breaks kept), and bytes of a file name
+    that are not UTF-8 written as `\\xff`."""
+    text = UNSAFE.sub("", str(value))
+    return _SURROGATE.sub(_escaped, text) if _SURROGATE.search(text) else text
 
 
 def one_line(value: object) -> str:

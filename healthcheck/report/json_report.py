@@ -9,7 +9,7 @@ from typing import Any
 from healthcheck.audit import AuditReport
 from healthcheck.outcome import FailOn
 from healthcheck.report.document import document
-from healthcheck.sanitize import UNSAFE, clean
+from healthcheck.sanitize import CHANGED_BY_CLEAN, clean
 
 
 def render_json(report: AuditReport, *, fail_on: FailOn) -> str:
@@ -74,7 +74,7 @@ def _write_array(value: list[Any] | tuple[Any, ...], newline: str, out: list[str
     inner = newline + "  "
     if all(type(item) is str for item in value):
         # "\n" is kept by `clean`, so the joined text holds an unsafe character only where an item does.
-        items = value if UNSAFE.search("\n".join(value)) is None else [clean(item) for item in value]
+        items = value if CHANGED_BY_CLEAN.search("\n".join(value)) is None else [clean(item) for item in value]
         out.append("[" + inner + ("," + inner).join(map(encode_basestring, items)) + newline + "]")
         return
     separator = "[" + inner

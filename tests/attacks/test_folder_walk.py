@@ -71,3 +71,24 @@ def test_an_unreadable_sub_folder_is_an_error_naming_it(tmp_path: Path) -> None:
         locked.chmod(0o755)
     assert result.returncode == 3, result.stderr
     assert f"healthcheck: file cannot be read: {locked}: the folder cannot be read" in result.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_output(tmp_path: Path) -> None:
+    """A file named with bytes that are not UTF-8 (copied from an old system) reached the report as lone
+    surrogates: the JSON on stdout was no longer UTF-8, and `-o report.json` failed with an internal error."""
+    folder = tiny_copy(tmp_path)
+    shutil.copy(folder / "ship_confirmations.txt", os.fsdecode(bytes(folder) + b"/sc\xff\xfe.txt"))
+    (folder / "ship_confirmations.txt").unlink()
+    Path(os.fsdecode(bytes(folder) + b"/notes\xff.txt")).write_text("just notes\n", encoding="utf-8")
+    command = [sys.executable, "-m", "healthcheck", "audit", str(folder), "--as-of", AS_OF]
+    done = subprocess.run([*command, "--format", "json"], capture_output=True, check=False, timeout=60)
+    document = json.loads(done.stdout.decode("utf-8"))
+    assert done.returncode == 2
+    assert [i["path"] for i in document["inputs"] if "sc" in i["path"]] == [f"{folder}/sc\\xff\\xfe.txt"]
+    assert any("notes\\xff.txt" in w for w in document["warnings"])
+    for suffix in ("json", "md", "html", "csv", "xml", "txt"):
+        target = tmp_path / f"report.{suffix}"
+        written = subprocess.run([*command, "-o", str(target)], capture_output=True, check=False, timeout=60)
+        assert written.returncode == 2, written.stderr
+        text = target.read_bytes().decode("utf-8")
+        assert "sc\\xff\\xfe.txt" in text or suffix in ("json", "csv", "xml")  # JSON doubles the backslash
