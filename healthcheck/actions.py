@@ -198,6 +198,10 @@ def _misses(result: MetricResult) -> str:
     return "is over" if result.spec.direction is Direction.LOWER_IS_BETTER else "falls short of"
 
 
+def _whose_target(result: MetricResult) -> str:
+    return "Amazon's target" if result.spec.amazon_target is None else "the target your config sets"
+
+
 def plan_of_action(data: AuditData, results: list[MetricResult]) -> list[Action]:
     """One outline per metric in breach: what Seller Support expects to read."""
     # A breach only Amazon's report states (issue 15): its plan answers Amazon's notice, not our orders.
@@ -221,7 +225,7 @@ def plan_of_action(data: AuditData, results: list[MetricResult]) -> list[Action]
             "plan_of_action",
             r.id,
             f"Prepare a plan of action for the {r.spec.title.lower()}",
-            f"The {r.spec.title.lower()} {_misses(r)} Amazon's target. If Amazon asks for a plan of action, state "
+            f"The {r.spec.title.lower()} {_misses(r)} {_whose_target(r)}. If Amazon asks for a plan of action, state "
             "(1) the root cause, found in the orders listed here; (2) what you have already done about each of "
             f"those orders; (3) the changes that keep it from happening again: {r.spec.advice} Keep it short, "
             f"factual and specific to your account: the command healthcheck plan {r.spec.short} drafts it from "

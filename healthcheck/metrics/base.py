@@ -165,6 +165,13 @@ class MetricSpec:
     target_allowed: bool = False  # Amazon says "no more than": a rate equal to the target still meets it
     rule: Rule | None = None  # the rule the resolved spec is judged by (registry.resolve sets it)
     plan: PlanShape = PlanShape()
+    # Amazon's own target, where the seller's config set another (registry.resolve): the report then says whose
+    # target it judges by, and a plan of action, written to Amazon, states Amazon's.
+    amazon_target: float | None = None
+
+    @property
+    def amazons_target(self) -> float | None:
+        return self.target if self.amazon_target is None else self.amazon_target
 
     def missing_inputs(self, given: Callable[[str], bool]) -> tuple[str, ...]:
         """The first kind of each group none of whose kinds was given, each named once (groups share kinds)."""

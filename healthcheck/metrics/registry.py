@@ -104,8 +104,10 @@ def resolve(config: Config, *, marketplace: str | None = None, as_of: dt.date | 
                 )
         override = config.metrics.get(spec.id)
         lag = config.odr_lag_days if spec.odr_lag else None
+        own = override is not None and override.target is not None and override.target != spec.target
         applied = spec.with_overrides(
             target=override.target if override else None,
+            amazon_target=spec.target if own else None,
             at_risk=override.at_risk if override else None,
             window_days=override.window_days if override else None,
             end_lag_days=lag,

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from healthcheck.metrics.base import Direction, MetricResult, Status
+from healthcheck.metrics.base import MetricResult, Status
 from healthcheck.plan import FILL, Plan, fill_in
-from healthcheck.report.text import clean, data_caveats, percent, status_word, summary_or_percent
+from healthcheck.report.text import clean, data_caveats, percent, status_word, summary_or_percent, target_words
 from healthcheck.wording import plural, the_title
 
 if TYPE_CHECKING:
@@ -39,22 +39,14 @@ class PlanBlock:
     bullets: bool = True
 
 
-def _target(result: MetricResult) -> str:
-    spec = result.spec
-    if spec.target is None:
-        return "no target (informational)"
-    word = "under" if spec.direction is Direction.LOWER_IS_BETTER else "at least"
-    return f"{word} {percent(spec.target)}"
-
-
 def opening(report: AuditReport, result: MetricResult) -> str:
     """Where the metric stands, in the seller's voice: the number Amazon's notice is about."""
     m, w = result.measurement, result.window
     return (
         f"Our {result.spec.title.lower()} is {percent(result.rate)} ({m.numerator} of {m.denominator} "
         f"{result.spec.population} {w.start.isoformat()} to {w.end.isoformat()}); "
-        f"Amazon's target is {_target(result)}. It was recomputed from our Seller Central reports as of "
-        f"{report.as_of.isoformat()}."
+        f"Amazon's target is {target_words(result.spec, amazons=True)}. It was recomputed from our Seller Central "
+        f"reports as of {report.as_of.isoformat()}."
     )
 
 
@@ -135,7 +127,7 @@ def no_plan_sentence(report: AuditReport, result: MetricResult) -> str:
                 else "Amazon asks for a plan of action only for a metric in breach."
             )
         )
-    target = f"Amazon's target is {_target(result)}" if spec.target is not None else "it has no target"
+    target = f"Amazon's target is {target_words(spec, amazons=True)}" if spec.target is not None else "it has no target"
     # Never a bare OK on part of the data (SPEC 5.2): the sentence says what the rate stands on, as the audit does.
     caveats = data_caveats(result)
     return (

@@ -191,6 +191,16 @@ def headroom_sentence(result: MetricResult, room: Headroom | None) -> str:
     )
 
 
+def target_words(spec: MetricSpec, *, amazons: bool = False) -> str:
+    """`under 2.5%`, `no more than 1%`, `at least 95%`: the target judged by, or Amazon's own (`amazons`) where
+    the seller's config set another."""
+    target = spec.amazons_target if amazons else spec.target
+    if target is None:
+        return "no target (informational)"
+    lower = spec.direction is Direction.LOWER_IS_BETTER
+    return f"{('no more than' if spec.target_allowed else 'under') if lower else 'at least'} {percent(target)}"
+
+
 def recovery_sentence(result: MetricResult, recovery: Recovery | None) -> str:
     if recovery is None:
         return ""
@@ -198,7 +208,9 @@ def recovery_sentence(result: MetricResult, recovery: Recovery | None) -> str:
         return f"Without action it does not recover by {day_text(recovery.searched_until)}."
     parts = []
     if result.status is Status.BREACH and recovery.under_target is not None and recovery.under_target != recovery.ok:
-        parts.append(f"back under target on {day_text(recovery.under_target)}")
+        # "Under" a lower-is-better target is passing it; under a higher-is-better one is failing it.
+        back = "under" if result.spec.direction is Direction.LOWER_IS_BETTER else "at or above"
+        parts.append(f"back {back} target on {day_text(recovery.under_target)}")
     if recovery.ok is not None:
         parts.append(f"ok again on {day_text(recovery.ok)}")
     else:
@@ -221,9 +233,10 @@ def metric_sentence(report: AuditReport, result: MetricResult) -> str:
     if source_note(result):
         line = f"{spec.title} is {percent(result.rate)} (Amazon's figure, not recomputed)"
     if spec.target is not None:
-        lower = spec.direction is Direction.LOWER_IS_BETTER
-        sign = ("no more than" if spec.target_allowed else "under") if lower else "at least"
-        line += f"; Amazon's target is {sign} {percent(spec.target)}"
+        if spec.amazon_target is None:
+            line += f"; Amazon's target is {target_words(spec)}"
+        else:
+            line += f"; your target is {target_words(spec)} (Amazon's: {target_words(spec, amazons=True)})"
         if spec.rule is not None and spec.rule.enforcement is Enforcement.RECOMMENDED:
             line += " (a recommendation then: Amazon stated no penalty)"
         if result.status is Status.AT_RISK and spec.at_risk is not None:

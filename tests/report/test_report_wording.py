@@ -108,3 +108,28 @@ def test_the_trend_starts_where_the_window_is_covered_by_the_data(tmp_path: Path
     markdown = run([str(folder), "--format", "markdown"], tmp_path / "report.md")
     (row,) = [row for row in markdown.splitlines() if row.startswith("| Cancellation rate |")]
     assert row.endswith("| `      ▇▇██` |")
+
+
+def test_a_target_the_config_sets_is_called_the_sellers_and_amazons_is_kept_for_the_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stricter target in healthcheck.toml was written "Amazon's target is at least 98%", in the plan pasted to
+    Amazon too; and a higher-is-better metric climbing back was "back under target", which for it is failing."""
+    config = tmp_path / "healthcheck.toml"
+    config.write_text(
+        "[metrics.valid_tracking_rate]\ntarget = 0.98\nat_risk = 0.985\n"
+        "[metrics.order_defect_rate_mfn]\ntarget = 0.006\nat_risk = 0.005\n",
+        encoding="utf-8",
+    )
+    text = flat(run([str(SAMPLES), "--config", str(config)], tmp_path / "report.md"))
+    assert (
+        "Valid tracking rate is 97.51% (665 of 682 packages, Oct 22 - Nov 20); your target is at least 98% (Amazon's: "
+        "at least 95%). If nothing new goes wrong it is back at or above target on Thu Nov 26" in text
+    )
+    assert "your target is under 0.6% (Amazon's: under 1%). If nothing new goes wrong it is back under target" in text
+    assert "The valid tracking rate falls short of the target your config sets." in text
+    assert "Cancellation rate is 4.22% (7 of 166 orders, Nov 14 - Nov 20); Amazon's target is under 2.5%." in text
+    assert main(["plan", "vtr", str(SAMPLES), "--config", str(config)]) == 2
+    plan = capsys.readouterr().out
+    assert "Our valid tracking rate is 97.51% (665 of 682 seller-fulfilled packages" in plan
+    assert "Amazon's target is at least 95%. It was recomputed" in plan and "98%" not in plan
