@@ -270,6 +270,16 @@ def test_shipby_explains_the_days() -> None:
     assert "ship by:       Mon 2024-12-02" in result.output
 
 
+@pytest.mark.parametrize("purchase", ["9999-12-31T22:10:00Z", "0001-01-01T00:00:00Z"])
+def test_shipby_at_the_ends_of_the_calendar_is_a_usage_error(purchase: str) -> None:
+    """Counting business days on from year 9999 overflowed: an internal error, where the audit's --as-of names the
+    years it accepts."""
+    result = runner.invoke(app, ["shipby", purchase])
+    assert result.exit_code == 3
+    assert "outside the accepted range 1995-01-01 to 2099-12-31" in result.output
+    assert "internal error" not in result.output
+
+
 def _cli() -> list[str]:
     exe = Path(sys.executable).parent / "healthcheck"
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "healthcheck"]
