@@ -27,6 +27,7 @@ from healthcheck.loaders.seller_performance import (
     entries,
     figures,
     get,
+    warning_list,
 )
 from healthcheck.marketplaces import Marketplace
 from healthcheck.sanitize import one_line
@@ -130,21 +131,8 @@ def _category(entry: Mapping[str, Any], key: str, title: str, names: tuple[str, 
 
 
 def _warnings(entry: Mapping[str, Any]) -> tuple[tuple[str, str | None], ...]:
-    """A list of `{warningType, status}` objects (or words); the object-of-categories form is read as categories."""
-    states = get(entry, "warningStates", "warningState")
-    if isinstance(states, Mapping):
-        if not get(states, "warningType", "type"):
-            return ()
-        states = [states]
-    if not isinstance(states, list):
-        return ()
-    found: list[tuple[str, str | None]] = []
-    for state in states:
-        if isinstance(state, Mapping):
-            found.append((_word(get(state, "warningType", "type")) or "warning", _word(get(state, "status"))))
-        elif isinstance(state, str) and state.strip():
-            found.append((one_line(state.strip()), None))
-    return tuple(found)
+    """(warningType, status) of each warning, made safe to show."""
+    return tuple((one_line(kind), _word(status)) for kind, status, _ in warning_list(entry))
 
 
 def account_health(path: str, document: Any, marketplace: Marketplace) -> AccountHealth | None:

@@ -164,33 +164,41 @@ def choose_entry(
     return None, [f"no entry for {marketplace.code} ({wanted}) among marketplace ids {named}; audit with --marketplace"]
 
 
-def warning_states(entry: Mapping[str, Any]) -> tuple[str, ...]:
-    """Amazon's warnings, as words: a list of words or of `{warningType, status}` objects, or an object of
-    categories (`{"listingPolicyViolations": {"status": "NORMAL", "defectsCount": 0}}`), of which only those not
-    NORMAL are shown (SPEC 5.4, rev 2)."""
+def warning_list(entry: Mapping[str, Any]) -> tuple[tuple[str, str | None, int | None], ...]:
+    """Amazon's warnings as (type, status, count): a list of words or of `{warningType, status}` objects, or an
+    object of categories (`{"listingPolicyViolations": {"status": "NORMAL", "defectsCount": 0}}`), of which only
+    those not NORMAL are warnings (SPEC 5.4, rev 2). The one reading of them: the reconcile shows them, Amazon's
+    account status judges them."""
     states = get(entry, "warningStates", "warningState")
     if isinstance(states, Mapping) and not get(states, "warningType", "type", "status"):
-        shown: list[str] = []
+        categories: list[tuple[str, str | None, int | None]] = []
         for category, state in states.items():
             status = as_text(get(state, "status")) if isinstance(state, Mapping) else as_text(state)
             if status is None or status.upper() == "NORMAL":
                 continue
             count = as_count(get(state, "defectsCount", "count")) if isinstance(state, Mapping) else None
-            shown.append(f"{category}: {status}" + (f" ({count})" if count else ""))
-        return tuple(shown)
+            categories.append((str(category), status, count))
+        return tuple(categories)
     if isinstance(states, Mapping):
         states = [states]
     if not isinstance(states, list):
         return ()
-    found: list[str] = []
+    found: list[tuple[str, str | None, int | None]] = []
     for state in states:
         if isinstance(state, Mapping):
             kind = as_text(get(state, "warningType", "type")) or "warning"
-            status = as_text(get(state, "status"))
-            found.append(f"{kind}: {status}" if status else kind)
-        elif isinstance(state, str):
-            found.append(state)
+            found.append((kind, as_text(get(state, "status")), None))
+        elif isinstance(state, str) and state.strip():
+            found.append((state.strip(), None, None))
     return tuple(found)
+
+
+def warning_states(entry: Mapping[str, Any]) -> tuple[str, ...]:
+    """Amazon's warnings, as words: `pricingIssues: AT_RISK (3)`."""
+    return tuple(
+        (f"{kind}: {status}" if status else kind) + (f" ({count})" if count else "")
+        for kind, status, count in warning_list(entry)
+    )
 
 
 def account_status(document: Mapping[str, Any], marketplace_id: str | None) -> str | None:

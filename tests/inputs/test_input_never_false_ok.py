@@ -630,7 +630,7 @@ def test_an_at_risk_threshold_beyond_the_target_is_refused(
 
 def test_the_seller_performance_reports_other_shapes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = copy(tmp_path / "in", "all_orders_1.txt", "all_orders_2.txt", "ship_confirmations.txt")
-    entry = {
+    entry: dict[str, Any] = {
         "marketplaceId": "ATVPDKIKX0DER",
         "warningStates": {
             "listingPolicyViolations": {"status": "NORMAL", "defectsCount": 0},
@@ -657,3 +657,13 @@ def test_the_seller_performance_reports_other_shapes(tmp_path: Path, capsys: pyt
     _, out, _ = cli(capsys, "audit", str(folder), "--format", "markdown")
     assert "warning foodSafety: AT_RISK (2)" in out and "listingPolicyViolations" not in out
     assert "warning warning" not in out
+    # Judged as the list form is: shown in the reconcile, it was "0 of 0 at risk", and the account status ok.
+    status = next(m for m in run.doc["metrics"] if m["id"] == "amazon_account_status")
+    assert status["status"] == "at_risk" and status["details"]["warnings"] == [
+        {"type": "foodSafety", "status": "AT_RISK"}
+    ]
+    entry["warningStates"] = [{"warningType": "foodSafety", "status": "AT_RISK"}]
+    (folder / "performance.json").write_text(json.dumps({"performanceMetrics": [entry]}), encoding="utf-8")
+    listed = run_cli(capsys, tmp_path / "listed.json", str(folder))
+    again = next(m for m in listed.doc["metrics"] if m["id"] == "amazon_account_status")
+    assert (again["status"], again["details"]["warnings"]) == (status["status"], status["details"]["warnings"])
