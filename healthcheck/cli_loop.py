@@ -235,7 +235,7 @@ def record_document(
     if history is None:
         return Recorded(recorded=False)
     from healthcheck.history import mark_told, opened, record, row_from_report, standing, told
-    from healthcheck.notify import changes, compose, deliver, target_key, undelivered
+    from healthcheck.notify import changes, compose, deliver, known_after, target_key, undelivered
 
     row = row_from_report(document, account)
     failed: list[int] = []
@@ -250,7 +250,11 @@ def record_document(
         message = compose(changes(previous, row), document, account)
         for position, url in enumerate(urls):
             # Each target hears what changed since it was last told: one that was down hears what it missed, one
-            # that was told is not told again, and a new one starts from the audit standing before this one.
+            # that was told is not told again, and a new one starts from the audit standing before this one. An
+            # audit of a day before the one it last knew (a backfill) is history, not news.
+            last = known[position]
+            if last is not None and row.as_of < last.as_of:
+                continue
             news = compose(changes(known[position] or previous, row), document, account)
             if news and not deliver(url, *news):
                 failed.append(position)
@@ -259,7 +263,7 @@ def record_document(
                     connection.commit()
                 continue
             sent = sent or bool(news)
-            mark_told(connection, row, target_key(url))
+            mark_told(connection, known_after(known[position] or previous, row), target_key(url))
             connection.commit()
     if failed:
         raise undelivered(urls, failed)

@@ -7,6 +7,7 @@ nothing, so a daily cron never repeats itself. Statuses compare as ok < at risk 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,20 @@ def changes(previous: AuditRow | None, current: AuditRow) -> list[Change]:
         if before in RANK and after in RANK and before != after:
             found.append(Change(subject, before, after))
     return found
+
+
+def known_after(known: AuditRow | None, row: AuditRow) -> AuditRow:
+    """What a target knows once told of `row`, or once `row` is its baseline: each status `row` says something
+    about, and where `row` says `unknown` or `not_evaluated`, what it knew before. A day the reports were missing
+    is no news, and must not erase what was known, or the next change from it would never be told."""
+    if known is None:
+        return row
+    metrics = {m.metric_id: m for m in known.metrics}
+    for metric in row.metrics:
+        if metric.status in RANK or metric.metric_id not in metrics:
+            metrics[metric.metric_id] = metric
+    status = row.status if row.status in RANK else known.status
+    return dataclasses.replace(row, status=status, metrics=tuple(metrics.values()))
 
 
 def _label(status: str) -> str:
