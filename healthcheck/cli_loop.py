@@ -242,11 +242,13 @@ def record_document(
     sent = False
     urls = list(notify or [])
     with opened(history) as connection:
+        # One run at a time, from reading what each URL knew to marking what it was told: two cron runs at once
+        # would otherwise both find the change and both send it. The other waits (up to the history's timeout).
+        connection.execute("BEGIN IMMEDIATE")
         previous = standing(connection, account, row.marketplace, row.as_of)
         # What each target was last told, read before this audit replaces one of the same day.
         known = [told(connection, account, row.marketplace, target_key(url)) for url in urls]
-        record(connection, row)
-        connection.commit()  # the audit is history whatever the alerts do
+        record(connection, row)  # committed with the marks below, whatever the alerts do
         message = compose(changes(previous, row), document, account)
         for position, url in enumerate(urls):
             # Each target hears what changed since it was last told: one that was down hears what it missed, one
@@ -260,11 +262,10 @@ def record_document(
                 failed.append(position)
                 if known[position] is None and previous is not None:
                     mark_told(connection, previous, target_key(url))  # what it missed is measured from there
-                    connection.commit()
                 continue
             sent = sent or bool(news)
             mark_told(connection, known_after(known[position] or previous, row), target_key(url))
-            connection.commit()
+        connection.commit()
     if failed:
         raise undelivered(urls, failed)
     return Recorded(True, message[0] if message else None, sent=sent)

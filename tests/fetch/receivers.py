@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
@@ -28,6 +29,7 @@ class _JsonHandler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         self.server.received.append({"path": self.path, **json.loads(body)})
+        time.sleep(self.server.slow)  # a service that takes its time to answer
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -40,6 +42,7 @@ class _JsonServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _JsonHandler)
         self.received: list[dict[str, Any]] = []
         self.down = False
+        self.slow = 0.0
 
 
 @contextmanager
@@ -51,7 +54,8 @@ def json_receiver() -> Iterator[tuple[str, list[dict[str, Any]]]]:
 
 @contextmanager
 def json_service() -> Iterator[tuple[str, list[dict[str, Any]], _JsonServer]]:
-    """`json_receiver`, and the server, whose `down` makes it refuse alerts until set back."""
+    """`json_receiver`, and the server, whose `down` makes it refuse alerts until set back and whose `slow` (seconds)
+    delays each answer."""
     server = _JsonServer()
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

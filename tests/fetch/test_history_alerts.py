@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -231,3 +233,21 @@ def test_a_day_nothing_could_be_checked_leaves_the_next_change_to_be_told(
         assert audit(capsys, OK_BEFORE, db, url)["status"] == "ok"
         audit(capsys, BREACH, db, url)
         assert len(posted) == 1
+
+
+def test_two_runs_at_once_on_one_history_send_the_change_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two cron runs at once (real processes): each read what the URL knew before the other marked it told, and
+    both sent the alert. A slow webhook keeps the window wide open."""
+    db = tmp_path / "history.sqlite"
+    with json_service() as (url, posted, service):
+        audit(capsys, OK_BEFORE, db, url)
+        service.slow = 1.0
+        command = [sys.executable, "-m", "healthcheck", "audit", str(SAMPLES), "--as-of", BREACH, "--history", str(db)]
+        runs = [
+            subprocess.Popen([*command, "--notify", url, "--format", "nagios"], stdout=subprocess.DEVNULL)
+            for _ in range(2)
+        ]
+        assert [run.wait(timeout=120) for run in runs] == [2, 2]
+    assert [p["title"] for p in posted] == ["healthcheck: default (US) got worse: BREACH"]
