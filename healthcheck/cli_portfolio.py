@@ -25,7 +25,7 @@ from healthcheck.cli import (
     engine_imports,
     write_output,
 )
-from healthcheck.cli_loop import check_alerting, history_path, record_document
+from healthcheck.cli_loop import Recorded, check_alerting, history_path, record_document
 from healthcheck.interrupts import stop_signals_held
 from healthcheck.outcome import FailOn
 from healthcheck.report import Format
@@ -33,6 +33,7 @@ from healthcheck.sanitize import one_line
 
 if TYPE_CHECKING:
     from healthcheck.cli_loop import FetchPlan
+    from healthcheck.portfolio import Audited
 
 
 @contextmanager
@@ -157,15 +158,29 @@ def portfolio(
         with stop_signals_held():  # a reader of the pipe gets the whole report or none of it
             typer.echo(text, nl=False)
             sys.stdout.flush()
+    unrecorded = False
     for audited in audits:
         where = f"{audited.name} ({audited.marketplace or '-'})"
         if audited.error:
             typer.echo(f"healthcheck: {where}: UNKNOWN: {audited.error}", err=True)
         for message in audited.messages:
             typer.echo(f"healthcheck: {where}: {message}", err=True)
-        if audited.document is not None:
-            record_document(audited.document, history=recorded, notify=notify, account=audited.name)
-    raise typer.Exit(int(code))
+        if audited.document is not None and _record(audited, history=recorded, notify=notify) is None:
+            unrecorded = True
+    raise typer.Exit(3 if unrecorded else int(code))
+
+
+def _record(audited: "Audited", *, history: Path | None, notify: list[str] | None) -> "Recorded | None":
+    """Record one account's audit and tell the URLs; an alert that failed, or a history that cannot be written, is
+    said (None) and the next account is still recorded and alerted: one dead webhook must not silence the rest."""
+    from healthcheck.errors import HealthcheckError
+
+    assert audited.document is not None
+    try:
+        return record_document(audited.document, history=history, notify=notify, account=audited.name)
+    except HealthcheckError as exc:
+        typer.echo(f"healthcheck: error: {audited.name} ({audited.marketplace or '-'}): {exc}", err=True)
+        return None
 
 
 def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None) -> NoReturn:
@@ -206,11 +221,15 @@ def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None
             continue
         for message in audited.messages:
             typer.echo(f"healthcheck: {where}: {message}", err=True)
-        outcome = record_document(audited.document, history=history, notify=notify, account=audited.name)
-        if not plan.quiet or outcome.sent:
-            status = str(audited.status).replace("_", " ").upper()
+        outcome = _record(audited, history=history, notify=notify)
+        status = str(audited.status).replace("_", " ").upper()
+        if outcome is None:
+            failed.append(audited.name)
+            typer.echo(f"{where} as of {audited.document['as_of']}: {status}; the alert or the history failed (above)")
+        elif not plan.quiet or outcome.sent:
             typer.echo(f"{where} as of {audited.document['as_of']}: {status}; {outcome.describe()}")
     for name in failed:
-        typer.echo(f"{name}: UNKNOWN; not fetched, not audited")
+        if name not in {a.name for a in audits}:
+            typer.echo(f"{name}: UNKNOWN; not fetched, not audited")
     _, code = overall(audits)
     raise typer.Exit(3 if failed else int(code))

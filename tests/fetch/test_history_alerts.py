@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -251,3 +252,33 @@ def test_two_runs_at_once_on_one_history_send_the_change_once(
         ]
         assert [run.wait(timeout=120) for run in runs] == [2, 2]
     assert [p["title"] for p in posted] == ["healthcheck: default (US) got worse: BREACH"]
+
+
+def test_a_dead_webhook_in_a_portfolio_leaves_every_account_recorded_and_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first account's failed delivery raised out of the portfolio's loop: the accounts after it were neither
+    recorded nor alerted, even to the URL that worked."""
+    clients = tmp_path / "clients"
+    for name in ("acme", "brio"):
+        shutil.copytree(SAMPLES, clients / name)
+    db = tmp_path / "history.sqlite"
+    base = ["portfolio", str(clients), "--jobs", "1", "--history", str(db), "--format", "nagios"]
+    assert main([*base, "--as-of", OK_BEFORE]) == 0
+    with json_service() as (down, _, service), json_receiver() as (url, posted):
+        service.down = True
+        code = main([*base, "--as-of", BREACH, "--notify", down, "--notify", url])
+        err = capsys.readouterr().err
+    assert code == 3
+    assert err.count("could not be delivered to json://... (--notify number 1)") == 2
+    assert sorted(p["title"] for p in posted) == [
+        "healthcheck: acme (US) got worse: BREACH",
+        "healthcheck: brio (US) got worse: BREACH",
+    ]
+    out = history(capsys, "--history", str(db), "--format", "json")
+    assert sorted((a["account"], a["as_of"]) for a in json.loads(out)["audits"]) == [
+        ("acme", OK_BEFORE),
+        ("acme", BREACH),
+        ("brio", OK_BEFORE),
+        ("brio", BREACH),
+    ]
