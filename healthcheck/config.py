@@ -440,7 +440,8 @@ def default_config_text(metric_defaults: Mapping[str, tuple[float, float, int]])
     low_w, high_w = WINDOW_DAYS_RANGE
     lines = [
         "# healthcheck configuration, written by `healthcheck init-config`.",
-        "# Every key is shown at its default; change what differs for you. Unknown keys are an error.",
+        "# Every key is shown at its default; change what differs for you. Unknown keys are an error. The",
+        "# marketplace and the metric thresholds are commented out: set, they win over your files and Amazon's rules.",
         "",
         f"# Marketplace code, for time zone, national holidays and date formats: {', '.join(MARKETPLACES)}.",
         f"# Unset, the orders' sales channels name it ({DEFAULT_MARKETPLACE} where they name none); set, it wins.",
@@ -482,14 +483,16 @@ def default_config_text(metric_defaults: Mapping[str, tuple[float, float, int]])
     if metric_defaults:
         lines += [
             "",
-            "# Thresholds per metric; the defaults are Amazon's. Rates are fractions: 0.01 means 1 %.",
+            "# Thresholds per metric, commented out: unset, each metric is judged by Amazon's rule in force",
+            "# (`rules`); set, your value wins over it, so uncomment only what you judge by other numbers (the",
+            "# report then calls it your target, beside Amazon's). Rates are fractions: 0.01 means 1 %.",
         ]
     for metric_id, (target, at_risk, window_days) in metric_defaults.items():
         lines += [
             "",
-            f"[metrics.{_toml_key(metric_id)}]",
-            f"target = {float(target)!r}  # Amazon's target; past it the metric is a breach",
-            f"at_risk = {float(at_risk)!r}  # the metric is at risk from here, before the target is passed",
-            f"window_days = {int(window_days)}  # days in the metric's window, {low_w} to {high_w}",
+            f"# [metrics.{_toml_key(metric_id)}]",
+            f"# target = {float(target)!r}  # Amazon's target; past it the metric is a breach",
+            f"# at_risk = {float(at_risk)!r}  # the metric is at risk from here, before the target is passed",
+            f"# window_days = {int(window_days)}  # days in the metric's window, {low_w} to {high_w}",
         ]
     return "\n".join(lines) + "\n"
