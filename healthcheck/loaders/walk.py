@@ -2,8 +2,9 @@
 
 Symbolic links to files and folders are followed (a seller may link a download folder in). A link that leads
 nowhere or into a loop, or an entry that cannot be looked at, is an error (exit 3): it stood for a report, perhaps
-on a drive or synced folder not mounted, and the audit must not go on as if the folder were whole. A pipe or a
-device, and a link back to a folder already read, are named in a note.
+on a drive or synced folder not mounted, and the audit must not go on as if the folder were whole. A link to a
+folder that holds the one audited is an error too: through it the folders beside it, another account's, would be
+read. A pipe or a device, and a link back to a folder already read, are named in a note.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def walk_folder(folder: Path) -> Walk:
     """Every regular file under `folder`; hidden files and folders (`.name`, editors' and our own temporary
     files) are passed over, as they never hold a download."""
     walk = Walk()
+    root = folder.resolve()
     seen: set[tuple[int, int]] = set()
     pending = [folder]
     while pending:
@@ -61,6 +63,9 @@ def walk_folder(folder: Path) -> Walk:
                 walk.problems.append(InputProblem("unreadable", str(path), _broken(path, exc)))
                 continue
             if stat.S_ISDIR(mode):
+                if entry.is_symlink() and _holds(path.resolve(), root):
+                    walk.problems.append(InputProblem("unreadable", str(path), _ancestor(path)))
+                    continue
                 pending.append(path)
             elif stat.S_ISREG(mode):
                 walk.files.append(path)
@@ -68,6 +73,18 @@ def walk_folder(folder: Path) -> Walk:
                 walk.notes.append(f"{path}: not a regular file (a pipe, socket or device), skipped")
     walk.files.sort()
     return walk
+
+
+def _holds(target: Path, root: Path) -> bool:
+    """Whether a folder link leads above the folder audited: to a folder that holds it (`backup -> ..`)."""
+    return target != root and root.is_relative_to(target)
+
+
+def _ancestor(path: Path) -> str:
+    return (
+        f"a symbolic link to {os.readlink(path)}, a folder that holds the one audited: through it the folders "
+        "beside this one (other accounts' reports) would be read as its own; remove the link"
+    )
 
 
 def _broken(path: Path, exc: OSError) -> str:

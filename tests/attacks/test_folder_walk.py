@@ -92,3 +92,19 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_output(tmp_path:
         assert written.returncode == 2, written.stderr
         text = target.read_bytes().decode("utf-8")
         assert "sc\\xff\\xfe.txt" in text or suffix in ("json", "csv", "xml")  # JSON doubles the backslash
+
+
+def test_a_link_to_a_folder_above_is_an_error_not_the_neighbours_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`clients/b/backup -> ..` made account b read account a's reports as its own (a portfolio, or `audit b`):
+    numbers of two sellers merged, exit 2, and only a note about the loop once a had been read in full."""
+    clients = tmp_path / "clients"
+    shutil.copytree(tiny_copy(tmp_path / "a"), clients / "a")
+    shutil.copytree(tiny_copy(tmp_path / "b"), clients / "b")
+    (clients / "b" / "backup").symlink_to("..")
+    code, document = audit_json(capsys, clients / "b")
+    assert code == 3
+    [error] = document["errors"]
+    assert error["path"].endswith("b/backup") and "a folder that holds the one audited" in error["message"]
+    assert not [i for i in document["inputs"] if "/a/" in i["path"] or "backup" in i["path"]]
