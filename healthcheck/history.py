@@ -160,6 +160,28 @@ def _integer(value: Any) -> int | None:
 
 
 @contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """The database opened for reading alone (a backup, a snapshot or a colleague's copy may not be writable), if
+    it is a history of this version; one to migrate first is opened as `opened` does."""
+    if not path.is_file():
+        raise HistoryError(f"no history at {path}; fix: record audits first (audit --history {path}, or run)")
+    try:
+        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)) as connection:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version == SCHEMA_VERSION:
+                yield connection
+                return
+    except sqlite3.DatabaseError as exc:
+        raise HistoryError(
+            f"the history {path} cannot be read ({exc}); fix: check the path is a file made by healthcheck"
+        ) from None
+    if version == 0:  # an empty file, or a database healthcheck did not write
+        raise HistoryError(f"{path} holds no recorded audits; fix: name the history file audits were recorded in")
+    with opened(path) as connection:
+        yield connection
+
+
+@contextmanager
 def opened(path: Path) -> Iterator[sqlite3.Connection]:
     """The database, created with its schema on first use; every sqlite failure becomes a HistoryError."""
     try:
@@ -269,9 +291,7 @@ def record(connection: sqlite3.Connection, row: AuditRow) -> None:
 
 def read_history(path: Path, *, account: str | None = None, marketplace: str | None = None) -> list[AuditRow]:
     """Every recorded audit, oldest as-of first; a file that does not exist is an error, not an empty history."""
-    if not path.is_file():
-        raise HistoryError(f"no history at {path}; fix: record audits first (audit --history {path}, or run)")
-    with opened(path) as connection:
+    with read_only(path) as connection:
         clauses, values = [], []
         for column, value in (("account", account), ("marketplace", marketplace)):
             if value:
@@ -289,7 +309,7 @@ def read_history(path: Path, *, account: str | None = None, marketplace: str | N
 
 def recorded_accounts(path: Path) -> list[tuple[str, str]]:
     """The (account, marketplace) pairs the history holds audits of, in order: what a selection could name."""
-    with opened(path) as connection:
+    with read_only(path) as connection:
         found = connection.execute("SELECT DISTINCT account, marketplace FROM audits ORDER BY account, marketplace")
         return [(str(account), str(marketplace)) for account, marketplace in found.fetchall()]
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -282,3 +283,29 @@ def test_a_dead_webhook_in_a_portfolio_leaves_every_account_recorded_and_told(
         ("brio", OK_BEFORE),
         ("brio", BREACH),
     ]
+
+
+def test_the_history_is_read_without_writing_to_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`history` wrote to the file it shows (its schema and version), so it failed on a read-only copy (a backup, a
+    snapshot) and waited on a cron run holding the file while it alerts; and it turned an empty file into a
+    history."""
+    db = tmp_path / "history.sqlite"
+    audit(capsys, OK_BEFORE, db)
+    before = db.read_bytes()
+    with sqlite3.connect(db) as holder:
+        holder.execute("BEGIN IMMEDIATE")  # a run recording and alerting: writers wait, readers do not
+        done = subprocess.run(
+            [sys.executable, "-m", "healthcheck", "history", "--history", str(db), "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+        holder.rollback()
+    assert done.returncode == 0, done.stderr
+    assert [a["as_of"] for a in json.loads(done.stdout)["audits"]] == [OK_BEFORE]
+    assert db.read_bytes() == before
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    assert main(["history", "--history", str(empty)]) == 3
+    assert "holds no recorded audits" in capsys.readouterr().err and empty.stat().st_size == 0
