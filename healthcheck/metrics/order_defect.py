@@ -23,6 +23,13 @@ from healthcheck.metrics.events import ALWAYS, Events, flag
 from healthcheck.model import AFN, MFN, AuditData, member
 
 DEFECT_SOURCES = ("feedback", "claims", "mfn_returns")
+# The reports that can show a channel's defects (SPEC 4, rev 2: the inputs must be able to show the numerator): the
+# seller-fulfilled returns report's A-to-z flags are on seller-fulfilled orders only, never an FBA defect.
+CHANNEL_SOURCES = {MFN: DEFECT_SOURCES, AFN: ("feedback", "claims")}
+_NONE_GIVEN = {
+    MFN: "no feedback, claims or returns file was given",
+    AFN: "no feedback or claims file was given (the seller-fulfilled returns report shows no FBA order's defect)",
+}
 DEFECT_DETAILS = {
     "negative_feedback": "negative_feedback",
     "a_to_z_claim": "a_to_z_claims",
@@ -33,8 +40,8 @@ DEFECT_DETAILS = {
 def _compute(channel: str) -> ComputeFn:
     def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
         span = date_span(data.orders["purchase_date"])
-        if not any(data.has(kind) for kind in DEFECT_SOURCES):
-            return Measurement.not_evaluated("no feedback, claims or returns file was given", span)
+        if not any(data.has(kind) for kind in CHANNEL_SOURCES[channel]):
+            return Measurement.not_evaluated(_NONE_GIVEN[channel], span)
         orders = data.orders
         population = orders.loc[(orders["channel"] == channel) & window.contains(orders["purchase_date"]), "order_id"]
         defects = data.defects.loc[member(data.defects["order_id"], population)]
@@ -59,7 +66,7 @@ def _compute(channel: str) -> ComputeFn:
 
 def _events(channel: str) -> Callable[[AuditData], Events | None]:
     def extract(data: AuditData) -> Events | None:
-        if not any(data.has(kind) for kind in DEFECT_SOURCES):
+        if not any(data.has(kind) for kind in CHANNEL_SOURCES[channel]):
             return None
         orders = data.orders.loc[data.orders["channel"] == channel, ["order_id", "purchase_date"]]
         defective = member(orders["order_id"], data.defects["order_id"])

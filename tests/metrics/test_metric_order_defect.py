@@ -102,6 +102,19 @@ def test_mfn_return_with_an_a_to_z_claim_is_a_defect(tmp_path: Path) -> None:
     assert m["details"]["a_to_z_claims"] == 2
 
 
+def test_the_seller_fulfilled_returns_report_alone_does_not_evaluate_the_fba_rate(tmp_path: Path) -> None:
+    """Its A-to-z flags are on seller-fulfilled orders only: with it alone, the FBA rate said 0 % "ok" although no
+    file given could show an FBA defect (SPEC 4, rev 2: the inputs must be able to show the numerator)."""
+    _orders(tmp_path, range(1, 5), afn=range(11, 14))
+    write_mfn_returns(tmp_path, [mfn_return(oid(1), "Y")])
+    result = audit(tmp_path, AS_OF)
+    assert counts(result.metric(MFN_ODR)) == (1, 4)
+    afn = result.metric(AFN_ODR)
+    assert afn["status"] == "not_evaluated" and "no feedback or claims file was given" in afn["reason"]
+    write_feedback(tmp_path, [fb(oid(11), 5)])
+    assert counts(audit(tmp_path, AS_OF).metric(AFN_ODR)) == (0, 3)
+
+
 def test_an_order_with_several_defects_counts_once_details_count_each_kind(tmp_path: Path) -> None:
     _orders(tmp_path, range(1, 11))
     write_feedback(tmp_path, [fb(oid(1), 1), fb(oid(1), 2, date="5/2/24")])
