@@ -274,9 +274,7 @@ def _error_text(document: Any) -> str:
 def _token_error(credentials: Credentials, status: int, document: Any) -> AuthError:
     """One clear message per way Login with Amazon says no; never the secrets, nor the body that might echo them."""
     code = str(document.get("error") or "") if isinstance(document, dict) else ""
-    where = f"SP_API_REFRESH_TOKEN (or refresh_token in {credentials.source})"
-    if credentials.source == "environment":
-        where = "the SP_API_REFRESH_TOKEN environment variable"
+    where = credentials.named("refresh_token")
     if code == "invalid_grant":
         return AuthError(
             f"Login with Amazon refused the refresh token of account {credentials.account!r} (invalid_grant): it "
@@ -286,8 +284,8 @@ def _token_error(credentials: Credentials, status: int, document: Any) -> AuthEr
     if code in ("invalid_client", "unauthorized_client"):
         return AuthError(
             f"Login with Amazon refused the app's id or client secret for account {credentials.account!r} "
-            f"({code}); fix: copy LWA_APP_ID and LWA_CLIENT_SECRET again from Seller Central > Develop Apps (a "
-            "rotated client secret must be replaced)"
+            f"({code}); fix: copy the app's id and client secret again from Seller Central > Develop Apps into "
+            f"{credentials.named('app_id', 'client_secret')} (a rotated client secret must be replaced)"
         )
     return AuthError(
         f"Login with Amazon did not issue an access token (HTTP {status}{', ' + code if code else ''}); fix: check "

@@ -31,6 +31,16 @@ class Credentials:
     app_id: str = field(repr=False)
     client_secret: str = field(repr=False)
     refresh_token: str = field(repr=False)
+    suffix: str = ""  # of the environment variables they came from: `_SHOP` for account `shop`
+
+    def named(self, *keys: str) -> str:
+        """Where the values of `keys` (`app_id`, `client_secret`, `refresh_token`) were read, for a fix to name:
+        the variables of this account, or its keys in the credentials file."""
+        if self.source == "environment":
+            names = " and ".join(f"{ENV_NAMES[key]}{self.suffix}" for key in keys)
+            return f"the {names} environment variable{'s' if len(keys) > 1 else ''}"
+        names = " and ".join(f"`{YAML_KEYS[key]}`" for key in keys)
+        return f"{names} of account {self.account!r} in {self.source}"
 
     def secrets(self) -> tuple[str, str, str]:
         """Every value that must never reach output, for the tests and for scrubbing error text."""
@@ -54,7 +64,7 @@ def load_credentials(account: str | None, env: Mapping[str, str]) -> Credentials
         suffix = env_suffix(account)
         found = _from_env(env, suffix=f"_{suffix}")
         if found:
-            return Credentials(name, "environment", *found)
+            return Credentials(name, "environment", *found, suffix=f"_{suffix}")
     else:
         found = _from_env(env, suffix="")
         if found:

@@ -199,6 +199,21 @@ def test_an_expired_refresh_token_gets_one_clear_message(
     assert api.seen["POST /reports/2021-06-30/reports"] == 0
 
 
+def test_a_named_accounts_refused_token_names_where_that_account_reads_it(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Account `shop` reads only SP_API_REFRESH_TOKEN_SHOP (or its keys in credentials.yml): the fix named the
+    unsuffixed variable, which it never reads."""
+    for name in ("LWA_APP_ID", "LWA_CLIENT_SECRET", "SP_API_REFRESH_TOKEN"):
+        monkeypatch.setenv(f"{name}_SHOP", {"LWA_APP_ID": APP_ID, "LWA_CLIENT_SECRET": CLIENT_SECRET}.get(name, "x"))
+    code, out, err = run(capsys, "fetch", "--account", "shop", "--into", str(tmp_path / "r"), *RANGE)
+    assert code == 3 and "put the new refresh token in the SP_API_REFRESH_TOKEN_SHOP environment variable" in err
+    monkeypatch.setenv("LWA_CLIENT_SECRET_SHOP", "rotated")
+    code, out, err = run(capsys, "fetch", "--account", "shop", "--into", str(tmp_path / "r"), *RANGE)
+    assert code == 3 and "into the LWA_APP_ID_SHOP and LWA_CLIENT_SECRET_SHOP environment variables" in err
+    assert_no_secret(out, err)
+
+
 def test_a_report_stuck_in_progress_times_out(
     api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
