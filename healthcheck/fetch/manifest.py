@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,9 @@ class Manifest:
     marketplace: str
     account: str
     entries: list[Entry]
+    # Files an earlier fetch wrote that are no longer in the folder: their entries are dropped, so that their
+    # ranges are fetched again (the audit would otherwise cover less, with nothing said).
+    gone: list[str] = field(default_factory=list)
 
     def missing(self, report_type: str, start: str, end: str) -> list[tuple[str, str]]:
         """The parts of [start, end) no earlier fetch of the report type covered, oldest first (ISO timestamps in
@@ -110,7 +113,14 @@ def load_manifest(folder: Path, *, account: str, marketplace: str) -> Manifest:
             f"{folder} holds {document.get('marketplace')} reports, not {marketplace}; fix: fetch into another "
             "folder (--into) or pass --marketplace " + str(document.get("marketplace"))
         )
-    return Manifest(marketplace, account, entries)
+    if document.get("account") not in (None, account):
+        raise FetchError(
+            f"{folder} holds account {document.get('account')!r}'s reports, not {account!r}'s; fix: fetch into "
+            f"another folder (--into) or pass --account {document.get('account')}"
+        )
+    gone = [e.file for e in entries if e.file and not (folder / e.file).is_file()]
+    kept = [e for e in entries if not (e.file and e.file in gone)]
+    return Manifest(marketplace, account, kept, gone=[name for name in gone if name])
 
 
 def save_manifest(folder: Path, manifest: Manifest) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from healthcheck.errors import AuthError, FetchError
 from healthcheck.fetch.client import SpApiClient
 from healthcheck.fetch.headers import FBA_RETURNS, FBA_SHIPMENTS, FEEDBACK, MFN_RETURNS
-from healthcheck.fetch.manifest import Entry, Manifest, save_manifest, sha256_of, write_bytes_atomically
+from healthcheck.fetch.manifest import MANIFEST_NAME, Entry, Manifest, save_manifest, sha256_of, write_bytes_atomically
 
 # Polls start this often and double up to every POLL_MAX seconds: getReport allows 2 per second with a burst of
 # 15, so the first quick polls (a small report is often ready in a second) stay inside the burst.
@@ -153,6 +153,10 @@ def fetch_reports(
 ) -> FetchSummary:
     """Fetch every report type; what fails is listed in `errors` after the others were still fetched."""
     summary = FetchSummary(folder)
+    summary.notes.extend(
+        f"{name}: listed in {MANIFEST_NAME} but no longer in the folder; its range is fetched again"
+        for name in manifest.gone
+    )
     say = progress or (lambda _message: None)
     pending: list[_Pending] = []
     for kind in types:

@@ -249,6 +249,29 @@ def test_named_account_from_credentials_yml_into_the_default_folder(
     assert_no_secret(out, err)
 
 
+def test_a_fetched_file_deleted_since_is_fetched_again_and_another_accounts_folder_is_refused(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifest said the range was fetched although its file was gone ("already up to date", the audit then
+    covering less); and a copy of one account's folder fetched as another's was "up to date" with the first
+    account's reports."""
+    folder = tmp_path / "r"
+    assert run(capsys, "fetch", "--into", str(folder), *MONTH)[0] == 0
+    [orders] = sorted(folder.glob("all_orders_*.txt"))
+    orders.unlink()
+    asked = {i for i, r in api.reports.items() if r.report_type.startswith("GET_FLAT_FILE_ALL_ORDERS")}
+    code, _, err = run(capsys, "fetch", "--into", str(folder), *MONTH)
+    assert code == 0, err
+    assert f"{orders.name}: listed in manifest.json but no longer in the folder; its range is fetched again" in err
+    again = {i for i, r in api.reports.items() if r.report_type.startswith("GET_FLAT_FILE_ALL_ORDERS")} - asked
+    assert len(again) == 1 and len(list(folder.glob("all_orders_*.txt"))) == 1
+    shutil.copytree(folder, tmp_path / "other")
+    for name, value in (("LWA_APP_ID", APP_ID), ("LWA_CLIENT_SECRET", CLIENT_SECRET), ("SP_API_REFRESH_TOKEN", "x")):
+        monkeypatch.setenv(f"{name}_OTHER", value)
+    code, _, err = run(capsys, "fetch", "--into", str(tmp_path / "other"), "--account", "other", *MONTH)
+    assert code == 3 and "holds account 'default''s reports, not 'other''s" in err and "--account default" in err
+
+
 def test_a_later_fetch_asks_only_for_the_new_days_and_one_day_before_them(
     api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
