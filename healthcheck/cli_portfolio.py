@@ -120,7 +120,7 @@ def portfolio(
         from healthcheck.loaders.own_outputs import output_clash
         from healthcheck.options import as_of_problem
         from healthcheck.portfolio.render import render_portfolio
-        from healthcheck.portfolio.rollup import overall
+        from healthcheck.portfolio.rollup import behind_notes, overall
         from healthcheck.portfolio.run import Options, audit_portfolio, default_jobs
         from healthcheck.portfolio.target import loose_files, read_target
 
@@ -159,6 +159,8 @@ def portfolio(
             typer.echo(text, nl=False)
             sys.stdout.flush()
     unrecorded = False
+    for note in behind_notes(audits):
+        typer.echo(f"healthcheck: warning: {one_line(note)}", err=True)
     for audited in audits:
         where = f"{audited.name} ({audited.marketplace or '-'})"
         if audited.error:

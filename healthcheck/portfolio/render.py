@@ -31,7 +31,7 @@ from healthcheck.sanitize import one_line
 from healthcheck.wording import plural
 
 PORTFOLIO_SCHEMA_VERSION = 1
-COLUMNS = ("Account", "Market", "Status", "Worst metric", "Rate", "Headroom", "Ok again", "First action")
+COLUMNS = ("Account", "Market", "Status", "As of", "Worst metric", "Rate", "Headroom", "Ok again", "First action")
 
 
 def render_portfolio(
@@ -67,6 +67,7 @@ def cells(row: Row) -> list[str]:
         row.name,
         row.marketplace or "-",
         status_word(row.status),
+        row.as_of_text,
         metric,
         percent(row.rate) if row.rate is not None else "",
         row.headroom(),
@@ -167,6 +168,7 @@ CSV_COLUMNS = (
     "status",
     "exit_code",
     "as_of",
+    "days_behind",
     "worst_metric",
     "worst_metric_status",
     "rate",

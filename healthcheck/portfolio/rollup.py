@@ -7,6 +7,8 @@ possible before at risk / before breach); its recovery date is the day it is ok 
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +22,9 @@ from healthcheck.wording import headroom_pair, plural
 # SPEC 5.5's priority: UNKNOWN > BREACH > AT RISK > OK.
 STATUS_RANK = {OverallStatus.UNKNOWN: 3, OverallStatus.BREACH: 2, OverallStatus.AT_RISK: 1, OverallStatus.OK: 0}
 _METRIC_RANK = {"breach": 3, "at_risk": 2, "ok": 1}
+# An account whose data ends more days than this before the newest account's is named: its downloads may have
+# stopped, and its status stands on that older day (a day or two of lag is the reports' own).
+BEHIND_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,14 @@ class Row:
     action: str
     note: str  # why the audit failed, or why nothing could be checked
     budget: float
+    behind: int = 0  # days its as-of is before the newest as-of of the portfolio
+
+    @property
+    def as_of_text(self) -> str:
+        """`2026-11-08 (12 days behind)` where the account's data stops well before the others'."""
+        if not self.as_of:
+            return "-"
+        return self.as_of + (f" ({plural(self.behind, 'day')} behind)" if self.behind > BEHIND_DAYS else "")
 
     def headroom(self, *, passed: str = "-") -> str:
         """`2 / 4 orders`, as the single report writes it (`passed` where a line is crossed)."""
@@ -53,6 +66,7 @@ class Row:
             "status": str(self.status),
             "exit_code": int(self.exit_code),
             "as_of": self.as_of or None,
+            "days_behind": self.behind if self.as_of else None,
             "worst_metric": self.metric_id or None,
             "worst_metric_status": self.metric_status or None,
             "rate": self.rate,
@@ -118,6 +132,13 @@ def row_of(audited: Audited) -> Row:
 def worst_first(audits: Sequence[Audited]) -> list[tuple[Row, Audited]]:
     """Rows worst first: by status, then by the worst metric's status and used budget, then by name."""
     rows = [(row_of(a), a) for a in audits]
+    days = {id(a): dt.date.fromisoformat(row.as_of) for row, a in rows if row.as_of}
+    if days:
+        newest = max(days.values())
+        rows = [
+            (dataclasses.replace(row, behind=(newest - days[id(a)]).days) if id(a) in days else row, a)
+            for row, a in rows
+        ]
     return sorted(
         rows,
         key=lambda pair: (
@@ -142,3 +163,14 @@ def counts(audits: Sequence[Audited]) -> dict[str, int]:
     """Audits per status, worst first, every status named."""
     found = Counter(a.status for a in audits)
     return {str(s): found[s] for s in sorted(STATUS_RANK, key=lambda s: -STATUS_RANK[s])}
+
+
+def behind_notes(audits: Sequence[Audited]) -> list[str]:
+    """One warning per audit whose data ends well before the newest account's."""
+    rows = [row for row, _ in worst_first(audits) if row.behind > BEHIND_DAYS]
+    newest = max((row.as_of for row, _ in worst_first(audits) if row.as_of), default="")
+    return [
+        f"{row.name} ({row.marketplace or '-'}): its reports end {row.as_of}, {plural(row.behind, 'day')} before the "
+        f"newest account's ({newest}), and its status stands on that day: check its downloads still run"
+        for row in rows
+    ]

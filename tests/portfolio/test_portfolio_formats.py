@@ -80,7 +80,7 @@ def test_table_and_markdown_hold_the_rollup_then_each_report(folder: Path, capsy
     assert table.index("alpha") < table.index("beta")
     assert "==== beta (FR) ====" in table and "FR account (from the sales channel of 15 orders)" in table
     _, markdown, _ = _run(capsys, str(folder), "--format", "markdown")
-    assert "| alpha | US | **BREACH** | Cancellation rate | 14.29% |" in markdown
+    assert "| alpha | US | **BREACH** | 2026-11-19 | Cancellation rate | 14.29% |" in markdown
     assert "\n## beta (DE): OK\n" in markdown
     assert "\n### Metrics\n" in markdown  # each audit's own headings, one level down
 
@@ -215,3 +215,23 @@ def test_stopped_by_sigterm_it_leaves_no_worker_and_no_report(tmp_path: Path) ->
     while _session(child.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _session(child.pid) == []
+
+
+def test_an_account_whose_reports_stopped_is_named_beside_its_ok(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Downloads that stopped leave an account audited as of its last day: OK in the roll-up with nothing to say it
+    stands on older data than the others."""
+    _orders(folder / "gamma" / "orders.txt", "114", "Amazon.com", 20)
+    path = folder / "gamma" / "orders.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-11-", "2026-10-"), encoding="utf-8")
+    code, out, err = _run(capsys, str(folder), "--format", "markdown")
+    assert code == 2
+    assert "| gamma | US | OK | 2026-10-19 (31 days behind) |" in out
+    assert (
+        "healthcheck: warning: gamma (US): its reports end 2026-10-19, 31 days before the newest account's "
+        "(2026-11-19), and its status stands on that day: check its downloads still run" in err
+    )
+    _, out, _ = _run(capsys, str(folder), "--format", "json")
+    days = {(r["name"], r["marketplace"]): r["days_behind"] for r in json.loads(out)["rollup"]}
+    assert days == {("alpha", "US"): 0, ("beta", "DE"): 0, ("beta", "FR"): 0, ("gamma", "US"): 31}
