@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from healthcheck.cli import _fail, _load_config, app, engine_imports, write_output
+from healthcheck.config import CONFIG_FILENAME
 from healthcheck.options import as_of_problem
 from healthcheck.wording import plural
 
@@ -112,14 +113,14 @@ def explain(
 
 @app.command("init-config", short_help="Write a commented config file with every default.")
 def init_config(
-    path: Annotated[Path, typer.Argument(help="Where to write it.")] = Path("healthcheck.toml"),
+    path: Annotated[Path, typer.Argument(help="Where to write it.")] = Path(CONFIG_FILENAME),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented config file with every default."""
     from healthcheck.config import default_config_text
     from healthcheck.metrics.registry import metric_defaults
 
-    write_output(path, default_config_text(metric_defaults()), replace=force, name="healthcheck.toml")
+    write_output(path, default_config_text(metric_defaults()), replace=force, name=CONFIG_FILENAME)
     typer.echo(f"wrote {path}")
 
 
@@ -152,7 +153,7 @@ def _handling_days(given: int | None, sku: str | None, settings: object, config:
     assert isinstance(settings, Config)
     if given is not None:
         return given, "--handling-days"
-    where = str(config or settings.source or "healthcheck.toml")
+    where = str(config or settings.source or CONFIG_FILENAME)
     if sku and sku in settings.handling_days_by_sku:
         return settings.handling_days_by_sku[sku], f"SKU {sku} in {where}"
     # A SKU asked for but not in the config takes the account's handling time: said, as it may be a typo.

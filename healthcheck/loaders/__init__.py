@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from healthcheck.concurrency import pool as thread_pool
 from healthcheck.concurrency import worth_threads
+from healthcheck.config import CONFIG_FILENAME
 from healthcheck.errors import InputError, InputProblem
 from healthcheck.fetch.manifest import is_fetch_manifest
 from healthcheck.loaders import parse, repeated
@@ -132,6 +133,13 @@ def iter_sources(
             for child in walk.files:
                 if is_fetch_manifest(child):
                     continue  # `healthcheck fetch`'s own bookkeeping beside the reports it downloaded
+                if child.name == CONFIG_FILENAME:
+                    # A portfolio reads it as the account's config; `audit` from --config or the working folder.
+                    notes.append(
+                        f"{child}: a healthcheck config, not a report, skipped (a portfolio uses it as that "
+                        "account's config)"
+                    )
+                    continue
                 if child.suffix.lower() not in REPORT_SUFFIXES:
                     workbook = child.suffix.lower() in (".xlsx", ".xls")
                     why = f"an Excel workbook: to audit it, {WORKBOOK_FIX}" if workbook else "not a report file"

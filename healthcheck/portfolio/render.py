@@ -168,7 +168,6 @@ CSV_COLUMNS = (
     "status",
     "exit_code",
     "as_of",
-    "days_behind",
     "worst_metric",
     "worst_metric_status",
     "rate",
@@ -176,6 +175,7 @@ CSV_COLUMNS = (
     "recovery_date",
     "first_action",
     "note",
+    "days_behind",  # last: a spreadsheet reading the columns by position before it was added still reads them
 )
 
 

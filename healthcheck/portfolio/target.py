@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from healthcheck.config import CONFIG_FILENAME
 from healthcheck.errors import HealthcheckError
 from healthcheck.marketplaces import get_marketplace
 from healthcheck.portfolio import Account
@@ -61,8 +62,10 @@ def loose_files(target: Path) -> list[Path]:
 
 
 def _folder_accounts(folder: Path) -> list[Account]:
+    """Each sub-folder an account, its own `healthcheck.toml` (its handling time, its calendar) its config where it
+    has one, else `./healthcheck.toml` as for `audit`."""
     accounts = [
-        Account(name=child.name, paths=(child,))
+        Account(name=child.name, paths=(child,), config=own if (own := child / CONFIG_FILENAME).is_file() else None)
         for child in sorted(folder.iterdir(), key=lambda p: p.name)
         if child.is_dir() and not child.name.startswith(".")
     ]

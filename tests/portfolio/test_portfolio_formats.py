@@ -235,3 +235,16 @@ def test_an_account_whose_reports_stopped_is_named_beside_its_ok(
     _, out, _ = _run(capsys, str(folder), "--format", "json")
     days = {(r["name"], r["marketplace"]): r["days_behind"] for r in json.loads(out)["rollup"]}
     assert days == {("alpha", "US"): 0, ("beta", "DE"): 0, ("beta", "FR"): 0, ("gamma", "US"): 31}
+
+
+def test_an_account_folders_own_config_is_its_config(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder portfolio had no way to give an account its settings: its healthcheck.toml was skipped as "not a
+    report file", while the same report advised running init-config."""
+    (folder / "alpha" / "healthcheck.toml").write_text(
+        "[metrics.cancellation_rate]\ntarget = 0.5\nat_risk = 0.4\n", encoding="utf-8"
+    )
+    code, out, _ = _run(capsys, str(folder), "--format", "json")
+    alpha = next(a for a in json.loads(out)["accounts"] if a["name"] == "alpha")["report"]
+    cancellation = next(m for m in alpha["metrics"] if m["id"] == "cancellation_rate")
+    assert (cancellation["target"], cancellation["status"]) == (0.5, "ok") and code == 0
+    assert any("healthcheck.toml: a healthcheck config, not a report, skipped" in w for w in alpha["warnings"])
