@@ -221,8 +221,8 @@ def reconcile(
     as_of: dt.date | None = None,
 ) -> tuple[Reconciliation, ...]:
     """Each seller performance document beside the recomputed metrics (SPEC 5.4); unknown shapes never fail.
-    A figure for days after `as_of` was not known then (SPEC 1.5, rev 2): named in a note, never compared, and
-    so never recorded in the history as Amazon's word on that day."""
+    A report with a figure for days after `as_of` was made after it (SPEC 1.5, rev 2): named in a note, none of
+    its figures compared, and so none recorded in the history as Amazon's word on that day."""
     by_id = {r.id: r for r in results}
     specs = [r.spec for r in results]
     out: list[Reconciliation] = []
@@ -240,11 +240,13 @@ def reconcile(
         found, unmatched = amazon_figures(entry, specs)
         later = [f.end for f in [*found.values(), *(f for _, f in unmatched)] if _after(f, as_of) and f.end]
         if later:
-            found = {k: f for k, f in found.items() if not _after(f, as_of)}
-            unmatched = [(k, f) for k, f in unmatched if not _after(f, as_of)]
+            # The report was made after the as-of day: every figure in it, a window that ended before that day
+            # included (the order defect rate's, 14 days back), counts what Amazon knew then, not at the as-of day.
+            found, unmatched = {}, []
             notes.append(
-                f"Amazon's figures for days up to {max(later)}, after the as-of date {as_of}, were not known then and "
-                "are not compared (audit without --as-of, or add the report downloaded on that day)"
+                f"Amazon's report speaks for days up to {max(later)}, after the as-of date {as_of}: none of its "
+                "figures was known then, so none is compared (audit without --as-of, or add the report downloaded "
+                "on that day)"
             )
         for metric_id, figure in found.items():
             ours = by_id.get(metric_id)
