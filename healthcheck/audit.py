@@ -20,6 +20,7 @@ from healthcheck.context import (
     default_as_of,
     future_date_warning,
     mismatch_warning,
+    orders_end_warning,
     past_data_warning,
 )
 from healthcheck.errors import InputProblem
@@ -309,12 +310,15 @@ def audit_loaded(
         effective_as_of, source = as_of, AS_OF_GIVEN
         early = before_data_warning(loaded, timezone, as_of)
         past = past_data_warning(loaded, timezone, as_of)
-        warnings += [w for w in (early, past) if w]
+        ahead = None if past else orders_end_warning(loaded, timezone, as_of, AS_OF_GIVEN)
+        warnings += [w for w in (early, past, ahead) if w]
     else:
         today = now.astimezone(dt.UTC).date()
         effective_as_of, source = default_as_of(loaded, timezone, today)
         if (future := future_date_warning(effective_as_of, source, today)) is not None:
             warnings.append(future)
+        if (ahead := orders_end_warning(loaded, timezone, effective_as_of, source)) is not None:
+            warnings.append(ahead)
     cut_at(loaded, effective_as_of, timezone)
     stage = on_stage or _no_stage
     stage(STAGES[1])

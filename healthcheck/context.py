@@ -211,9 +211,17 @@ def earliest_date(loaded: LoadResult, timezone: str) -> tuple[dt.date, str] | No
     return _extreme_date(loaded, timezone, latest=False)
 
 
-def _extreme_date(loaded: LoadResult, timezone: str, *, latest: bool) -> tuple[dt.date, str] | None:
+# The reports that say which orders there are: past their newest order, a window holds orders the files lack.
+ORDER_KINDS = ("all_orders", "order_report", "fba_shipments")
+
+
+def _extreme_date(
+    loaded: LoadResult, timezone: str, *, latest: bool, kinds: tuple[str, ...] = tuple(HAPPENED)
+) -> tuple[dt.date, str] | None:
     best: tuple[pd.Timestamp, str] | None = None
     for kind, fields in HAPPENED.items():
+        if kind not in kinds:
+            continue
         frame = loaded.frame(kind)
         if frame is None:
             continue
@@ -263,8 +271,29 @@ def past_data_warning(loaded: LoadResult, timezone: str, as_of: dt.date) -> str 
     day, where = found
     return (
         f"--as-of {as_of} is {(as_of - day).days} days after the latest date in the inputs ({day}, {where}): "
-        "windows past the data are understated (see each metric's coverage); download newer reports or pass an "
-        "earlier --as-of"
+        f"windows past the data are understated (see each metric's coverage), {_PAST_ORDERS}; download newer "
+        "reports or pass an earlier --as-of"
+    )
+
+
+_PAST_ORDERS = (
+    "orders bought since are missing, and orders shipped since show as unconfirmed, so the late shipment rates "
+    "can read high"
+)
+
+
+def orders_end_warning(loaded: LoadResult, timezone: str, as_of: dt.date, source: str) -> str | None:
+    """The as-of day, taken from the inputs, more than a day after their newest order: another file (a typo'd
+    date, a download newer than the order reports) moved it past the orders, and every window ending there holds
+    days the order data does not cover."""
+    found = _extreme_date(loaded, timezone, latest=True, kinds=ORDER_KINDS)
+    if found is None or (as_of - found[0]).days <= 1:
+        return None
+    day, where = found
+    return (
+        f"the as-of day {as_of} ({source}) is {(as_of - day).days} days after the newest order in the files ({day}, "
+        f"{where}): {_PAST_ORDERS}; if that date is a mistake, correct it in its file, else download newer order "
+        "reports, or pass --as-of"
     )
 
 

@@ -133,6 +133,34 @@ def test_a_date_after_today_is_named_as_the_mistake_it_is(tmp_path: Path) -> Non
     )
 
 
+def test_an_as_of_day_past_the_newest_order_is_said(tmp_path: Path) -> None:
+    """One ship-date typed a week ahead (not after today) made it the as-of day: the late shipment rates breached
+    on orders the files simply did not hold yet, and nothing said the as-of day was past the orders."""
+    from healthcheck.audit import run_audit
+    from healthcheck.config import Config
+
+    folder = copy(tmp_path / "typo", *(p.name for p in SAMPLES.iterdir() if p.suffix in (".txt", ".json")))
+    confirmations = folder / "ship_confirmations.txt"
+    lines = confirmations.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[-1].split("\t")
+    cells[3], cells[8] = "2026-11-28", ""  # its ship-date, and no confirmed-at beside it
+    confirmations.write_text("".join([*lines[:-1], "\t".join(cells)]), encoding="utf-8")
+    report = run_audit([folder], config=Config(), now=dt.datetime(2026, 12, 7, 6, 0, tzinfo=dt.UTC))
+    assert report.as_of == dt.date(2026, 11, 28)
+    assert any(
+        w.startswith(
+            "the as-of day 2026-11-28 (the latest date in the inputs: ship-date in the Shipping confirmations)"
+        )
+        and "8 days after the newest order in the files (2026-11-20, purchase-date in the All Orders report)" in w
+        and "orders shipped since show as unconfirmed, so the late shipment rates can read high" in w
+        for w in report.warnings
+    )
+    given = run_audit(
+        [folder], config=Config(), as_of=dt.date(2026, 11, 25), now=dt.datetime(2026, 12, 7, tzinfo=dt.UTC)
+    )
+    assert any(w.startswith("the as-of day 2026-11-25 (given with --as-of) is 5 days after") for w in given.warnings)
+
+
 def test_an_as_of_before_the_data_is_unknown_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An --as-of before every date in the files: nothing was known then. The reason names the dates, not a
     report to add (none would help), and no format says ok."""
