@@ -342,7 +342,18 @@ def audit_loaded(
     stage(STAGES[4])
     problems = list(loaded.problems)
     if not loaded.inputs and not problems:
-        problems.append(InputProblem("no_reports", ", ".join(map(str, paths)), "no report files were found"))
+        # What was given was all skipped: say why (the notes do), and what to give instead.
+        where = ", ".join(map(str, paths))
+        why = f"see the {len(loaded.notes)} notes" if len(loaded.notes) > 1 else "".join(loaded.notes)
+        why = why.removeprefix(f"{where}: ")  # the note of the one file named: the problem names it already
+        problems.append(
+            InputProblem(
+                "no_reports",
+                where,
+                f"no report files were found{f' ({why})' if why else ''}; give the files or the folder of your "
+                "Seller Central downloads",
+            )
+        )
     if strict:
         # SPEC 5.5: with --strict a metric left unevaluated for lack of input is an error, not a quiet gap. A number
         # only Amazon's report states (issue 15) is not a gap in the seller's files: no download completes it.

@@ -90,6 +90,13 @@ class KindSpec:
         return "re-download the report from Seller Central, or correct the value"
 
     @property
+    def missing_fix(self) -> str:
+        """How a seller mends a file of this kind that lacks a column the tool needs."""
+        if self.own:
+            return f"add the column to your file; `healthcheck template {self.kind}` writes one with every column"
+        return "download the full report from Seller Central (do not delete columns)"
+
+    @property
     def short_title(self) -> str:
         """`Order report`: the title without its explanation in brackets, as a sentence names the download."""
         return self.title.split(" (")[0]

@@ -85,8 +85,7 @@ def read_table(
             InputProblem(
                 "missing_column",
                 path,
-                f"this {kind.title} (`{kind.kind}`) has no column {', '.join(located.missing)}; "
-                "download the full report from Seller Central (do not delete columns)",
+                f"this {kind.title} (`{kind.kind}`) has no column {', '.join(located.missing)}; {kind.missing_fix}",
                 line=header.line_index + 1,
             )
         )

@@ -191,3 +191,27 @@ def test_a_bad_value_in_the_sellers_own_file_is_corrected_there_not_downloaded_a
         "your file; `healthcheck template claims` shows what each column takes)" in err
     )
     assert "Seller Central" not in err.split("claims.txt", 1)[1].splitlines()[0]
+
+
+def test_a_column_missing_from_the_sellers_own_file_names_the_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A claims file without its status column said to download the full report from Seller Central, which has no
+    such report; and a lone notes file named as the input said only "no report files were found"."""
+    claims = tmp_path / "claims.txt"
+    claims.write_text("order-id\tclaim-type\n111-1111111-1111111\ta-to-z\n", encoding="utf-8")
+    code, _, err = audit_json(capsys, str(claims))
+    assert code == 3
+    assert (
+        "has no column status, claim-date; add the column to your file; `healthcheck template claims` writes one "
+        "with every column" in err
+    )
+    notes = tmp_path / "notes.txt"
+    notes.write_text("call the carrier on Monday\n", encoding="utf-8")
+    code, document, err = audit_json(capsys, str(notes))
+    assert code == 3
+    [problem] = document["errors"]
+    assert problem["message"] == (
+        "no report files were found (not a Seller Central report (its first line names none of a report's "
+        "columns), skipped); give the files or the folder of your Seller Central downloads"
+    )
