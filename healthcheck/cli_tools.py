@@ -9,7 +9,6 @@ import typer
 
 from healthcheck.cli import _fail, _load_config, app, engine_imports, write_output
 from healthcheck.config import CONFIG_FILENAME
-from healthcheck.options import as_of_problem
 from healthcheck.wording import plural
 
 
@@ -26,6 +25,7 @@ def shipby(
     """Show the expected ship date Amazon computes for a purchase, day by day."""
     with engine_imports():
         from healthcheck.audit import calendar_for, resolve_marketplace
+    from healthcheck.options import as_of_problem
     from healthcheck.ship_by_explain import explain_ship_by
 
     settings = _load_config(config)
