@@ -78,7 +78,9 @@ def compose(found: Sequence[Change], report: Mapping[str, Any], account: str) ->
     worse = any(c.worse for c in found)
     where = f"{account} ({report['marketplace']})"
     status = _label(report["status"])
-    title = f"healthcheck: {where} {'got worse' if worse else 'recovered'}: {status}"
+    # "Recovered" only when the account is ok again: one metric better while another stays in breach is not that.
+    better = "recovered" if report["status"] == "ok" else "improved"
+    title = f"healthcheck: {where} {'got worse' if worse else better}: {status}"
     lines = [f"Account {where} as of {report['as_of']}: {status}.", "", "Changed since the previous audit:"]
     for change in sorted(found, key=lambda c: (not c.worse, c.subject != "account", c.subject)):
         arrow = "worse" if change.worse else "better"

@@ -309,3 +309,16 @@ def test_the_history_is_read_without_writing_to_it(tmp_path: Path, capsys: pytes
     empty.touch()
     assert main(["history", "--history", str(empty)]) == 3
     assert "holds no recorded audits" in capsys.readouterr().err and empty.stat().st_size == 0
+
+
+def test_one_metric_better_while_the_account_stays_in_breach_is_improved_not_recovered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The title said "recovered: BREACH" when one metric got better and the account stayed in breach."""
+    from healthcheck.notify import Change, compose
+
+    document = audit(capsys, "2026-11-20", tmp_path / "history.sqlite")
+    assert document["status"] == "breach"
+    title, body = compose([Change("late_shipment_rate_30d", "at_risk", "ok")], document, "acme") or ("", "")
+    assert title == "healthcheck: acme (US) improved: BREACH"
+    assert "late_shipment_rate_30d: AT RISK -> OK (better)" in body
