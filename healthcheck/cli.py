@@ -423,9 +423,13 @@ def main(argv: list[str] | None = None) -> int:
         with stop_signals_raise():
             result = app(args=args, prog_name="healthcheck", standalone_mode=False)
     except Interrupted as exc:
+        # Every file is written whole or not at all: an --output as it was, a fetched report whole or absent (the
+        # next fetch asks for what is missing).
+        command = next((a for a in args if not a.startswith("-")), "")
+        stopped = "the fetch was stopped" if command in ("fetch", "run") else "the audit was stopped"
         typer.echo(
-            f"healthcheck: interrupted by {exc}: the audit was stopped and no partial report was left behind "
-            "(a file named by --output is as it was)",
+            f"healthcheck: interrupted by {exc}: {stopped} and no file was left half-written (a file named by "
+            "--output is as it was)",
             err=True,
         )
         code = int(ExitCode.UNKNOWN)
