@@ -16,9 +16,15 @@ def verb(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
+def in_sentence(title: str) -> str:
+    """`order defect rate (FBA)`, `Amazon's account status`: a metric's title inside a sentence, its first letter
+    lowered and the rest (FBA, Amazon) as written."""
+    return title if title.startswith("Amazon") else f"{title[:1].lower()}{title[1:]}"
+
+
 def the_title(title: str) -> str:
     """`the invoice defect rate`, `Amazon's account status`: a metric's title inside a sentence."""
-    return title if title.startswith("Amazon") else f"the {title[:1].lower()}{title[1:]}"
+    return title if title.startswith("Amazon") else f"the {in_sentence(title)}"
 
 
 def headroom_pair(until_at_risk: int | None, until_breach: int | None, *, passed: str = "-") -> str:

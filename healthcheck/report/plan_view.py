@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from healthcheck.metrics.base import MetricResult, Status
 from healthcheck.plan import FILL, Plan, fill_in
 from healthcheck.report.text import clean, data_caveats, percent, status_word, summary_or_percent, target_words
-from healthcheck.wording import plural, the_title
+from healthcheck.wording import in_sentence, plural, the_title
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
@@ -43,7 +43,7 @@ def opening(report: AuditReport, result: MetricResult) -> str:
     """Where the metric stands, in the seller's voice: the number Amazon's notice is about."""
     m, w = result.measurement, result.window
     return (
-        f"Our {result.spec.title.lower()} is {percent(result.rate)} ({m.numerator} of {m.denominator} "
+        f"Our {in_sentence(result.spec.title)} is {percent(result.rate)} ({m.numerator} of {m.denominator} "
         f"{result.spec.population} {w.start.isoformat()} to {w.end.isoformat()}); "
         f"Amazon's target is {target_words(result.spec, amazons=True)}. It was recomputed from our Seller Central "
         f"reports as of {report.as_of.isoformat()}."
@@ -113,7 +113,7 @@ def no_plan_sentence(report: AuditReport, result: MetricResult) -> str:
         fix = f" Add {add} to the reports." if add else ""
         if not add and last is not None and last < result.window.start:
             fix = f" The data ends on {last.isoformat()}, before its window: is --as-of past the reports?"
-        return f"No plan of action: the {spec.title.lower()} was not evaluated: {result.measurement.reason}.{fix}"
+        return f"No plan of action: the {in_sentence(spec.title)} was not evaluated: {result.measurement.reason}.{fix}"
     if not result.recomputed:
         # Issue 15: Amazon's own figure. Its plan answers Amazon's notice, from what Amazon lists, not our files.
         return (
@@ -131,7 +131,7 @@ def no_plan_sentence(report: AuditReport, result: MetricResult) -> str:
     # Never a bare OK on part of the data (SPEC 5.2): the sentence says what the rate stands on, as the audit does.
     caveats = data_caveats(result)
     return (
-        f"No plan of action needed: the {spec.title.lower()} is {percent(result.rate)}"
+        f"No plan of action needed: the {in_sentence(spec.title)} is {percent(result.rate)}"
         f"{f' ({caveats})' if caveats else ''}, "
         f"{status_word(result.status)} ({target}), as of {report.as_of.isoformat()}. "
         "Amazon asks for a plan of action only for a metric in breach."

@@ -13,7 +13,7 @@ from healthcheck.actions import Action, Effect
 from healthcheck.insights import RECOVERY_ASSUMPTION, Headroom, Recovery, Series
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
 from healthcheck.metrics.rules import Enforcement
-from healthcheck.wording import headroom_pair, plural
+from healthcheck.wording import headroom_pair, in_sentence, plural
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
@@ -277,7 +277,7 @@ def impact_sentence(report: AuditReport, action: Action) -> str:
     metric = next((r for r in report.metrics if r.id == action.metric_id), None)
     if impact is None or metric is None:
         return ""
-    title = metric.spec.title.lower()
+    title = in_sentence(metric.spec.title)
     if impact.effect is Effect.DOCUMENTS:
         return f"Explains the {bad_things(metric.spec, impact.orders)} behind the {title}."
     if stops := kind_of(action.id).stops:

@@ -198,6 +198,8 @@ def test_a_metric_not_in_breach_needs_no_plan(capsys: pytest.CaptureFixture[str]
     assert code == 0 and "OK" in out and "[FILL IN" not in out
     code, out, _ = plan_output(capsys, "refund_rate", str(SAMPLES))
     assert code == 0 and "(it has no target)" in out
+    code, out, _ = plan_output(capsys, "odr_afn", str(SAMPLES))
+    assert code == 0 and out.startswith("No plan of action needed: the order defect rate (FBA) is 0.25%")
 
 
 def test_no_plan_needed_on_part_of_the_data_says_what_it_stands_on(capsys: pytest.CaptureFixture[str]) -> None:
