@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: one fetch at a time is then the user's to keep
+    fcntl = None  # type: ignore[assignment]
 
 from healthcheck.errors import ConfigError, FetchError
 from healthcheck.fetch.client import SpApiClient
@@ -17,6 +23,7 @@ from healthcheck.fetch.reports import VAT_INVOICE_REPORT, FetchSummary, fetch_re
 
 # Amazon refuses a range that ends in the future, and its data lags by minutes: stop a little short of now.
 END_MARGIN = dt.timedelta(minutes=3)
+LOCK_NAME = ".healthcheck-fetch.lock"  # hidden: the audit passes over it
 
 
 @dataclass(frozen=True)
@@ -59,25 +66,55 @@ def run_fetch(
     if request.vat_invoices:
         check_vat_invoices(endpoints.marketplace_code)
     credentials = load_credentials(request.account, env)
-    # Not made here: the first file written makes it (`write_bytes_atomically`), so a fetch refused at its first
-    # request leaves no empty folder behind.
     folder = request.folder or default_folder(request.account, endpoints.marketplace_code)
-    manifest = load_manifest(folder, account=credentials.account, marketplace=endpoints.marketplace_code)
-    end = now() - END_MARGIN
-    if request.until is not None:
-        end = min(end, dt.datetime.combine(request.until + dt.timedelta(days=1), dt.time(), dt.UTC))
-    start = end - dt.timedelta(days=request.days)
-    client = SpApiClient(credentials, endpoints)
-    return fetch_reports(
-        client,
-        manifest,
-        folder,
-        start=start,
-        end=end,
-        timeout=request.timeout,
-        clock=time.monotonic,
-        sleep=time.sleep,
-        now=now,
-        progress=progress,
-        types=report_types(vat_invoices=request.vat_invoices),
-    )
+    with one_fetch_at_a_time(folder, progress):
+        manifest = load_manifest(folder, account=credentials.account, marketplace=endpoints.marketplace_code)
+        end = now() - END_MARGIN
+        if request.until is not None:
+            end = min(end, dt.datetime.combine(request.until + dt.timedelta(days=1), dt.time(), dt.UTC))
+        start = end - dt.timedelta(days=request.days)
+        client = SpApiClient(credentials, endpoints)
+        return fetch_reports(
+            client,
+            manifest,
+            folder,
+            start=start,
+            end=end,
+            timeout=request.timeout,
+            clock=time.monotonic,
+            sleep=time.sleep,
+            now=now,
+            progress=progress,
+            types=report_types(vat_invoices=request.vat_invoices),
+        )
+
+
+@contextmanager
+def one_fetch_at_a_time(folder: Path, progress: Callable[[str], None] | None) -> Iterator[None]:
+    """Two fetches into one folder at once (cron and a hand run) both found the same ranges missing and downloaded
+    every report twice, leaving duplicate files and an orphaned performance report: the second now waits for the
+    first, then asks only for what is still missing. A folder made for a fetch that wrote nothing is removed again
+    (a fetch refused at its first request leaves no empty folder behind)."""
+    if fcntl is None:
+        yield
+        return
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = folder / LOCK_NAME
+    with open(lock, "a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if progress:
+                progress(f"waiting for another fetch into {folder} to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if made and [p.name for p in folder.iterdir()] == [LOCK_NAME]:
+                lock.unlink()
+                for empty in made:  # deepest first
+                    try:
+                        empty.rmdir()
+                    except OSError:
+                        break

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -270,6 +272,19 @@ def test_a_fetched_file_deleted_since_is_fetched_again_and_another_accounts_fold
         monkeypatch.setenv(f"{name}_OTHER", value)
     code, _, err = run(capsys, "fetch", "--into", str(tmp_path / "other"), "--account", "other", *MONTH)
     assert code == 3 and "holds account 'default''s reports, not 'other''s" in err and "--account default" in err
+
+
+def test_two_fetches_into_one_folder_at_once_download_it_once(api: FakeSpApi, tmp_path: Path) -> None:
+    """Cron and a hand run at once (real processes) both found every range missing: every report was downloaded
+    twice, leaving duplicate files and an orphaned performance report. The second now waits, then finds it done."""
+    folder = tmp_path / "r"
+    command = [sys.executable, "-m", "healthcheck", "fetch", "--into", str(folder), *MONTH]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0]
+    files = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    reports = len(json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"])
+    assert len(files) == reports + 1  # each report once, and the manifest
+    assert len([f for f in files if f.startswith("seller_performance")]) == 1
 
 
 def test_a_later_fetch_asks_only_for_the_new_days_and_one_day_before_them(
