@@ -265,15 +265,23 @@ def future_date_warning(as_of: dt.date, source: str, today: dt.date) -> str | No
 
 def past_data_warning(loaded: LoadResult, timezone: str, as_of: dt.date) -> str | None:
     """A given as-of more than a day after the data: windows past it are understated (SPEC 2)."""
-    found = latest_date(loaded, timezone)
-    if found is None or (as_of - found[0]).days <= 1:
+    past = _past(latest_date(loaded, timezone), as_of)
+    if past is None:
         return None
-    day, where = found
+    day, where, days = past
     return (
-        f"--as-of {as_of} is {(as_of - day).days} days after the latest date in the inputs ({day}, {where}): "
+        f"--as-of {as_of} is {days} days after the latest date in the inputs ({day}, {where}): "
         f"windows past the data are understated (see each metric's coverage), {_PAST_ORDERS}; download newer "
         "reports or pass an earlier --as-of"
     )
+
+
+def _past(found: tuple[dt.date, str] | None, as_of: dt.date) -> tuple[dt.date, str, int] | None:
+    """(the day, its column, days before as-of) where as-of is more than a day after it: a day of lag is the
+    downloads' own (a marketplace ahead of UTC, a report taken in the morning)."""
+    if found is None or (as_of - found[0]).days <= 1:
+        return None
+    return found[0], found[1], (as_of - found[0]).days
 
 
 _PAST_ORDERS = (
@@ -286,12 +294,12 @@ def orders_end_warning(loaded: LoadResult, timezone: str, as_of: dt.date, source
     """The as-of day, taken from the inputs, more than a day after their newest order: another file (a typo'd
     date, a download newer than the order reports) moved it past the orders, and every window ending there holds
     days the order data does not cover."""
-    found = _extreme_date(loaded, timezone, latest=True, kinds=ORDER_KINDS)
-    if found is None or (as_of - found[0]).days <= 1:
+    past = _past(_extreme_date(loaded, timezone, latest=True, kinds=ORDER_KINDS), as_of)
+    if past is None:
         return None
-    day, where = found
+    day, where, days = past
     return (
-        f"the as-of day {as_of} ({source}) is {(as_of - day).days} days after the newest order in the files ({day}, "
+        f"the as-of day {as_of} ({source}) is {days} days after the newest order in the files ({day}, "
         f"{where}): {_PAST_ORDERS}; if that date is a mistake, correct it in its file, else download newer order "
         "reports, or pass --as-of"
     )
