@@ -513,12 +513,13 @@ def test_a_late_shipment_figure_of_another_length_names_our_windows_as_configure
 def test_a_report_for_days_after_the_as_of_day_is_not_compared_nor_taken_as_amazons_word_then() -> None:
     """Auditing the demo as of 2026-10-21 (its V2 report speaks for 2026-11-19): the reconcile compared Amazon's
     later figures and showed its later status, and the history recorded them as Amazon's word on 10-21."""
-    report = run_audit(
-        [ROOT / "sample_reports"],
-        config=Config(),
-        as_of=dt.date(2026, 10, 21),
-        now=dt.datetime(2026, 11, 21, tzinfo=dt.UTC),
-    )
+
+    def demo_as_of(day: dt.date) -> AuditReport:
+        return run_audit(
+            [ROOT / "sample_reports"], config=Config(), as_of=day, now=dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
+        )
+
+    report = demo_as_of(dt.date(2026, 10, 21))
     [reconciled] = report.insights.reconcile
     assert reconciled.rows == () and reconciled.account_status is None and reconciled.ahr_score is None
     assert reconciled.notes == (
@@ -530,11 +531,5 @@ def test_a_report_for_days_after_the_as_of_day_is_not_compared_nor_taken_as_amaz
     # As of 2026-11-10 its order defect rate's window (to 11-05) ended before the as-of day, but the figure counts
     # the defects Amazon knew on 11-19: it was compared with ours, the gap put down to "defects missing from the
     # files" although the 7th defect was in them, dated after 11-10.
-    later = run_audit(
-        [ROOT / "sample_reports"],
-        config=Config(),
-        as_of=dt.date(2026, 11, 10),
-        now=dt.datetime(2026, 11, 21, tzinfo=dt.UTC),
-    )
-    [reconciled] = later.insights.reconcile
+    [reconciled] = demo_as_of(dt.date(2026, 11, 10)).insights.reconcile
     assert reconciled.rows == () and "none of its figures was known then" in reconciled.notes[0]
