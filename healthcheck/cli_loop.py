@@ -91,10 +91,11 @@ class FetchPlan:
     quiet: bool
     vat_invoices: bool = False
 
-    def fetch(self, account: str) -> tuple[Path, str]:
+    def fetch(self, account: str, marketplace: str | None = None) -> tuple[Path, str]:
+        """The account's reports of `marketplace` (its own, from the credentials file), else of --marketplace."""
         return _fetch(
-            account, self.marketplace, self.config, self.days, None, self.timeout, self.until, self.quiet,
-            list_files=False, vat_invoices=self.vat_invoices,
+            account, marketplace or self.marketplace, self.config, self.days, None, self.timeout, self.until,
+            self.quiet, list_files=False, vat_invoices=self.vat_invoices,
         )  # fmt: skip
 
 

@@ -192,7 +192,7 @@ def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None
     import os
 
     from healthcheck.errors import HealthcheckError
-    from healthcheck.fetch.credentials import credential_accounts
+    from healthcheck.fetch.credentials import account_marketplaces, credential_accounts
     from healthcheck.portfolio import Account
     from healthcheck.portfolio.rollup import overall
     from healthcheck.portfolio.run import Options, audit_portfolio, default_jobs
@@ -202,20 +202,31 @@ def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None
     except HealthcheckError as exc:
         _fail(str(exc))
     accounts: list[Account] = []
-    failed: list[str] = []
+    failed: list[str] = []  # what was not fetched, or not recorded and told: `north`, `north (DE)`
     for name in names:
         try:
-            folder, market = plan.fetch(name)
-        except typer.Exit:  # the fetch said what went wrong on stderr
-            failed.append(name)
-            continue
+            # An account's own marketplaces (its section's `marketplaces`) win over --marketplace, as the more
+            # specific: an agency's clients sell in different ones.
+            markets: tuple[str | None, ...] = account_marketplaces(os.environ, name) or (None,)
         except HealthcheckError as exc:
             typer.echo(f"healthcheck: error: {name}: {exc}", err=True)
             failed.append(name)
             continue
-        accounts.append(Account(name=name, paths=(folder,), marketplace=market, config=plan.config))
+        for wanted in markets:
+            label = f"{name} ({wanted})" if wanted else name
+            try:
+                folder, market = plan.fetch(name, wanted)
+            except typer.Exit:  # the fetch said what went wrong on stderr
+                failed.append(label)
+                continue
+            except HealthcheckError as exc:
+                typer.echo(f"healthcheck: error: {label}: {exc}", err=True)
+                failed.append(label)
+                continue
+            accounts.append(Account(name=name, paths=(folder,), marketplace=market, config=plan.config))
     options = Options(fmt=Format.JSON, fail_on=FailOn.AT_RISK, as_of=None, now=dt.datetime.now(dt.UTC))
     audits = audit_portfolio(accounts, options, jobs=default_jobs())
+    unrecorded = False
     for audited in audits:
         where = f"{audited.name} ({audited.marketplace or '-'})"
         if audited.error or audited.document is None:
@@ -226,12 +237,11 @@ def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None
         outcome = _record(audited, history=history, notify=notify)
         status = str(audited.status).replace("_", " ").upper()
         if outcome is None:
-            failed.append(audited.name)
+            unrecorded = True
             typer.echo(f"{where} as of {audited.document['as_of']}: {status}; the alert or the history failed (above)")
         elif not plan.quiet or outcome.sent:
             typer.echo(f"{where} as of {audited.document['as_of']}: {status}; {outcome.describe()}")
-    for name in failed:
-        if name not in {a.name for a in audits}:
-            typer.echo(f"{name}: UNKNOWN; not fetched, not audited")
+    for label in failed:
+        typer.echo(f"{label}: UNKNOWN; not fetched, not audited")
     _, code = overall(audits)
-    raise typer.Exit(3 if failed else int(code))
+    raise typer.Exit(3 if failed or unrecorded else int(code))

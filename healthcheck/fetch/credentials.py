@@ -110,6 +110,26 @@ def credential_accounts(env: Mapping[str, str]) -> list[str]:
     return names
 
 
+def account_marketplaces(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """The marketplaces an account's section of the credentials file names (`marketplaces: [US, CA]`, or
+    `marketplace: DE`), for `run --all`: an agency's clients sell in different ones. Empty where it names none."""
+    from healthcheck.errors import ConfigError
+    from healthcheck.marketplaces import get_marketplace
+
+    path = credentials_file(env)
+    section = _yaml_section(path, name) or {}
+    named = section.get("marketplaces", section.get("marketplace"))
+    if named is None:
+        return ()
+    words = named.replace(",", " ").split() if isinstance(named, str) else named
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise FetchError(f"{path}: account {name!r}: `marketplaces` must be a list of codes, e.g. [US, CA]")
+    try:
+        return tuple(dict.fromkeys(get_marketplace(word).code for word in words))
+    except ConfigError as exc:
+        raise FetchError(f"{path}: account {name!r}: {exc.detail}") from None
+
+
 def _from_env(env: Mapping[str, str], *, suffix: str) -> tuple[str, str, str] | None:
     values = [env.get(f"{n}{suffix}", "").strip() for n in ENV_NAMES.values()]
     if not any(values):

@@ -81,3 +81,23 @@ def test_run_all_fetches_the_vat_invoices_of_every_account_when_asked(
     for name in ("north", "south"):
         assert len(list((tmp_path / "reports" / name / "DE").glob("vat_invoices_*.txt"))) == 1
     assert VAT_BUYER not in out + err
+
+
+def test_each_account_is_fetched_for_the_marketplaces_its_section_names(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --all` fetched every account for one marketplace (--marketplace, else the config's): an agency whose
+    clients sell in different ones could not use it. An account's section may name its own."""
+    credentials = tmp_path / "config" / "python-sp-api" / "credentials.yml"
+    shop = f"  lwa_app_id: {APP_ID}\n  lwa_client_secret: {CLIENT_SECRET}\n  refresh_token: '{REFRESH_TOKEN}'\n"
+    credentials.write_text(
+        f"north:\n{shop}  marketplaces: [US, CA]\nsouth:\n{shop}odd:\n{shop}  marketplace: XX\n", encoding="utf-8"
+    )
+    code = main(["run", "--all", *RANGE])
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert [line.split(" as of ")[0] for line in lines[:3]] == ["north (US)", "north (CA)", "south (US)"]
+    assert lines[3:] == ["odd: UNKNOWN; not fetched, not audited"]
+    assert "account 'odd': unknown marketplace 'XX'" in err and code == 3
+    for folder in ("north/US", "north/CA", "south/US"):
+        assert len(list((tmp_path / "reports" / folder).glob("all_orders_*.txt"))) == 2, folder
