@@ -39,7 +39,7 @@ from healthcheck.order_actions import (
 )
 from healthcheck.selection import items_of
 from healthcheck.shipcal import operating_days_between
-from healthcheck.wording import in_sentence, plural, the_title, verb
+from healthcheck.wording import capitalised, plural, the_title, verb
 
 __all__ = ["Action", "Effect", "Impact", "action_tasks", "impact", "rank_actions", "rank_key"]
 
@@ -224,10 +224,10 @@ def plan_of_action(data: AuditData, results: list[MetricResult]) -> list[Action]
         Action(
             "plan_of_action",
             r.id,
-            f"Prepare a plan of action for the {in_sentence(r.spec.title)}",
-            f"The {in_sentence(r.spec.title)} {_misses(r)} {_whose_target(r)}. If Amazon asks for a plan of action, "
-            "state (1) the root cause, found in the orders listed here; (2) what you have already done about each of "
-            f"those orders; (3) the changes that keep it from happening again: {r.spec.advice} Keep it short, "
+            f"Prepare a plan of action for {the_title(r.spec.title)}",
+            f"{capitalised(the_title(r.spec.title))} {_misses(r)} {_whose_target(r)}. If Amazon asks for a plan of "
+            "action, state (1) the root cause, found in the orders listed here; (2) what you have already done about "
+            f"each of those orders; (3) the changes that keep it from happening again: {r.spec.advice} Keep it short, "
             f"factual and specific to your account: the command healthcheck plan {r.spec.short} drafts it from "
             "these reports.",
             r.measurement.problem_order_ids,

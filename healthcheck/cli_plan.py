@@ -16,7 +16,7 @@ from healthcheck import cli_options as shared
 from healthcheck.cli import _fail, app, checked_inputs, engine_imports, write_output
 from healthcheck.interrupts import stop_signals_held
 from healthcheck.outcome import ExitCode
-from healthcheck.wording import in_sentence
+from healthcheck.wording import the_title
 
 
 class PlanFormat(StrEnum):
@@ -99,8 +99,8 @@ def plan(
         raise typer.Exit(int(code))
     caveats = data_caveats(result)
     if caveats:
-        what = in_sentence(result.spec.title)
-        typer.echo(f"healthcheck: note: the {what} in this plan stands on part of the data ({caveats})", err=True)
+        what = the_title(result.spec.title)
+        typer.echo(f"healthcheck: note: {what} in this plan stands on part of the data ({caveats})", err=True)
     buyers = {order: buyer.name for order, buyer in report.buyers.items() if buyer.name} if show_pii else None
     blocks = plan_blocks(report, drafted, buyers=buyers)
     markdown = fmt is PlanFormat.MARKDOWN or (

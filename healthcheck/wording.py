@@ -22,6 +22,11 @@ def in_sentence(title: str) -> str:
     return title if title.startswith("Amazon") else f"{title[:1].lower()}{title[1:]}"
 
 
+def capitalised(text: str) -> str:
+    """`The order defect rate (FBA)`: a sentence opening with a title, its other capitals kept."""
+    return text[:1].upper() + text[1:]
+
+
 def the_title(title: str) -> str:
     """`the invoice defect rate`, `Amazon's account status`: a metric's title inside a sentence."""
     return title if title.startswith("Amazon") else f"the {in_sentence(title)}"

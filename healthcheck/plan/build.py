@@ -21,7 +21,7 @@ from healthcheck.metrics.base import Basis, Direction, MetricResult, Status
 from healthcheck.model import AuditData, local_dates
 from healthcheck.plan.causes import DIMENSIONS, Selection, dimension, fill_in
 from healthcheck.selection import order_mask
-from healthcheck.wording import in_sentence, plural, verb
+from healthcheck.wording import plural, the_title, verb
 
 # A value explains enough of the bad orders to call for a measure of its own: at least two of them and a quarter.
 MEASURE_MIN_COUNT = 2
@@ -256,13 +256,13 @@ def _measures(result: MetricResult, causes: Sequence[Cause], total: int) -> tupl
     spec = result.spec
     steps.append(
         Step(
-            f"Following Amazon's guidance for the {in_sentence(spec.title)}: {spec.advice} "
+            f"Following Amazon's guidance for {the_title(spec.title)}: {spec.advice} "
             + fill_in("keep what you do, remove the rest")
         )
     )
     steps.append(
         Step(
-            f"Monitoring: the {in_sentence(spec.title)} is checked "
+            f"Monitoring: {the_title(spec.title)} is checked "
             + fill_in("how often, e.g. a daily healthcheck audit, and who acts on it")
         )
     )

@@ -113,7 +113,7 @@ def no_plan_sentence(report: AuditReport, result: MetricResult) -> str:
         fix = f" Add {add} to the reports." if add else ""
         if not add and last is not None and last < result.window.start:
             fix = f" The data ends on {last.isoformat()}, before its window: is --as-of past the reports?"
-        return f"No plan of action: the {in_sentence(spec.title)} was not evaluated: {result.measurement.reason}.{fix}"
+        return f"No plan of action: {the_title(spec.title)} was not evaluated: {result.measurement.reason}.{fix}"
     if not result.recomputed:
         # Issue 15: Amazon's own figure. Its plan answers Amazon's notice, from what Amazon lists, not our files.
         return (
@@ -131,7 +131,7 @@ def no_plan_sentence(report: AuditReport, result: MetricResult) -> str:
     # Never a bare OK on part of the data (SPEC 5.2): the sentence says what the rate stands on, as the audit does.
     caveats = data_caveats(result)
     return (
-        f"No plan of action needed: the {in_sentence(spec.title)} is {percent(result.rate)}"
+        f"No plan of action needed: {the_title(spec.title)} is {percent(result.rate)}"
         f"{f' ({caveats})' if caveats else ''}, "
         f"{status_word(result.status)} ({target}), as of {report.as_of.isoformat()}. "
         "Amazon asks for a plan of action only for a metric in breach."

@@ -13,7 +13,7 @@ from healthcheck.actions import Action, Effect
 from healthcheck.insights import RECOVERY_ASSUMPTION, Headroom, Recovery, Series
 from healthcheck.metrics.base import Direction, MetricResult, MetricSpec, Status
 from healthcheck.metrics.rules import Enforcement
-from healthcheck.wording import headroom_pair, in_sentence, plural
+from healthcheck.wording import headroom_pair, plural, the_title
 
 if TYPE_CHECKING:
     from healthcheck.audit import AuditReport
@@ -277,14 +277,14 @@ def impact_sentence(report: AuditReport, action: Action) -> str:
     metric = next((r for r in report.metrics if r.id == action.metric_id), None)
     if impact is None or metric is None:
         return ""
-    title = in_sentence(metric.spec.title)
+    the = the_title(metric.spec.title)
     if impact.effect is Effect.DOCUMENTS:
-        return f"Explains the {bad_things(metric.spec, impact.orders)} behind the {title}."
+        return f"Explains the {bad_things(metric.spec, impact.orders)} behind {the}."
     if stops := kind_of(action.id).stops:
         return f"Stops {plural(impact.orders, 'order')} from {stops}."
     if not impact.orders:
-        return f"None of its orders are in the {title} window now: acting keeps them out."
-    counted = f"{impact.orders} of the {bad_things(metric.spec, metric.bad)} in the {title}"
+        return f"None of its orders are in {the} window now: acting keeps them out."
+    counted = f"{impact.orders} of the {bad_things(metric.spec, metric.bad)} in {the}"
     after = percent(impact.rate_if_done)
     if impact.effect is Effect.REMOVES:
         condition = kind_of(action.id).granted or "if granted"
