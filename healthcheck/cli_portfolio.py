@@ -202,7 +202,7 @@ def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None
     except HealthcheckError as exc:
         _fail(str(exc))
     accounts: list[Account] = []
-    failed: list[str] = []  # what was not fetched, or not recorded and told: `north`, `north (DE)`
+    failed: list[str] = []  # what was not fetched: `north`, `north (DE)`
     for name in names:
         try:
             # An account's own marketplaces (its section's `marketplaces`) win over --marketplace, as the more

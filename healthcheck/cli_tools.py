@@ -37,8 +37,8 @@ def shipby(
             moment = dt.datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
         except ValueError:
             _fail(f"{raw!r} is not a timestamp", hint="write it as 2024-11-27T22:10:00+00:00")
-        if (problem := as_of_problem(moment.date())) is not None:  # the days counted on would leave the calendar
-            _fail(problem.replace("--as-of", "the purchase"), hint="give a purchase time within those years")
+        if (problem := as_of_problem(moment.date(), "the purchase")) is not None:  # days counted on would overflow
+            _fail(problem, hint="give a purchase time within those years")
         if moment.tzinfo is None:
             from zoneinfo import ZoneInfo
 

@@ -12,12 +12,12 @@ _NOT_FILE_ENCODINGS = frozenset({"idna", "punycode", "unicode-escape", "raw-unic
 _SAMPLE = "amazon-order-id\tpurchase-date\n111-0000001-0000001\t2024-05-01\n"
 
 
-def as_of_problem(day: dt.date) -> str | None:
+def as_of_problem(day: dt.date, what: str = "--as-of") -> str | None:
     """Why `--as-of day` cannot be audited, or None: windows reach back 90 days and forward a few, so a day at
     the ends of the calendar would overflow every date computed from it."""
     if FIRST_YEAR <= day.year <= LAST_YEAR:
         return None
-    return f"--as-of {day.isoformat()} is outside the accepted range {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
+    return f"{what} {day.isoformat()} is outside the accepted range {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
 
 
 def text_encoding(name: str) -> str:

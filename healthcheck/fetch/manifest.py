@@ -119,8 +119,8 @@ def load_manifest(folder: Path, *, account: str, marketplace: str) -> Manifest:
             f"another folder (--into) or pass --account {document.get('account')}"
         )
     gone = [e.file for e in entries if e.file and not (folder / e.file).is_file()]
-    kept = [e for e in entries if not (e.file and e.file in gone)]
-    return Manifest(marketplace, account, kept, gone=[name for name in gone if name])
+    kept = [e for e in entries if e.file not in gone]
+    return Manifest(marketplace, account, kept, gone=gone)
 
 
 def save_manifest(folder: Path, manifest: Manifest) -> None:

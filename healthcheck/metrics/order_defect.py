@@ -110,7 +110,7 @@ ODR_MFN = MetricSpec(
     population="seller-fulfilled orders (cancelled ones included) purchased",
     numerator="orders with 1-2 star feedback, a counting A-to-z claim or a service chargeback (once per order)",
     advice=_ADVICE,
-    inputs=(("all_orders", "order_report"), ("feedback",), ("claims",), ("mfn_returns",)),
+    inputs=(("all_orders", "order_report"), *((kind,) for kind in CHANNEL_SOURCES[MFN])),
     plan=PlanShape(causes=("defect", "feedback_rating", "sku", "carrier")),
 )
 
@@ -123,5 +123,5 @@ ODR_AFN = dataclasses.replace(
     events=_events(AFN),
     amazon=(AmazonKey("orderDefectRate.afn", *_AMAZON_COUNTS, details=_AMAZON_DETAILS),),
     population="FBA orders purchased",
-    inputs=(("all_orders", "fba_shipments"), ("feedback",), ("claims",)),
+    inputs=(("all_orders", "fba_shipments"), *((kind,) for kind in CHANNEL_SOURCES[AFN])),
 )

@@ -167,10 +167,11 @@ def counts(audits: Sequence[Audited]) -> dict[str, int]:
 
 def behind_notes(audits: Sequence[Audited]) -> list[str]:
     """One warning per audit whose data ends well before the newest account's."""
-    rows = [row for row, _ in worst_first(audits) if row.behind > BEHIND_DAYS]
-    newest = max((row.as_of for row, _ in worst_first(audits) if row.as_of), default="")
+    rows = [row for row, _ in worst_first(audits)]
+    newest = max((row.as_of for row in rows if row.as_of), default="")
     return [
         f"{row.name} ({row.marketplace or '-'}): its reports end {row.as_of}, {plural(row.behind, 'day')} before the "
         f"newest account's ({newest}), and its status stands on that day: check its downloads still run"
         for row in rows
+        if row.behind > BEHIND_DAYS
     ]
