@@ -144,21 +144,30 @@ def feedback_removal_action(data: AuditData, as_of: dt.date) -> list[Action]:
     fba = lookup(negative["order_id"], data.orders.set_index("order_id")["channel"]) == AFN
     product_only = comments.str.contains(_PRODUCT_WORDS) & ~comments.str.contains(_SERVICE_WORDS)
     profane = comments.str.contains(_PROFANITY)
-    qualifies = negative.loc[product_only | fba | profane]
-    if qualifies.empty:
-        return []
-    return [
-        Action(
-            "request_feedback_removal",
-            ODR_MFN.id if not bool(fba.loc[qualifies.index].all()) else ODR_AFN.id,
-            f"Request removal of {plural(len(qualifies), 'negative feedback')}",
-            "Amazon removes feedback that is only a product review, that is about an FBA order's delivery "
-            "(Amazon takes responsibility for it), or that contains obscene language. In Feedback Manager, "
-            f"choose Request Removal for each order listed (within {FEEDBACK_REMOVAL_DAYS} days of the feedback).",
-            _ids(qualifies["order_id"]),
-            skus_of(data, qualifies["order_id"]),
+    qualifies = product_only | fba | profane
+    # One action per channel, each under its own order defect rate: an FBA order's feedback is no part of the
+    # seller-fulfilled rate, so listing it there would name an order that cannot move it.
+    actions = []
+    for metric_id, rows, where in (
+        (ODR_MFN.id, qualifies & ~fba, ""),
+        (ODR_AFN.id, qualifies & fba, " on FBA orders"),
+    ):
+        chosen = negative.loc[rows]
+        if chosen.empty:
+            continue
+        actions.append(
+            Action(
+                "request_feedback_removal",
+                metric_id,
+                f"Request removal of {plural(len(chosen), 'negative feedback')}{where}",
+                "Amazon removes feedback that is only a product review, that is about an FBA order's delivery "
+                "(Amazon takes responsibility for it), or that contains obscene language. In Feedback Manager, "
+                f"choose Request Removal for each order listed (within {FEEDBACK_REMOVAL_DAYS} days of the feedback).",
+                _ids(chosen["order_id"]),
+                skus_of(data, chosen["order_id"]),
+            )
         )
-    ]
+    return actions
 
 
 def claims_action(data: AuditData, as_of: dt.date) -> list[Action]:

@@ -43,6 +43,8 @@ def test_demo_actions_in_priority_order(demo: AuditReport) -> None:
         # Issue 15: the SKUs behind the late deliveries (listing-level deactivation since 2026-02-28).
         (10, "fix_late_delivery_listings", "on_time_delivery_rate"),
         (11, "fix_tracking", "valid_tracking_rate"),
+        # Feedback on FBA orders is requested apart, under the FBA rate it can move.
+        (12, "request_feedback_removal", "order_defect_rate_afn"),
     ]
     for action in demo.actions:
         assert action.order_ids and action.skus, action.id
