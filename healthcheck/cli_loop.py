@@ -5,9 +5,10 @@ allowed to print and exit; the work is done in `healthcheck.fetch`, `healthcheck
 each imported inside the command that needs it so that `healthcheck --help` stays instant.
 """
 
+import datetime as dt
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -91,6 +92,10 @@ class FetchPlan:
     quiet: bool
     vat_invoices: bool = False
 
+    def market(self) -> str:
+        """The marketplace of an account whose credentials name none: --marketplace, else the config's."""
+        return _market(self.marketplace, _load_config(self.config))
+
     def fetch(self, account: str, marketplace: str | None = None) -> tuple[Path, str]:
         """The account's reports of `marketplace` (its own, from the credentials file), else of --marketplace."""
         return _fetch(
@@ -129,8 +134,35 @@ def _fetch(
         summary = run_fetch(request, os.environ, progress=progress)
     _print_summary(summary, quiet=quiet, list_files=list_files)
     if summary.errors:
-        raise typer.Exit(int(ExitCode.UNKNOWN))
+        raise FetchFailed(summary.errors, market)
     return into or default_folder(account, market), market
+
+
+class FetchFailed(typer.Exit):
+    """A fetch that ended with errors, said on stderr already: exit 3, once `run` has told its --notify URLs."""
+
+    def __init__(self, errors: Sequence[str], marketplace: str) -> None:
+        super().__init__(int(ExitCode.UNKNOWN))
+        self.errors = [one_line(error) for error in errors]
+        self.marketplace = marketplace
+
+
+def tell_not_audited_or_say(
+    errors: Sequence[str],
+    *,
+    history: Path | None,
+    notify: list[str] | None,
+    account: str,
+    marketplace: str,
+    why: str,
+) -> None:
+    """`tell_not_audited`, a failure to tell said on stderr: the run exits 3 all the same."""
+    from healthcheck.errors import HealthcheckError
+
+    try:
+        tell_not_audited(errors, history=history, notify=notify, account=account, marketplace=marketplace, why=why)
+    except HealthcheckError as exc:
+        typer.echo(f"healthcheck: error: {exc}", err=True)
 
 
 def _print_summary(summary: "FetchSummary", *, quiet: bool, list_files: bool) -> None:
@@ -235,12 +267,13 @@ def record_document(
     as documents)."""
     if history is None:
         return Recorded(recorded=False)
-    from healthcheck.history import mark_told, opened, record, row_from_report, standing, told
-    from healthcheck.notify import changes, compose, deliver, known_after, target_key, undelivered
+    from healthcheck.history import blind_since, mark_blind, mark_told, opened, record, row_from_report, standing, told
+    from healthcheck.notify import RANK, changes, compose, deliver, known_after, reason_of, target_key, undelivered
 
     row = row_from_report(document, account)
+    blind = row.status not in RANK  # the audit cannot tell (UNKNOWN)
     failed: list[int] = []
-    sent = False
+    sent: str | None = None  # the title of a message sent
     urls = list(notify or [])
     with opened(history) as connection:
         # One run at a time, from reading what each URL knew to marking what it was told: two cron runs at once
@@ -255,21 +288,62 @@ def record_document(
             # Each target hears what changed since it was last told: one that was down hears what it missed, one
             # that was told is not told again, and a new one starts from the audit standing before this one. An
             # audit of a day before the one it last knew (a backfill) is history, not news.
-            last = known[position]
+            key, last = target_key(url), known[position]
             if last is not None and row.as_of < last.as_of:
                 continue
-            news = compose(changes(known[position] or previous, row), document, account)
+            since = blind_since(connection, account, row.marketplace, key)
+            news = compose(
+                changes(last or previous, row),
+                document,
+                account,
+                cannot_tell=reason_of(document) if blind and since is None else None,
+                blind_since=since if not blind else None,
+                first=(last or previous) is None,
+            )
             if news and not deliver(url, *news):
                 failed.append(position)
-                if known[position] is None and previous is not None:
-                    mark_told(connection, previous, target_key(url))  # what it missed is measured from there
+                if last is None and previous is not None:
+                    mark_told(connection, previous, key)  # what it missed is measured from there
                 continue
-            sent = sent or bool(news)
-            mark_told(connection, known_after(known[position] or previous, row), target_key(url))
+            sent = news[0] if news else sent
+            mark_told(connection, known_after(last or previous, row), key)
+            if blind != (since is not None):
+                mark_blind(connection, account, row.marketplace, key, row.as_of if blind else None)
         connection.commit()
     if failed:
         raise undelivered(urls, failed)
-    return Recorded(True, message[0] if message else None, sent=sent)
+    title = sent or (message[0] if message else None)
+    return Recorded(True, title, sent=sent is not None)
+
+
+def tell_not_audited(
+    errors: Sequence[str], *, history: Path | None, notify: list[str] | None, account: str, marketplace: str, why: str
+) -> bool:
+    """A run that audited nothing (its fetch failed, or the audit itself: `why`): each --notify URL is told so
+    once (then nothing until an audit can tell again, which is told too). Whether a message was sent."""
+    if history is None or not notify:
+        return False
+    from healthcheck.history import blind_since, mark_blind, opened
+    from healthcheck.notify import deliver, not_audited, target_key, undelivered
+
+    day = dt.datetime.now(dt.UTC).date().isoformat()
+    failed: list[int] = []
+    sent = False
+    with opened(history) as connection:
+        connection.execute("BEGIN IMMEDIATE")
+        for position, url in enumerate(notify):
+            key = target_key(url)
+            if blind_since(connection, account, marketplace, key) is not None:
+                continue  # told already
+            if not deliver(url, *not_audited(account, marketplace, day, errors, why=why)):
+                failed.append(position)
+                continue
+            sent = True
+            mark_blind(connection, account, marketplace, key, day)
+        connection.commit()
+    if failed:
+        raise undelivered(notify, failed)
+    return sent
 
 
 class HistoryOutput(StrEnum):
@@ -362,9 +436,24 @@ def run(
 
         plan = FetchPlan(marketplace, config, days, timeout, until, quiet, vat_invoices)
         run_all(plan, history=path, notify=notify)
-    folder, market = _fetch(
-        account, marketplace, config, days, into, timeout, until, quiet, list_files=False, vat_invoices=vat_invoices
-    )
+    from healthcheck.errors import HealthcheckError
+    from healthcheck.notify import FETCH_FAILED
+
+    def tell(errors: Sequence[str], market: str) -> None:
+        tell_not_audited_or_say(
+            errors, history=path, notify=notify, account=account or "default", marketplace=market, why=FETCH_FAILED
+        )
+
+    try:
+        folder, market = _fetch(
+            account, marketplace, config, days, into, timeout, until, quiet, list_files=False, vat_invoices=vat_invoices
+        )
+    except FetchFailed as failure:
+        tell(failure.errors, failure.marketplace)
+        raise
+    except HealthcheckError as exc:  # no credentials, a refresh token Amazon no longer takes
+        tell([str(exc)], _market(marketplace, settings))
+        raise
     report = run_audit([folder], config=settings, marketplace=market)
     outcome = record_and_notify(report, history=path, notify=notify, account=account or "default")
     for error in report.errors:

@@ -7,7 +7,7 @@ command, so that `healthcheck --help` stays instant.
 import datetime as dt
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -25,7 +25,14 @@ from healthcheck.cli import (
     engine_imports,
     write_output,
 )
-from healthcheck.cli_loop import Recorded, check_alerting, history_path, record_document
+from healthcheck.cli_loop import (
+    FetchFailed,
+    Recorded,
+    check_alerting,
+    history_path,
+    record_document,
+    tell_not_audited_or_say,
+)
 from healthcheck.interrupts import stop_signals_held
 from healthcheck.outcome import FailOn
 from healthcheck.report import Format
@@ -165,6 +172,17 @@ def portfolio(
         where = f"{audited.name} ({audited.marketplace or '-'})"
         if audited.error:
             typer.echo(f"healthcheck: {where}: UNKNOWN: {audited.error}", err=True)
+            if audited.document is None:
+                from healthcheck.notify import AUDIT_FAILED
+
+                tell_not_audited_or_say(
+                    [audited.error],
+                    history=recorded,
+                    notify=notify,
+                    account=audited.name,
+                    marketplace=audited.marketplace or "-",
+                    why=AUDIT_FAILED,
+                )
         for message in audited.messages:
             typer.echo(f"healthcheck: {where}: {message}", err=True)
         if audited.document is not None and _record(audited, history=recorded, notify=notify) is None:
@@ -193,6 +211,7 @@ def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None
 
     from healthcheck.errors import HealthcheckError
     from healthcheck.fetch.credentials import account_marketplaces, credential_accounts
+    from healthcheck.notify import AUDIT_FAILED, FETCH_FAILED
     from healthcheck.portfolio import Account
     from healthcheck.portfolio.rollup import overall
     from healthcheck.portfolio.run import Options, audit_portfolio, default_jobs
@@ -203,6 +222,10 @@ def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None
         _fail(str(exc))
     accounts: list[Account] = []
     failed: list[str] = []  # what was not fetched: `north`, `north (DE)`
+
+    def tell(errors: Sequence[str], name: str, market: str, why: str) -> None:
+        tell_not_audited_or_say(errors, history=history, notify=notify, account=name, marketplace=market, why=why)
+
     for name in names:
         try:
             # An account's own marketplaces (its section's `marketplaces`) win over --marketplace, as the more
@@ -216,11 +239,13 @@ def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None
             label = f"{name} ({wanted})" if wanted else name
             try:
                 folder, market = plan.fetch(name, wanted)
-            except typer.Exit:  # the fetch said what went wrong on stderr
+            except FetchFailed as failure:  # the fetch said what went wrong on stderr
+                tell(failure.errors, name, failure.marketplace, FETCH_FAILED)
                 failed.append(label)
                 continue
             except HealthcheckError as exc:
                 typer.echo(f"healthcheck: error: {label}: {exc}", err=True)
+                tell([str(exc)], name, wanted or plan.market(), FETCH_FAILED)
                 failed.append(label)
                 continue
             accounts.append(Account(name=name, paths=(folder,), marketplace=market, config=plan.config))
@@ -231,6 +256,7 @@ def run_all(plan: "FetchPlan", *, history: Path | None, notify: list[str] | None
         where = f"{audited.name} ({audited.marketplace or '-'})"
         if audited.error or audited.document is None:
             typer.echo(f"healthcheck: {where}: UNKNOWN: {audited.error}", err=True)
+            tell([audited.error or "no report"], audited.name, audited.marketplace or plan.market(), AUDIT_FAILED)
             continue
         for message in audited.messages:
             typer.echo(f"healthcheck: {where}: {message}", err=True)

@@ -60,6 +60,15 @@ CREATE TABLE IF NOT EXISTS deliveries (
     metrics TEXT NOT NULL,
     PRIMARY KEY (account, marketplace, target)
 );
+-- Per alert target, the day it was told that the audits cannot tell (an UNKNOWN audit, a fetch that failed): told
+-- once, not every day, and once more when an audit can tell again. A table older versions pass over unread.
+CREATE TABLE IF NOT EXISTS blind (
+    account TEXT NOT NULL,
+    marketplace TEXT NOT NULL,
+    target TEXT NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (account, marketplace, target)
+);
 """
 
 
@@ -246,6 +255,28 @@ def mark_told(connection: sqlite3.Connection, row: AuditRow, target: str) -> Non
             row.status,
             json.dumps({m.metric_id: m.status for m in row.metrics}),
         ),
+    )
+
+
+def blind_since(connection: sqlite3.Connection, account: str, marketplace: str, target: str) -> str | None:
+    """The day the target was told that the audits cannot tell, if it has not been told since that one can."""
+    found = connection.execute(
+        "SELECT since FROM blind WHERE account = ? AND marketplace = ? AND target = ?", (account, marketplace, target)
+    ).fetchone()
+    return str(found[0]) if found else None
+
+
+def mark_blind(connection: sqlite3.Connection, account: str, marketplace: str, target: str, since: str | None) -> None:
+    """The target was told that the audits cannot tell (`since`, a day), or that one can again (None). The caller
+    commits."""
+    if since is None:
+        connection.execute(
+            "DELETE FROM blind WHERE account = ? AND marketplace = ? AND target = ?", (account, marketplace, target)
+        )
+        return
+    connection.execute(
+        "INSERT OR REPLACE INTO blind (account, marketplace, target, since) VALUES (?, ?, ?, ?)",
+        (account, marketplace, target, since),
     )
 
 

@@ -2,7 +2,9 @@
 
 Only a change is news: a status worse than before sends one message, a better one sends one, the same sends
 nothing, so a daily cron never repeats itself. Statuses compare as ok < at risk < breach; `not_evaluated` and
-`unknown` say nothing about the account and are never a change (a missing report is not a recovery).
+`unknown` say nothing about the account and are never a change (a missing report is not a recovery). That the
+audits cannot tell (UNKNOWN, or a fetch that failed) is said once, and once more when one can again: a monitor that
+falls silent while it cannot see must not read as one that has nothing to say.
 """
 
 from __future__ import annotations
@@ -71,17 +73,44 @@ def _percent(rate: Any) -> str:
     return f"{rate * 100:.2f}%" if isinstance(rate, int | float) else "n/a"
 
 
-def compose(found: Sequence[Change], report: Mapping[str, Any], account: str) -> tuple[str, str] | None:
-    """Title and body of the one message for these changes, or None when nothing changed."""
-    if not found:
+def compose(
+    found: Sequence[Change],
+    report: Mapping[str, Any],
+    account: str,
+    *,
+    cannot_tell: str | None = None,
+    blind_since: str | None = None,
+    first: bool = False,
+) -> tuple[str, str] | None:
+    """Title and body of the one message for these changes, or None when nothing changed.
+
+    A monitor that goes quiet reads as one with nothing to say, so an audit that cannot tell is told too, once:
+    `cannot_tell` is why (for a target not yet told), and `blind_since` the day a target was told so, when this
+    audit can tell again (`first`: no audit that could tell was recorded before it)."""
+    if not found and cannot_tell is None and blind_since is None:
         return None
     worse = any(c.worse for c in found)
     where = f"{account} ({report['marketplace']})"
     status = _label(report["status"])
-    # "Recovered" only when the account is ok again: one metric better while another stays in breach is not that.
-    better = "recovered" if report["status"] == "ok" else "improved"
-    title = f"healthcheck: {where} {'got worse' if worse else better}: {status}"
-    lines = [f"Account {where} as of {report['as_of']}: {status}.", "", "Changed since the previous audit:"]
+    if worse:
+        headline = "got worse"
+    elif cannot_tell is not None:
+        headline = "cannot tell"
+    elif found:
+        # "Recovered" only when the account is ok again: one metric better while another stays in breach is not.
+        headline = "recovered" if report["status"] == "ok" else "improved"
+    else:
+        headline = "can tell again"
+    title = f"healthcheck: {where} {headline}: {status}"
+    lines = [f"Account {where} as of {report['as_of']}: {status}."]
+    if cannot_tell is not None:
+        lines += ["", *_cannot_tell(cannot_tell)]
+    if blind_since is not None:
+        lines += ["", f"The audits since {blind_since} could not tell; this one can."]
+    if found:
+        lines += ["", "Changed since the previous audit:"]
+    elif blind_since is not None:
+        lines.append("It is the first audit recorded." if first else "No status changed from what was known before.")
     for change in sorted(found, key=lambda c: (not c.worse, c.subject != "account", c.subject)):
         arrow = "worse" if change.worse else "better"
         lines.append(f"  {change.subject}: {_label(change.before)} -> {_label(change.after)} ({arrow})")
@@ -110,6 +139,40 @@ def compose(found: Sequence[Change], report: Mapping[str, Any], account: str) ->
         orders = len(action.get("order_ids") or [])
         lines.append(f"  - {action['title']}" + (f" ({plural(orders, 'order')})" if orders else ""))
     return title, "\n".join(lines) + "\n"
+
+
+def _cannot_tell(reason: str) -> list[str]:
+    return [
+        f"Why it cannot tell: {reason}",
+        "No change is told while the audits cannot tell; one message will say when one can again.",
+    ]
+
+
+def reason_of(report: Mapping[str, Any]) -> str:
+    """Why an audit that could not tell could not, from its SPEC 5.2 document: its reason, else its first input
+    error (the metrics were measured, but a report given could not be read)."""
+    if report.get("unknown_reason"):
+        return str(report["unknown_reason"])
+    errors = report.get("errors") or []
+    if not errors:
+        return "the audit's status is UNKNOWN"
+    first = errors[0]
+    where = str(first.get("path", "")) + (f", line {first['line']}" if first.get("line") else "")
+    return f"{plural(len(errors), 'input error')}, the first in {where}: {first.get('message', '')}"
+
+
+FETCH_FAILED = "the reports could not be fetched"
+AUDIT_FAILED = "the audit could not run"
+
+
+def not_audited(account: str, marketplace: str, day: str, errors: Sequence[str], *, why: str) -> tuple[str, str]:
+    """The message for a run that audited nothing (`why`: `FETCH_FAILED`, `AUDIT_FAILED`): nothing can be told of
+    the account."""
+    where = f"{account} ({marketplace})"
+    listed = [f"  - {error}" for error in errors]
+    body = [f"Account {where} on {day}: {why}, so nothing was audited:", *listed, ""]
+    body += _cannot_tell(f"{why} (above)")
+    return f"healthcheck: {where} cannot tell: {why}", "\n".join(body) + "\n"
 
 
 def _redacted(url: str, position: int = 0, count: int = 1) -> str:

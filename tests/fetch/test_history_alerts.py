@@ -211,30 +211,38 @@ def test_a_selection_naming_nothing_recorded_says_what_there_is(
     assert f"note: {db} holds acme (US); none matches the selection" in err
 
 
-def test_a_day_nothing_could_be_checked_leaves_the_next_change_to_be_told(
+def test_a_day_nothing_could_be_checked_is_told_once_and_leaves_the_next_change_to_be_told(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """ok, then a day whose folder held only feedback (UNKNOWN, every metric not evaluated), then a breach: the
-    URL was marked as knowing "unknown" everywhere, no change counts from that, and no alert was ever sent."""
+    """ok, then two days whose folder held only feedback (UNKNOWN, every metric not evaluated), then a breach. That
+    the audits cannot tell is told once (a monitor gone quiet reads as one with nothing to say); it changes no
+    status the URL knew, so the breach is told as the change from the last day that could tell, and says the
+    audits can tell again."""
     db = tmp_path / "history.sqlite"
     feedback_only = tmp_path / "feedback_only"
     feedback_only.mkdir()
     (feedback_only / "feedback.txt").write_bytes((SAMPLES / "feedback.txt").read_bytes())
     with json_receiver() as (url, posted):
         assert audit(capsys, OK_BEFORE, db, url)["status"] == "ok"
-        code = main(["audit", str(feedback_only), "--as-of", "2026-09-25", "--history", str(db), "--notify", url])
-        capsys.readouterr()
-        assert code == 3 and posted == []  # a missing report is not a recovery, nor news
+        for day in ("2026-09-25", "2026-09-26"):
+            code = main(["audit", str(feedback_only), "--as-of", day, "--history", str(db), "--notify", url])
+            capsys.readouterr()
+            assert code == 3
+        assert [p["title"] for p in posted] == ["healthcheck: default (US) cannot tell: UNKNOWN"]
+        assert "Account default (US) as of 2026-09-25: UNKNOWN." in posted[0]["message"]
+        why = "Why it cannot tell: nothing could be checked: no metric with a target was evaluated"
+        assert why in posted[0]["message"]
         assert audit(capsys, BREACH, db, url)["status"] == "breach"
-        assert [p["title"] for p in posted] == ["healthcheck: default (US) got worse: BREACH"]
-        assert "cancellation_rate: OK -> BREACH" in posted[0]["message"]
+        assert posted[1]["title"] == "healthcheck: default (US) got worse: BREACH"
+        assert "cancellation_rate: OK -> BREACH" in posted[1]["message"]
+        assert "The audits since 2026-09-25 could not tell; this one can." in posted[1]["message"]
         audit(capsys, BREACH, db, url)
-        assert len(posted) == 1
+        assert len(posted) == 2
         # A backfill (an earlier day audited into the history) is history, not news: no "recovered" about the
         # past, and no second "got worse" when the later day is audited again.
         assert audit(capsys, OK_BEFORE, db, url)["status"] == "ok"
         audit(capsys, BREACH, db, url)
-        assert len(posted) == 1
+        assert len(posted) == 2
 
 
 def test_two_runs_at_once_on_one_history_send_the_change_once(

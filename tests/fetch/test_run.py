@@ -80,3 +80,39 @@ def test_run_stops_before_the_audit_when_the_fetch_fails(
     assert out == "" and "refresh token of account 'shop'" in err and "SP_API_REFRESH_TOKEN_SHOP" not in out
     assert not (tmp_path / "reports" / "history.sqlite").exists()
     assert not (tmp_path / "reports").exists()  # nothing fetched, no empty folder left behind
+
+
+def test_a_run_that_cannot_fetch_tells_its_urls_once_and_once_more_when_it_can(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A monitor that falls silent while it cannot see reads as one with nothing to say: the first failed fetch
+    is told, the next ones are not (a daily cron would repeat it), and the first audit that can tell says so."""
+    folder = tmp_path / "reports" / "shop" / "US"
+    command = ["run", "--account", "shop", *RANGE]
+    with json_receiver() as (url, posted):
+        api.revoked = True
+        assert main([*command, "--notify", url]) == 3
+        _, err = capsys.readouterr()
+        assert "refresh token of account 'shop'" in err
+        assert [p["title"] for p in posted] == ["healthcheck: shop (US) cannot tell: the reports could not be fetched"]
+        assert "refresh token of account 'shop'" in posted[0]["message"]
+        assert "No change is told while the audits cannot tell" in posted[0]["message"]
+
+        api.revoked = False
+        api.outcomes["GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL"] = "FATAL"  # the other way a fetch fails
+        assert main([*command, "--notify", url]) == 3
+        _, err = capsys.readouterr()
+        assert "FATAL" in err and len(posted) == 1  # told already
+
+        api.outcomes.clear()
+        for name in SELLERS_OWN:
+            shutil.copy(SAMPLES / name, folder / name)
+        code = main([*command, "--notify", url])
+        out, err = capsys.readouterr()
+        assert code == 2 and "BREACH; recorded; alert sent: shop (US) can tell again: BREACH" in out, err
+        assert len(posted) == 2 and posted[1]["title"] == "healthcheck: shop (US) can tell again: BREACH"
+        assert "could not tell; this one can." in posted[1]["message"]
+        assert "It is the first audit recorded." in posted[1]["message"]
+
+        assert main([*command, "--notify", url, "--quiet"]) == 2
+        assert capsys.readouterr().out == "" and len(posted) == 2  # nothing new: nothing said

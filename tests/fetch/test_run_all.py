@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from amazon_files import VAT_BUYER, vat_invoice_file
 from fake_spapi import APP_ID, CLIENT_SECRET, REFRESH_TOKEN, SAMPLES, SELLERS_OWN, FakeSpApi, running_spapi
+from receivers import json_receiver
 
 from healthcheck.cli import main
 
@@ -46,15 +47,21 @@ def test_run_all_fetches_and_audits_every_account(
         folder.mkdir(parents=True)
         for report in SELLERS_OWN:  # not served by SP-API: the seller keeps them in the same folder
             shutil.copy(SAMPLES / report, folder / report)
-    code = main(["run", "--all", *RANGE])
-    out, err = capsys.readouterr()
-    assert out.splitlines() == [
-        "north (US) as of 2026-11-20: BREACH; recorded",
-        "south (US) as of 2026-11-20: BREACH; recorded",
-        "half: UNKNOWN; not fetched, not audited",
-    ]
-    assert "account 'half' lacks lwa_client_secret, refresh_token" in err
-    assert code == 3  # the worst of all: an account that could not be fetched
+    with json_receiver() as (url, posted):
+        code = main(["run", "--all", "--notify", url, *RANGE])
+        out, err = capsys.readouterr()
+        assert out.splitlines() == [
+            "north (US) as of 2026-11-20: BREACH; recorded",
+            "south (US) as of 2026-11-20: BREACH; recorded",
+            "half: UNKNOWN; not fetched, not audited",
+        ]
+        assert "account 'half' lacks lwa_client_secret, refresh_token" in err
+        assert code == 3  # the worst of all: an account that could not be fetched
+        # The first audits are the baselines; the account that could not be fetched is told, once.
+        assert [p["title"] for p in posted] == ["healthcheck: half (US) cannot tell: the reports could not be fetched"]
+        assert "account 'half' lacks lwa_client_secret, refresh_token" in posted[0]["message"]
+        assert main(["run", "--all", "--notify", url, "--quiet", *RANGE]) == 3
+        assert capsys.readouterr().out == "half: UNKNOWN; not fetched, not audited\n" and len(posted) == 1
     for name in ("north", "south"):
         assert len(list((tmp_path / "reports" / name / "US").glob("all_orders_*.txt"))) == 2
     assert main(["history", "--format", "json"]) == 0
