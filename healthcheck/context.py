@@ -201,6 +201,13 @@ def _local_days(values: pd.Series, timezone: str) -> pd.Series:
     return values.astype("datetime64[us]").dt.normalize()
 
 
+def _local_day(value: pd.Timestamp, timezone: str) -> pd.Timestamp:
+    """`_local_days` of one value, without a Series around it (called per dating column, several times an audit)."""
+    if value.tzinfo is not None:
+        return value.tz_convert(timezone).tz_localize(None).normalize()
+    return value.normalize()
+
+
 def latest_date(loaded: LoadResult, timezone: str) -> tuple[dt.date, str] | None:
     """The latest local day any input records something happening on, and which column said so."""
     return _extreme_date(loaded, timezone, latest=True)
@@ -232,7 +239,7 @@ def _extreme_date(
             found = frame[field].max() if latest else frame[field].min()
             if found is pd.NaT or pd.isna(found):
                 continue
-            day = _local_days(pd.Series([found]), timezone).iloc[0]
+            day = _local_day(found, timezone)
             if best is None or (day > best[0] if latest else day < best[0]):
                 best = (day, _header(kind, field))
     if best is None:
@@ -332,7 +339,7 @@ def _any_after(frame: pd.DataFrame, fields: tuple[str, ...], timezone: str, end:
     for field in fields:
         if field in frame.columns:
             newest = frame[field].max()
-            if not pd.isna(newest) and _local_days(pd.Series([newest]), timezone).iloc[0] > end:
+            if not pd.isna(newest) and _local_day(newest, timezone) > end:
                 return True
     return False
 
