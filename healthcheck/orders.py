@@ -353,7 +353,10 @@ def _cancel_reasons(loaded: LoadResult) -> pd.Series | None:
     grouped = found.loc[several]
     starts = np.flatnonzero(~grouped["order_id"].duplicated().to_numpy(dtype=bool))
     offsets = pa.array(np.append(starts, len(grouped)).astype(np.int32))
-    lists = pa.ListArray.from_arrays(offsets, pa.array(grouped["reason"].array, type=pa.large_string()))
+    values = pa.array(grouped["reason"].array, type=pa.large_string())
+    if isinstance(values, pa.ChunkedArray):  # the log's reasons and the order report's, concatenated
+        values = values.combine_chunks()
+    lists = pa.ListArray.from_arrays(offsets, values)
     joined = pd.Series(
         pc.binary_join(lists, pa.scalar("; ", pa.large_string())),
         index=pd.Index(grouped["order_id"].iloc[starts], name="order_id"),

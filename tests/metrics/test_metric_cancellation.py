@@ -253,3 +253,20 @@ def test_buyer_cancel_reason_in_the_order_report_without_the_flag_is_an_appeal_c
     stock = result.action("relist_or_fix_stock")
     assert stock is not None
     assert stock["order_ids"] == [oid(12)]
+
+
+def test_an_order_with_reasons_in_the_log_and_in_the_order_report_has_both(tmp_path: Path) -> None:
+    # The log's reasons and the order report's come in two arrow chunks; where every stated reason was one of an
+    # order's several, they stayed two, and joining them crashed the audit (an internal error).
+    _base_orders(tmp_path, cancelled=[10, 11])
+    write_cancellations(tmp_path, [cancel(oid(10), "ShippingAddressUndeliverable")])
+    write_order_report(
+        tmp_path,
+        [orep(oid(10), la(DAY), is_buyer_requested_cancellation="false", buyer_requested_cancel_reason="Moved")],
+    )
+    result = audit(tmp_path, AS_OF)
+    assert counts(result.metric(CR)) == (2, 5)
+    appeal = result.action("appeal_buyer_cancellation")  # the buyer's reason wins: the buyer asked
+    assert appeal is not None and appeal["order_ids"] == [oid(10)]
+    stock = result.action("relist_or_fix_stock")  # no reason given
+    assert stock is not None and stock["order_ids"] == [oid(11)]
