@@ -97,6 +97,8 @@ def test_a_run_that_cannot_fetch_tells_its_urls_once_and_once_more_when_it_can(
         assert [p["title"] for p in posted] == ["healthcheck: shop (US) cannot tell: the reports could not be fetched"]
         assert "refresh token of account 'shop'" in posted[0]["message"]
         assert "No change is told while the audits cannot tell" in posted[0]["message"]
+        for secret in (APP_ID, CLIENT_SECRET, REFRESH_TOKEN):
+            assert secret not in posted[0]["title"] + posted[0]["message"]
 
         api.revoked = False
         api.outcomes["GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL"] = "FATAL"  # the other way a fetch fails
