@@ -168,6 +168,14 @@ def _expiry_text(soon: int) -> str:
     return f"{soon} of them are {within} them."
 
 
+def _cancellations_unseen(data: AuditData, then: str) -> str:
+    """A caveat for the actions on unconfirmed orders when no file shows cancellations: order reports list paid
+    orders, so one cancelled since (by the buyer, by the seller) reads as unconfirmed there. `then`: what to do."""
+    if data.has("all_orders") or data.has("cancellations"):
+        return ""
+    return f" No file given shows cancellations (no All Orders report, no cancellations log): {then}."
+
+
 def overdue_action(data: AuditData, as_of: dt.date, metric_id: str) -> list[Action]:
     """Unconfirmed orders still shippable: those past their ship-by date (`ship_overdue_orders`, SPEC 5.3: late
     already), nearest Amazon's auto-cancel first, and those due on the as-of day (`ship_due_today`: not late yet,
@@ -196,7 +204,11 @@ def overdue_action(data: AuditData, as_of: dt.date, metric_id: str) -> list[Acti
                 f"{sentence(plural(len(late), 'order'))} past the ship-by date already {verb}. Ship and confirm them "
                 f"today, most urgent first: {first['order_id']} was due {first['ship_by_date']:%Y-%m-%d}. "
                 f"{_expiry_text(soon)} Amazon cancels an order left unconfirmed {EXPIRY_BUSINESS_DAYS} business days "
-                "past its ship-by date, which also counts as a cancellation and invites an A-to-z claim.",
+                "past its ship-by date, which also counts as a cancellation and invites an A-to-z claim."
+                + _cancellations_unseen(
+                    data,
+                    "check in Manage Orders that each is still open; All Orders would leave the cancelled ones out",
+                ),
                 tuple(str(v) for v in late["order_id"]),
                 tuple(s for s, _ in sku_counts(data, late["order_id"])),
             )
@@ -230,7 +242,12 @@ def expired_action(data: AuditData, as_of: dt.date) -> list[Action]:
             f"These orders stayed unconfirmed {EXPIRY_BUSINESS_DAYS} business days past their ship-by date, so "
             "Amazon cancelled them: each counts as a cancellation and as a late shipment, and shipping one now is "
             "wasted. Find out why they were missed (stock that was not there, an order tool that did not sync, "
-            "orders no one saw) so it does not happen again.",
+            "orders no one saw) so it does not happen again."
+            + _cancellations_unseen(
+                data,
+                "they are taken as Amazon's from their ship-by dates alone, and All Orders "
+                "would show who cancelled each",
+            ),
             ids_of(expired["order_id"]),
             tuple(s for s, _ in sku_counts(data, expired["order_id"])),
         )

@@ -125,7 +125,9 @@ LSR_10D = MetricSpec(
         "Confirm shipment as soon as the label is bought; lengthen the handling time for the SKUs that run "
         "late; enable weekend operating days only if you ship then; plan for holidays."
     ),
-    inputs=(("all_orders", "order_report"), ("ship_confirmations",)),
+    # Order reports list paid orders, not which were cancelled since: All Orders or the seller's cancellations log
+    # takes the cancelled ones out of the population, where order reports alone leave them unconfirmed and late.
+    inputs=(("all_orders", "order_report"), ("ship_confirmations",), ("all_orders", "cancellations")),
     plan=PlanShape(
         causes=("confirmation_lateness", "sku", "handling_days", "ship_by_weekday"),
         quiet=("sku",),

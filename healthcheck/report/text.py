@@ -106,7 +106,9 @@ def missing_note(result: MetricResult) -> str:
     """The reports that would add to the metric but were not given, or ""."""
     if not result.missing_inputs:
         return ""
-    if result.status is Status.NOT_EVALUATED:
+    if result.status is Status.NOT_EVALUATED and not result.measurement.counted:
+        # Its inputs were missing; one left out for an empty window was counted (nothing there), and adding a
+        # report would not evaluate it.
         return "add " + ", ".join(result.missing_inputs) + " to evaluate it"
     return "would be more complete with " + ", ".join(result.missing_inputs)
 

@@ -312,3 +312,24 @@ def test_a_ship_confirmation_file_with_a_header_only_is_no_confirmations_at_all(
         assert "confirmation" in m["reason"]
     # Nothing else can be evaluated from these files either: nothing was checked, which is never OK.
     assert result.doc["status"] == "unknown"
+
+
+def test_from_order_reports_alone_an_unconfirmed_order_may_be_cancelled_and_the_report_says_so(
+    tmp_path: Path,
+) -> None:
+    """Order reports list paid orders, not which were cancelled since: an order cancelled after the download reads
+    as unconfirmed and late. Counted as SPEC 4.3 says, the rate names All Orders as the report that would take
+    cancelled orders out, and "ship now" tells the seller to check each order is still open."""
+    write_order_report(tmp_path, [orep(oid(1), la("2024-05-01"), latest_ship_date=end_of_day("2024-05-13"))])
+    write_ship_confirmations(tmp_path, [sc(oid(9), "2024-05-10")])
+    result = audit(tmp_path, AS_OF)
+    m = result.metric(LSR10)
+    assert counts(m) == (1, 1) and m["coverage"]["missing_inputs"] == ["all_orders"]
+    overdue = result.action("ship_overdue_orders")
+    assert overdue is not None and "check in Manage Orders that each is still open" in overdue["detail"]
+
+    write_all_orders(tmp_path, [ao(oid(1), la("2024-05-01"), status="Unshipped")])
+    result = audit(tmp_path, AS_OF)
+    assert result.metric(LSR10)["coverage"]["missing_inputs"] == []
+    overdue = result.action("ship_overdue_orders")
+    assert overdue is not None and "Manage Orders" not in overdue["detail"]
