@@ -87,6 +87,15 @@ def plan(
     if result is None:
         # A program's metric is audited only when the program is asked for, in a marketplace it has thresholds for.
         spec = get_spec(metric_id)
+        if spec.program is None:  # a metric Amazon measures in some marketplaces only
+            from healthcheck.metrics.rules import measured_marketplaces
+
+            _fail(
+                f"{metric_id} was not part of this audit: Amazon does not measure it in the "
+                f"{report.marketplace.code} marketplace",
+                hint=f"it is measured in {', '.join(measured_marketplaces(metric_id))}: audit one of those "
+                "marketplaces' reports (--marketplace)",
+            )
         _fail(
             f"{metric_id} was not part of this audit: it is a metric of the {spec.program} program",
             hint=f"pass --program {spec.program} (or set program in the config); the audit's notes say when the "

@@ -341,6 +341,14 @@ def measured_in(subject: str, marketplace: str, day: dt.date) -> bool:
     return _latest(rows, marketplace, day) is not None
 
 
+def measured_marketplaces(subject: str) -> tuple[str, ...]:
+    """The marketplaces Amazon measures a metric in at some date, for one only Amazon's rows cover; () for others."""
+    rows = [r for r in RULES if r.subject == subject and r.kind is Kind.METRIC]
+    if not rows or any(r.contract or not r.marketplaces for r in rows):
+        return ()
+    return tuple(sorted({m for r in rows for m in r.marketplaces}))
+
+
 def listing_rule(subject: str, marketplace: str, day: dt.date) -> Rule | None:
     """What Amazon does to listings or offers about `subject` on `day` (dated in both modes: SPEC is silent)."""
     return _latest((r for r in RULES if r.subject == subject and r.kind is Kind.LISTING), marketplace, day)

@@ -188,6 +188,14 @@ def test_a_metric_not_evaluated_names_the_report_that_would_evaluate_it(
     assert code == 2
     assert "- Valid tracking rate: add ship_confirmations to evaluate it" in out
     assert "Valid tracking rate: would be more complete" not in out
+    # Not evaluated for an empty window, the files it reads given: a report added would not evaluate it.
+    for name in folder.iterdir():
+        if not name.name.startswith("all_orders"):
+            name.unlink()
+    code, out, _ = cli(capsys, "audit", str(folder), "--as-of", "2024-05-01", "--format", "markdown")
+    assert "no seller-fulfilled orders purchased in the window" in out
+    assert "Cancellation rate: would be more complete with order_report" in out
+    assert "Cancellation rate: add order_report" not in out
 
 
 # --- 4, 4.2: a metric is evaluated only when its inputs can show its numerator ------------------------------------

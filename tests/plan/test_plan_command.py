@@ -255,6 +255,15 @@ def test_a_program_metric_needs_its_program(capsys: pytest.CaptureFixture[str]) 
     assert "was not part of this audit" not in err and out.startswith(("No plan of action", "Plan of action"))
 
 
+def test_a_metric_amazon_does_not_measure_in_the_marketplace_says_where_it_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # It was "a metric of the None program; fix: pass --program None".
+    code, out, err = plan_output(capsys, "invoice_defect_rate", str(SAMPLES))
+    assert code == 3 and out == "" and "None" not in err
+    assert "Amazon does not measure it in the US marketplace" in err and "DE, ES, FR, IT, UK" in err
+
+
 def test_an_unknown_metric_is_an_error_naming_the_ids(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = plan_output(capsys, "cancelation", str(SAMPLES))
     assert code == 3 and out == ""
