@@ -72,7 +72,7 @@ def explain(
         from healthcheck.lookup import metric_listing, resolve_metric, unknown_metric_hint
     from healthcheck.metrics import get_spec
     from healthcheck.metrics.rule_history import program_lines, rule_history
-    from healthcheck.report.text import percent
+    from healthcheck.report.text import percent, target_words
     from healthcheck.rulebook import PROGRAMS
 
     if name is None:
@@ -90,7 +90,6 @@ def explain(
         listed = "use an id, title or short name: `healthcheck explain` lists them"
         _fail(f"unknown metric {name!r}", hint=unknown_metric_hint(name, listed))
     spec = get_spec(metric_id)
-    sign = "under" if spec.direction.value == "lower_is_better" else "at least"
     lag = (
         f", ending {spec.end_lag_days} days before the as-of date"
         if spec.end_lag_days
@@ -102,7 +101,7 @@ def explain(
     typer.echo(f"  population:  {spec.population} in the window")
     typer.echo(f"  numerator:   {spec.numerator}")
     if spec.target is not None:
-        typer.echo(f"  target:      {sign} {percent(spec.target)} (at risk from {percent(spec.at_risk)})")
+        typer.echo(f"  target:      {target_words(spec)} (at risk from {percent(spec.at_risk)})")
     if not spec.recomputable:
         # Issue 15: Amazon's own number; docs/rules.md says why no report this tool reads can show it.
         typer.echo("  source:      Amazon's GET_V2_SELLER_PERFORMANCE_REPORT JSON, not recomputed (docs/rules.md)")

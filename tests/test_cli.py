@@ -246,6 +246,12 @@ def test_explain_every_metric(metric_id: str) -> None:
     assert result.exit_code == 0
     assert metric_id in result.output
     assert "window:" in result.output
+    from healthcheck.metrics import get_spec
+    from healthcheck.report.text import target_words
+
+    spec = get_spec(metric_id)
+    if spec.target is not None:  # as the report words it: "no more than" where a rate equal to it meets it
+        assert f"target:      {target_words(spec)} (" in result.output
 
 
 def test_explain_unknown_metric_exits_3() -> None:
