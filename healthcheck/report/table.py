@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -117,8 +118,21 @@ def _worst_first(console: Console, report: AuditReport) -> None:
 def _metrics(console: Console, report: AuditReport) -> None:
     console.print()
     table = Table(title="Account health", title_justify="left", expand=False)
+    rows = view.metric_rows(report)
+    cells = [
+        (
+            row.rate + (f"\n{row.partial}" if row.partial else ""),
+            row.counts,
+            row.target,
+            row.window,
+            STATUS_LABEL[row.status],
+            row.headroom,
+            row.ok_again,
+        )
+        for row in rows
+    ]
+    table.add_column("Metric", width=_title_width([row.title for row in rows], cells, console.width))
     for name, justify in (
-        ("Metric", "left"),
         ("Rate", "right"),
         ("Count", "right"),
         ("Target", "right"),
@@ -128,18 +142,28 @@ def _metrics(console: Console, report: AuditReport) -> None:
         ("Ok again", "left"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for row in view.metric_rows(report):
-        table.add_row(
-            row.title,
-            row.rate + (f"\n{row.partial}" if row.partial else ""),
-            row.counts,
-            row.target,
-            row.window,
-            Text(STATUS_LABEL[row.status], style=STATUS_STYLE[row.status]),
-            row.headroom,
-            row.ok_again,
-        )
+    for row, (rate, counts, target, window, _, headroom, ok_again) in zip(rows, cells, strict=True):
+        status = Text(STATUS_LABEL[row.status], style=STATUS_STYLE[row.status])
+        table.add_row(row.title, rate, counts, target, window, status, headroom, ok_again)
     console.print(table)
+
+
+_METRIC_HEADERS = ("Rate", "Count", "Target", "Window", "Status", "Headroom", "Ok again")
+
+
+def _title_width(titles: list[str], cells: Sequence[tuple[str, ...]], width: int) -> int:
+    """The Metric column's width: what the other columns leave at their natural widths, but never less than a
+    title's longest word. Rich shares a shortfall among all wrappable columns and cuts a word longer than its
+    share ("(seller-fulfi…"); fixed here, the title wraps between words and the other columns give way."""
+    columns = list(zip(*cells, strict=True)) if cells else [()] * len(_METRIC_HEADERS)
+    natural = [
+        max(len(line) for text in (header, *column) for line in text.split("\n"))
+        for header, column in zip(_METRIC_HEADERS, columns, strict=True)
+    ]
+    left = width - sum(natural) - 3 * (len(natural) + 1) - 1  # each column padded by one space a side; borders
+    longest_word = max((len(word) for title in titles for word in title.split()), default=len("Metric"))
+    longest_title = max((len(title) for title in titles), default=len("Metric"))
+    return max(longest_word, len("Metric"), min(longest_title, left))
 
 
 def _metric_notes(console: Console, report: AuditReport) -> None:

@@ -242,6 +242,21 @@ def test_wide_table_keeps_file_names_whole(accounts: dict[str, AuditReport]) -> 
         assert any(line.startswith(f"│ {name} ") for line in rows), name
 
 
+@pytest.mark.parametrize("width", [100, 110, 130, 200])
+def test_wide_table_never_cuts_a_metric_title(width: int) -> None:
+    """A partial window's note widens the Rate column; rich then shared the shortfall among the columns and cut
+    "(seller-fulfilled)" to "(seller-fulfi…". Titles wrap between words, and the table still fits."""
+    report = audit([ROOT / "sample_reports"], as_of=dt.date(2026, 10, 15))
+    assert any(result.coverage_complete is False for result in report.metrics if result.rate is not None)
+    text = render(report, Format.TABLE, fail_on=FailOn.AT_RISK, color=False, width=width)
+    health = _section(text, "Account health")
+    assert "…" not in "\n".join(health) and max(len(line) for line in health) <= width
+    cells = [line.split("│")[1].strip() for line in health if line.startswith("│")]
+    words = " ".join(cells)
+    for result in report.metrics:  # each title's words, in order, in the first column
+        assert result.spec.title in words, result.spec.title
+
+
 # --- what each reader needs -------------------------------------------------------------------------------------
 
 
