@@ -11,7 +11,6 @@ from typing import Any, Literal, TypeVar
 from healthcheck.actions import Action
 from healthcheck.config import Config
 from healthcheck.context import (
-    AS_OF_GIVEN,
     MarketplaceChoice,
     MarketplaceConflict,
     before_data_warning,
@@ -41,7 +40,7 @@ from healthcheck.portfolio.split import split_account
 from healthcheck.sanitize import problem_text
 from healthcheck.schedule import audit_data, follow_up, measure
 from healthcheck.shipcal import OperatingCalendar
-from healthcheck.wording import plural
+from healthcheck.wording import AS_OF_GIVEN, plural
 
 
 @dataclass(frozen=True)

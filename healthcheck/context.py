@@ -256,9 +256,6 @@ def default_as_of(loaded: LoadResult, timezone: str, today: dt.date) -> tuple[dt
     return day, f"the latest date in the inputs: {where}"
 
 
-AS_OF_GIVEN = "given with --as-of"
-
-
 def future_date_warning(as_of: dt.date, source: str, today: dt.date) -> str | None:
     """The inputs' latest date, taken as the as-of day, is after today: a typo in a file or a clock set wrong, never
     something that happened. Said, since every window then ends where no data is."""

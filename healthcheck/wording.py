@@ -40,3 +40,7 @@ def headroom_pair(until_at_risk: int | None, until_breach: int | None, *, passed
         return passed if value is None else str(value)
 
     return f"{shown(until_at_risk)} / {shown(until_breach)}"
+
+
+# An audit's `as_of_source` when the day was given (--as-of, or a portfolio account's `as_of`), not found in the data.
+AS_OF_GIVEN = "given with --as-of"

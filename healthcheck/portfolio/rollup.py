@@ -17,7 +17,7 @@ from typing import Any
 from healthcheck.outcome import ExitCode, OverallStatus
 from healthcheck.portfolio import Audited
 from healthcheck.sanitize import clean
-from healthcheck.wording import headroom_pair, plural
+from healthcheck.wording import AS_OF_GIVEN, headroom_pair, plural
 
 # SPEC 5.5's priority: UNKNOWN > BREACH > AT RISK > OK.
 STATUS_RANK = {OverallStatus.UNKNOWN: 3, OverallStatus.BREACH: 2, OverallStatus.AT_RISK: 1, OverallStatus.OK: 0}
@@ -44,6 +44,7 @@ class Row:
     note: str  # why the audit failed, or why nothing could be checked
     budget: float
     behind: int = 0  # days its as-of is before the newest as-of of the portfolio
+    as_of_given: bool = False  # the account's as-of was set (its `as_of`, --as-of), not where its reports end
 
     @property
     def as_of_text(self) -> str:
@@ -126,6 +127,7 @@ def row_of(audited: Audited) -> Row:
         action=clean(actions[0]["title"]) if actions else "",
         note=clean(note),
         budget=float(room.get("budget_used") or 0.0),
+        as_of_given=document.get("as_of_source") == AS_OF_GIVEN,
     )
 
 
@@ -166,12 +168,13 @@ def counts(audits: Sequence[Audited]) -> dict[str, int]:
 
 
 def behind_notes(audits: Sequence[Audited]) -> list[str]:
-    """One warning per audit whose data ends well before the newest account's."""
+    """One warning per audit whose data ends well before the newest account's (not one audited as of a day set
+    for it: that is the seller's choice, not a download that stopped)."""
     rows = [row for row, _ in worst_first(audits)]
     newest = max((row.as_of for row in rows if row.as_of), default="")
     return [
         f"{row.name} ({row.marketplace or '-'}): its reports end {row.as_of}, {plural(row.behind, 'day')} before the "
         f"newest account's ({newest}), and its status stands on that day: check its downloads still run"
         for row in rows
-        if row.behind > BEHIND_DAYS
+        if row.behind > BEHIND_DAYS and not row.as_of_given
     ]

@@ -237,6 +237,22 @@ def test_an_account_whose_reports_stopped_is_named_beside_its_ok(
     assert days == {("alpha", "US"): 0, ("beta", "DE"): 0, ("beta", "FR"): 0, ("gamma", "US"): 31}
 
 
+def test_an_account_audited_as_of_a_day_set_for_it_is_not_said_to_have_stopped(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An account's `as_of` in the portfolio file is the seller's choice: "its reports end ... check its downloads
+    still run" was wrong of it, whose reports run on; the roll-up still shows how far behind it is."""
+    portfolio = folder / "portfolio.toml"
+    portfolio.write_text(
+        '[[account]]\nname = "alpha"\npaths = ["alpha/"]\nas_of = 2026-11-01\n'
+        '[[account]]\nname = "beta"\npaths = ["beta/de_orders.txt"]\n',
+        encoding="utf-8",
+    )
+    _, out, err = _run(capsys, str(portfolio), "--format", "markdown")
+    assert "| alpha | US |" in out and "2026-11-01 (18 days behind)" in out
+    assert "its reports end" not in err
+
+
 def test_an_account_folders_own_config_is_its_config(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A folder portfolio had no way to give an account its settings: its healthcheck.toml was skipped as "not a
     report file", while the same report advised running init-config."""
