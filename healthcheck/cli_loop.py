@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from healthcheck.cli import _fail, _load_config, _parse_date, app, engine_imports
-from healthcheck.cli_options import ConfigOption, MarketplaceOption
+from healthcheck.cli_options import ConfigOption, FetchMarketplaceOption
 from healthcheck.outcome import ExitCode
 from healthcheck.sanitize import one_line, problem_text
 from healthcheck.wording import plural
@@ -189,7 +189,7 @@ def _print_summary(summary: "FetchSummary", *, quiet: bool, list_files: bool) ->
 @app.command(short_help="Download the reports from the Selling Partner API.")
 def fetch(
     account: AccountOption = None,
-    marketplace: MarketplaceOption = None,
+    marketplace: FetchMarketplaceOption = None,
     days: DaysOption = 90,
     into: IntoOption = None,
     timeout: TimeoutOption = 1800.0,
@@ -400,7 +400,7 @@ def history_command(
 @app.command()
 def run(
     account: AccountOption = None,
-    marketplace: MarketplaceOption = None,
+    marketplace: FetchMarketplaceOption = None,
     notify: NotifyOption = None,
     history: Annotated[
         Path | None,
@@ -418,7 +418,8 @@ def run(
     ] = False,
     vat_invoices: VatInvoicesOption = False,
 ) -> None:
-    """Fetch, audit, record and alert: the one line for cron. Exits like `audit` (0 ok, 1 at risk, 2 breach)."""
+    """Fetch, audit, record and alert: the one line for cron. Exits like `audit`: 0 ok, 1 at risk, 2 breach, 3
+    when it cannot tell (a fetch or an audit that failed)."""
     with engine_imports():
         from healthcheck.audit import run_audit
 

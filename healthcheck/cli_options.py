@@ -37,6 +37,16 @@ MarketplaceOption = Annotated[
         callback=_marketplace_code,
     ),
 ]
+# Fetching, nothing is downloaded yet to name it.
+FetchMarketplaceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--marketplace",
+        "-m",
+        help=f"Marketplace code: {', '.join(MARKETPLACES)} (default: the config's `marketplace`, else US).",
+        callback=_marketplace_code,
+    ),
+]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file (default: ./healthcheck.toml if present).")
 ]

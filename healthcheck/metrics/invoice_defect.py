@@ -15,6 +15,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from healthcheck.loaders.account_health import latest_account_health
 from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, Window, sorted_ids
 from healthcheck.metrics.stated import from_amazon
@@ -94,12 +95,19 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
         if data.marketplace.code in IDR_MARKETPLACES
         else f" (Amazon measures it on {', '.join(IDR_MARKETPLACES)} only)"
     )
+    # The report given may not state it (a seller outside the VAT Calculation Service has no such figure).
+    given = latest_account_health(data.loaded.seller_performance, data.marketplace)[0] is not None
+    amazons = (
+        "Amazon's GET_V2_SELLER_PERFORMANCE_REPORT JSON given states no invoiceDefectRate"
+        if given
+        else "needs Amazon's GET_V2_SELLER_PERFORMANCE_REPORT JSON (its invoiceDefectRate)"
+    )
     if missing is None:
         return Measurement.not_evaluated(
-            "needs Amazon's GET_V2_SELLER_PERFORMANCE_REPORT JSON (its invoiceDefectRate): no report this tool "
-            f"reads shows when invoices were uploaded{where}"
+            f"{amazons}: no report this tool reads shows when invoices were uploaded{where}"
         )
-    reason = f"{WHY_NOT_OURS}: add Amazon's GET_V2_SELLER_PERFORMANCE_REPORT JSON (its invoiceDefectRate){where}"
+    add = amazons if given else "add Amazon's GET_V2_SELLER_PERFORMANCE_REPORT JSON (its invoiceDefectRate)"
+    reason = f"{WHY_NOT_OURS}: {add}{where}"
     if missing:
         reason += f". Already known: {notes[0]}"
     return Measurement.not_evaluated(reason)

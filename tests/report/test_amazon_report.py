@@ -533,3 +533,16 @@ def test_a_report_for_days_after_the_as_of_day_is_not_compared_nor_taken_as_amaz
     # files" although the 7th defect was in them, dated after 11-10.
     [reconciled] = demo_as_of(dt.date(2026, 11, 10)).insights.reconcile
     assert reconciled.rows == () and "none of its figures was known then" in reconciled.notes[0]
+
+
+def test_a_report_given_that_states_no_invoice_defect_rate_is_said_to_state_none(tmp_path: Path) -> None:
+    """It said "needs Amazon's GET_V2_SELLER_PERFORMANCE_REPORT JSON" with that very JSON among the inputs."""
+    folder = tmp_path / "acct"
+    shutil.copytree(TINY, folder)
+    result = line(run_audit([folder], config=Config(), marketplace="DE", as_of=AS_OF), "invoice_defect_rate")
+    assert result.measurement.reason is not None and result.measurement.reason.startswith("needs Amazon's")
+    doc = report_document(None, [{"marketplaceId": "A1PA6795UKMFR9"}])  # Germany's, without the rate
+    (folder / "performance.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = line(run_audit([folder], config=Config(), marketplace="DE", as_of=AS_OF), "invoice_defect_rate")
+    assert result.measurement.reason is not None
+    assert result.measurement.reason.startswith("Amazon's GET_V2_SELLER_PERFORMANCE_REPORT JSON given states no")
