@@ -44,6 +44,13 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
     if data.confirmations.empty:
         # SPEC 4.3: with no ship confirmations at all (a file with a header only), every order would look
         # unconfirmed and late; no confirmation time is known, so the metric cannot be evaluated.
+        later = data.loaded.confirmed_after_as_of
+        if later is not None and len(later):  # every row is after the as-of day: none was known then (SPEC 1.5)
+            return Measurement.not_evaluated(
+                f"every ship confirmation is dated after the as-of day {as_of} ({plural(len(later), 'row')}), so "
+                "no confirmation time was known then",
+                span,
+            )
         return Measurement.not_evaluated("the ship confirmations hold no rows, so no confirmation time is known", span)
     if not data.has_order_data:
         return Measurement.not_evaluated(

@@ -186,6 +186,15 @@ def test_no_ship_confirmations_at_all_is_not_evaluated(tmp_path: Path) -> None:
         assert "confirmation" in m["reason"]
 
 
+def test_confirmations_all_after_the_as_of_day_are_said_to_be_so(tmp_path: Path) -> None:
+    # Not "the ship confirmations hold no rows": the file holds one, dated after the as-of day (SPEC 1.5).
+    _due(tmp_path, {1: end_of_day("2024-05-10")})
+    write_ship_confirmations(tmp_path, [sc(oid(1), "2024-05-20")])
+    m = audit(tmp_path, AS_OF).metric(LSR10)
+    assert m["status"] == "not_evaluated"
+    assert m["reason"].startswith("every ship confirmation is dated after the as-of day 2024-05-15 (1 row)")
+
+
 def test_only_pending_orders_is_not_evaluated(tmp_path: Path) -> None:
     _due(tmp_path, {1: end_of_day("2024-05-15")})
     write_ship_confirmations(tmp_path, [sc(oid(9), "2024-05-10")])
