@@ -25,7 +25,8 @@ def trimmed_table(text: str) -> str:
         [
             *lines[: start - 1],
             lines[rest],
-            "… then the other actions, Amazon's own numbers beside ours, the inputs and the exit code",
+            "… then the other actions, the plan of action of each metric in breach, Amazon's own numbers beside "
+            "ours, the inputs and the exit code",
         ]
     )
 
@@ -58,8 +59,8 @@ The same as `--format markdown` (trimmed):
 {markdown}
 ```
 
-The audit ends with the draft plan of action of the breached cancellation rate (the reports list its evidence up
-to 10 orders). `healthcheck plan cr sample_reports/` prints it whole, ready to paste into Seller Central
+After the actions the audit gives the draft plan of action of the breached cancellation rate (the reports list its
+evidence up to 10 orders). `healthcheck plan cr sample_reports/` prints it whole, ready to paste into Seller Central
 (`--format markdown` for Markdown); `[FILL IN: ...]` marks what only the seller knows:
 
 ```

@@ -77,6 +77,23 @@ def test_every_command_is_in_the_readme() -> None:
     assert [name for name in names if f"healthcheck {name} " not in README] == []
 
 
+def _options() -> list[tuple[str, str]]:
+    """(command, long option) of every option `--help` shows, the root's included."""
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    found = [("healthcheck", o) for p in group.params for o in p.opts if o.startswith("--") and o != "--help"]
+    for name, command in sorted(group.commands.items()):
+        for param in command.params:
+            found += [(name, o) for o in param.opts if o.startswith("--") and o != "--help"]
+    return found
+
+
+@pytest.mark.parametrize(("command", "option"), _options())
+def test_every_option_is_in_the_readme(command: str, option: str) -> None:
+    """An option only `--help` names is one a new user never meets (each was found missing once)."""
+    assert re.search(rf"{re.escape(option)}\b", README), f"{command} {option}"
+
+
 def test_the_demo_accounts_readme_states_the_numbers_the_audit_gives() -> None:
     """sample_reports/README.md's table of expected results, row by row, against the golden JSON of the demo's
     audit (tests/golden/sample_account.json): numerator, denominator, rate and status."""
