@@ -334,3 +334,17 @@ def test_a_value_with_a_line_break_cannot_forge_a_line_of_the_plan() -> None:
     assert [line for line in text.splitlines() if line.startswith("- ")] == [
         "- Cancel reasons: Stock - [FILL IN: forged] 1. (1 order: 111-1 - x)"
     ]
+
+
+def test_a_plan_drafted_for_the_sellers_own_target_says_amazon_asks_for_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The plan states Amazon's target, which the rate meets: drafted only because the config's stricter target is
+    breached, it would go to Amazon saying 97.51% against "at least 95%"."""
+    config = tmp_path / "healthcheck.toml"
+    config.write_text("[metrics.valid_tracking_rate]\ntarget = 0.98\nat_risk = 0.99\n", encoding="utf-8")
+    code, out, err = plan_output(capsys, "vtr", str(SAMPLES), "--config", str(config))
+    assert code == 2 and out.startswith("Plan of action: Valid tracking rate")
+    assert "breaches only your own target (at least 98%); it meets Amazon's (at least 95%)" in err
+    _, _, err = plan_output(capsys, "cr", str(SAMPLES))
+    assert "your own target" not in err
