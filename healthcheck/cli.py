@@ -289,7 +289,8 @@ def audit(
     as_of_date, encoding, settings = checked_inputs(
         paths, as_of=as_of, encoding=encoding, output=output, config=config, rules=rules, program=program
     )
-    from healthcheck.cli_loop import check_alerting, history_path, record_and_notify
+    from healthcheck.alerting import record_and_notify
+    from healthcheck.cli_loop import check_alerting, history_path
 
     history = history_path(history, settings)
     check_alerting(history, notify)

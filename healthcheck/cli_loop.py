@@ -5,7 +5,6 @@ allowed to print and exit; the work is done in `healthcheck.fetch`, `healthcheck
 each imported inside the command that needs it so that `healthcheck --help` stays instant.
 """
 
-import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -13,10 +12,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from healthcheck.alerting import record_and_notify, tell_not_audited
 from healthcheck.cli import _fail, _load_config, _parse_date, app, engine_imports
 from healthcheck.cli_options import ConfigOption, FetchMarketplaceOption
 from healthcheck.outcome import ExitCode
@@ -24,7 +24,6 @@ from healthcheck.sanitize import one_line, problem_text
 from healthcheck.wording import plural
 
 if TYPE_CHECKING:
-    from healthcheck.audit import AuditReport
     from healthcheck.config import Config
     from healthcheck.fetch.reports import FetchSummary
 
@@ -231,121 +230,6 @@ def check_alerting(history: Path | None, notify: list[str] | None) -> None:
     check_urls(notify)
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """What recording an audit did, for `run` to say."""
-
-    recorded: bool
-    change: str | None = None  # the message's title, when the status changed
-    sent: bool = False
-
-    def describe(self) -> str:
-        if not self.recorded:
-            return "not recorded"
-        if self.change is None:
-            return "recorded"
-        return f"recorded; {'alert sent' if self.sent else 'changed'}: {self.change.removeprefix('healthcheck: ')}"
-
-
-def record_and_notify(
-    report: "AuditReport", *, history: Path | None, notify: list[str] | None, account: str
-) -> Recorded:
-    """Record the audit; tell the --notify URLs if its status changed.
-
-    The audit is recorded whatever the alerts do; each --notify URL is told what changed since it was last told,
-    so a URL that was down is told what it missed on the next run, and one that took its alert is not told twice.
-    """
-    from healthcheck.report.document import document as json_document
-
-    return record_document(json_document(report), history=history, notify=notify, account=account)
-
-
-def record_document(
-    document: dict[str, Any], *, history: Path | None, notify: list[str] | None, account: str
-) -> Recorded:
-    """`record_and_notify` for an audit's SPEC 5.2 document (a portfolio's audits come back from their processes
-    as documents)."""
-    if history is None:
-        return Recorded(recorded=False)
-    from healthcheck.history import blind_since, mark_blind, mark_told, opened, record, row_from_report, standing, told
-    from healthcheck.notify import RANK, changes, compose, deliver, known_after, reason_of, target_key, undelivered
-
-    row = row_from_report(document, account)
-    blind = row.status not in RANK  # the audit cannot tell (UNKNOWN)
-    failed: list[int] = []
-    sent: str | None = None  # the title of a message sent
-    urls = list(notify or [])
-    with opened(history) as connection:
-        # One run at a time, from reading what each URL knew to marking what it was told: two cron runs at once
-        # would otherwise both find the change and both send it. The other waits (up to the history's timeout).
-        connection.execute("BEGIN IMMEDIATE")
-        previous = standing(connection, account, row.marketplace, row.as_of)
-        # What each target was last told, read before this audit replaces one of the same day.
-        known = [told(connection, account, row.marketplace, target_key(url)) for url in urls]
-        record(connection, row)  # committed with the marks below, whatever the alerts do
-        message = compose(changes(previous, row), document, account)
-        for position, url in enumerate(urls):
-            # Each target hears what changed since it was last told: one that was down hears what it missed, one
-            # that was told is not told again, and a new one starts from the audit standing before this one. An
-            # audit of a day before the one it last knew (a backfill) is history, not news.
-            key, last = target_key(url), known[position]
-            if last is not None and row.as_of < last.as_of:
-                continue
-            since = blind_since(connection, account, row.marketplace, key)
-            news = compose(
-                changes(last or previous, row),
-                document,
-                account,
-                cannot_tell=reason_of(document) if blind and since is None else None,
-                blind_since=since if not blind else None,
-                first=(last or previous) is None,
-            )
-            if news and not deliver(url, *news):
-                failed.append(position)
-                if last is None and previous is not None:
-                    mark_told(connection, previous, key)  # what it missed is measured from there
-                continue
-            sent = news[0] if news else sent
-            mark_told(connection, known_after(last or previous, row), key)
-            if blind != (since is not None):
-                mark_blind(connection, account, row.marketplace, key, row.as_of if blind else None)
-        connection.commit()
-    if failed:
-        raise undelivered(urls, failed)
-    title = sent or (message[0] if message else None)
-    return Recorded(True, title, sent=sent is not None)
-
-
-def tell_not_audited(
-    errors: Sequence[str], *, history: Path | None, notify: list[str] | None, account: str, marketplace: str, why: str
-) -> bool:
-    """A run that audited nothing (its fetch failed, or the audit itself: `why`): each --notify URL is told so
-    once (then nothing until an audit can tell again, which is told too). Whether a message was sent."""
-    if history is None or not notify:
-        return False
-    from healthcheck.history import blind_since, mark_blind, opened
-    from healthcheck.notify import deliver, not_audited, target_key, undelivered
-
-    day = dt.datetime.now(dt.UTC).date().isoformat()
-    failed: list[int] = []
-    sent = False
-    with opened(history) as connection:
-        connection.execute("BEGIN IMMEDIATE")
-        for position, url in enumerate(notify):
-            key = target_key(url)
-            if blind_since(connection, account, marketplace, key) is not None:
-                continue  # told already
-            if not deliver(url, *not_audited(account, marketplace, day, errors, why=why)):
-                failed.append(position)
-                continue
-            sent = True
-            mark_blind(connection, account, marketplace, key, day)
-        connection.commit()
-    if failed:
-        raise undelivered(notify, failed)
-    return sent
-
-
 class HistoryOutput(StrEnum):
     TABLE = "table"
     JSON = "json"
@@ -437,13 +321,13 @@ def run(
 
         plan = FetchPlan(marketplace, config, days, timeout, until, quiet, vat_invoices)
         run_all(plan, history=path, notify=notify)
-    from healthcheck.errors import HealthcheckError
-    from healthcheck.notify import FETCH_FAILED
+    from healthcheck.errors import HealthcheckError, NotifyError
+    from healthcheck.notify import AUDIT_FAILED, FETCH_FAILED
 
-    def tell(errors: Sequence[str], market: str) -> None:
-        tell_not_audited_or_say(
-            errors, history=path, notify=notify, account=account or "default", marketplace=market, why=FETCH_FAILED
-        )
+    name = account or "default"
+
+    def tell(errors: Sequence[str], market: str, why: str = FETCH_FAILED) -> None:
+        tell_not_audited_or_say(errors, history=path, notify=notify, account=name, marketplace=market, why=why)
 
     try:
         folder, market = _fetch(
@@ -453,13 +337,23 @@ def run(
         tell(failure.errors, failure.marketplace)
         raise
     except HealthcheckError as exc:  # no credentials, a refresh token Amazon no longer takes
+        typer.echo(f"healthcheck: error: {exc}", err=True)  # the cause before what telling it may add
         tell([str(exc)], _market(marketplace, settings))
+        raise typer.Exit(int(ExitCode.UNKNOWN)) from None
+    try:
+        report = run_audit([folder], config=settings, marketplace=market)
+    except Exception as exc:  # said by the CLI as any failure is; the URLs hear that nothing was audited
+        tell([one_line(f"{type(exc).__name__}: {exc}")], market, AUDIT_FAILED)
         raise
-    report = run_audit([folder], config=settings, marketplace=market)
-    outcome = record_and_notify(report, history=path, notify=notify, account=account or "default")
     for error in report.errors:
         typer.echo(f"healthcheck: {error.title.lower()}: {problem_text(error)}", err=True)
+    status = str(report.status).replace("_", " ").upper()
+    try:
+        outcome = record_and_notify(report, history=path, notify=notify, account=name)
+    except NotifyError:
+        # The status still reaches cron's mail, before the failure (said by the CLI: exit 3).
+        typer.echo(f"{name} ({market}) as of {report.as_of}: {status}; recorded; the alert failed (below)")
+        raise
     if not quiet or outcome.sent:
-        status = str(report.status).replace("_", " ").upper()
-        typer.echo(f"{account or 'default'} ({market}) as of {report.as_of}: {status}; {outcome.describe()}")
+        typer.echo(f"{name} ({market}) as of {report.as_of}: {status}; {outcome.describe()}")
     raise typer.Exit(int(report.exit_code()))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from healthcheck.alerting import Recorded, record_document
 from healthcheck.cli import (
     _color_refused,
     _fail,
@@ -25,14 +26,7 @@ from healthcheck.cli import (
     engine_imports,
     write_output,
 )
-from healthcheck.cli_loop import (
-    FetchFailed,
-    Recorded,
-    check_alerting,
-    history_path,
-    record_document,
-    tell_not_audited_or_say,
-)
+from healthcheck.cli_loop import FetchFailed, check_alerting, history_path, tell_not_audited_or_say
 from healthcheck.interrupts import stop_signals_held
 from healthcheck.outcome import FailOn
 from healthcheck.report import Format
@@ -180,7 +174,7 @@ def portfolio(
                     history=recorded,
                     notify=notify,
                     account=audited.name,
-                    marketplace=audited.marketplace or "-",
+                    marketplace=audited.marketplace or "",
                     why=AUDIT_FAILED,
                 )
         for message in audited.messages:

@@ -60,13 +60,16 @@ CREATE TABLE IF NOT EXISTS deliveries (
     metrics TEXT NOT NULL,
     PRIMARY KEY (account, marketplace, target)
 );
--- Per alert target, the day it was told that the audits cannot tell (an UNKNOWN audit, a fetch that failed): told
--- once, not every day, and once more when an audit can tell again. A table older versions pass over unread.
-CREATE TABLE IF NOT EXISTS blind (
+-- Per alert target, that it was told the audits cannot tell (an UNKNOWN audit, a run whose fetch or audit failed):
+-- told once, not every day, and once more when an audit of a day after what it knew (`known_as_of`, '' for
+-- nothing) can tell. `since` is the day it was told. A marketplace of '' is an account whose audit failed before
+-- its marketplace was known. A table older versions pass over unread.
+CREATE TABLE IF NOT EXISTS blind_targets (
     account TEXT NOT NULL,
     marketplace TEXT NOT NULL,
     target TEXT NOT NULL,
     since TEXT NOT NULL,
+    known_as_of TEXT NOT NULL,
     PRIMARY KEY (account, marketplace, target)
 );
 """
@@ -219,10 +222,11 @@ def opened(path: Path) -> Iterator[sqlite3.Connection]:
 
 def standing(connection: sqlite3.Connection, account: str, marketplace: str, as_of: str) -> AuditRow | None:
     """The audit that stands for `as_of` before a new one is recorded: the one of that day (a second run the same
-    day replaces it), else the latest before it. A change is news against it."""
+    day replaces it), else the latest before it, of those that could tell (an UNKNOWN one says nothing of the
+    account). A change is news against it."""
     found = connection.execute(
-        "SELECT id FROM audits WHERE account = ? AND marketplace = ? AND as_of <= ? ORDER BY as_of DESC, id DESC "
-        "LIMIT 1",
+        "SELECT id FROM audits WHERE account = ? AND marketplace = ? AND as_of <= ? AND status != 'unknown' "
+        "ORDER BY as_of DESC, id DESC LIMIT 1",
         (account, marketplace, as_of),
     ).fetchone()
     return _load(connection, [found[0]])[0] if found else None
@@ -258,25 +262,48 @@ def mark_told(connection: sqlite3.Connection, row: AuditRow, target: str) -> Non
     )
 
 
-def blind_since(connection: sqlite3.Connection, account: str, marketplace: str, target: str) -> str | None:
-    """The day the target was told that the audits cannot tell, if it has not been told since that one can."""
+@dataclass(frozen=True)
+class Blind:
+    """That a target was told the audits cannot tell: on which day, and the newest as-of it knew then."""
+
+    since: str
+    known_as_of: str
+
+
+def blind_state(connection: sqlite3.Connection, account: str, marketplace: str, target: str) -> Blind | None:
+    """Whether the target was told that the audits of the account's marketplace cannot tell (or of the account,
+    its marketplace unknown), and has not been told since that one can."""
     found = connection.execute(
-        "SELECT since FROM blind WHERE account = ? AND marketplace = ? AND target = ?", (account, marketplace, target)
+        "SELECT since, known_as_of FROM blind_targets WHERE account = ? AND marketplace IN (?, '') AND target = ? "
+        "ORDER BY since LIMIT 1",
+        (account, marketplace, target),
     ).fetchone()
-    return str(found[0]) if found else None
+    return Blind(str(found[0]), str(found[1])) if found else None
 
 
-def mark_blind(connection: sqlite3.Connection, account: str, marketplace: str, target: str, since: str | None) -> None:
-    """The target was told that the audits cannot tell (`since`, a day), or that one can again (None). The caller
-    commits."""
-    if since is None:
-        connection.execute(
-            "DELETE FROM blind WHERE account = ? AND marketplace = ? AND target = ?", (account, marketplace, target)
-        )
-        return
+def latest_told(connection: sqlite3.Connection, account: str, target: str) -> str:
+    """The newest as-of the target knew of any of the account's marketplaces ('' for none): what it knew of an
+    account whose audit failed before its marketplace was known."""
+    found = connection.execute(
+        "SELECT MAX(as_of) FROM deliveries WHERE account = ? AND target = ?", (account, target)
+    ).fetchone()
+    return str(found[0]) if found and found[0] else ""
+
+
+def mark_blind(connection: sqlite3.Connection, account: str, marketplace: str, target: str, state: Blind) -> None:
+    """The target was told that the audits cannot tell. The caller commits."""
     connection.execute(
-        "INSERT OR REPLACE INTO blind (account, marketplace, target, since) VALUES (?, ?, ?, ?)",
-        (account, marketplace, target, since),
+        "INSERT OR REPLACE INTO blind_targets (account, marketplace, target, since, known_as_of) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (account, marketplace, target, state.since, state.known_as_of),
+    )
+
+
+def clear_blind(connection: sqlite3.Connection, account: str, marketplace: str, target: str) -> None:
+    """The target was told an audit can tell again (or it knew a newer day already). The caller commits."""
+    connection.execute(
+        "DELETE FROM blind_targets WHERE account = ? AND marketplace IN (?, '') AND target = ?",
+        (account, marketplace, target),
     )
 
 

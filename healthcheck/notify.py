@@ -78,19 +78,23 @@ def compose(
     report: Mapping[str, Any],
     account: str,
     *,
+    since_as_of: str | None = None,
     cannot_tell: str | None = None,
     blind_since: str | None = None,
+    still_blind: str | None = None,
     first: bool = False,
 ) -> tuple[str, str] | None:
-    """Title and body of the one message for these changes, or None when nothing changed.
+    """Title and body of the one message for these changes (from the statuses of the audit of `since_as_of`, or
+    of what the target was last told), or None when nothing changed.
 
     A monitor that goes quiet reads as one with nothing to say, so an audit that cannot tell is told too, once:
     `cannot_tell` is why (for a target not yet told), and `blind_since` the day a target was told so, when this
-    audit can tell again (`first`: no audit that could tell was recorded before it)."""
+    audit can tell again (`first`: no audit that could tell was recorded before it); `still_blind` that day, when
+    this audit cannot tell either but a metric it measured changed."""
     if not found and cannot_tell is None and blind_since is None:
         return None
     worse = any(c.worse for c in found)
-    where = f"{account} ({report['marketplace']})"
+    where = _where(account, report["marketplace"])
     status = _label(report["status"])
     if worse:
         headline = "got worse"
@@ -104,13 +108,18 @@ def compose(
     title = f"healthcheck: {where} {headline}: {status}"
     lines = [f"Account {where} as of {report['as_of']}: {status}."]
     if cannot_tell is not None:
-        lines += ["", *_cannot_tell(cannot_tell)]
+        lines += ["", f"Why it cannot tell: {cannot_tell}", _WHILE_BLIND]
     if blind_since is not None:
-        lines += ["", f"The audits since {blind_since} could not tell; this one can."]
+        lines += ["", f"You were told on {blind_since} that the audits could not tell; this one can."]
+    if still_blind is not None:
+        lines += ["", f"The audits still cannot tell (you were told on {still_blind}): {_STILL_BLIND}"]
     if found:
-        lines += ["", "Changed since the previous audit:"]
+        lines += [
+            "",
+            f"Changed since the audit of {since_as_of}:" if since_as_of else "Changed since you were last told:",
+        ]
     elif blind_since is not None:
-        lines.append("It is the first audit recorded." if first else "No status changed from what was known before.")
+        lines.append("It is the first audit recorded that could tell." if first else _NO_CHANGE)
     for change in sorted(found, key=lambda c: (not c.worse, c.subject != "account", c.subject)):
         arrow = "worse" if change.worse else "better"
         lines.append(f"  {change.subject}: {_label(change.before)} -> {_label(change.after)} ({arrow})")
@@ -141,11 +150,17 @@ def compose(
     return title, "\n".join(lines) + "\n"
 
 
-def _cannot_tell(reason: str) -> list[str]:
-    return [
-        f"Why it cannot tell: {reason}",
-        "No change is told while the audits cannot tell; one message will say when one can again.",
-    ]
+_WHILE_BLIND = (
+    "Nothing more is said of the account until an audit can tell, and then one message says so; a metric still "
+    "measured is told if its status changes."
+)
+_NO_CHANGE = "No status changed from what was known before."
+_STILL_BLIND = "the changes below are of metrics it measured, on reports it could read."
+
+
+def _where(account: str, marketplace: str) -> str:
+    """`north (US)`; the account alone where its audit failed before its marketplace was known."""
+    return f"{account} ({marketplace})" if marketplace else account
 
 
 def reason_of(report: Mapping[str, Any]) -> str:
@@ -165,13 +180,16 @@ FETCH_FAILED = "the reports could not be fetched"
 AUDIT_FAILED = "the audit could not run"
 
 
-def not_audited(account: str, marketplace: str, day: str, errors: Sequence[str], *, why: str) -> tuple[str, str]:
+def not_audited(
+    account: str, marketplace: str, day: str, errors: Sequence[str], *, why: str, last: AuditRow | None
+) -> tuple[str, str]:
     """The message for a run that audited nothing (`why`: `FETCH_FAILED`, `AUDIT_FAILED`): nothing can be told of
-    the account."""
-    where = f"{account} ({marketplace})"
-    listed = [f"  - {error}" for error in errors]
-    body = [f"Account {where} on {day}: {why}, so nothing was audited:", *listed, ""]
-    body += _cannot_tell(f"{why} (above)")
+    the account but what the last audit that could tell said (`last`)."""
+    where = _where(account, marketplace)
+    body = [f"Account {where} on {day}: {why}, so nothing was audited:", *(f"  - {error}" for error in errors), ""]
+    if last is not None:
+        body.append(f"The last audit that could tell, as of {last.as_of}, said {_label(last.status)}.")
+    body.append(_WHILE_BLIND)
     return f"healthcheck: {where} cannot tell: {why}", "\n".join(body) + "\n"
 
 
@@ -216,10 +234,16 @@ def deliver(url: str, title: str, body: str) -> bool:
     return bool(sender.add(url)) and bool(sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT))
 
 
-def undelivered(urls: Sequence[str], failed: Sequence[int]) -> NotifyError:
-    """The error for the URLs (by position) that did not take their alert: named by scheme, never by a secret."""
+def undelivered(urls: Sequence[str], failed: Sequence[int], *, audited: bool = True) -> NotifyError:
+    """The error for the URLs (by position) that did not take their alert: named by scheme, never by a secret.
+    `audited`: an audit was recorded (else the run audited nothing, and the alert said so)."""
     names = ", ".join(_redacted(urls[i], i, len(urls)) for i in failed)
+    then = (
+        "the audit is recorded, and the next run tells what it missed to the URL that failed only"
+        if audited
+        else "the next run tells it, if the audits still cannot tell"
+    )
     return NotifyError(
         f"the alert could not be delivered to {names}; fix: check the service is reachable and the URL's "
-        "credentials; the audit is recorded, and the next run tells what it missed to the URL that failed only"
+        f"credentials; {then}"
     )

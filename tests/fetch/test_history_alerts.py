@@ -235,7 +235,8 @@ def test_a_day_nothing_could_be_checked_is_told_once_and_leaves_the_next_change_
         assert audit(capsys, BREACH, db, url)["status"] == "breach"
         assert posted[1]["title"] == "healthcheck: default (US) got worse: BREACH"
         assert "cancellation_rate: OK -> BREACH" in posted[1]["message"]
-        assert "The audits since 2026-09-25 could not tell; this one can." in posted[1]["message"]
+        assert "that the audits could not tell; this one can." in posted[1]["message"]
+        assert "Changed since you were last told:" in posted[1]["message"]
         audit(capsys, BREACH, db, url)
         assert len(posted) == 2
         # A backfill (an earlier day audited into the history) is history, not news: no "recovered" about the

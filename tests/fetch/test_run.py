@@ -96,7 +96,7 @@ def test_a_run_that_cannot_fetch_tells_its_urls_once_and_once_more_when_it_can(
         assert "refresh token of account 'shop'" in err
         assert [p["title"] for p in posted] == ["healthcheck: shop (US) cannot tell: the reports could not be fetched"]
         assert "refresh token of account 'shop'" in posted[0]["message"]
-        assert "No change is told while the audits cannot tell" in posted[0]["message"]
+        assert "Nothing more is said of the account until an audit can tell" in posted[0]["message"]
         for secret in (APP_ID, CLIENT_SECRET, REFRESH_TOKEN):
             assert secret not in posted[0]["title"] + posted[0]["message"]
 
@@ -113,8 +113,19 @@ def test_a_run_that_cannot_fetch_tells_its_urls_once_and_once_more_when_it_can(
         out, err = capsys.readouterr()
         assert code == 2 and "BREACH; recorded; alert sent: shop (US) can tell again: BREACH" in out, err
         assert len(posted) == 2 and posted[1]["title"] == "healthcheck: shop (US) can tell again: BREACH"
-        assert "could not tell; this one can." in posted[1]["message"]
-        assert "It is the first audit recorded." in posted[1]["message"]
+        assert "that the audits could not tell; this one can." in posted[1]["message"]
+        assert "It is the first audit recorded that could tell." in posted[1]["message"]
 
         assert main([*command, "--notify", url, "--quiet"]) == 2
         assert capsys.readouterr().out == "" and len(posted) == 2  # nothing new: nothing said
+
+        # Blind again; the folder it fetched before, audited again, says nothing new of the account: still blind.
+        api.revoked = True
+        assert main([*command, "--notify", url]) == 3
+        assert len(posted) == 3 and posted[2]["title"].endswith("cannot tell: the reports could not be fetched")
+        assert "The last audit that could tell, as of 2026-11-20, said BREACH." in posted[2]["message"]
+        history = tmp_path / "reports" / "history.sqlite"
+        audit = ["audit", str(folder), "--account", "shop", "--history", str(history), "--notify", url]
+        assert main([*audit, "--format", "json"]) == 2
+        capsys.readouterr()
+        assert len(posted) == 3
