@@ -224,7 +224,8 @@ class SpApiClient:
                 response = _Response(exc.code, dict(exc.headers.items()), exc.read())
             except (urllib.error.URLError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
-                host = urllib.parse.urlsplit(request.full_url).netloc
+                # Host and port only: a proxy's URL may carry a user and password before the `@`.
+                host = urllib.parse.urlsplit(request.full_url).netloc.rpartition("@")[2]
                 raise FetchError(
                     f"cannot reach {host} for {what} ({reason}); fix: check the network, or the "
                     "HEALTHCHECK_SPAPI_ENDPOINT / HEALTHCHECK_LWA_TOKEN_URL settings"

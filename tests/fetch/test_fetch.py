@@ -201,6 +201,16 @@ def test_an_expired_refresh_token_gets_one_clear_message(
     assert api.seen["POST /reports/2021-06-30/reports"] == 0
 
 
+def test_an_unreachable_host_is_named_without_the_password_its_url_holds(
+    api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A proxy's URL may hold a user and password; the message (stderr, and now a run's alert) names the host alone.
+    monkeypatch.setenv("HEALTHCHECK_LWA_TOKEN_URL", "http://agent:Pr0xyPass@127.0.0.1:9/token")
+    code, out, err = run(capsys, "fetch", "--into", str(tmp_path / "r"), *RANGE)
+    assert code == 3 and "cannot reach 127.0.0.1:9 for" in err
+    assert "Pr0xyPass" not in out + err and "agent" not in out + err
+
+
 def test_a_named_accounts_refused_token_names_where_that_account_reads_it(
     api: FakeSpApi, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
