@@ -12,7 +12,7 @@ import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
@@ -172,7 +172,12 @@ def audit_portfolio(
         executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
         broken: list[int] = []
         try:
-            futures = {executor.submit(audit_account, account, options): i for i, account in enumerate(accounts)}
+            futures: dict[Future[list[Audited]], int] = {}
+            for index, account in enumerate(accounts):
+                try:
+                    futures[executor.submit(audit_account, account, options)] = index
+                except BrokenProcessPool:  # a worker died while the accounts were still being handed out
+                    broken.append(index)
             for future in as_completed(futures):
                 index = futures[future]
                 try:
