@@ -176,7 +176,9 @@ def audit_portfolio(
             for index, account in enumerate(accounts):
                 try:
                     futures[executor.submit(audit_account, account, options)] = index
-                except BrokenProcessPool:  # a worker died while the accounts were still being handed out
+                except (BrokenProcessPool, OSError):
+                    # A worker died while the accounts were still being handed out: the pool says so, or, in the
+                    # moment it closes its pipes, the pipe does ("handle is closed").
                     broken.append(index)
             for future in as_completed(futures):
                 index = futures[future]
@@ -197,6 +199,11 @@ def audit_portfolio(
                 worker.terminate()
             executor.shutdown(wait=True, cancel_futures=True)  # its queues closed, none of their locks left over
             raise
+        if broken:
+            # A worker started while the pool was breaking is not among those the pool stops, and shutting down
+            # waits for it, blocked writing a result no one reads: stopped here as on an interrupt.
+            for worker in multiprocessing.active_children():
+                worker.terminate()
         executor.shutdown()
         # Each account the broken pool took is audited again in a process of its own, so that only an account
         # whose audit kills its process is UNKNOWN, never the others that happened to share the pool.
