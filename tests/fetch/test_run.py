@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fake_spapi import APP_ID, CLIENT_SECRET, REFRESH_TOKEN, SAMPLES, SELLERS_OWN, FakeSpApi, running_spapi
-from receivers import json_receiver
+from receivers import json_receiver, json_service
 
 from healthcheck.cli import main
 
@@ -129,3 +129,19 @@ def test_a_run_that_cannot_fetch_tells_its_urls_once_and_once_more_when_it_can(
         assert main([*audit, "--format", "json"]) == 2
         capsys.readouterr()
         assert len(posted) == 3
+
+
+def test_a_failed_fetch_whose_alert_fails_says_so_after_the_cause_and_claims_no_audit(
+    api: FakeSpApi, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.revoked = True
+    with json_service() as (url, posted, server):
+        server.down = True
+        assert main(["run", "--account", "shop", *RANGE, "--notify", url]) == 3
+        err = capsys.readouterr().err
+        assert posted == [] and err.index("refresh token of account 'shop'") < err.index("could not be delivered")
+        assert "the audit is recorded" not in err and "the next run tells it, if the audits still cannot tell" in err
+        server.down = False
+        assert main(["run", "--account", "shop", *RANGE, "--notify", url]) == 3
+        capsys.readouterr()
+        assert [p["title"] for p in posted] == ["healthcheck: shop (US) cannot tell: the reports could not be fetched"]
