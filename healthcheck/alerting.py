@@ -86,8 +86,9 @@ def record_document(
                 continue
             base = last or previous
             state = blind_state(connection, account, row.marketplace, key)
-            if state is not None and last is not None and last.as_of > state.known_as_of:
-                state = None  # told of a newer day since (by a version before this table): no longer in force
+            # Told of a newer day since (by a version before this table): no longer in force.
+            stale = state is not None and last is not None and last.as_of > state.known_as_of
+            state = None if stale else state
             # Told it cannot tell: only an audit of a day after what it knew then can tell it otherwise (the
             # same folder audited again, its fetch still failing, says nothing new).
             ends = state is not None and not blind and row.as_of > state.known_as_of
@@ -110,7 +111,7 @@ def record_document(
             sent = news[0] if news else sent
             if not blind:
                 mark_told(connection, known_after(base, row), key)
-                if state is not None or ends:
+                if ends or stale:
                     clear_blind(connection, account, row.marketplace, key)
                 continue
             # A day that cannot tell leaves what the target knew as it was (its day too: an audit of no files is

@@ -129,6 +129,9 @@ def test_a_run_that_cannot_fetch_tells_its_urls_once_and_once_more_when_it_can(
         assert main([*audit, "--format", "json"]) == 2
         capsys.readouterr()
         assert len(posted) == 3
+        assert main([*command, "--notify", url]) == 3  # still blind: not told a second time
+        capsys.readouterr()
+        assert len(posted) == 3
 
 
 def test_a_failed_fetch_whose_alert_fails_says_so_after_the_cause_and_claims_no_audit(
