@@ -60,7 +60,8 @@ def record_document(
         standing,
         told,
     )
-    from healthcheck.notify import RANK, changes, compose, deliver, known_after, reason_of, target_key, undelivered
+    from healthcheck.notify import RANK, changes, compose, deliver, known_after, target_key, undelivered
+    from healthcheck.outcome import why_unknown
 
     row = row_from_report(document, account)
     blind = row.status not in RANK  # the audit cannot tell (UNKNOWN)
@@ -98,7 +99,7 @@ def record_document(
                 account,
                 # A day that could not tell may have told it of the metrics it measured: no one audit's statuses.
                 since_as_of=base.as_of if base and state is None else None,
-                cannot_tell=reason_of(document) if blind and state is None else None,
+                cannot_tell=(why_unknown(document) or "its status is UNKNOWN") if blind and state is None else None,
                 blind_since=state.since if ends and state else None,
                 still_blind=state.since if blind and state else None,
                 first=base is None,

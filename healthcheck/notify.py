@@ -163,19 +163,6 @@ def _where(account: str, marketplace: str) -> str:
     return f"{account} ({marketplace})" if marketplace else account
 
 
-def reason_of(report: Mapping[str, Any]) -> str:
-    """Why an audit that could not tell could not, from its SPEC 5.2 document: its reason, else its first input
-    error (the metrics were measured, but a report given could not be read)."""
-    if report.get("unknown_reason"):
-        return str(report["unknown_reason"])
-    errors = report.get("errors") or []
-    if not errors:
-        return "the audit's status is UNKNOWN"
-    first = errors[0]
-    where = str(first.get("path", "")) + (f", line {first['line']}" if first.get("line") else "")
-    return f"{plural(len(errors), 'input error')}, the first in {where}: {first.get('message', '')}"
-
-
 FETCH_FAILED = "the reports could not be fetched"
 AUDIT_FAILED = "the audit could not run"
 

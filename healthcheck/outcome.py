@@ -5,9 +5,11 @@ Priority: UNKNOWN (3) > BREACH (2) > AT RISK (1) > OK (0). `--fail-on` only lowe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import IntEnum, StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from healthcheck.wording import plural
 
 if TYPE_CHECKING:
     from healthcheck.metrics.base import MetricResult
@@ -75,3 +77,16 @@ def exit_code(status: OverallStatus, fail_on: FailOn) -> ExitCode:
     if status is OverallStatus.AT_RISK and fail_on is FailOn.AT_RISK:
         return ExitCode.AT_RISK
     return ExitCode.OK
+
+
+def why_unknown(document: Mapping[str, Any]) -> str:
+    """Why an audit's SPEC 5.2 document could not tell: its reason (nothing could be checked), else its first input
+    error (`1 input error: path, line 4: message`, the metrics measured on the rest); "" for one that could."""
+    if document.get("unknown_reason"):
+        return str(document["unknown_reason"])
+    errors = document.get("errors") or []
+    if not errors:
+        return ""
+    first = errors[0]
+    where = str(first.get("path", "")) + (f", line {first['line']}" if first.get("line") else "")
+    return f"{plural(len(errors), 'input error')}: {where}: {first.get('message', '')}"

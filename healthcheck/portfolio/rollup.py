@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from healthcheck.outcome import ExitCode, OverallStatus
+from healthcheck.outcome import ExitCode, OverallStatus, why_unknown
 from healthcheck.portfolio import Audited
 from healthcheck.sanitize import clean
 from healthcheck.wording import AS_OF_GIVEN, headroom_pair, plural
@@ -103,10 +103,7 @@ def row_of(audited: Audited) -> Row:
     document = audited.document or {}
     metric = worst_metric(document)
     actions = document.get("actions") or []
-    note = audited.error or document.get("unknown_reason") or ""
-    if not note and document.get("errors"):
-        first = document["errors"][0]
-        note = f"{plural(len(document['errors']), 'input error')}: {first.get('path')}: {first.get('message')}"
+    note = audited.error or why_unknown(document)
     room = (metric or {}).get("headroom") or {}
     # A line judged from Amazon's words (the account status) has no rate to show: its short value instead.
     details = (metric or {}).get("details")

@@ -52,7 +52,7 @@ def test_metrics_measured_while_the_audit_cannot_tell_are_told_and_why_it_cannot
         assert codes == [0, 3, 3, 0]
         assert titles(posted) == ["got worse: UNKNOWN", "got worse: UNKNOWN", "recovered: OK"]
         first, second, third = (p["message"] for p in posted)
-        assert "Why it cannot tell: 1 input error, the first in" in first and "cancellations.txt" in first
+        assert "Why it cannot tell: 1 input error: " in first and "cancellations.txt: this is a binary file" in first
         assert "Changed since the audit of 2026-09-20:" in first
         assert "Why it cannot tell" not in second and "The audits still cannot tell (you were told on" in second
         assert "cancellation_rate: OK -> BREACH" in second
