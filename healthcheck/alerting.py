@@ -88,11 +88,11 @@ def record_document(
             base = last or previous
             state = blind_state(connection, account, row.marketplace, key)
             # Told of a newer day since (by a version before this table): no longer in force.
-            stale = state is not None and last is not None and last.as_of > state.known_as_of
+            stale = state is not None and last is not None and state.outdated_by(last.as_of)
             state = None if stale else state
             # Told it cannot tell: only an audit of a day after what it knew then can tell it otherwise (the
             # same folder audited again, its fetch still failing, says nothing new).
-            ends = state is not None and not blind and row.as_of > state.known_as_of
+            ends = state is not None and not blind and state.outdated_by(row.as_of)
             news = compose(
                 changes(base, row),
                 document,
@@ -146,13 +146,13 @@ def tell_not_audited(
     sent = False
     with opened(history) as connection:
         connection.execute("BEGIN IMMEDIATE")
-        last_known = standing(connection, account, marketplace, "9999-12-31") if marketplace else None
+        last_known = standing(connection, account, marketplace) if marketplace else None
         for position, url in enumerate(notify):
             key = target_key(url)
             last = told(connection, account, marketplace, key)
             knew = last.as_of if last else latest_told(connection, account, key) if not marketplace else ""
             state = blind_state(connection, account, marketplace, key)
-            if state is not None and not knew > state.known_as_of:
+            if state is not None and not state.outdated_by(knew):
                 continue  # told already
             if not deliver(url, *not_audited(account, marketplace, today, errors, why=why, last=last_known)):
                 failed.append(position)

@@ -220,14 +220,16 @@ def opened(path: Path) -> Iterator[sqlite3.Connection]:
         raise HistoryError(f"cannot create the history {path} ({exc.strerror or exc}); fix: check the folder") from None
 
 
-def standing(connection: sqlite3.Connection, account: str, marketplace: str, as_of: str) -> AuditRow | None:
+def standing(
+    connection: sqlite3.Connection, account: str, marketplace: str, as_of: str | None = None
+) -> AuditRow | None:
     """The audit that stands for `as_of` before a new one is recorded: the one of that day (a second run the same
     day replaces it), else the latest before it, of those that could tell (an UNKNOWN one says nothing of the
-    account). A change is news against it."""
+    account); the latest of all without `as_of`. A change is news against it."""
     found = connection.execute(
         "SELECT id FROM audits WHERE account = ? AND marketplace = ? AND as_of <= ? AND status != 'unknown' "
         "ORDER BY as_of DESC, id DESC LIMIT 1",
-        (account, marketplace, as_of),
+        (account, marketplace, as_of or "9999-12-31"),  # ISO days sort as text: after every recorded one
     ).fetchone()
     return _load(connection, [found[0]])[0] if found else None
 
@@ -268,6 +270,10 @@ class Blind:
 
     since: str
     known_as_of: str
+
+    def outdated_by(self, as_of: str) -> bool:
+        """Whether knowing `as_of` (a day after what the target knew when told) ends it."""
+        return as_of > self.known_as_of
 
 
 def blind_state(connection: sqlite3.Connection, account: str, marketplace: str, target: str) -> Blind | None:
