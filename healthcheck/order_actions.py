@@ -18,6 +18,7 @@ from healthcheck.metrics.cancellation import (
     EXPIRY_WARNING_DAYS,
     expired_orders,
     order_expiry,
+    shows_cancellations,
     unconfirmed_open,
 )
 from healthcheck.model import AuditData
@@ -171,7 +172,7 @@ def _expiry_text(soon: int) -> str:
 def _cancellations_unseen(data: AuditData, then: str) -> str:
     """A caveat for the actions on unconfirmed orders when no file shows cancellations: order reports list paid
     orders, so one cancelled since (by the buyer, by the seller) reads as unconfirmed there. `then`: what to do."""
-    if data.has("all_orders") or data.has("cancellations"):
+    if shows_cancellations(data):
         return ""
     return f" No file given shows cancellations (no All Orders report, no cancellations log): {then}."
 

@@ -62,6 +62,15 @@ def seller_cancellations(data: AuditData, expired: pd.Series) -> pd.Series:
     return seller_fulfilled & (orders["cancelled"] | expired) & ~orders["buyer_requested"]
 
 
+# The reports that show which orders were cancelled; an order report lists paid, seller-fulfilled orders, never
+# which were cancelled since.
+CANCELLATION_SOURCES = ("all_orders", "cancellations")
+
+
+def shows_cancellations(data: AuditData) -> bool:
+    return any(data.has(kind) for kind in CANCELLATION_SOURCES)
+
+
 # What an order report alone lacks: it lists paid, seller-fulfilled orders, never which were cancelled.
 NO_CANCELLATIONS_SHOWN = (
     "the order data cannot show cancellations: an order report lists paid, seller-fulfilled orders but not which "
@@ -76,7 +85,7 @@ def compute(data: AuditData, window: Window, as_of: dt.date) -> Measurement:
         return Measurement.not_evaluated(
             "no order data was given: add the All Orders report (Reports > Fulfillment > All Orders)", span
         )
-    if not (data.has("all_orders") or data.has("cancellations")):
+    if not shows_cancellations(data):
         return Measurement.not_evaluated(NO_CANCELLATIONS_SHOWN, span)
     seller_fulfilled = (orders["channel"] == MFN) & window.contains(orders["purchase_date"])
     # SPEC 4.2 (rev 2): an order cancelled while Pending was not the seller's to cancel: in neither count.
@@ -174,6 +183,6 @@ CANCELLATION_RATE = MetricSpec(
         "until restocked, check price feeds, and ask buyers to use Request Cancellation so their requests "
         "do not count against you."
     ),
-    inputs=(("all_orders", "order_report"), ("all_orders", "cancellations"), ("order_report", "cancellations")),
+    inputs=(("all_orders", "order_report"), CANCELLATION_SOURCES, ("order_report", "cancellations")),
     plan=PlanShape(causes=("cancel_reason", "cancelled_sku", "purchase_weekday"), quiet=("cancelled_sku",)),
 )

@@ -10,7 +10,7 @@ import pandas as pd
 
 from healthcheck.loaders.seller_performance import AmazonKey
 from healthcheck.metrics.base import Basis, Direction, Measurement, MetricSpec, PlanShape, Window, date_span, sorted_ids
-from healthcheck.metrics.cancellation import expired_orders
+from healthcheck.metrics.cancellation import CANCELLATION_SOURCES, expired_orders
 from healthcheck.metrics.events import ALWAYS, NEVER, Events, day_numbers
 from healthcheck.model import MFN, AuditData
 from healthcheck.wording import plural
@@ -132,9 +132,9 @@ LSR_10D = MetricSpec(
         "Confirm shipment as soon as the label is bought; lengthen the handling time for the SKUs that run "
         "late; enable weekend operating days only if you ship then; plan for holidays."
     ),
-    # Order reports list paid orders, not which were cancelled since: All Orders or the seller's cancellations log
-    # takes the cancelled ones out of the population, where order reports alone leave them unconfirmed and late.
-    inputs=(("all_orders", "order_report"), ("ship_confirmations",), ("all_orders", "cancellations")),
+    # Order reports alone leave an order cancelled since the download unconfirmed and late: a report that shows
+    # cancellations takes it out of the population.
+    inputs=(("all_orders", "order_report"), ("ship_confirmations",), CANCELLATION_SOURCES),
     plan=PlanShape(
         causes=("confirmation_lateness", "sku", "handling_days", "ship_by_weekday"),
         quiet=("sku",),
