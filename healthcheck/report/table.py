@@ -132,33 +132,34 @@ def _metrics(console: Console, report: AuditReport) -> None:
         for row in rows
     ]
     table.add_column("Metric", width=_title_width([row.title for row in rows], cells, console.width))
-    for name, justify in (
-        ("Rate", "right"),
-        ("Count", "right"),
-        ("Target", "right"),
-        ("Window", "left"),
-        ("Status", "left"),
-        ("Headroom", "right"),
-        ("Ok again", "left"),
-    ):
+    for name, justify in _METRIC_COLUMNS:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for row, (rate, counts, target, window, _, headroom, ok_again) in zip(rows, cells, strict=True):
-        status = Text(STATUS_LABEL[row.status], style=STATUS_STYLE[row.status])
+    for row, (rate, counts, target, window, label, headroom, ok_again) in zip(rows, cells, strict=True):
+        status = Text(label, style=STATUS_STYLE[row.status])
         table.add_row(row.title, rate, counts, target, window, status, headroom, ok_again)
     console.print(table)
 
 
-_METRIC_HEADERS = ("Rate", "Count", "Target", "Window", "Status", "Headroom", "Ok again")
+# The metrics table's columns after the title, in the order of `_metrics`' cells.
+_METRIC_COLUMNS = (
+    ("Rate", "right"),
+    ("Count", "right"),
+    ("Target", "right"),
+    ("Window", "left"),
+    ("Status", "left"),
+    ("Headroom", "right"),
+    ("Ok again", "left"),
+)
 
 
 def _title_width(titles: list[str], cells: Sequence[tuple[str, ...]], width: int) -> int:
     """The Metric column's width: what the other columns leave at their natural widths, but never less than a
     title's longest word. Rich shares a shortfall among all wrappable columns and cuts a word longer than its
     share ("(seller-fulfi…"); fixed here, the title wraps between words and the other columns give way."""
-    columns = list(zip(*cells, strict=True)) if cells else [()] * len(_METRIC_HEADERS)
+    columns = list(zip(*cells, strict=True)) if cells else [()] * len(_METRIC_COLUMNS)
     natural = [
         max(len(line) for text in (header, *column) for line in text.split("\n"))
-        for header, column in zip(_METRIC_HEADERS, columns, strict=True)
+        for (header, _), column in zip(_METRIC_COLUMNS, columns, strict=True)
     ]
     left = width - sum(natural) - 3 * (len(natural) + 1) - 1  # each column padded by one space a side; borders
     longest_word = max((len(word) for title in titles for word in title.split()), default=len("Metric"))
