@@ -2,7 +2,7 @@
 same way, with the same help."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -28,25 +28,21 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="Audit as of this day (YYYY-MM-DD); default: the latest date in the reports."),
 ]
-MarketplaceOption = Annotated[
-    str | None,
-    typer.Option(
+
+
+def _marketplace_option(default: str) -> Any:
+    """`--marketplace` / `-m`, its help naming its `default`."""
+    return typer.Option(
         "--marketplace",
         "-m",
-        help=f"Marketplace code: {', '.join(MARKETPLACES)} (default: named by the reports).",
+        help=f"Marketplace code: {', '.join(MARKETPLACES)} (default: {default}).",
         callback=_marketplace_code,
-    ),
-]
+    )
+
+
+MarketplaceOption = Annotated[str | None, _marketplace_option("named by the reports")]
 # Fetching, nothing is downloaded yet to name it.
-FetchMarketplaceOption = Annotated[
-    str | None,
-    typer.Option(
-        "--marketplace",
-        "-m",
-        help=f"Marketplace code: {', '.join(MARKETPLACES)} (default: the config's `marketplace`, else US).",
-        callback=_marketplace_code,
-    ),
-]
+FetchMarketplaceOption = Annotated[str | None, _marketplace_option("the config's `marketplace`, else US")]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file (default: ./healthcheck.toml if present).")
 ]
